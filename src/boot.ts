@@ -1,0 +1,27 @@
+// Start-up shared by every runtime once the store is migrated: create keys on first
+// start, load the key ring (checking the master key), audit operator events, and
+// back-fill any audit checkpoint a crash left out.
+import type { BaseDeps, Deps } from './deps.ts';
+import type { AuditDraft } from './features/audit/event.ts';
+import { backfillCheckpoints } from './features/audit/checkpoint.ts';
+import { commit } from './features/audit/commit.ts';
+import { bootstrapKeys } from './features/keys/bootstrap.ts';
+import { loadKeyRing } from './features/keys/keyring.ts';
+
+export async function boot(base: BaseDeps, masterKey: Uint8Array, migrationsApplied: string[] = []): Promise<Deps> {
+  await bootstrapKeys(base, masterKey);
+  const deps: Deps = { ...base, keys: await loadKeyRing(base, masterKey) };
+  const audit: AuditDraft[] = [];
+  if (migrationsApplied.length) {
+    audit.push({
+      action: 'operator.migrations_applied', outcome: 'success', actor_type: 'operator',
+      detail: { files: migrationsApplied.join(',') },
+    });
+  }
+  if (base.config.production) {
+    audit.push({ action: 'operator.started', outcome: 'success', actor_type: 'operator', detail: { mode: 'production' } });
+  }
+  if (audit.length) await commit(deps, { audit });
+  await backfillCheckpoints(deps);
+  return deps;
+}

@@ -1,0 +1,65 @@
+#!/usr/bin/env node
+// The `trove` operator command: dispatches to one file per command. Usage errors exit
+// 2, failures 1; every command reads the same configuration as the server.
+import { parseConfig, ConfigError } from '../config.ts';
+import { UsageError } from './args.ts';
+import { AUDIT_HELP, auditCommand } from './audit.ts';
+import { KEYS_HELP, keysCommand } from './keys.ts';
+import { MIGRATE_HELP, migrateCommand } from './migrate.ts';
+import { SERVE_HELP, serveCommand } from './serve.ts';
+
+const HELP = `Usage: trove <command> [options]
+
+Commands:
+  serve            serve the API and portal
+  migrate          apply pending database migrations
+  keys rotate      rotate the signing key (--signing, default) or key-encryption key (--master)
+  audit verify     verify the audit log's hash chain and signed checkpoints
+
+Run "trove <command> --help" for a command's options. Configuration comes from the
+environment (see README): PORT, HOST, TROVE_DATA_DIR, DATABASE_URL, TROVE_MASTER_KEY, ...`;
+
+async function main(argv: string[]): Promise<number> {
+  const [command, ...rest] = argv;
+  if (!command || command === '--help' || command === '-h' || command === 'help') {
+    process.stdout.write(`${HELP}\n`);
+    return command ? 0 : 2;
+  }
+  const config = () => parseConfig(process.env);
+  switch (command) {
+    case 'serve':
+      if (rest.includes('--help') || rest.includes('-h')) return print(SERVE_HELP);
+      if (rest.length) throw new UsageError(`serve takes no arguments (got ${rest[0]})`);
+      await serveCommand(config());
+      return -1; // keep running
+    case 'migrate':
+      return rest.includes('--help') ? print(MIGRATE_HELP) : migrateCommand(rest, config());
+    case 'keys':
+      return rest.includes('--help') ? print(KEYS_HELP) : keysCommand(rest, config());
+    case 'audit':
+      return rest.includes('--help') ? print(AUDIT_HELP) : auditCommand(rest, config());
+    default:
+      throw new UsageError(`unknown command: ${command}`);
+  }
+}
+
+function print(text: string) {
+  process.stdout.write(`${text}\n`);
+  return 0;
+}
+
+try {
+  const code = await main(process.argv.slice(2));
+  if (code >= 0) process.exitCode = code;
+} catch (err) {
+  if (err instanceof UsageError) {
+    process.stderr.write(`trove: ${err.message}\nRun "trove --help" for usage.\n`);
+    process.exitCode = 2;
+  } else if (err instanceof ConfigError) {
+    process.stderr.write(`trove: ${err.message}\n`);
+    process.exitCode = 2;
+  } else {
+    process.stderr.write(`trove: ${err instanceof Error ? err.message : String(err)}\n`);
+    process.exitCode = 1;
+  }
+}

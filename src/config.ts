@@ -1,0 +1,71 @@
+// Parses and validates Trove's configuration from an environment map. This is the
+// only place that knows variable names; a bad value stops start-up with a message
+// naming the variable and what it expects.
+import { z } from 'zod';
+
+export type Config = {
+  port: number;
+  host: string;
+  dataDir: string;
+  databaseUrl: string | undefined;
+  masterKey: string | undefined;
+  origin: string;
+  production: boolean;
+  webhookAllowPrivate: boolean;
+};
+
+export class ConfigError extends Error {
+  override name = 'ConfigError';
+}
+
+const base64url32 = z
+  .string()
+  .regex(/^[A-Za-z0-9_-]{43}$/, 'expected 32 bytes encoded as base64url (43 characters, no padding)');
+
+const bool = z.enum(['true', 'false', '1', '0', '']).transform((v) => v === 'true' || v === '1');
+
+const schema = z.object({
+  PORT: z.coerce.number().int().min(0).max(65535).default(8787),
+  HOST: z.string().min(1).default('127.0.0.1'),
+  TROVE_DATA_DIR: z.string().min(1).default('./data'),
+  DATABASE_URL: z
+    .string()
+    .regex(/^postgres(ql)?:\/\//, 'expected a postgres:// URL (unset means embedded SQLite)')
+    .optional(),
+  TROVE_MASTER_KEY: base64url32.optional(),
+  TROVE_ORIGIN: z
+    .url({ protocol: /^https?$/, error: 'expected an http(s) origin such as https://vault.example.com' })
+    .optional(),
+  NODE_ENV: z.enum(['development', 'production', 'test']).default('development'),
+  TROVE_WEBHOOK_ALLOW_PRIVATE: bool.default(false),
+});
+
+/** Reads the variables Trove knows; unknown variables are ignored, empty ones count as unset. */
+export function parseConfig(env: Record<string, string | undefined>): Config {
+  const known = Object.keys(schema.shape);
+  const input = Object.fromEntries(known.map((k) => [k, env[k] === '' ? undefined : env[k]]));
+  const parsed = schema.safeParse(input);
+  if (!parsed.success) {
+    const lines = parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`);
+    throw new ConfigError(`Invalid configuration:\n  ${lines.join('\n  ')}`);
+  }
+  const v = parsed.data;
+  const origin = new URL(v.TROVE_ORIGIN ?? `http://localhost:${v.PORT}`).origin;
+  const production = v.NODE_ENV === 'production';
+  if (production && !v.TROVE_MASTER_KEY) {
+    throw new ConfigError('Invalid configuration:\n  TROVE_MASTER_KEY: required when NODE_ENV=production (32 bytes, base64url)');
+  }
+  if (production && !origin.startsWith('https://')) {
+    throw new ConfigError('Invalid configuration:\n  TROVE_ORIGIN: must be https:// when NODE_ENV=production');
+  }
+  return {
+    port: v.PORT,
+    host: v.HOST,
+    dataDir: v.TROVE_DATA_DIR,
+    databaseUrl: v.DATABASE_URL,
+    masterKey: v.TROVE_MASTER_KEY,
+    origin,
+    production,
+    webhookAllowPrivate: v.TROVE_WEBHOOK_ALLOW_PRIVATE,
+  };
+}

@@ -1,0 +1,35 @@
+// The store contract every runtime implements. Reads go through `db`; every change goes
+// through `commit`, which applies guards, writes and audit events atomically (a
+// transaction on SQLite and PostgreSQL, one batch() on D1). Shared code never opens
+// a transaction itself.
+import type { Compilable, Kysely, SelectQueryBuilder } from 'kysely';
+import type { AuditEventRow, Database } from './schema.ts';
+import type { AuditDraft } from '../features/audit/event.ts';
+
+/** A condition that must still hold when the commit applies, e.g. "the grant is active". */
+export type Guard = {
+  name: string;
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any
+  exists: SelectQueryBuilder<Database, any, any>;
+};
+
+export type Change = {
+  guards?: Guard[];
+  writes?: Compilable[];
+  audit?: AuditDraft[];
+};
+
+export type Committed = { events: AuditEventRow[] };
+
+export type Store = {
+  readonly dialect: 'sqlite' | 'postgres' | 'd1';
+  readonly db: Kysely<Database>;
+  /** Applies the change atomically or not at all; throws GuardFailed when a guard does not hold. */
+  commit(change: Change): Promise<Committed>;
+  close(): Promise<void>;
+};
+
+/** True when a driver error is a commit guard's CHECK constraint firing. */
+export function isGuardViolation(err: unknown): boolean {
+  return err instanceof Error && /trove_guard/.test(err.message);
+}

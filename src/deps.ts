@@ -1,0 +1,36 @@
+// The one dependency shape every feature receives. Runtimes build it; features never
+// reach for env, drivers, bindings or the system clock on their own.
+import type { Clock } from './clock.ts';
+import type { Config } from './config.ts';
+import type { Sodium } from './crypto/sodium.ts';
+import type { Store } from './db/store.ts';
+import type { KeyRing } from './features/keys/keyring.ts';
+
+export type Logger = {
+  info(msg: string, fields?: Record<string, unknown>): void;
+  warn(msg: string, fields?: Record<string, unknown>): void;
+  error(msg: string, fields?: Record<string, unknown>): void;
+};
+
+export type Deps = {
+  config: Config;
+  store: Store;
+  clock: Clock;
+  sodium: Sodium;
+  keys: KeyRing;
+  log: Logger;
+  /** A signed checkpoint is written every this many audit events. */
+  checkpointEvery: number;
+};
+
+/** What exists before the key ring is loaded (start-up, key bootstrap, CLI verify). */
+export type BaseDeps = Omit<Deps, 'keys'>;
+
+export const silentLog: Logger = { info() {}, warn() {}, error() {} };
+
+/** JSON-lines logger on stderr. Callers pass ids and names only, never values or secrets. */
+export function jsonLog(write: (line: string) => void, clock: Clock): Logger {
+  const emit = (level: string) => (msg: string, fields?: Record<string, unknown>) =>
+    write(JSON.stringify({ t: new Date(clock.now()).toISOString(), level, msg, ...fields }));
+  return { info: emit('info'), warn: emit('warn'), error: emit('error') };
+}

@@ -1,0 +1,94 @@
+// The handful of typed errors features throw. Each knows its HTTP status, a stable
+// problem type and whether its detail may be shown; only the HTTP error handler renders them.
+
+export class TroveError extends Error {
+  readonly status: number;
+  readonly type: string;
+  readonly title: string;
+  /** Extra members for the problem body (e.g. the offending field). Never values of attributes. */
+  readonly extra: Record<string, unknown>;
+  constructor(status: number, type: string, title: string, detail?: string, extra: Record<string, unknown> = {}) {
+    super(detail ?? title);
+    this.status = status;
+    this.type = type;
+    this.title = title;
+    this.extra = extra;
+  }
+}
+
+export class BadRequest extends TroveError {
+  constructor(detail: string, extra?: Record<string, unknown>) {
+    super(400, 'bad-request', 'Bad request', detail, extra);
+  }
+}
+
+export class Unauthorized extends TroveError {
+  constructor(detail = 'Authentication is required.') {
+    super(401, 'unauthorized', 'Unauthorized', detail);
+  }
+}
+
+export class Forbidden extends TroveError {
+  constructor(detail = 'You may not do this.', extra?: Record<string, unknown>) {
+    super(403, 'forbidden', 'Forbidden', detail, extra);
+  }
+}
+
+/** Also used where revealing existence would leak: "not found" is the safe answer. */
+export class NotFound extends TroveError {
+  constructor(detail = 'No such resource.') {
+    super(404, 'not-found', 'Not found', detail);
+  }
+}
+
+export class MethodNotAllowed extends TroveError {
+  constructor(allow: string[]) {
+    super(405, 'method-not-allowed', 'Method not allowed', `Allowed: ${allow.join(', ')}.`, { allow });
+  }
+}
+
+export class Conflict extends TroveError {
+  constructor(detail: string) {
+    super(409, 'conflict', 'Conflict', detail);
+  }
+}
+
+export class PayloadTooLarge extends TroveError {
+  constructor(limit: number) {
+    super(413, 'payload-too-large', 'Payload too large', `The request body exceeds ${limit} bytes.`);
+  }
+}
+
+export class UnsupportedMediaType extends TroveError {
+  constructor(expected: string) {
+    super(415, 'unsupported-media-type', 'Unsupported media type', `Expected ${expected}.`);
+  }
+}
+
+export class TooManyRequests extends TroveError {
+  readonly retryAfter: number;
+  constructor(retryAfter: number) {
+    super(429, 'rate-limited', 'Too many requests', 'Slow down and retry later.');
+    this.retryAfter = retryAfter;
+  }
+}
+
+/** RFC 6749 error for OAuth endpoints: rendered as {error, error_description}. */
+export class OAuthError extends Error {
+  readonly status: number;
+  readonly error: string;
+  constructor(error: string, description: string, status = 400) {
+    super(description);
+    this.error = error;
+    this.status = status;
+  }
+}
+
+/** A commit-time condition (e.g. "the grant is still active") no longer held; nothing was written. */
+export class GuardFailed extends Error {
+  readonly guard: string;
+  constructor(guard: string) {
+    super(`commit guard failed: ${guard}`);
+    this.guard = guard;
+  }
+}

@@ -1,0 +1,19 @@
+// The commit every feature uses: the store applies the change and its audit events
+// atomically; crossing a checkpoint boundary then signs a checkpoint. A checkpoint that
+// fails to write is logged and back-filled later; the committed change stands.
+import type { Change, Committed } from '../../db/store.ts';
+import type { Deps } from '../../deps.ts';
+import { writeCheckpoint } from './checkpoint.ts';
+
+export async function commit(deps: Deps, change: Change): Promise<Committed> {
+  const committed = await deps.store.commit(change);
+  for (const e of committed.events) {
+    if (e.seq % deps.checkpointEvery !== 0) continue;
+    try {
+      await writeCheckpoint(deps, e.seq, e.hash);
+    } catch (err) {
+      deps.log.error('audit checkpoint not written; it will be back-filled', { seq: e.seq, error: String(err) });
+    }
+  }
+  return committed;
+}

@@ -1,0 +1,30 @@
+// Signing-key rotation: a new Ed25519 key becomes the signer; the old one retires but
+// stays published for the overlap window, so tokens, receipts and checkpoints it
+// signed keep verifying through the JWKS.
+import type { Deps } from '../../deps.ts';
+import { commit } from '../audit/commit.ts';
+import { signingKeyRow } from './key-rows.ts';
+
+export async function rotateSigningKey(deps: Deps): Promise<{ kid: string; retired: string[] }> {
+  const db = deps.store.db;
+  const now = deps.clock.now();
+  const current = await db.selectFrom('keys').select(['id', 'version']).where('kind', '=', 'signing').execute();
+  const nextVersion = Math.max(0, ...current.map((r) => r.version)) + 1;
+  const active = await db
+    .selectFrom('keys').select('id').where('kind', '=', 'signing').where('status', '=', 'active').execute();
+  const ctx = { db, sodium: deps.sodium, now };
+  const created = await signingKeyRow(ctx, deps.keys.kek(deps.keys.kekVersion), deps.keys.kekVersion, nextVersion);
+  const retired = active.map((r) => r.id);
+  await commit(deps, {
+    writes: [
+      db.updateTable('keys').set({ status: 'retired', retired_at: now })
+        .where('kind', '=', 'signing').where('status', '=', 'active'),
+      created.insert,
+    ],
+    audit: [{
+      action: 'keys.signing_rotated', outcome: 'success', actor_type: 'operator',
+      detail: { kid: created.kid, retired: retired.join(',') },
+    }],
+  });
+  return { kid: created.kid, retired };
+}

@@ -1,0 +1,40 @@
+// The one place errors become HTTP: typed errors render as problem+json (RFC 9457) or
+// OAuth error bodies (RFC 6749); anything unexpected is logged and answered as a bare
+// 500 that reveals nothing of the internals.
+import type { Context } from 'hono';
+import { HTTPException } from 'hono/http-exception';
+import type { Logger } from '../deps.ts';
+import { OAuthError, TooManyRequests, TroveError } from '../errors.ts';
+
+export const PROBLEM_BASE = 'https://trove.dev/problems/';
+
+export function problem(c: Context, status: number, type: string, title: string, detail: string, extra: Record<string, unknown> = {}) {
+  const body = { type: PROBLEM_BASE + type, title, status, detail, ...extra, request_id: c.get('requestId') };
+  return new Response(JSON.stringify(body), {
+    status,
+    headers: { 'content-type': 'application/problem+json', 'cache-control': 'no-store' },
+  });
+}
+
+export function errorHandler(log: Logger) {
+  return (err: Error, c: Context): Response => {
+    if (err instanceof TroveError) {
+      const res = problem(c, err.status, err.type, err.title, err.message, err.extra);
+      if (err instanceof TooManyRequests) res.headers.set('retry-after', String(err.retryAfter));
+      if (err.status === 405 && Array.isArray(err.extra.allow)) res.headers.set('allow', err.extra.allow.join(', '));
+      return res;
+    }
+    if (err instanceof OAuthError) {
+      return new Response(JSON.stringify({ error: err.error, error_description: err.message }), {
+        status: err.status,
+        headers: { 'content-type': 'application/json', 'cache-control': 'no-store' },
+      });
+    }
+    if (err instanceof HTTPException && err.status < 500) {
+      // Hono's own 4xx (e.g. malformed JSON in a validator): keep the status, our shape.
+      return problem(c, err.status, 'bad-request', 'Bad request', err.message || 'The request could not be read.');
+    }
+    log.error('unhandled error', { request_id: c.get('requestId'), error: err.name, stack: err.stack });
+    return problem(c, 500, 'internal', 'Internal server error', 'Something went wrong on our side.');
+  };
+}

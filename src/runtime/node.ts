@@ -1,0 +1,57 @@
+// Builds Trove's deps on Node: embedded SQLite in TROVE_DATA_DIR (or PostgreSQL when
+// DATABASE_URL is set), migrations, the master key, libsodium, then the shared boot.
+import { existsSync, mkdirSync } from 'node:fs';
+import BetterSqlite from 'better-sqlite3';
+import { join } from 'node:path';
+import sodium from 'libsodium-wrappers';
+import { boot } from '../boot.ts';
+import { systemClock, type Clock } from '../clock.ts';
+import type { Config } from '../config.ts';
+import type { BaseDeps, Deps, Logger } from '../deps.ts';
+import type { Store } from '../db/store.ts';
+import { loadMasterKey } from './master-key.ts';
+import { createSqliteStore, openSqlite } from './sqlite-store.ts';
+import { migrateSqlite } from './sqlite-migrations.ts';
+
+export const DATABASE_FILE = 'trove.db';
+
+export type NodeOptions = { log: Logger; clock?: Clock; checkpointEvery?: number };
+
+/** Opens and migrates the configured database; returns the store and the files applied. */
+export async function openStore(config: Config, clock: Clock): Promise<{ store: Store; applied: string[] }> {
+  if (config.databaseUrl) {
+    throw new Error('DATABASE_URL (PostgreSQL) is not supported by this build yet');
+  }
+  mkdirSync(config.dataDir, { recursive: true, mode: 0o700 });
+  const sqlite = openSqlite(join(config.dataDir, DATABASE_FILE));
+  const applied = await migrateSqlite(sqlite);
+  return { store: createSqliteStore(sqlite, clock), applied };
+}
+
+export async function createNodeDeps(config: Config, opts: NodeOptions): Promise<Deps> {
+  const clock = opts.clock ?? systemClock;
+  mkdirSync(config.dataDir, { recursive: true, mode: 0o700 });
+  const masterKey = loadMasterKey(config, opts.log);
+  await sodium.ready;
+  const { store, applied } = await openStore(config, clock);
+  if (applied.length) opts.log.info('migrations applied', { files: applied });
+  const base: BaseDeps = { config, store, clock, sodium, log: opts.log, checkpointEvery: opts.checkpointEvery ?? 1000 };
+  try {
+    return await boot(base, masterKey, applied);
+  } catch (err) {
+    await store.close();
+    throw err;
+  } finally {
+    masterKey.fill(0);
+  }
+}
+
+/** Opens an existing database read-only for verification: no migration, no keys needed. */
+export async function openExisting(config: Config, database?: string): Promise<Store> {
+  const target = database ?? config.databaseUrl ?? join(config.dataDir, DATABASE_FILE);
+  if (/^postgres(ql)?:\/\//.test(target)) {
+    throw new Error('PostgreSQL is not supported by this build yet');
+  }
+  if (!existsSync(target)) throw new Error(`no database at ${target}`);
+  return createSqliteStore(new BetterSqlite(target, { readonly: true, fileMustExist: true }), systemClock);
+}
