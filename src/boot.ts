@@ -12,16 +12,15 @@ export async function boot(base: BaseDeps, masterKey: Uint8Array, migrationsAppl
   await bootstrapKeys(base, masterKey);
   const deps: Deps = { ...base, keys: await loadKeyRing(base, masterKey) };
   const audit: AuditDraft[] = [];
-  if (migrationsApplied.length) {
-    audit.push({
-      action: 'operator.migrations_applied', outcome: 'success', actor_type: 'operator',
-      detail: { files: migrationsApplied.join(',') },
-    });
-  }
+  if (migrationsApplied.length) audit.push(migrationsAudit(migrationsApplied));
   if (base.config.production) {
     audit.push({ action: 'operator.started', outcome: 'success', actor_type: 'operator', detail: { mode: 'production' } });
   }
   if (audit.length) await commit(deps, { audit });
   await backfillCheckpoints(deps);
   return deps;
+}
+
+export function migrationsAudit(files: string[]): AuditDraft {
+  return { action: 'operator.migrations_applied', outcome: 'success', actor_type: 'operator', detail: { files: files.join(',') } };
 }

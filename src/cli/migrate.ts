@@ -2,6 +2,7 @@
 import type { Config } from '../config.ts';
 import { systemClock } from '../clock.ts';
 import { openStore } from '../runtime/node.ts';
+import { migrationsAudit } from '../boot.ts';
 import { output, parse } from './args.ts';
 
 export const MIGRATE_HELP = `Usage: trove migrate [--json]
@@ -13,7 +14,11 @@ export async function migrateCommand(argv: string[], config: Config): Promise<nu
   const { values } = parse(argv, {});
   if (values.help) return help(MIGRATE_HELP);
   const { store, applied } = await openStore(config, systemClock);
-  await store.close();
+  try {
+    if (applied.length) await store.commit({ audit: [migrationsAudit(applied)] });
+  } finally {
+    await store.close();
+  }
   output(values.json, { applied }, applied.length ? `applied: ${applied.join(', ')}` : 'database is up to date');
   return 0;
 }

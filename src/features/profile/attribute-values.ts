@@ -1,0 +1,56 @@
+// Writing and reading sealed attribute values. Each write bumps the row's version, which
+// is part of the AAD, and commits with an audit event naming the attribute, never its value.
+import type { Deps } from '../../deps.ts';
+import { openAttribute, sealAttribute } from '../../crypto/envelope.ts';
+import { commit } from '../audit/commit.ts';
+import { dataKeyFor } from './data-key.ts';
+
+export type AttributeWrite = { name: string; persona?: string; value: string };
+
+export async function writeAttributes(deps: Deps, consumerId: string, writes: AttributeWrite[]): Promise<void> {
+  const db = deps.store.db;
+  const key = await dataKeyFor(deps, consumerId);
+  const now = deps.clock.now();
+  const current = await db
+    .selectFrom('attributes').select(['name', 'persona', 'version']).where('consumer_id', '=', consumerId).execute();
+  const versionOf = new Map(current.map((r) => [`${r.name}\u0000${r.persona}`, r.version]));
+  const statements = writes.map((w) => {
+    const persona = w.persona ?? '';
+    const version = (versionOf.get(`${w.name}\u0000${persona}`) ?? 0) + 1;
+    const sealed = sealAttribute(deps.sodium, key, { consumerId, name: w.name, persona, version }, w.value);
+    const row = { consumer_id: consumerId, name: w.name, persona, ...sealed, version, updated_at: now };
+    return db.insertInto('attributes').values(row).onConflict((oc) =>
+      oc.columns(['consumer_id', 'name', 'persona']).doUpdateSet({ ciphertext: sealed.ciphertext, nonce: sealed.nonce, version, updated_at: now }),
+    );
+  });
+  key.fill(0);
+  await commit(deps, {
+    writes: statements,
+    audit: [{
+      action: 'profile.attributes_changed', outcome: 'success', actor_type: 'consumer', actor_id: consumerId,
+      consumer_id: consumerId, attributes: writes.map((w) => w.name),
+    }],
+  });
+}
+
+export type AttributeValue = { name: string; persona: string; value: string; version: number; updated_at: number };
+
+/** Opens every attribute of a consumer (optionally only some names). Unaudited: callers audit the read. */
+export async function readAttributes(deps: Deps, consumerId: string, names?: string[]): Promise<AttributeValue[]> {
+  let q = deps.store.db.selectFrom('attributes').selectAll().where('consumer_id', '=', consumerId);
+  if (names) q = q.where('name', 'in', names.length ? names : ['']);
+  const rows = await q.orderBy('name').orderBy('persona').execute();
+  if (!rows.length) return [];
+  const key = await dataKeyFor(deps, consumerId);
+  try {
+    return rows.map((r) => ({
+      name: r.name,
+      persona: r.persona,
+      version: r.version,
+      updated_at: r.updated_at,
+      value: openAttribute(deps.sodium, key, { consumerId, name: r.name, persona: r.persona, version: r.version }, r),
+    }));
+  } finally {
+    key.fill(0);
+  }
+}

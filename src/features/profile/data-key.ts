@@ -1,0 +1,19 @@
+// Unwraps a consumer's data key for sealing or opening their attributes. An erased
+// consumer has no key any more: their ciphertexts are unreadable by design.
+import type { Deps } from '../../deps.ts';
+import { unwrapDataKey } from '../../crypto/envelope.ts';
+import { NotFound } from '../../errors.ts';
+
+export async function dataKeyFor(deps: Deps, consumerId: string): Promise<Uint8Array> {
+  const row = await deps.store.db
+    .selectFrom('consumers')
+    .select(['data_key_wrapped', 'data_key_nonce', 'kek_version'])
+    .where('id', '=', consumerId)
+    .where('status', '=', 'active')
+    .executeTakeFirst();
+  if (!row?.data_key_wrapped || !row.data_key_nonce || row.kek_version === null) throw new NotFound('No such consumer.');
+  return unwrapDataKey(deps.sodium, deps.keys.kek(row.kek_version), row.kek_version, consumerId, {
+    ciphertext: row.data_key_wrapped,
+    nonce: row.data_key_nonce,
+  });
+}

@@ -1,0 +1,141 @@
+import { describe, expect, it } from 'vitest';
+import { commit } from '../../src/features/audit/commit.ts';
+import { hashEvent } from '../../src/features/audit/chain.ts';
+import { checkpointNow } from '../../src/features/audit/checkpoint.ts';
+import { verifyAuditLog } from '../../src/features/audit/verify.ts';
+import { GuardFailed } from '../../src/errors.ts';
+import { testDeps, type TestDeps } from '../helpers/deps.ts';
+
+async function logWith(n: number, checkpointEvery = 5): Promise<TestDeps> {
+  const deps = await testDeps({ checkpointEvery });
+  const have = (await deps.store.db.selectFrom('audit_events').select('seq').execute()).length;
+  for (let i = have; i < n; i++) {
+    deps.clock.advance(1000);
+    await commit(deps, {
+      audit: [{ action: 'test.event', outcome: 'success', actor_type: 'system', detail: { i }, attributes: ['email'] }],
+    });
+  }
+  return deps;
+}
+
+const verify = (deps: TestDeps) => verifyAuditLog(deps.store.db, deps.keys.allPublicKeys());
+const exec = (deps: TestDeps, sql: string) => deps.store.sqlite.exec(sql);
+
+describe('audit chain', () => {
+  it('appends a gapless sequence with each event linked to the previous hash', async () => {
+    const deps = await logWith(12);
+    const rows = await deps.store.db.selectFrom('audit_events').selectAll().orderBy('seq').execute();
+    expect(rows.map((r) => r.seq)).toEqual(Array.from({ length: 12 }, (_, i) => i + 1));
+    for (let i = 1; i < rows.length; i++) expect(rows[i]!.prev_hash).toBe(rows[i - 1]!.hash);
+    for (const r of rows) expect(hashEvent(r)).toBe(r.hash);
+  });
+
+  it('signs a checkpoint every N events and on demand', async () => {
+    const deps = await logWith(12);
+    const cps = await deps.store.db.selectFrom('audit_checkpoints').select('seq').orderBy('seq').execute();
+    expect(cps.map((c) => c.seq)).toEqual([5, 10]);
+    await checkpointNow(deps);
+    const after = await deps.store.db.selectFrom('audit_checkpoints').select('seq').orderBy('seq').execute();
+    expect(after.map((c) => c.seq)).toEqual([5, 10, 12]);
+  });
+
+  it('verifies an intact log', async () => {
+    const deps = await logWith(23);
+    expect(await verify(deps)).toMatchObject({ ok: true, checked: 23, first_bad_seq: null, head: { seq: 23 }, checkpoints: 4 });
+  });
+
+  it('catches an edited event and names its sequence number', async () => {
+    const deps = await logWith(23);
+    exec(deps, `UPDATE audit_events SET action = 'test.innocent' WHERE seq = 14`);
+    expect(await verify(deps)).toMatchObject({ ok: false, first_bad_seq: 14 });
+  });
+
+  it('catches an edited event whose hash was recomputed, through the broken link after it', async () => {
+    const deps = await logWith(23);
+    const row = (await deps.store.db.selectFrom('audit_events').selectAll().where('seq', '=', 14).executeTakeFirstOrThrow());
+    const forged = { ...row, outcome: 'denied' };
+    exec(deps, `UPDATE audit_events SET outcome = 'denied', hash = '${hashEvent(forged)}' WHERE seq = 14`);
+    expect(await verify(deps)).toMatchObject({ ok: false, first_bad_seq: 15 });
+  });
+
+  it('catches a deleted event', async () => {
+    const deps = await logWith(23);
+    exec(deps, 'DELETE FROM audit_events WHERE seq = 9');
+    expect(await verify(deps)).toMatchObject({ ok: false, first_bad_seq: 9 });
+  });
+
+  it('catches an inserted event', async () => {
+    const deps = await logWith(23);
+    // Make room at 8 by shifting later events up, then insert a forged row there.
+    exec(deps, 'UPDATE audit_events SET seq = seq + 1000 WHERE seq >= 8');
+    exec(deps, 'UPDATE audit_events SET seq = seq - 999 WHERE seq >= 1000');
+    const prev = (await deps.store.db.selectFrom('audit_events').select('hash').where('seq', '=', 7).executeTakeFirstOrThrow()).hash;
+    const forged = {
+      seq: 8, id: 'forged', ts: 1, actor_type: 'brand', actor_id: 'x', action: 'grant.read', outcome: 'success',
+      consumer_id: null, brand_id: null, grant_id: null, attributes: null, purpose: null, reason: null, detail: null, prev_hash: prev,
+    };
+    await deps.store.db.insertInto('audit_events').values({ ...forged, hash: hashEvent(forged) }).execute();
+    expect(await verify(deps)).toMatchObject({ ok: false, first_bad_seq: 9 });
+  });
+
+  it('catches two reordered events', async () => {
+    const deps = await logWith(23);
+    exec(deps, 'UPDATE audit_events SET seq = -1 WHERE seq = 17');
+    exec(deps, 'UPDATE audit_events SET seq = 17 WHERE seq = 18');
+    exec(deps, 'UPDATE audit_events SET seq = 18 WHERE seq = -1');
+    expect(await verify(deps)).toMatchObject({ ok: false, first_bad_seq: 17 });
+  });
+
+  it('catches a chain truncated and then extended with self-consistent events, through the signed checkpoints', async () => {
+    const deps = await logWith(23);
+    exec(deps, 'DELETE FROM audit_events WHERE seq >= 16');
+    // The application keeps appending on top of the truncated chain: every link is valid.
+    for (let i = 0; i < 8; i++) {
+      await deps.store.commit({ audit: [{ action: 'test.rewritten', outcome: 'success', actor_type: 'system' }] });
+    }
+    const result = await verify(deps);
+    expect(result.checked).toBe(23);
+    expect(result).toMatchObject({ ok: false, first_bad_seq: 16 });
+  });
+
+  it('catches a truncated tail past a signed checkpoint', async () => {
+    const deps = await logWith(23);
+    exec(deps, 'DELETE FROM audit_events WHERE seq >= 19');
+    expect(await verify(deps)).toMatchObject({ ok: false, first_bad_seq: 19 });
+  });
+
+  it('catches a forged checkpoint', async () => {
+    const deps = await logWith(12);
+    exec(deps, `UPDATE audit_checkpoints SET jws = replace(jws, substr(jws, -10, 5), 'AAAAA') WHERE seq = 10`);
+    expect(await verify(deps)).toMatchObject({ ok: false, first_bad_seq: 6 });
+  });
+});
+
+describe('store commit', () => {
+  it('applies writes and audit events together, or nothing when a guard fails', async () => {
+    const deps = await logWith(3);
+    const db = deps.store.db;
+    const guard = { name: 'never', exists: db.selectFrom('keys').select('id').where('id', '=', 'no-such-key') };
+    await expect(
+      deps.store.commit({
+        guards: [guard],
+        writes: [db.updateTable('keys').set({ status: 'retired' })],
+        audit: [{ action: 'test.guarded', outcome: 'success', actor_type: 'system' }],
+      }),
+    ).rejects.toThrow(GuardFailed);
+    expect(await db.selectFrom('keys').select('status').where('status', '=', 'retired').execute()).toEqual([]);
+    expect(await db.selectFrom('audit_events').select('seq').execute()).toHaveLength(3);
+  });
+
+  it('rolls back the audit event when a write fails', async () => {
+    const deps = await logWith(3);
+    const db = deps.store.db;
+    await expect(
+      deps.store.commit({
+        writes: [db.insertInto('keys').values({ id: 'kek-1', kind: 'kek', version: 99, status: 'active', created_at: 0 } as never)],
+        audit: [{ action: 'test.failed', outcome: 'success', actor_type: 'system' }],
+      }),
+    ).rejects.toThrow();
+    expect(await db.selectFrom('audit_events').select('seq').execute()).toHaveLength(3);
+  });
+});

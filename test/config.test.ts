@@ -1,0 +1,36 @@
+import { describe, expect, it } from 'vitest';
+import { ConfigError, parseConfig } from '../src/config.ts';
+
+describe('configuration', () => {
+  it('has the documented defaults', () => {
+    expect(parseConfig({})).toEqual({
+      port: 8787, host: '127.0.0.1', dataDir: './data', databaseUrl: undefined, masterKey: undefined,
+      origin: 'http://localhost:8787', production: false, webhookAllowPrivate: false,
+    });
+  });
+
+  it('derives the origin from PORT unless TROVE_ORIGIN is set', () => {
+    expect(parseConfig({ PORT: '9000' }).origin).toBe('http://localhost:9000');
+    expect(parseConfig({ TROVE_ORIGIN: 'https://vault.example.com/' }).origin).toBe('https://vault.example.com');
+  });
+
+  it.each([
+    ['PORT', { PORT: 'eighty' }],
+    ['PORT', { PORT: '70000' }],
+    ['TROVE_MASTER_KEY', { TROVE_MASTER_KEY: 'too-short' }],
+    ['DATABASE_URL', { DATABASE_URL: 'mysql://x' }],
+    ['TROVE_ORIGIN', { TROVE_ORIGIN: 'ftp://x' }],
+    ['NODE_ENV', { NODE_ENV: 'staging' }],
+    ['TROVE_WEBHOOK_ALLOW_PRIVATE', { TROVE_WEBHOOK_ALLOW_PRIVATE: 'maybe' }],
+  ])('stops with a message naming %s when it is bad', (name, env) => {
+    expect(() => parseConfig(env)).toThrow(ConfigError);
+    expect(() => parseConfig(env)).toThrow(name);
+  });
+
+  it('requires a master key and an https origin in production', () => {
+    expect(() => parseConfig({ NODE_ENV: 'production', TROVE_ORIGIN: 'https://v.example' })).toThrow(/TROVE_MASTER_KEY/);
+    const key = Buffer.alloc(32, 1).toString('base64url');
+    expect(() => parseConfig({ NODE_ENV: 'production', TROVE_MASTER_KEY: key })).toThrow(/TROVE_ORIGIN/);
+    expect(parseConfig({ NODE_ENV: 'production', TROVE_MASTER_KEY: key, TROVE_ORIGIN: 'https://v.example' }).production).toBe(true);
+  });
+});

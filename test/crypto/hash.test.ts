@@ -1,0 +1,25 @@
+import { describe, expect, it } from 'vitest';
+import { constantTimeEqual, hashSecret, verifySecret } from '../../src/crypto/hash.ts';
+import { newId, newSecret } from '../../src/crypto/random.ts';
+
+describe('secrets and identifiers', () => {
+  it('stores a secret as a hash that verifies the secret and nothing else', () => {
+    const secret = newSecret('trv_test');
+    const stored = hashSecret(secret);
+    expect(stored).not.toContain(secret.slice(9));
+    expect(verifySecret(secret, stored)).toBe(true);
+    expect(verifySecret(`${secret}x`, stored)).toBe(false);
+  });
+
+  it('compares strings of different lengths without throwing', () => {
+    expect(constantTimeEqual('abc', 'abc')).toBe(true);
+    expect(constantTimeEqual('abc', 'abcd')).toBe(false);
+    expect(constantTimeEqual('', 'a')).toBe(false);
+  });
+
+  it('makes 128-bit random identifiers that do not repeat', () => {
+    const ids = new Set(Array.from({ length: 1000 }, newId));
+    expect(ids.size).toBe(1000);
+    for (const id of ids) expect(id).toMatch(/^[A-Za-z0-9_-]{22}$/);
+  });
+});

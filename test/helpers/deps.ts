@@ -1,0 +1,41 @@
+// Test deps: real SQLite (in memory unless a file is given), real libsodium and jose,
+// a fixed clock and a fixed master key. No mocks.
+import sodium from 'libsodium-wrappers';
+import { boot } from '../../src/boot.ts';
+import { fixedClock } from '../../src/clock.ts';
+import { parseConfig } from '../../src/config.ts';
+import type { Deps, Logger } from '../../src/deps.ts';
+import { createSqliteStore, openSqlite, type SqliteStore } from '../../src/runtime/sqlite-store.ts';
+import { migrateSqlite } from '../../src/runtime/sqlite-migrations.ts';
+import { newConsumer } from '../../src/features/identity/create-consumer.ts';
+import { commit } from '../../src/features/audit/commit.ts';
+
+/** Errors logged by any test deps; the setup file fails a test that leaves one behind (a 500). */
+export const loggedErrors: { msg: string; fields?: Record<string, unknown> }[] = [];
+export const testLog: Logger = { info() {}, warn() {}, error: (msg, fields) => loggedErrors.push({ msg, fields }) };
+
+export const TEST_MASTER_KEY = new Uint8Array(32).map((_, i) => (i * 7 + 3) & 0xff);
+
+export type TestDeps = Deps & { clock: ReturnType<typeof fixedClock>; store: SqliteStore };
+
+export async function testDeps(opts: { file?: string; checkpointEvery?: number; masterKey?: Uint8Array } = {}): Promise<TestDeps> {
+  await sodium.ready;
+  const clock = fixedClock();
+  const sqlite = openSqlite(opts.file ?? ':memory:');
+  const applied = await migrateSqlite(sqlite);
+  const store = createSqliteStore(sqlite, clock);
+  const config = parseConfig({ NODE_ENV: 'test', TROVE_DATA_DIR: '/nonexistent' });
+  const base = { config, store, clock, sodium, log: testLog, checkpointEvery: opts.checkpointEvery ?? 1000 };
+  const deps = await boot(base, new Uint8Array(opts.masterKey ?? TEST_MASTER_KEY), applied);
+  return deps as TestDeps;
+}
+
+/** A consumer with a data key, committed with an audit event as sign-up will. */
+export async function seedConsumer(deps: Deps): Promise<string> {
+  const c = newConsumer(deps);
+  await commit(deps, {
+    writes: [c.insert],
+    audit: [{ action: 'consumer.created', outcome: 'success', actor_type: 'consumer', actor_id: c.id, consumer_id: c.id }],
+  });
+  return c.id;
+}
