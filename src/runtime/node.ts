@@ -10,6 +10,7 @@ import type { Config } from '../config.ts';
 import type { BaseDeps, Deps, Logger } from '../deps.ts';
 import type { Store } from '../db/store.ts';
 import { loadMasterKey } from './master-key.ts';
+import { createPool, createPostgresStore, migratePostgres } from './postgres-store.ts';
 import { createSqliteStore, openSqlite } from './sqlite-store.ts';
 import { migrateSqlite } from './sqlite-migrations.ts';
 
@@ -20,7 +21,14 @@ export type NodeOptions = { log: Logger; clock?: Clock; checkpointEvery?: number
 /** Opens and migrates the configured database; returns the store and the files applied. */
 export async function openStore(config: Config, clock: Clock): Promise<{ store: Store; applied: string[] }> {
   if (config.databaseUrl) {
-    throw new Error('DATABASE_URL (PostgreSQL) is not supported by this build yet');
+    const pool = createPool(config.databaseUrl);
+    try {
+      const applied = await migratePostgres(pool);
+      return { store: createPostgresStore(pool, clock), applied };
+    } catch (err) {
+      await pool.end();
+      throw err;
+    }
   }
   mkdirSync(config.dataDir, { recursive: true, mode: 0o700 });
   const sqlite = openSqlite(join(config.dataDir, DATABASE_FILE));
@@ -49,9 +57,7 @@ export async function createNodeDeps(config: Config, opts: NodeOptions): Promise
 /** Opens an existing database read-only for verification: no migration, no keys needed. */
 export async function openExisting(config: Config, database?: string): Promise<Store> {
   const target = database ?? config.databaseUrl ?? join(config.dataDir, DATABASE_FILE);
-  if (/^postgres(ql)?:\/\//.test(target)) {
-    throw new Error('PostgreSQL is not supported by this build yet');
-  }
+  if (/^postgres(ql)?:\/\//.test(target)) return createPostgresStore(createPool(target, { max: 2 }), systemClock);
   if (!existsSync(target)) throw new Error(`no database at ${target}`);
   return createSqliteStore(new BetterSqlite(target, { readonly: true, fileMustExist: true }), systemClock);
 }

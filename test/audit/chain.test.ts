@@ -1,3 +1,4 @@
+import { sql } from 'kysely';
 import { describe, expect, it } from 'vitest';
 import { commit } from '../../src/features/audit/commit.ts';
 import { hashEvent } from '../../src/features/audit/chain.ts';
@@ -19,7 +20,7 @@ async function logWith(n: number, checkpointEvery = 5): Promise<TestDeps> {
 }
 
 const verify = (deps: TestDeps) => verifyAuditLog(deps.store.db, deps.keys.allPublicKeys());
-const exec = (deps: TestDeps, sql: string) => deps.store.sqlite.exec(sql);
+const exec = (deps: TestDeps, q: string) => sql.raw(q).execute(deps.store.db);
 
 describe('audit chain', () => {
   it('appends a gapless sequence with each event linked to the previous hash', async () => {
@@ -46,7 +47,7 @@ describe('audit chain', () => {
 
   it('catches an edited event and names its sequence number', async () => {
     const deps = await logWith(23);
-    exec(deps, `UPDATE audit_events SET action = 'test.innocent' WHERE seq = 14`);
+    await exec(deps, `UPDATE audit_events SET action = 'test.innocent' WHERE seq = 14`);
     expect(await verify(deps)).toMatchObject({ ok: false, first_bad_seq: 14 });
   });
 
@@ -54,21 +55,21 @@ describe('audit chain', () => {
     const deps = await logWith(23);
     const row = (await deps.store.db.selectFrom('audit_events').selectAll().where('seq', '=', 14).executeTakeFirstOrThrow());
     const forged = { ...row, outcome: 'denied' };
-    exec(deps, `UPDATE audit_events SET outcome = 'denied', hash = '${hashEvent(forged)}' WHERE seq = 14`);
+    await exec(deps, `UPDATE audit_events SET outcome = 'denied', hash = '${hashEvent(forged)}' WHERE seq = 14`);
     expect(await verify(deps)).toMatchObject({ ok: false, first_bad_seq: 15 });
   });
 
   it('catches a deleted event', async () => {
     const deps = await logWith(23);
-    exec(deps, 'DELETE FROM audit_events WHERE seq = 9');
+    await exec(deps, 'DELETE FROM audit_events WHERE seq = 9');
     expect(await verify(deps)).toMatchObject({ ok: false, first_bad_seq: 9 });
   });
 
   it('catches an inserted event', async () => {
     const deps = await logWith(23);
     // Make room at 8 by shifting later events up, then insert a forged row there.
-    exec(deps, 'UPDATE audit_events SET seq = seq + 1000 WHERE seq >= 8');
-    exec(deps, 'UPDATE audit_events SET seq = seq - 999 WHERE seq >= 1000');
+    await exec(deps, 'UPDATE audit_events SET seq = seq + 1000 WHERE seq >= 8');
+    await exec(deps, 'UPDATE audit_events SET seq = seq - 999 WHERE seq >= 1000');
     const prev = (await deps.store.db.selectFrom('audit_events').select('hash').where('seq', '=', 7).executeTakeFirstOrThrow()).hash;
     const forged = {
       seq: 8, id: 'forged', ts: 1, actor_type: 'brand', actor_id: 'x', action: 'grant.read', outcome: 'success',
@@ -80,15 +81,15 @@ describe('audit chain', () => {
 
   it('catches two reordered events', async () => {
     const deps = await logWith(23);
-    exec(deps, 'UPDATE audit_events SET seq = -1 WHERE seq = 17');
-    exec(deps, 'UPDATE audit_events SET seq = 17 WHERE seq = 18');
-    exec(deps, 'UPDATE audit_events SET seq = 18 WHERE seq = -1');
+    await exec(deps, 'UPDATE audit_events SET seq = -1 WHERE seq = 17');
+    await exec(deps, 'UPDATE audit_events SET seq = 17 WHERE seq = 18');
+    await exec(deps, 'UPDATE audit_events SET seq = 18 WHERE seq = -1');
     expect(await verify(deps)).toMatchObject({ ok: false, first_bad_seq: 17 });
   });
 
   it('catches a chain truncated and then extended with self-consistent events, through the signed checkpoints', async () => {
     const deps = await logWith(23);
-    exec(deps, 'DELETE FROM audit_events WHERE seq >= 16');
+    await exec(deps, 'DELETE FROM audit_events WHERE seq >= 16');
     // The application keeps appending on top of the truncated chain: every link is valid.
     for (let i = 0; i < 8; i++) {
       await deps.store.commit({ audit: [{ action: 'test.rewritten', outcome: 'success', actor_type: 'system' }] });
@@ -100,13 +101,23 @@ describe('audit chain', () => {
 
   it('catches a truncated tail past a signed checkpoint', async () => {
     const deps = await logWith(23);
-    exec(deps, 'DELETE FROM audit_events WHERE seq >= 19');
+    await exec(deps, 'DELETE FROM audit_events WHERE seq >= 19');
     expect(await verify(deps)).toMatchObject({ ok: false, first_bad_seq: 19 });
   });
 
-  it('catches a forged checkpoint', async () => {
+  it('catches a checkpoint whose signature was tampered with', async () => {
     const deps = await logWith(12);
-    exec(deps, `UPDATE audit_checkpoints SET jws = replace(jws, substr(jws, -10, 5), 'AAAAA') WHERE seq = 10`);
+    const cp = await deps.store.db.selectFrom('audit_checkpoints').selectAll().where('seq', '=', 10).executeTakeFirstOrThrow();
+    const sig = cp.jws.split('.')[2]!;
+    const flipped = (sig[5] === 'A' ? 'B' : 'A');
+    const forged = `${cp.jws.split('.').slice(0, 2).join('.')}.${sig.slice(0, 5)}${flipped}${sig.slice(6)}`;
+    await deps.store.db.updateTable('audit_checkpoints').set({ jws: forged }).where('seq', '=', 10).execute();
+    expect(await verify(deps)).toMatchObject({ ok: false, first_bad_seq: 6 });
+  });
+
+  it('catches a checkpoint row that claims another seq than it signed', async () => {
+    const deps = await logWith(12);
+    await exec(deps, 'UPDATE audit_checkpoints SET jws = (SELECT jws FROM audit_checkpoints WHERE seq = 5) WHERE seq = 10');
     expect(await verify(deps)).toMatchObject({ ok: false, first_bad_seq: 6 });
   });
 });

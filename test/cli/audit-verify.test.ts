@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { commit } from '../../src/features/audit/commit.ts';
-import { testDeps } from '../helpers/deps.ts';
+import { sqliteTestDeps } from '../helpers/deps.ts';
 
 const dir = mkdtempSync(join(tmpdir(), 'trove-cli-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
@@ -18,7 +18,7 @@ const trove = (...args: string[]) =>
 describe('trove audit verify', () => {
   it('exits 0 on an intact database and 1 naming the first bad sequence number after a row is edited with sqlite3', async () => {
     const file = join(dir, 'trove.db');
-    const deps = await testDeps({ file, checkpointEvery: 4 });
+    const deps = await sqliteTestDeps({ file, checkpointEvery: 4 });
     for (let i = 0; i < 10; i++) {
       await commit(deps, { audit: [{ action: 'test.event', outcome: 'success', actor_type: 'system', detail: { i } }] });
     }

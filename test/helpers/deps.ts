@@ -5,7 +5,10 @@ import { boot } from '../../src/boot.ts';
 import { fixedClock } from '../../src/clock.ts';
 import { parseConfig } from '../../src/config.ts';
 import type { Deps, Logger } from '../../src/deps.ts';
+import type { Clock } from '../../src/clock.ts';
+import type { Store } from '../../src/db/store.ts';
 import { createSqliteStore, openSqlite, type SqliteStore } from '../../src/runtime/sqlite-store.ts';
+import { openPostgresTestStore } from './postgres.ts';
 import { migrateSqlite } from '../../src/runtime/sqlite-migrations.ts';
 import { newConsumer } from '../../src/features/identity/create-consumer.ts';
 import { commit } from '../../src/features/audit/commit.ts';
@@ -16,18 +19,32 @@ export const testLog: Logger = { info() {}, warn() {}, error: (msg, fields) => l
 
 export const TEST_MASTER_KEY = new Uint8Array(32).map((_, i) => (i * 7 + 3) & 0xff);
 
-export type TestDeps = Deps & { clock: ReturnType<typeof fixedClock>; store: SqliteStore };
+export type TestDeps = Deps & { clock: ReturnType<typeof fixedClock>; schema?: string };
+
+/** Which database this test run uses: the postgres vitest project sets TROVE_TEST_STORE. */
+export const testDialect: 'sqlite' | 'postgres' = process.env.TROVE_TEST_STORE === 'postgres' ? 'postgres' : 'sqlite';
+
+async function openTestStore(clock: Clock, file?: string): Promise<{ store: Store; applied: string[]; schema?: string }> {
+  if (testDialect === 'postgres' && !file) return openPostgresTestStore(clock);
+  const sqlite = openSqlite(file ?? ':memory:');
+  const applied = await migrateSqlite(sqlite);
+  return { store: createSqliteStore(sqlite, clock), applied };
+}
+
+/** Like testDeps, but always SQLite (for tests that look at the SQLite file itself). */
+export async function sqliteTestDeps(opts: { file?: string; checkpointEvery?: number } = {}) {
+  const deps = await testDeps({ ...opts, file: opts.file ?? ':memory:' });
+  return deps as TestDeps & { store: SqliteStore };
+}
 
 export async function testDeps(opts: { file?: string; checkpointEvery?: number; masterKey?: Uint8Array } = {}): Promise<TestDeps> {
   await sodium.ready;
   const clock = fixedClock();
-  const sqlite = openSqlite(opts.file ?? ':memory:');
-  const applied = await migrateSqlite(sqlite);
-  const store = createSqliteStore(sqlite, clock);
+  const { store, applied, schema } = await openTestStore(clock, opts.file);
   const config = parseConfig({ NODE_ENV: 'test', TROVE_DATA_DIR: '/nonexistent' });
   const base = { config, store, clock, sodium, log: testLog, checkpointEvery: opts.checkpointEvery ?? 1000 };
   const deps = await boot(base, new Uint8Array(opts.masterKey ?? TEST_MASTER_KEY), applied);
-  return deps as TestDeps;
+  return Object.assign(deps, { clock, schema }) as TestDeps;
 }
 
 /** A consumer with a data key, committed with an audit event as sign-up will. */

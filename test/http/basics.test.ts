@@ -3,7 +3,7 @@ import { Hono } from 'hono';
 import { createApp, BODY_LIMIT } from '../../src/app.ts';
 import { silentLog } from '../../src/deps.ts';
 import { errorHandler } from '../../src/http/error-handler.ts';
-import { testDeps, type TestDeps } from '../helpers/deps.ts';
+import { testDeps, testDialect, type TestDeps } from '../helpers/deps.ts';
 
 let deps: TestDeps;
 let app: ReturnType<typeof createApp>;
@@ -25,7 +25,7 @@ describe('health and keys', () => {
   it('answers /healthz with 200 when the database is reachable', async () => {
     const res = await app.request('/healthz');
     expect(res.status).toBe(200);
-    expect(await res.json()).toEqual({ status: 'ok', database: 'sqlite' });
+    expect(await res.json()).toEqual({ status: 'ok', database: testDialect });
   });
 
   it('answers /healthz with 503 problem+json when the database is gone', async () => {

@@ -5,7 +5,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { toB64u } from '../../src/crypto/encoding.ts';
 import { dataKeyFor } from '../../src/features/profile/data-key.ts';
 import { writeAttributes } from '../../src/features/profile/attribute-values.ts';
-import { seedConsumer, testDeps, TEST_MASTER_KEY } from '../helpers/deps.ts';
+import { seedConsumer, sqliteTestDeps, TEST_MASTER_KEY } from '../helpers/deps.ts';
 
 const dir = mkdtempSync(join(tmpdir(), 'trove-scan-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
@@ -22,7 +22,7 @@ function contains(haystacks: Buffer[], needle: Uint8Array | string) {
 describe('nothing readable at rest', () => {
   it('keeps attribute values, the master key and data keys out of the database file and its WAL', async () => {
     const file = join(dir, 'trove.db');
-    const deps = await testDeps({ file });
+    const deps = await sqliteTestDeps({ file });
     const secrets = ['ZEBRA-7731@example.com', 'Kestrel Lane 42, 1011 Amsterdam', '+31 6 5551 2345'];
     const consumer = await seedConsumer(deps);
     await writeAttributes(deps, consumer, [
