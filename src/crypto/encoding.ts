@@ -1,4 +1,5 @@
 // base64url without padding, the one text encoding for binary values in Trove.
+import { Buffer } from 'node:buffer';
 
 export function toB64u(bytes: Uint8Array): string {
   return Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('base64url');

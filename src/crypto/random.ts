@@ -1,5 +1,6 @@
 // Random bytes and identifiers from the platform CSPRNG (WebCrypto): libsodium's own
 // randombytes_buf costs ~70 µs a call and cannot run at global scope on workerd.
+import { Buffer } from 'node:buffer';
 
 export function randomBytes(n: number): Uint8Array {
   return crypto.getRandomValues(new Uint8Array(n));

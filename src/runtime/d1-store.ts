@@ -1,0 +1,69 @@
+// The store on Cloudflare D1. D1 has no interactive transactions, so commit is one
+// batch(): guards, writes and audit events apply atomically or not at all. The audit
+// head is read just before; a concurrent append makes our seq collide with the
+// UNIQUE key, the batch fails whole, and we retry on the new head.
+import { Kysely, type Compilable, type CompiledQuery } from 'kysely';
+import { D1Dialect } from 'kysely-d1';
+import type { Clock } from '../clock.ts';
+import { newId } from '../crypto/random.ts';
+import { guardStatement } from '../db/guard.ts';
+import type { Database as Schema } from '../db/schema.ts';
+import { isGuardViolation, type Change, type Store } from '../db/store.ts';
+import { GuardFailed } from '../errors.ts';
+import { chainEvents, type ChainHead } from '../features/audit/chain.ts';
+
+/** The part of the D1 binding Trove uses (structural, so Node's typecheck needs no Workers types). */
+export type D1Statement = {
+  bind(...values: unknown[]): D1Statement;
+  first<T>(): Promise<T | null>;
+};
+export type D1Like = {
+  prepare(sql: string): D1Statement;
+  batch(statements: D1Statement[]): Promise<unknown[]>;
+};
+
+const MAX_ATTEMPTS = 8;
+
+function isSeqCollision(err: unknown): boolean {
+  return err instanceof Error && /UNIQUE constraint failed: audit_events\.(seq|id)/.test(err.message);
+}
+
+export function createD1Store(d1: D1Like, clock: Clock): Store {
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any
+  const db = new Kysely<Schema>({ dialect: new D1Dialect({ database: d1 as any }) });
+  const stmt = (q: CompiledQuery) => d1.prepare(q.sql).bind(...(q.parameters as unknown[]));
+
+  async function firstFailingGuard(change: Change): Promise<string> {
+    for (const g of change.guards ?? []) {
+      if (!(await g.exists.executeTakeFirst())) return g.name;
+    }
+    return change.guards?.[0]?.name ?? 'unknown';
+  }
+
+  return {
+    dialect: 'd1',
+    db,
+    async commit(change: Change) {
+      const fixed = [
+        ...(change.guards ?? []).map((g) => stmt(guardStatement(db, g).compile())),
+        ...(change.writes ?? []).map((w) => stmt((w as Compilable).compile())),
+      ];
+      for (let attempt = 1; ; attempt++) {
+        const head = change.audit?.length
+          ? ((await d1.prepare('SELECT seq, hash FROM audit_events ORDER BY seq DESC LIMIT 1').first<ChainHead>()) ?? undefined)
+          : undefined;
+        const events = change.audit?.length ? chainEvents(head, change.audit, clock.now(), newId) : [];
+        const audit = events.map((e) => stmt(db.insertInto('audit_events').values(e).compile()));
+        try {
+          if (fixed.length + audit.length) await d1.batch([...fixed, ...audit]);
+          return { events };
+        } catch (err) {
+          if (isGuardViolation(err)) throw new GuardFailed(await firstFailingGuard(change));
+          if (isSeqCollision(err) && attempt < MAX_ATTEMPTS) continue;
+          throw err;
+        }
+      }
+    },
+    async close() {},
+  };
+}
