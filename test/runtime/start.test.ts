@@ -6,7 +6,14 @@ import { afterEach, describe, expect, it } from 'vitest';
 
 const children: ChildProcess[] = [];
 afterEach(() => {
-  for (const c of children.splice(0)) c.kill('SIGKILL');
+  // npm runs the server through a shell: kill the whole process group.
+  for (const c of children.splice(0)) {
+    try {
+      process.kill(-c.pid!, 'SIGKILL');
+    } catch {
+      // already gone
+    }
+  }
 });
 
 async function waitForHealth(url: string, ms: number): Promise<Response> {
@@ -22,7 +29,7 @@ async function waitForHealth(url: string, ms: number): Promise<Response> {
 }
 
 function start(env: Record<string, string>) {
-  const child = spawn('npm', ['start', '--silent'], { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn('npm', ['start', '--silent'], { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'], detached: true });
   children.push(child);
   let stderr = '';
   child.stderr!.on('data', (d) => (stderr += d));
