@@ -11,13 +11,23 @@ import { errorHandler } from './http/error-handler.ts';
 import { healthRoutes } from './http/health.ts';
 import { jsonBody } from './http/json-body.ts';
 import { jwksRoutes } from './http/jwks.ts';
+import type { AppEnv } from './http/context.ts';
+import { csrf } from './http/csrf.ts';
+import { loadSession } from './http/session-cookie.ts';
+import { requireConsumer } from './http/require-consumer.ts';
+import { attributeRoutes } from './http/consumer/attributes.ts';
+import { credentialRoutes } from './http/consumer/credentials.ts';
+import { intentRoutes } from './http/consumer/intents.ts';
+import { meRoutes } from './http/consumer/me.ts';
+import { passkeyAuthRoutes } from './http/consumer/passkey-auth.ts';
+import { personaRoutes } from './http/consumer/personas.ts';
 
 export const BODY_LIMIT = 64 * 1024;
 
 export type AppOptions = { staticFiles?: MiddlewareHandler };
 
 export function createApp(deps: Deps, opts: AppOptions = {}) {
-  const app = new Hono();
+  const app = new Hono<AppEnv>();
   const renderError = errorHandler(deps.log);
   app.onError(renderError);
   app.notFound(async (c) => {
@@ -59,8 +69,17 @@ export function createApp(deps: Deps, opts: AppOptions = {}) {
       onMethodNotAllowed: (c, allowed) => renderError(new MethodNotAllowed(allowed), c),
     }),
   );
+  app.use('/api/*', loadSession(deps), csrf(deps));
+  app.use('/api/me', requireConsumer);
+  app.use('/api/me/*', requireConsumer);
   app.route('/', healthRoutes(deps));
   app.route('/', jwksRoutes(deps));
+  app.route('/', passkeyAuthRoutes(deps));
+  app.route('/', meRoutes(deps));
+  app.route('/', attributeRoutes(deps));
+  app.route('/', personaRoutes(deps));
+  app.route('/', intentRoutes(deps));
+  app.route('/', credentialRoutes(deps));
   return app;
 }
 

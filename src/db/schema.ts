@@ -56,6 +56,53 @@ export type AuditEventRow = {
 
 export type AuditCheckpointRow = { seq: number; hash: string; ts: number; kid: string; jws: string };
 
+export type PasskeyRow = {
+  id: string;
+  consumer_id: string;
+  public_key: string;
+  counter: number;
+  transports: string | null;
+  name: string;
+  device_type: string | null;
+  backed_up: number;
+  created_at: number;
+  last_used_at: number | null;
+};
+
+export type ChallengeRow = {
+  challenge_hash: string;
+  purpose: 'register' | 'login';
+  user_id: string | null;
+  consumer_id: string | null;
+  expires_at: number;
+  used_at: number | null;
+};
+
+export type SessionRow = {
+  id_hash: string;
+  subject_type: 'consumer' | 'auditor';
+  subject_id: string;
+  created_at: number;
+  last_seen_at: number;
+  expires_at: number;
+};
+
+export type RecoveryCodeRow = { code_hash: string; consumer_id: string; created_at: number; used_at: number | null };
+
+export type PersonaRow = { consumer_id: string; name: string; label: string; created_at: number };
+
+export type IntentRow = {
+  id: string;
+  consumer_id: string;
+  persona: string;
+  ciphertext: string;
+  nonce: string;
+  status: 'open' | 'withdrawn';
+  expires_at: number | null;
+  created_at: number;
+  withdrawn_at: number | null;
+};
+
 export type Database = {
   keys: KeyRow;
   consumers: ConsumerRow;
@@ -63,4 +110,10 @@ export type Database = {
   audit_events: AuditEventRow;
   audit_checkpoints: AuditCheckpointRow;
   commit_guards: { name: string; ok: number };
+  passkeys: PasskeyRow;
+  webauthn_challenges: ChallengeRow;
+  sessions: SessionRow;
+  recovery_codes: RecoveryCodeRow;
+  personas: PersonaRow;
+  intents: IntentRow;
 };

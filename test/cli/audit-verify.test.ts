@@ -75,7 +75,7 @@ describe('trove command line', () => {
     const env = { PATH: process.env.PATH, TROVE_DATA_DIR: own };
     const run = (...args: string[]) => spawnSync(process.execPath, ['src/cli/trove.ts', ...args], { encoding: 'utf8', env });
     try {
-      expect(JSON.parse(run('migrate', '--json').stdout)).toEqual({ applied: ['0001_core.sql'] });
+      expect(JSON.parse(run('migrate', '--json').stdout)).toEqual({ applied: ['0001_core.sql', '0002_identity_profile.sql'] });
       expect(JSON.parse(run('migrate', '--json').stdout)).toEqual({ applied: [] });
       const sig = run('keys', 'rotate', '--json');
       expect(sig.status, sig.stderr).toBe(0);

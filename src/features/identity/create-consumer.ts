@@ -5,8 +5,7 @@ import { newDataKey, wrapDataKey } from '../../crypto/envelope.ts';
 import { newId } from '../../crypto/random.ts';
 
 /** The insert for a new consumer row; the caller commits it with its own audit event. */
-export function newConsumer(deps: Deps): { id: string; insert: ReturnType<typeof insertConsumer> } {
-  const id = newId();
+export function newConsumer(deps: Deps, id = newId()): { id: string; insert: ReturnType<typeof insertConsumer> } {
   return { id, insert: insertConsumer(deps, id) };
 }
 

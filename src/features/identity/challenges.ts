@@ -1,0 +1,55 @@
+// WebAuthn challenges: random, stored only as a hash, single-use and valid for five
+// minutes. The verify step finds its challenge from the signed clientDataJSON and
+// consumes it in the same commit that acts on it, so a replay can never succeed.
+import type { Compilable } from 'kysely';
+import type { Deps } from '../../deps.ts';
+import { fromB64u, fromUtf8 } from '../../crypto/encoding.ts';
+import { hashSecret } from '../../crypto/hash.ts';
+import type { ChallengeRow } from '../../db/schema.ts';
+import type { Guard } from '../../db/store.ts';
+import { Unauthorized } from '../../errors.ts';
+import { invalid } from '../profile/validate-attribute.ts';
+
+export const CHALLENGE_TTL_MS = 5 * 60_000;
+
+export function storeChallenge(deps: Deps, challenge: string, purpose: ChallengeRow['purpose'], extra: { userId?: string; consumerId?: string } = {}) {
+  const now = deps.clock.now();
+  return [
+    deps.store.db.deleteFrom('webauthn_challenges').where('expires_at', '<', now - CHALLENGE_TTL_MS),
+    deps.store.db.insertInto('webauthn_challenges').values({
+      challenge_hash: hashSecret(challenge), purpose, user_id: extra.userId ?? null,
+      consumer_id: extra.consumerId ?? null, expires_at: now + CHALLENGE_TTL_MS, used_at: null,
+    }),
+  ];
+}
+
+/** Reads the challenge a response was signed over; it must be ours, unused and unexpired. */
+export async function findChallenge(deps: Deps, clientDataJSON: unknown, purpose: ChallengeRow['purpose']) {
+  let challenge: string;
+  try {
+    const data = JSON.parse(fromUtf8.decode(fromB64u(String(clientDataJSON)))) as { challenge?: unknown };
+    if (typeof data.challenge !== 'string') throw new Error('no challenge');
+    challenge = data.challenge;
+  } catch {
+    throw invalid('response.clientDataJSON', 'is not base64url-encoded client data with a challenge');
+  }
+  const row = await deps.store.db.selectFrom('webauthn_challenges').selectAll()
+    .where('challenge_hash', '=', hashSecret(challenge)).executeTakeFirst();
+  if (!row || row.purpose !== purpose || row.used_at !== null || row.expires_at <= deps.clock.now()) {
+    throw new Unauthorized('The challenge is unknown, used or expired; start again.');
+  }
+  return { challenge, row };
+}
+
+/** Guard + write that consume the challenge exactly once, inside the commit that uses it. */
+export function consumeChallenge(deps: Deps, row: ChallengeRow): { guard: Guard; write: Compilable } {
+  const db = deps.store.db;
+  return {
+    guard: {
+      name: 'challenge_unused',
+      exists: db.selectFrom('webauthn_challenges').select('challenge_hash')
+        .where('challenge_hash', '=', row.challenge_hash).where('used_at', 'is', null),
+    },
+    write: db.updateTable('webauthn_challenges').set({ used_at: deps.clock.now() }).where('challenge_hash', '=', row.challenge_hash),
+  };
+}

@@ -1,0 +1,97 @@
+// Passkey registration: sign-up (a new consumer with a fresh data key, their first
+// passkey and a session, in one commit) or, when signed in, adding a passkey. The
+// challenge is consumed in that same commit.
+import { generateRegistrationOptions, verifyRegistrationResponse, type RegistrationResponseJSON } from '@simplewebauthn/server';
+import type { Deps } from '../../deps.ts';
+import { fromB64u, toB64u } from '../../crypto/encoding.ts';
+import { newId } from '../../crypto/random.ts';
+import { Unauthorized } from '../../errors.ts';
+import { commit } from '../audit/commit.ts';
+import type { AuditDraft } from '../audit/event.ts';
+import { consumeChallenge, findChallenge, storeChallenge } from './challenges.ts';
+import { newConsumer } from './create-consumer.ts';
+import { relyingParty } from './relying-party.ts';
+import { newSession, type Session } from './sessions.ts';
+
+export async function registrationOptions(deps: Deps, session: Session | null, input: { name?: string }) {
+  const rp = relyingParty(deps);
+  const consumerId = session?.subjectId ?? null;
+  const existing = consumerId
+    ? await deps.store.db.selectFrom('passkeys').select(['id', 'transports']).where('consumer_id', '=', consumerId).execute()
+    : [];
+  const userId = consumerId ?? newId();
+  const options = await generateRegistrationOptions({
+    rpName: rp.rpName,
+    rpID: rp.rpID,
+    userID: fromB64u(userId),
+    userName: input.name ?? 'Trove member',
+    userDisplayName: input.name ?? 'Trove member',
+    attestationType: 'none',
+    challenge: fromB64u(newId() + newId()),
+    excludeCredentials: existing.map((p) => ({ id: p.id, transports: p.transports ? (JSON.parse(p.transports) as string[]) : undefined })),
+    authenticatorSelection: { residentKey: 'required', requireResidentKey: true, userVerification: 'required' },
+    supportedAlgorithmIDs: [-8, -7, -257],
+  });
+  await deps.store.commit({ writes: storeChallenge(deps, options.challenge, 'register', { userId, ...(consumerId ? { consumerId } : {}) }) });
+  return options;
+}
+
+export type RegistrationResult = { consumerId: string; passkeyId: string; created: boolean; sessionId?: string };
+
+export async function verifyRegistration(
+  deps: Deps,
+  session: Session | null,
+  input: { response: RegistrationResponseJSON; name?: string },
+): Promise<RegistrationResult> {
+  const rp = relyingParty(deps);
+  const { challenge, row } = await findChallenge(deps, input.response.response?.clientDataJSON, 'register');
+  const signedInAs = session?.subjectId ?? null;
+  if ((row.consumer_id ?? null) !== signedInAs) throw new Unauthorized('This registration was started in another session.');
+
+  let verified;
+  try {
+    verified = await verifyRegistrationResponse({
+      response: input.response, expectedChallenge: challenge, expectedOrigin: rp.origin, expectedRPID: rp.rpID,
+      requireUserVerification: true,
+    });
+  } catch (err) {
+    throw new Unauthorized(`The passkey could not be verified: ${err instanceof Error ? err.message : 'invalid response'}`);
+  }
+  if (!verified.verified) throw new Unauthorized('The passkey could not be verified.');
+  const info = verified.registrationInfo;
+  const db = deps.store.db;
+  const consume = consumeChallenge(deps, row);
+  const now = deps.clock.now();
+
+  if (signedInAs) {
+    await commit(deps, {
+      guards: [consume.guard],
+      writes: [consume.write, db.insertInto('passkeys').values(passkeyRow(info, input.name, signedInAs, now))],
+      audit: [{ action: 'passkey.added', outcome: 'success', actor_type: 'consumer', actor_id: signedInAs, consumer_id: signedInAs, detail: { passkey: info.credential.id } }],
+    });
+    return { consumerId: signedInAs, passkeyId: info.credential.id, created: false };
+  }
+  const consumer = newConsumer(deps, row.user_id ?? undefined);
+  const started = newSession(deps, 'consumer', consumer.id);
+  const audit: AuditDraft[] = [
+    { action: 'consumer.created', outcome: 'success', actor_type: 'consumer', actor_id: consumer.id, consumer_id: consumer.id },
+    { action: 'passkey.added', outcome: 'success', actor_type: 'consumer', actor_id: consumer.id, consumer_id: consumer.id, detail: { passkey: info.credential.id } },
+    { action: 'session.signed_in', outcome: 'success', actor_type: 'consumer', actor_id: consumer.id, consumer_id: consumer.id, detail: { method: 'passkey_sign_up' } },
+  ];
+  await commit(deps, {
+    guards: [consume.guard],
+    writes: [consume.write, consumer.insert, db.insertInto('passkeys').values(passkeyRow(info, input.name, consumer.id, now)), started.insert],
+    audit,
+  });
+  return { consumerId: consumer.id, passkeyId: info.credential.id, created: true, sessionId: started.rawId };
+}
+
+type Info = Extract<Awaited<ReturnType<typeof verifyRegistrationResponse>>, { verified: true }>['registrationInfo'];
+
+function passkeyRow(info: Info, name: string | undefined, consumerId: string, now: number) {
+  return {
+    id: info.credential.id, consumer_id: consumerId, public_key: toB64u(info.credential.publicKey), counter: info.credential.counter,
+    transports: JSON.stringify(info.credential.transports ?? []), name: name ?? 'Passkey',
+    device_type: info.credentialDeviceType, backed_up: info.credentialBackedUp ? 1 : 0, created_at: now, last_used_at: null,
+  };
+}

@@ -1,0 +1,88 @@
+// Usernameless passkey sign-in: options with an empty allow-list (discoverable
+// credentials), then verification against the stored public key and counter. Success
+// rotates the session; every failure is audited with its reason.
+import { generateAuthenticationOptions, verifyAuthenticationResponse, type AuthenticationResponseJSON } from '@simplewebauthn/server';
+import type { Deps } from '../../deps.ts';
+import type { ChallengeRow } from '../../db/schema.ts';
+import { fromB64u } from '../../crypto/encoding.ts';
+import { newId } from '../../crypto/random.ts';
+import { Unauthorized } from '../../errors.ts';
+import { commit } from '../audit/commit.ts';
+import { consumeChallenge, findChallenge, storeChallenge } from './challenges.ts';
+import { relyingParty } from './relying-party.ts';
+import { newSession } from './sessions.ts';
+
+export async function signInOptions(deps: Deps) {
+  const options = await generateAuthenticationOptions({
+    rpID: relyingParty(deps).rpID,
+    userVerification: 'required',
+    challenge: fromB64u(newId() + newId()),
+    allowCredentials: [],
+  });
+  await deps.store.commit({ writes: storeChallenge(deps, options.challenge, 'login') });
+  return options;
+}
+
+/** Audits the failure and burns the challenge, so one challenge allows one attempt. */
+async function refuse(deps: Deps, row: ChallengeRow, reason: string, consumerId: string | null): Promise<never> {
+  await commit(deps, {
+    writes: [consumeChallenge(deps, row).write],
+    audit: [{
+      action: 'session.sign_in', outcome: 'denied', actor_type: 'consumer', actor_id: consumerId, consumer_id: consumerId,
+      reason, detail: { method: 'passkey' },
+    }],
+  });
+  throw new Unauthorized('Sign-in failed. Try again with a passkey registered here.');
+}
+
+export async function verifySignIn(deps: Deps, response: AuthenticationResponseJSON, previousSessionHash?: string) {
+  const rp = relyingParty(deps);
+  const { challenge, row } = await findChallenge(deps, response.response?.clientDataJSON, 'login');
+  const db = deps.store.db;
+  const passkey = typeof response.id === 'string'
+    ? await db.selectFrom('passkeys').selectAll().where('id', '=', response.id).executeTakeFirst()
+    : undefined;
+  if (!passkey) return refuse(deps, row, 'unknown_credential', null);
+  const consumer = await db.selectFrom('consumers').select('id').where('id', '=', passkey.consumer_id).where('status', '=', 'active').executeTakeFirst();
+  if (!consumer) return refuse(deps, row, 'consumer_erased', passkey.consumer_id);
+  if (response.response.userHandle && response.response.userHandle !== passkey.consumer_id) {
+    return refuse(deps, row, 'user_handle_mismatch', passkey.consumer_id);
+  }
+
+  let newCounter: number;
+  try {
+    const result = await verifyAuthenticationResponse({
+      response, expectedChallenge: challenge, expectedOrigin: rp.origin, expectedRPID: rp.rpID, requireUserVerification: true,
+      credential: {
+        id: passkey.id, publicKey: fromB64u(passkey.public_key), counter: passkey.counter,
+        transports: passkey.transports ? JSON.parse(passkey.transports) : undefined,
+      },
+    });
+    if (!result.verified) return refuse(deps, row, 'signature_invalid', passkey.consumer_id);
+    newCounter = result.authenticationInfo.newCounter;
+  } catch (err) {
+    const counter = err instanceof Error && /counter/i.test(err.message);
+    return refuse(deps, row, counter ? 'counter_not_increased' : 'verification_failed', passkey.consumer_id);
+  }
+
+  const consume = consumeChallenge(deps, row);
+  const session = newSession(deps, 'consumer', passkey.consumer_id);
+  await commit(deps, {
+    guards: [
+      consume.guard,
+      // A concurrent sign-in with a cloned authenticator must not both pass the counter check.
+      { name: 'counter_unchanged', exists: db.selectFrom('passkeys').select('id').where('id', '=', passkey.id).where('counter', '=', passkey.counter) },
+    ],
+    writes: [
+      consume.write,
+      db.updateTable('passkeys').set({ counter: newCounter, last_used_at: deps.clock.now() }).where('id', '=', passkey.id),
+      ...(previousSessionHash ? [db.deleteFrom('sessions').where('id_hash', '=', previousSessionHash)] : []),
+      session.insert,
+    ],
+    audit: [{
+      action: 'session.signed_in', outcome: 'success', actor_type: 'consumer', actor_id: passkey.consumer_id,
+      consumer_id: passkey.consumer_id, detail: { method: 'passkey', passkey: passkey.id },
+    }],
+  });
+  return { consumerId: passkey.consumer_id, sessionId: session.rawId };
+}

@@ -1,0 +1,89 @@
+// Intents ("red rain jacket, size M, under 120 EUR"): what a consumer is looking for,
+// sealed like attributes, open until withdrawn or past their date. The owner also sees
+// which brands read each intent (from the audit log).
+import { z } from 'zod';
+import type { Deps } from '../../deps.ts';
+import { open, seal } from '../../crypto/aead.ts';
+import { fromUtf8, utf8 } from '../../crypto/encoding.ts';
+import { newId } from '../../crypto/random.ts';
+import { NotFound } from '../../errors.ts';
+import { commit } from '../audit/commit.ts';
+import { dataKeyFor } from './data-key.ts';
+import { assertPersona } from './personas.ts';
+import { invalid } from './validate-attribute.ts';
+
+export const MAX_OPEN_INTENTS = 50;
+const YEAR_MS = 366 * 24 * 3600_000;
+
+export const intentInput = z.strictObject({
+  text: z.string().trim().min(1).max(500),
+  category: z.string().trim().min(1).max(60).optional(),
+  size: z.string().trim().min(1).max(20).optional(),
+  colour: z.string().trim().min(1).max(30).optional(),
+  budget: z.strictObject({
+    amount: z.number().positive().max(1e9),
+    currency: z.string().regex(/^[A-Z]{3}$/, 'expected an ISO 4217 code such as EUR'),
+  }).optional(),
+  until: z.iso.datetime({ offset: true }).optional(),
+  persona: z.string().max(40).optional(),
+});
+export type IntentInput = z.infer<typeof intentInput>;
+
+type Sealable = Omit<IntentInput, 'until' | 'persona'>;
+const aad = (consumerId: string, id: string) => `trove:intent:v1|${consumerId}|${id}`;
+
+export async function createIntent(deps: Deps, consumerId: string, input: IntentInput) {
+  const now = deps.clock.now();
+  const expiresAt = input.until ? Date.parse(input.until) : null;
+  if (expiresAt !== null && (expiresAt <= now || expiresAt > now + YEAR_MS)) throw invalid('until', 'must be in the future and within a year');
+  const persona = input.persona ?? '';
+  await assertPersona(deps, consumerId, persona);
+  const open = await deps.store.db.selectFrom('intents').select('id').where('consumer_id', '=', consumerId).where('status', '=', 'open').execute();
+  if (open.length >= MAX_OPEN_INTENTS) throw invalid('text', `at most ${MAX_OPEN_INTENTS} open intents`);
+  const id = newId();
+  const { until: _u, persona: _p, ...content } = input;
+  const key = await dataKeyFor(deps, consumerId);
+  const sealed = seal(deps.sodium, key, utf8.encode(JSON.stringify(content)), aad(consumerId, id));
+  key.fill(0);
+  await commit(deps, {
+    writes: [deps.store.db.insertInto('intents').values({
+      id, consumer_id: consumerId, persona, ...sealed, status: 'open', expires_at: expiresAt, created_at: now, withdrawn_at: null,
+    })],
+    audit: [{ action: 'intent.published', outcome: 'success', actor_type: 'consumer', actor_id: consumerId, consumer_id: consumerId, detail: { intent: id } }],
+  });
+  return { id, ...content, persona: persona || null, until: expiresAt, status: 'open', created_at: now };
+}
+
+export async function listIntents(deps: Deps, consumerId: string) {
+  const rows = await deps.store.db.selectFrom('intents').selectAll().where('consumer_id', '=', consumerId).orderBy('created_at', 'desc').execute();
+  if (!rows.length) return [];
+  const reads = await deps.store.db.selectFrom('audit_events').select(['brand_id', 'ts', 'detail'])
+    .where('consumer_id', '=', consumerId).where('action', '=', 'intent.read').where('outcome', '=', 'success').execute();
+  const key = await dataKeyFor(deps, consumerId);
+  const now = deps.clock.now();
+  try {
+    return rows.map((r) => {
+      const content = JSON.parse(fromUtf8.decode(open(deps.sodium, key, r, aad(consumerId, r.id)))) as Sealable;
+      const status = r.status === 'open' && r.expires_at !== null && r.expires_at <= now ? 'expired' : r.status;
+      return {
+        id: r.id, ...content, persona: r.persona || null, until: r.expires_at, status, created_at: r.created_at,
+        withdrawn_at: r.withdrawn_at,
+        read_by: reads.filter((e) => e.detail && (JSON.parse(e.detail) as { intent?: string }).intent === r.id)
+          .map((e) => ({ brand_id: e.brand_id, at: e.ts })),
+      };
+    });
+  } finally {
+    key.fill(0);
+  }
+}
+
+export async function withdrawIntent(deps: Deps, consumerId: string, id: string) {
+  const db = deps.store.db;
+  const row = await db.selectFrom('intents').select('status').where('id', '=', id).where('consumer_id', '=', consumerId).executeTakeFirst();
+  if (!row) throw new NotFound('No such intent.');
+  if (row.status === 'withdrawn') return;
+  await commit(deps, {
+    writes: [db.updateTable('intents').set({ status: 'withdrawn', withdrawn_at: deps.clock.now() }).where('id', '=', id).where('consumer_id', '=', consumerId)],
+    audit: [{ action: 'intent.withdrawn', outcome: 'success', actor_type: 'consumer', actor_id: consumerId, consumer_id: consumerId, detail: { intent: id } }],
+  });
+}

@@ -1,0 +1,32 @@
+// Credentials: GET /api/me/passkeys, PATCH/DELETE /api/me/passkeys/{id}, and
+// POST /api/me/recovery-codes (a new set, shown once).
+import { Hono } from 'hono';
+import { z } from 'zod';
+import type { Deps } from '../../deps.ts';
+import { listPasskeys, removePasskey, renamePasskey } from '../../features/identity/passkeys.ts';
+import { generateRecoveryCodes, unusedRecoveryCodes } from '../../features/identity/recovery.ts';
+import type { AppEnv } from '../context.ts';
+import { consumerId } from '../require-consumer.ts';
+import { body, params } from '../validate.ts';
+
+const idParam = z.object({ id: z.string().min(1).max(1024) });
+
+export function credentialRoutes(deps: Deps) {
+  return new Hono<AppEnv>()
+    .get('/api/me/passkeys', async (c) => {
+      const id = consumerId(c);
+      return c.json({ passkeys: await listPasskeys(deps, id), recovery_codes_left: await unusedRecoveryCodes(deps, id) });
+    })
+    .patch('/api/me/passkeys/:id', params(idParam), body(z.strictObject({ name: z.string().trim().min(1).max(60) })), async (c) => {
+      await renamePasskey(deps, consumerId(c), c.req.valid('param').id, c.req.valid('json').name);
+      return c.body(null, 204);
+    })
+    .delete('/api/me/passkeys/:id', params(idParam), async (c) => {
+      await removePasskey(deps, consumerId(c), c.req.valid('param').id);
+      return c.body(null, 204);
+    })
+    .post('/api/me/recovery-codes', async (c) => {
+      c.header('cache-control', 'no-store');
+      return c.json({ codes: await generateRecoveryCodes(deps, consumerId(c)) }, 201);
+    });
+}
