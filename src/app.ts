@@ -62,6 +62,8 @@ export function createApp(deps: Deps, opts: AppOptions = {}) {
       },
     }),
   );
+  // CSRF before body checks: a forged cross-site call is refused as such (403).
+  app.use('/api/*', loadSession(deps), csrf(deps));
   app.use(jsonBody());
   app.use(
     methodNotAllowed({
@@ -69,7 +71,6 @@ export function createApp(deps: Deps, opts: AppOptions = {}) {
       onMethodNotAllowed: (c, allowed) => renderError(new MethodNotAllowed(allowed), c),
     }),
   );
-  app.use('/api/*', loadSession(deps), csrf(deps));
   app.use('/api/me', requireConsumer);
   app.use('/api/me/*', requireConsumer);
   app.route('/', healthRoutes(deps));

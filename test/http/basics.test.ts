@@ -3,6 +3,7 @@ import { Hono } from 'hono';
 import { createApp, BODY_LIMIT } from '../../src/app.ts';
 import { silentLog } from '../../src/deps.ts';
 import { errorHandler } from '../../src/http/error-handler.ts';
+import { signedInConsumer } from '../helpers/consumer.ts';
 import { testDeps, testDialect, type TestDeps } from '../helpers/deps.ts';
 
 let deps: TestDeps;
@@ -77,9 +78,11 @@ describe('bad input', () => {
     await expectProblem(res, 413);
   });
 
-  it('answers a non-JSON body to the JSON API with 415', async () => {
-    const res = await app.request('/api/anything', { method: 'POST', headers: { 'content-type': 'text/plain' }, body: 'hi' });
-    await expectProblem(res, 415);
+  it('answers a non-JSON body to the JSON API with 415 (and with 403 before sign-in, as a CSRF defence)', async () => {
+    const me = await signedInConsumer(deps, app);
+    await expectProblem(await me.call('/api/me/personas', { method: 'POST', headers: { 'content-type': 'text/plain' } }), 415);
+    const anonymous = await app.request('/api/passkeys/login/options', { method: 'POST', headers: { 'content-type': 'text/plain' }, body: 'hi' });
+    await expectProblem(anonymous, 403);
   });
 
   it('renders an unexpected error as a bare 500 that leaks no internals', async () => {
