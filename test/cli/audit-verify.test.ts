@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { commit } from '../../src/features/audit/commit.ts';
+import { readMigrationFiles } from '../../src/runtime/migration-files.ts';
 import { sqliteTestDeps } from '../helpers/deps.ts';
 
 const dir = mkdtempSync(join(tmpdir(), 'trove-cli-'));
@@ -75,7 +76,7 @@ describe('trove command line', () => {
     const env = { PATH: process.env.PATH, TROVE_DATA_DIR: own };
     const run = (...args: string[]) => spawnSync(process.execPath, ['src/cli/trove.ts', ...args], { encoding: 'utf8', env });
     try {
-      expect(JSON.parse(run('migrate', '--json').stdout)).toEqual({ applied: ['0001_core.sql', '0002_identity_profile.sql'] });
+      expect(JSON.parse(run('migrate', '--json').stdout)).toEqual({ applied: readMigrationFiles('sqlite').map((f) => f.name) });
       expect(JSON.parse(run('migrate', '--json').stdout)).toEqual({ applied: [] });
       const sig = run('keys', 'rotate', '--json');
       expect(sig.status, sig.stderr).toBe(0);

@@ -5,6 +5,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { toB64u } from '../../src/crypto/encoding.ts';
 import { dataKeyFor } from '../../src/features/profile/data-key.ts';
 import { writeAttributes } from '../../src/features/profile/attribute-values.ts';
+import { createIntent } from '../../src/features/profile/intents.ts';
 import { seedConsumer, sqliteTestDeps, TEST_MASTER_KEY } from '../helpers/deps.ts';
 
 const dir = mkdtempSync(join(tmpdir(), 'trove-scan-'));
@@ -23,13 +24,15 @@ describe('nothing readable at rest', () => {
   it('keeps attribute values, the master key and data keys out of the database file and its WAL', async () => {
     const file = join(dir, 'trove.db');
     const deps = await sqliteTestDeps({ file });
-    const secrets = ['ZEBRA-7731@example.com', 'Kestrel Lane 42, 1011 Amsterdam', '+31 6 5551 2345'];
+    const secrets: string[] = ['ZEBRA-7731@example.com', 'Kestrel Lane 42, 1011 Amsterdam', '+31 6 5551 2345'];
     const consumer = await seedConsumer(deps);
     await writeAttributes(deps, consumer, [
       { name: 'email', value: secrets[0]! },
       { name: 'postal_address', value: secrets[1]! },
       { name: 'phone', value: secrets[2]!, persona: 'business' },
     ]);
+    await createIntent(deps, consumer, { text: 'Heron-green rain jacket 5519', size: 'M', budget: { amount: 120, currency: 'EUR' } });
+    secrets.push('Heron-green rain jacket 5519');
     const dataKey = await dataKeyFor(deps, consumer);
 
     const check = () => {
