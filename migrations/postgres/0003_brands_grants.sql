@@ -94,3 +94,10 @@ CREATE TABLE access_tokens (
   revoked_at BIGINT
 );
 CREATE INDEX access_tokens_grant ON access_tokens (grant_id);
+
+-- private_key_jwt client assertions already used (RFC 7523 jti), kept until they expire.
+CREATE TABLE used_assertions (
+  jti_hash TEXT PRIMARY KEY,
+  brand_id TEXT NOT NULL,
+  expires_at BIGINT NOT NULL
+);

@@ -103,6 +103,95 @@ export type IntentRow = {
   withdrawn_at: number | null;
 };
 
+export type BrandRow = {
+  id: string;
+  name: string;
+  homepage: string | null;
+  logo_uri: string | null;
+  policy_uri: string | null;
+  contact: string | null;
+  redirect_uris: string;
+  auth_method: 'private_key_jwt' | 'client_secret_basic';
+  jwks: string | null;
+  jwks_uri: string | null;
+  secret_hash: string | null;
+  webhook_url: string | null;
+  status: 'active' | 'disabled';
+  created_at: number;
+  disabled_at: number | null;
+};
+
+export type GrantRequestRow = {
+  id: string;
+  brand_id: string;
+  redirect_uri: string;
+  state: string | null;
+  code_challenge: string;
+  details: string;
+  consumer_id: string | null;
+  status: 'pending' | 'approved' | 'denied';
+  grant_id: string | null;
+  created_at: number;
+  expires_at: number;
+  decided_at: number | null;
+};
+
+export type GrantStatus = 'active' | 'revoked' | 'expired' | 'exhausted';
+
+export type GrantRow = {
+  id: string;
+  brand_id: string;
+  consumer_id: string;
+  subject: string;
+  attributes: string;
+  requested: string;
+  persona: string | null;
+  purpose: string;
+  purpose_description: string;
+  value_offer: string | null;
+  access: 'once' | 'ongoing';
+  retention: string | null;
+  status: GrantStatus;
+  created_at: number;
+  updated_at: number;
+  expires_at: number;
+  revoked_at: number | null;
+  revoked_by: string | null;
+  revoked_reason: string | null;
+  read_count: number;
+  last_read_at: number | null;
+};
+
+export type AuthCodeRow = {
+  code_hash: string;
+  grant_id: string;
+  brand_id: string;
+  redirect_uri: string;
+  code_challenge: string;
+  expires_at: number;
+  used_at: number | null;
+};
+
+export type RefreshTokenRow = {
+  token_hash: string;
+  family_id: string;
+  grant_id: string;
+  brand_id: string;
+  created_at: number;
+  expires_at: number;
+  rotated_at: number | null;
+  revoked_at: number | null;
+};
+
+export type AccessTokenRow = {
+  jti: string;
+  grant_id: string | null;
+  brand_id: string;
+  family_id: string | null;
+  expires_at: number;
+  revoked_at: number | null;
+};
+
 export type Database = {
   keys: KeyRow;
   consumers: ConsumerRow;
@@ -116,4 +205,11 @@ export type Database = {
   recovery_codes: RecoveryCodeRow;
   personas: PersonaRow;
   intents: IntentRow;
+  brands: BrandRow;
+  grant_requests: GrantRequestRow;
+  grants: GrantRow;
+  auth_codes: AuthCodeRow;
+  refresh_tokens: RefreshTokenRow;
+  access_tokens: AccessTokenRow;
+  used_assertions: { jti_hash: string; brand_id: string; expires_at: number };
 };
