@@ -1,8 +1,13 @@
 // Test projects: the Node suites on SQLite always; the shared suites again on PostgreSQL
-// when TROVE_TEST_DATABASE_URL is set (SQLite-file, CLI and start-up tests stay SQLite).
+// when TROVE_TEST_DATABASE_URL is set (SQLite-file, CLI and start-up tests stay SQLite);
+// and the Workers suite inside workerd against D1.
+import { fileURLToPath } from 'node:url';
+import { cloudflareTest, readD1Migrations } from '@cloudflare/vitest-plugin';
 import { defineConfig } from 'vitest/config';
 
-const shared = {
+const here = (p: string) => fileURLToPath(new URL(p, import.meta.url));
+
+const node = {
   setupFiles: ['test/helpers/setup.ts'],
   pool: 'forks' as const,
   testTimeout: 20_000,
@@ -10,15 +15,17 @@ const shared = {
 };
 
 const sqliteOnly = ['test/runtime/**', 'test/cli/**'];
+// A fixed development key for the Workers tests only (as `wrangler dev --var` would give).
+const WORKERS_TEST_KEY = Buffer.alloc(32, 7).toString('base64url');
 
 export default defineConfig({
   test: {
     projects: [
-      { test: { ...shared, name: 'sqlite', include: ['test/**/*.test.ts'], exclude: ['test/workers/**'] } },
+      { test: { ...node, name: 'sqlite', include: ['test/**/*.test.ts'], exclude: ['test/workers/**'] } },
       ...(process.env.TROVE_TEST_DATABASE_URL
         ? [{
             test: {
-              ...shared,
+              ...node,
               name: 'postgres',
               include: ['test/**/*.test.ts'],
               exclude: ['test/workers/**', ...sqliteOnly],
@@ -26,6 +33,26 @@ export default defineConfig({
             },
           }]
         : []),
+      {
+        plugins: [
+          cloudflareTest(async () => ({
+            wrangler: { configPath: './wrangler.toml' },
+            miniflare: {
+              bindings: {
+                TEST_MIGRATIONS: await readD1Migrations(here('./migrations/sqlite')),
+                TROVE_MASTER_KEY: WORKERS_TEST_KEY,
+              },
+            },
+          })),
+        ],
+        resolve: { alias: [{ find: /^libsodium$/, replacement: here('./src/runtime/sodium-shim.ts') }] },
+        test: {
+          name: 'workers',
+          include: ['test/workers/**/*.test.ts'],
+          setupFiles: ['test/workers/apply-migrations.ts'],
+          testTimeout: 30_000,
+        },
+      },
     ],
   },
 });

@@ -10,4 +10,4 @@ export function fromB64u(text: string): Uint8Array<ArrayBuffer> {
 }
 
 export const utf8 = new TextEncoder();
-export const fromUtf8 = new TextDecoder('utf-8', { fatal: true });
+export const fromUtf8 = new TextDecoder('utf-8', { fatal: true, ignoreBOM: false });

@@ -8,7 +8,7 @@ import type { Clock } from '../clock.ts';
 import { newId } from '../crypto/random.ts';
 import { guardStatement } from '../db/guard.ts';
 import type { Database as Schema } from '../db/schema.ts';
-import { isGuardViolation, type Change, type Store } from '../db/store.ts';
+import { isGuardViolation, type Change, type Committed, type Store } from '../db/store.ts';
 import { GuardFailed } from '../errors.ts';
 import { chainEvents, type ChainHead } from '../features/audit/chain.ts';
 
@@ -22,7 +22,8 @@ export type D1Like = {
   batch(statements: D1Statement[]): Promise<unknown[]>;
 };
 
-const MAX_ATTEMPTS = 8;
+const MAX_ATTEMPTS = 20;
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 function isSeqCollision(err: unknown): boolean {
   return err instanceof Error && /UNIQUE constraint failed: audit_events\.(seq|id)/.test(err.message);
@@ -40,30 +41,44 @@ export function createD1Store(d1: D1Like, clock: Clock): Store {
     return change.guards?.[0]?.name ?? 'unknown';
   }
 
+  // Commits from one isolate queue behind each other, so they do not collide on the
+  // audit sequence; collisions with other isolates are retried with jittered backoff.
+  let queue: Promise<unknown> = Promise.resolve();
+  const serial = <T>(fn: () => Promise<T>): Promise<T> => {
+    const run = queue.then(fn, fn);
+    queue = run.catch(() => undefined);
+    return run;
+  };
+
   return {
     dialect: 'd1',
     db,
-    async commit(change: Change) {
-      const fixed = [
-        ...(change.guards ?? []).map((g) => stmt(guardStatement(db, g).compile())),
-        ...(change.writes ?? []).map((w) => stmt((w as Compilable).compile())),
-      ];
-      for (let attempt = 1; ; attempt++) {
-        const head = change.audit?.length
-          ? ((await d1.prepare('SELECT seq, hash FROM audit_events ORDER BY seq DESC LIMIT 1').first<ChainHead>()) ?? undefined)
-          : undefined;
-        const events = change.audit?.length ? chainEvents(head, change.audit, clock.now(), newId) : [];
-        const audit = events.map((e) => stmt(db.insertInto('audit_events').values(e).compile()));
-        try {
-          if (fixed.length + audit.length) await d1.batch([...fixed, ...audit]);
-          return { events };
-        } catch (err) {
-          if (isGuardViolation(err)) throw new GuardFailed(await firstFailingGuard(change));
-          if (isSeqCollision(err) && attempt < MAX_ATTEMPTS) continue;
-          throw err;
-        }
-      }
-    },
+    commit: (change: Change) => serial(() => apply(change)),
     async close() {},
   };
+
+  async function apply(change: Change): Promise<Committed> {
+    const fixed = [
+      ...(change.guards ?? []).map((g) => stmt(guardStatement(db, g).compile())),
+      ...(change.writes ?? []).map((w) => stmt((w as Compilable).compile())),
+    ];
+    for (let attempt = 1; ; attempt++) {
+      const head = change.audit?.length
+        ? ((await d1.prepare('SELECT seq, hash FROM audit_events ORDER BY seq DESC LIMIT 1').first<ChainHead>()) ?? undefined)
+        : undefined;
+      const events = change.audit?.length ? chainEvents(head, change.audit, clock.now(), newId) : [];
+      const audit = events.map((e) => stmt(db.insertInto('audit_events').values(e).compile()));
+      try {
+        if (fixed.length + audit.length) await d1.batch([...fixed, ...audit]);
+        return { events };
+      } catch (err) {
+        if (isGuardViolation(err)) throw new GuardFailed(await firstFailingGuard(change));
+        if (isSeqCollision(err) && attempt < MAX_ATTEMPTS) {
+          await sleep(Math.random() * Math.min(100, 2 ** attempt));
+          continue;
+        }
+        throw err;
+      }
+    }
+  }
 }

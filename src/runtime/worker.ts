@@ -9,6 +9,7 @@ import { parseConfig } from '../config.ts';
 import { jsonLog } from '../deps.ts';
 import { fromB64u } from '../crypto/encoding.ts';
 import { createD1Store, type D1Like } from './d1-store.ts';
+import { openLibsodiumGate } from './sodium-shim.ts';
 
 export type WorkerEnv = { DB: D1Like } & Record<string, unknown>;
 
@@ -19,6 +20,7 @@ async function build(env: WorkerEnv): Promise<App> {
   const config = parseConfig(vars);
   if (!config.masterKey) throw new Error('TROVE_MASTER_KEY secret is not set (wrangler secret put TROVE_MASTER_KEY)');
   const log = jsonLog((line) => console.log(line), systemClock);
+  openLibsodiumGate();
   await sodium.ready;
   const store = createD1Store(env.DB, systemClock);
   const deps = await boot({ config, store, clock: systemClock, sodium, log, checkpointEvery: 1000 }, fromB64u(config.masterKey));

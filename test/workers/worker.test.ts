@@ -1,0 +1,85 @@
+// Trove inside workerd against D1: the Worker's own fetch entry (as wrangler runs it),
+// and the shared features on a D1 store built from the same bindings.
+import { env, exports } from 'cloudflare:workers';
+import sodium from 'libsodium-wrappers';
+import { describe, expect, it } from 'vitest';
+import { boot } from '../../src/boot.ts';
+import { systemClock } from '../../src/clock.ts';
+import { parseConfig } from '../../src/config.ts';
+import { silentLog } from '../../src/deps.ts';
+import { fromB64u } from '../../src/crypto/encoding.ts';
+import { commit } from '../../src/features/audit/commit.ts';
+import { verifyAuditLog } from '../../src/features/audit/verify.ts';
+import { readAttributes, writeAttributes } from '../../src/features/profile/attribute-values.ts';
+import { newConsumer } from '../../src/features/identity/create-consumer.ts';
+import { GuardFailed } from '../../src/errors.ts';
+import { createD1Store, type D1Like } from '../../src/runtime/d1-store.ts';
+import { openLibsodiumGate } from '../../src/runtime/sodium-shim.ts';
+
+const get = (path: string, init?: RequestInit) => exports.default.fetch(new Request(`http://localhost:8787${path}`, init));
+
+async function d1Deps(checkpointEvery = 1000) {
+  openLibsodiumGate();
+  await sodium.ready;
+  const store = createD1Store(env.DB as unknown as D1Like, systemClock);
+  const config = parseConfig({ TROVE_MASTER_KEY: env.TROVE_MASTER_KEY });
+  return boot({ config, store, clock: systemClock, sodium, log: silentLog, checkpointEvery }, fromB64u(env.TROVE_MASTER_KEY));
+}
+
+describe('Trove on workerd + D1', () => {
+  it('answers /healthz through the Worker entry with D1 behind it', async () => {
+    const res = await get('/healthz');
+    expect(res.status).toBe(200);
+    expect(await res.json()).toEqual({ status: 'ok', database: 'd1' });
+  });
+
+  it('publishes an Ed25519 JWKS', async () => {
+    const { keys } = await (await get('/.well-known/jwks.json')).json<{ keys: Record<string, unknown>[] }>();
+    expect(keys[0]).toMatchObject({ kty: 'OKP', crv: 'Ed25519', kid: expect.any(String) });
+    expect(keys[0]).not.toHaveProperty('d');
+  });
+
+  it('answers unknown routes with problem+json', async () => {
+    const res = await get('/nope');
+    expect(res.status).toBe(404);
+    expect(res.headers.get('content-type')).toBe('application/problem+json');
+  });
+
+  it('seals and opens attributes with libsodium inside workerd, audited in the same batch', async () => {
+    const deps = await d1Deps();
+    const consumer = newConsumer(deps);
+    await commit(deps, { writes: [consumer.insert], audit: [{ action: 'consumer.created', outcome: 'success', actor_type: 'consumer', consumer_id: consumer.id }] });
+    await writeAttributes(deps, consumer.id, [{ name: 'email', value: '"ada@example.com"' }]);
+    const values = await readAttributes(deps, consumer.id);
+    expect(values.map((v) => v.value)).toEqual(['"ada@example.com"']);
+    const row = await env.DB.prepare('SELECT ciphertext FROM attributes WHERE consumer_id = ?').bind(consumer.id).first<{ ciphertext: string }>();
+    expect(row!.ciphertext).not.toContain('ada');
+    const audit = await env.DB.prepare("SELECT attributes FROM audit_events WHERE action = 'profile.attributes_changed' AND consumer_id = ?").bind(consumer.id).first<{ attributes: string }>();
+    expect(audit!.attributes).toBe('["email"]');
+  });
+
+  it('rolls back a whole batch, audit event included, when a guard fails', async () => {
+    const deps = await d1Deps();
+    const before = await env.DB.prepare('SELECT count(*) AS n FROM audit_events').first<{ n: number }>();
+    await expect(deps.store.commit({
+      guards: [{ name: 'never', exists: deps.store.db.selectFrom('keys').select('id').where('id', '=', 'missing') }],
+      writes: [deps.store.db.updateTable('keys').set({ status: 'retired' })],
+      audit: [{ action: 'test.guarded', outcome: 'success', actor_type: 'system' }],
+    })).rejects.toThrow(GuardFailed);
+    const after = await env.DB.prepare('SELECT count(*) AS n FROM audit_events').first<{ n: number }>();
+    expect(after!.n).toBe(before!.n);
+    const retired = await env.DB.prepare("SELECT count(*) AS n FROM keys WHERE status = 'retired'").first<{ n: number }>();
+    expect(retired!.n).toBe(0);
+  });
+
+  it('keeps the chain gapless under concurrent commits and the verifier finds tampering', async () => {
+    const deps = await d1Deps(5);
+    await Promise.all(Array.from({ length: 20 }, (_, i) =>
+      commit(deps, { audit: [{ action: 'test.concurrent', outcome: 'success', actor_type: 'system', detail: { i } }] })));
+    const ok = await verifyAuditLog(deps.store.db, deps.keys.allPublicKeys());
+    expect(ok).toMatchObject({ ok: true, first_bad_seq: null });
+    expect(ok.checkpoints).toBeGreaterThan(0);
+    await env.DB.prepare("UPDATE audit_events SET outcome = 'denied' WHERE seq = 3").run();
+    expect(await verifyAuditLog(deps.store.db, deps.keys.allPublicKeys())).toMatchObject({ ok: false, first_bad_seq: 3 });
+  });
+});
