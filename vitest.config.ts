@@ -7,6 +7,10 @@ import { defineConfig } from 'vitest/config';
 
 const here = (p: string) => fileURLToPath(new URL(p, import.meta.url));
 
+// The suites run offline: wrangler and the Workers pool must not phone home.
+process.env.WRANGLER_SEND_METRICS ??= 'false';
+process.env.CLOUDFLARE_CF_FETCH_ENABLED ??= 'false';
+
 const node = {
   setupFiles: ['test/helpers/setup.ts'],
   pool: 'forks' as const,
