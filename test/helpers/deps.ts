@@ -37,11 +37,11 @@ export async function sqliteTestDeps(opts: { file?: string; checkpointEvery?: nu
   return deps as TestDeps & { store: SqliteStore };
 }
 
-export async function testDeps(opts: { file?: string; checkpointEvery?: number; masterKey?: Uint8Array } = {}): Promise<TestDeps> {
+export async function testDeps(opts: { file?: string; checkpointEvery?: number; masterKey?: Uint8Array; origin?: string } = {}): Promise<TestDeps> {
   await sodium.ready;
   const clock = fixedClock();
   const { store, applied, schema } = await openTestStore(clock, opts.file);
-  const config = parseConfig({ NODE_ENV: 'test', TROVE_DATA_DIR: '/nonexistent' });
+  const config = parseConfig({ NODE_ENV: 'test', TROVE_DATA_DIR: '/nonexistent', TROVE_ORIGIN: opts.origin });
   const base = { config, store, clock, sodium, log: testLog, checkpointEvery: opts.checkpointEvery ?? 1000 };
   const deps = await boot(base, new Uint8Array(opts.masterKey ?? TEST_MASTER_KEY), applied);
   return Object.assign(deps, { clock, schema }) as TestDeps;
