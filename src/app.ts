@@ -21,6 +21,10 @@ import { intentRoutes } from './http/consumer/intents.ts';
 import { meRoutes } from './http/consumer/me.ts';
 import { passkeyAuthRoutes } from './http/consumer/passkey-auth.ts';
 import { personaRoutes } from './http/consumer/personas.ts';
+import { consumerGrantRoutes } from './http/consumer/grants.ts';
+import { metadataRoutes } from './http/oauth/metadata.ts';
+import { oauthRoutes } from './http/oauth/endpoints.ts';
+import { dataApiRoutes } from './http/brand/data-api.ts';
 
 export const BODY_LIMIT = 64 * 1024;
 
@@ -81,6 +85,10 @@ export function createApp(deps: Deps, opts: AppOptions = {}) {
   app.route('/', personaRoutes(deps));
   app.route('/', intentRoutes(deps));
   app.route('/', credentialRoutes(deps));
+  app.route('/', consumerGrantRoutes(deps));
+  app.route('/', metadataRoutes(deps));
+  app.route('/', oauthRoutes(deps));
+  app.route('/', dataApiRoutes(deps));
   return app;
 }
 

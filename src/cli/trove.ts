@@ -4,6 +4,7 @@
 import { parseConfig, ConfigError } from '../config.ts';
 import { UsageError } from './args.ts';
 import { AUDIT_HELP, auditCommand } from './audit.ts';
+import { BRAND_HELP, brandCommand } from './brand.ts';
 import { KEYS_HELP, keysCommand } from './keys.ts';
 import { MIGRATE_HELP, migrateCommand } from './migrate.ts';
 import { SERVE_HELP, serveCommand } from './serve.ts';
@@ -15,6 +16,7 @@ Commands:
   migrate          apply pending database migrations
   keys rotate      rotate the signing key (--signing, default) or key-encryption key (--master)
   audit verify     verify the audit log's hash chain and signed checkpoints
+  brand add|list|disable   register and manage brands (OAuth clients)
 
 Run "trove <command> --help" for a command's options. Configuration comes from the
 environment (see README): PORT, HOST, TROVE_DATA_DIR, DATABASE_URL, TROVE_MASTER_KEY, ...`;
@@ -36,6 +38,8 @@ async function main(argv: string[]): Promise<number> {
       return rest.includes('--help') ? print(MIGRATE_HELP) : migrateCommand(rest, config());
     case 'keys':
       return rest.includes('--help') ? print(KEYS_HELP) : keysCommand(rest, config());
+    case 'brand':
+      return rest.includes('--help') ? print(BRAND_HELP) : brandCommand(rest, config());
     case 'audit':
       return rest.includes('--help') ? print(AUDIT_HELP) : auditCommand(rest, config());
     default:

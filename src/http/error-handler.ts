@@ -25,10 +25,9 @@ export function errorHandler(log: Logger) {
       return res;
     }
     if (err instanceof OAuthError) {
-      return new Response(JSON.stringify({ error: err.error, error_description: err.message }), {
-        status: err.status,
-        headers: { 'content-type': 'application/json', 'cache-control': 'no-store' },
-      });
+      const headers: Record<string, string> = { 'content-type': 'application/json', 'cache-control': 'no-store' };
+      if (err.status === 401) headers['www-authenticate'] = 'Basic realm="trove"';
+      return new Response(JSON.stringify({ error: err.error, error_description: err.message }), { status: err.status, headers });
     }
     if (err instanceof HTTPException && err.status < 500) {
       // Hono's own 4xx (e.g. malformed JSON in a validator): keep the status, our shape.

@@ -15,7 +15,7 @@ import { commit } from '../../src/features/audit/commit.ts';
 
 /** Errors logged by any test deps; the setup file fails a test that leaves one behind (a 500). */
 export const loggedErrors: { msg: string; fields?: Record<string, unknown> }[] = [];
-export const testLog: Logger = { info() {}, warn() {}, error: (msg, fields) => loggedErrors.push({ msg, fields }) };
+export const testLog: Logger = { info() {}, warn: (m, f) => { if (process.env.TROVE_TEST_VERBOSE) console.warn(m, f); }, error: (msg, fields) => loggedErrors.push({ msg, fields }) };
 
 export const TEST_MASTER_KEY = new Uint8Array(32).map((_, i) => (i * 7 + 3) & 0xff);
 

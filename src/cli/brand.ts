@@ -1,0 +1,84 @@
+// `trove brand add|list|disable`: registers brands (printing a generated secret once),
+// lists them, and disables one.
+import { readFileSync } from 'node:fs';
+import type { Config } from '../config.ts';
+import { jsonLog } from '../deps.ts';
+import { systemClock } from '../clock.ts';
+import { TroveError } from '../errors.ts';
+import { disableBrand, listBrands, registerBrand } from '../features/brands/register-brand.ts';
+import { createNodeDeps } from '../runtime/node.ts';
+import { output, parse, UsageError } from './args.ts';
+import { help } from './migrate.ts';
+
+export const BRAND_HELP = `Usage:
+  trove brand add --name NAME --redirect-uri URI [--redirect-uri URI …]
+                  (--jwks-file FILE | --jwks-uri URL | --secret)
+                  [--homepage URL] [--logo-uri URL] [--policy-uri URL] [--contact TEXT] [--webhook-url URL] [--json]
+  trove brand list [--json]
+  trove brand disable CLIENT_ID [--json]
+
+add prints the client id, and with --secret a client secret exactly once (only its hash is kept).
+--jwks-file holds the brand's public keys for private_key_jwt (preferred).`;
+
+export async function brandCommand(argv: string[], config: Config): Promise<number> {
+  const { values, positionals } = parse(argv, {
+    name: { type: 'string' }, 'redirect-uri': { type: 'string', multiple: true }, 'jwks-file': { type: 'string' },
+    'jwks-uri': { type: 'string' }, secret: { type: 'boolean' }, homepage: { type: 'string' }, 'logo-uri': { type: 'string' },
+    'policy-uri': { type: 'string' }, contact: { type: 'string' }, 'webhook-url': { type: 'string' },
+  }, 2);
+  if (values.help) return help(BRAND_HELP);
+  const [sub, arg] = positionals;
+  if (sub === 'add') {
+    if (!values.name) throw new UsageError('--name is required');
+    if (!values['redirect-uri']?.length) throw new UsageError('at least one --redirect-uri is required');
+    const methods = [values['jwks-file'], values['jwks-uri'], values.secret].filter(Boolean).length;
+    if (methods !== 1) throw new UsageError('choose exactly one of --jwks-file, --jwks-uri or --secret');
+    let jwks: unknown;
+    if (values['jwks-file']) {
+      try {
+        jwks = JSON.parse(readFileSync(values['jwks-file'], 'utf8'));
+      } catch (err) {
+        throw new UsageError(`cannot read a JSON key set from ${values['jwks-file']}: ${err instanceof Error ? err.message : err}`);
+      }
+    }
+    return withDeps(config, async (deps) => {
+      const result = await registerBrand(deps, {
+        name: values.name, redirect_uris: values['redirect-uri'], homepage: values.homepage, logo_uri: values['logo-uri'],
+        policy_uri: values['policy-uri'], contact: values.contact, webhook_url: values['webhook-url'],
+        auth: values.secret ? { method: 'client_secret_basic' } : { method: 'private_key_jwt', ...(jwks ? { jwks } : { jwks_uri: values['jwks-uri'] }) },
+      });
+      output(values.json, result, result.client_secret
+        ? `client_id: ${result.client_id}\nclient_secret: ${result.client_secret}\n(the secret is shown only now; Trove keeps only its hash)`
+        : `client_id: ${result.client_id}`);
+      return 0;
+    });
+  }
+  if (sub === 'list') {
+    return withDeps(config, async (deps) => {
+      const brands = await listBrands(deps);
+      output(values.json, brands, brands.map((b) => `${b.client_id}\t${b.status}\t${b.auth_method}\t${b.name}`).join('\n') || '(no brands)');
+      return 0;
+    });
+  }
+  if (sub === 'disable') {
+    if (!arg) throw new UsageError('brand disable needs a CLIENT_ID');
+    return withDeps(config, async (deps) => {
+      await disableBrand(deps, arg);
+      output(values.json, { client_id: arg, status: 'disabled' }, `disabled ${arg}`);
+      return 0;
+    });
+  }
+  throw new UsageError(`unknown brand subcommand: ${sub ?? '(none)'}; try: trove brand add|list|disable`);
+}
+
+async function withDeps(config: Config, fn: (deps: Awaited<ReturnType<typeof createNodeDeps>>) => Promise<number>): Promise<number> {
+  const deps = await createNodeDeps(config, { log: jsonLog((l) => process.stderr.write(`${l}\n`), systemClock) });
+  try {
+    return await fn(deps);
+  } catch (err) {
+    if (err instanceof TroveError && err.status < 500) throw new UsageError(err.message);
+    throw err;
+  } finally {
+    await deps.store.close();
+  }
+}

@@ -1,0 +1,101 @@
+// Authenticates a brand at the token, PAR, revocation and introspection endpoints:
+// private_key_jwt (RFC 7523; preferred: an assertion signed with the brand's key, single
+// use by jti) or client_secret_basic (secret compared as a hash in constant time).
+import { Buffer } from 'node:buffer';
+import * as jose from 'jose';
+import type { Deps } from '../../deps.ts';
+import type { BrandRow } from '../../db/schema.ts';
+import { sha256Hex, verifySecret } from '../../crypto/hash.ts';
+import { OAuthError } from '../../errors.ts';
+
+export const JWT_BEARER = 'urn:ietf:params:oauth:client-assertion-type:jwt-bearer';
+
+export type ClientAuthInput = { authorization?: string; form: Record<string, string | undefined> };
+
+const invalidClient = (why: string) => new OAuthError('invalid_client', why, 401);
+const remoteSets = new Map<string, ReturnType<typeof jose.createRemoteJWKSet>>();
+
+async function activeBrand(deps: Deps, id: string): Promise<BrandRow> {
+  const brand = await deps.store.db.selectFrom('brands').selectAll().where('id', '=', id).executeTakeFirst();
+  if (!brand || brand.status !== 'active') throw invalidClient('Client authentication failed.');
+  return brand;
+}
+
+function parseBasic(header: string): { id: string; secret: string } {
+  try {
+    const decoded = Buffer.from(header.slice(6).trim(), 'base64').toString('utf8');
+    const at = decoded.indexOf(':');
+    if (at < 0) throw new Error('no colon');
+    return { id: decodeURIComponent(decoded.slice(0, at)), secret: decodeURIComponent(decoded.slice(at + 1)) };
+  } catch {
+    throw invalidClient('Malformed Basic authorization header.');
+  }
+}
+
+export async function authenticateClient(deps: Deps, input: ClientAuthInput, endpoint: string): Promise<BrandRow> {
+  const { form } = input;
+  const hasAssertion = form.client_assertion_type !== undefined || form.client_assertion !== undefined;
+  const hasBasic = /^basic /i.test(input.authorization ?? '');
+  if (hasAssertion && hasBasic) throw new OAuthError('invalid_request', 'Use exactly one client authentication method.');
+  if (form.client_secret !== undefined) throw invalidClient('client_secret_post is not supported; use private_key_jwt or client_secret_basic.');
+  let brand: BrandRow;
+  if (hasBasic) {
+    const { id, secret } = parseBasic(input.authorization!);
+    brand = await activeBrand(deps, id);
+    if (brand.auth_method !== 'client_secret_basic' || !brand.secret_hash || !verifySecret(secret, brand.secret_hash)) {
+      throw invalidClient('Client authentication failed.');
+    }
+  } else if (hasAssertion) {
+    if (form.client_assertion_type !== JWT_BEARER || !form.client_assertion) throw invalidClient('Unsupported client assertion.');
+    brand = await verifyAssertion(deps, form.client_assertion, endpoint);
+  } else {
+    throw invalidClient('Client authentication is required.');
+  }
+  if (form.client_id !== undefined && form.client_id !== brand.id) throw new OAuthError('invalid_request', 'client_id does not match the authenticated client.');
+  return brand;
+}
+
+/** "EdDSA" and "Ed25519" (RFC 9864) name the same algorithm for an Ed25519 key: accept either. */
+function withoutEdAlg(set: jose.JSONWebKeySet): jose.JSONWebKeySet {
+  return { keys: set.keys.map((k) => (k.kty === 'OKP' && k.alg === 'EdDSA' ? { ...k, alg: undefined } : k)) };
+}
+
+async function verifyAssertion(deps: Deps, assertion: string, endpoint: string): Promise<BrandRow> {
+  let iss: string | undefined;
+  try {
+    iss = jose.decodeJwt(assertion).iss;
+  } catch {
+    throw invalidClient('The client assertion is not a JWT.');
+  }
+  if (!iss) throw invalidClient('The client assertion has no issuer.');
+  const brand = await activeBrand(deps, iss);
+  if (brand.auth_method !== 'private_key_jwt') throw invalidClient('Client authentication failed.');
+  const keys = brand.jwks
+    ? jose.createLocalJWKSet(withoutEdAlg(JSON.parse(brand.jwks) as jose.JSONWebKeySet))
+    : (remoteSets.get(brand.jwks_uri!) ?? remoteSets.set(brand.jwks_uri!, jose.createRemoteJWKSet(new URL(brand.jwks_uri!))).get(brand.jwks_uri!)!);
+  const origin = deps.config.origin;
+  let payload: jose.JWTPayload;
+  try {
+    ({ payload } = await jose.jwtVerify(assertion, keys, {
+      issuer: brand.id, subject: brand.id, audience: [origin, `${origin}${endpoint}`, `${origin}/oauth/token`],
+      currentDate: new Date(deps.clock.now()), clockTolerance: 30, maxTokenAge: 300, requiredClaims: ['exp', 'jti', 'iat'],
+      algorithms: ['Ed25519', 'EdDSA', 'ES256', 'ES384', 'PS256', 'RS256'],
+    }));
+  } catch (err) {
+    deps.log.warn('client assertion rejected', { brand: brand.id, reason: err instanceof Error ? err.message : 'rejected' });
+    throw invalidClient(`The client assertion is not valid: ${err instanceof Error ? err.message : 'rejected'}.`);
+  }
+  // Single use: remember the jti until the assertion would have expired anyway.
+  try {
+    const now = deps.clock.now();
+    await deps.store.commit({
+      writes: [
+        deps.store.db.deleteFrom('used_assertions').where('expires_at', '<', now),
+        deps.store.db.insertInto('used_assertions').values({ jti_hash: sha256Hex(`${brand.id}|${payload.jti}`), brand_id: brand.id, expires_at: (payload.exp! + 60) * 1000 }),
+      ],
+    });
+  } catch {
+    throw invalidClient('This client assertion was used before.');
+  }
+  return brand;
+}

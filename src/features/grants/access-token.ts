@@ -1,0 +1,53 @@
+// Access tokens: RFC 9068 JWTs (typ at+jwt, EdDSA), five minutes long, carrying the
+// pairwise sub, client_id, grant_id and the granted authorization details. Each is
+// listed by jti so it can be revoked before it expires.
+import * as jose from 'jose';
+import type { Deps } from '../../deps.ts';
+import { newId } from '../../crypto/random.ts';
+
+export const ACCESS_TOKEN_TTL_S = 300;
+export const AT_TYP = 'at+jwt';
+
+export type AccessClaims = {
+  sub: string;
+  client_id: string;
+  jti: string;
+  exp: number;
+  iat: number;
+  grant_id?: string;
+  authorization_details?: unknown[];
+};
+
+export async function mintAccessToken(
+  deps: Deps,
+  input: { brandId: string; sub: string; grantId?: string; details?: unknown[]; familyId?: string },
+) {
+  const now = Math.floor(deps.clock.now() / 1000);
+  const jti = newId();
+  const claims: Record<string, unknown> = { client_id: input.brandId, jti };
+  if (input.grantId) claims.grant_id = input.grantId;
+  if (input.details) claims.authorization_details = input.details;
+  const token = await new jose.SignJWT(claims)
+    .setProtectedHeader({ alg: 'EdDSA', typ: AT_TYP, kid: deps.keys.signer.kid })
+    .setIssuer(deps.config.origin).setAudience(deps.config.origin).setSubject(input.sub)
+    .setIssuedAt(now).setExpirationTime(now + ACCESS_TOKEN_TTL_S)
+    .sign(deps.keys.signer.privateKey);
+  const insert = deps.store.db.insertInto('access_tokens').values({
+    jti, grant_id: input.grantId ?? null, brand_id: input.brandId, family_id: input.familyId ?? null,
+    expires_at: (now + ACCESS_TOKEN_TTL_S) * 1000, revoked_at: null,
+  });
+  return { token, jti, expiresIn: ACCESS_TOKEN_TTL_S, insert };
+}
+
+/** Verifies signature, type, issuer, audience and lifetime; null when any fails. */
+export async function verifyAccessToken(deps: Deps, token: string, opts: { allowExpired?: boolean } = {}): Promise<AccessClaims | null> {
+  try {
+    const { payload } = await jose.jwtVerify(token, jose.createLocalJWKSet(deps.keys.jwks(deps.clock.now())), {
+      issuer: deps.config.origin, audience: deps.config.origin, typ: AT_TYP, algorithms: ['EdDSA'],
+      currentDate: new Date(opts.allowExpired ? 0 : deps.clock.now()), requiredClaims: ['jti', 'exp', 'sub', 'client_id'],
+    });
+    return payload as unknown as AccessClaims;
+  } catch {
+    return null;
+  }
+}

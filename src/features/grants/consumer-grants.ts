@@ -1,0 +1,57 @@
+// The consumer's view of their grants (active and ended, with access count and last
+// read) and one-click revocation, effective for the very next read.
+import type { Deps } from '../../deps.ts';
+import type { GrantRow } from '../../db/schema.ts';
+import { NotFound } from '../../errors.ts';
+import { commit } from '../audit/commit.ts';
+import { CATALOG_BY_NAME } from '../profile/catalog.ts';
+import { INTENTS } from './authorization-details.ts';
+import { endGrantWrites, grantProblem } from './grant-state.ts';
+import { purposeLabel } from './purposes.ts';
+
+function view(g: GrantRow & { brand_name: string; logo_uri: string | null; policy_uri: string | null }, now: number) {
+  const problem = grantProblem(g, now);
+  return {
+    id: g.id,
+    brand: { client_id: g.brand_id, name: g.brand_name, logo_uri: g.logo_uri, policy_uri: g.policy_uri },
+    status: g.status === 'active' && problem ? problem : g.status,
+    attributes: (JSON.parse(g.attributes) as string[]).map((name) => ({ name, label: name === INTENTS ? 'Your published intents' : (CATALOG_BY_NAME.get(name)?.label ?? name) })),
+    persona: g.persona,
+    purpose: { iri: g.purpose, label: purposeLabel(g.purpose) ?? g.purpose, description: g.purpose_description },
+    value_promised: g.value_offer ? JSON.parse(g.value_offer) : null,
+    access: g.access, retention: g.retention, created_at: g.created_at, expires_at: g.expires_at,
+    revoked_at: g.revoked_at, revoked_by: g.revoked_by, access_count: g.read_count, last_read_at: g.last_read_at,
+  };
+}
+
+function grantsOf(deps: Deps, consumerId: string) {
+  return deps.store.db.selectFrom('grants').innerJoin('brands', 'brands.id', 'grants.brand_id')
+    .selectAll('grants').select(['brands.name as brand_name', 'brands.logo_uri', 'brands.policy_uri'])
+    .where('grants.consumer_id', '=', consumerId);
+}
+
+export async function listConsumerGrants(deps: Deps, consumerId: string) {
+  const rows = await grantsOf(deps, consumerId).orderBy('grants.created_at', 'desc').execute();
+  const now = deps.clock.now();
+  const all = rows.map((r) => view(r, now));
+  return { active: all.filter((g) => g.status === 'active'), ended: all.filter((g) => g.status !== 'active') };
+}
+
+export async function consumerGrant(deps: Deps, consumerId: string, id: string) {
+  const row = await grantsOf(deps, consumerId).where('grants.id', '=', id).executeTakeFirst();
+  if (!row) throw new NotFound('No such grant.');
+  return view(row, deps.clock.now());
+}
+
+export async function revokeGrant(deps: Deps, consumerId: string, id: string, reason = 'consumer_revoked') {
+  const g = await consumerGrant(deps, consumerId, id);
+  if (g.status !== 'active') return g;
+  await commit(deps, {
+    writes: endGrantWrites(deps, id, 'revoked', 'consumer', reason),
+    audit: [{
+      action: 'grant.revoked', outcome: 'success', actor_type: 'consumer', actor_id: consumerId, consumer_id: consumerId,
+      brand_id: g.brand.client_id, grant_id: id, attributes: g.attributes.map((a) => a.name), purpose: g.purpose.iri, reason,
+    }],
+  });
+  return consumerGrant(deps, consumerId, id);
+}

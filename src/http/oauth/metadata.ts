@@ -1,0 +1,36 @@
+// GET /.well-known/oauth-authorization-server (RFC 8414): what Trove really supports.
+import { Hono } from 'hono';
+import type { Deps } from '../../deps.ts';
+
+export function metadataRoutes(deps: Deps) {
+  return new Hono().get('/.well-known/oauth-authorization-server', (c) => {
+    const o = deps.config.origin;
+    const authMethods = ['private_key_jwt', 'client_secret_basic'];
+    const algs = ['Ed25519', 'EdDSA', 'ES256', 'ES384', 'PS256', 'RS256'];
+    c.header('cache-control', 'public, max-age=300');
+    return c.json({
+      issuer: o,
+      authorization_endpoint: `${o}/oauth/authorize`,
+      token_endpoint: `${o}/oauth/token`,
+      pushed_authorization_request_endpoint: `${o}/oauth/par`,
+      require_pushed_authorization_requests: true,
+      revocation_endpoint: `${o}/oauth/revoke`,
+      introspection_endpoint: `${o}/oauth/introspect`,
+      jwks_uri: `${o}/.well-known/jwks.json`,
+      response_types_supported: ['code'],
+      response_modes_supported: ['query'],
+      grant_types_supported: ['authorization_code', 'refresh_token', 'client_credentials'],
+      code_challenge_methods_supported: ['S256'],
+      token_endpoint_auth_methods_supported: authMethods,
+      token_endpoint_auth_signing_alg_values_supported: algs,
+      revocation_endpoint_auth_methods_supported: authMethods,
+      revocation_endpoint_auth_signing_alg_values_supported: algs,
+      introspection_endpoint_auth_methods_supported: authMethods,
+      introspection_endpoint_auth_signing_alg_values_supported: algs,
+      authorization_details_types_supported: ['trove_attributes'],
+      authorization_response_iss_parameter_supported: true,
+      scopes_supported: [],
+      service_documentation: `${o}/docs`,
+    });
+  });
+}
