@@ -11,7 +11,8 @@ export const REDIRECT = 'https://brand.example/callback';
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
 export function inProcess(app: Hono<any>) {
   return {
-    [oauth.customFetch]: (url: string, init: RequestInit) => Promise.resolve(app.request(url, init)),
+    // eslint-disable-next-line @typescript-eslint/no-explicit-any
+    [oauth.customFetch]: (url: string, init: any) => Promise.resolve(app.request(url, init as RequestInit)),
     [oauth.allowInsecureRequests]: true,
   };
 }
