@@ -227,3 +227,36 @@ describe('pairwise subjects', () => {
     expect(JSON.stringify([a, b])).not.toContain(me.consumerId);
   });
 });
+
+describe('erasure and export with grants', () => {
+  it('revokes every grant at erasure, so the brand\'s next read is refused', async () => {
+    const tokens = await tokensFor(app, brand, me);
+    expect((await me.call('/api/me', { method: 'DELETE' })).status).toBe(204);
+    const res = await read(app, tokens.access_token);
+    expect(res.status).toBe(403);
+    const grant = await deps.store.db.selectFrom('grants').select(['status', 'revoked_reason']).where('id', '=', tokens.grant_id).executeTakeFirstOrThrow();
+    expect(grant).toEqual({ status: 'revoked', revoked_reason: 'consumer_erased' });
+  });
+
+  it('includes the consumer\'s grants, with access counts, in the export', async () => {
+    const tokens = await tokensFor(app, brand, me);
+    await read(app, tokens.access_token);
+    const doc = await (await me.call('/api/me/export')).json();
+    expect(doc.grants).toEqual([expect.objectContaining({ id: tokens.grant_id, access_count: 1, status: 'active' })]);
+  });
+
+  it('shows the consumer each grant with purpose, value promised, access count and last read', async () => {
+    const tokens = await tokensFor(app, brand, me);
+    await read(app, tokens.access_token);
+    const { active, ended } = await (await me.call('/api/me/grants')).json();
+    expect(ended).toEqual([]);
+    expect(active[0]).toMatchObject({
+      id: tokens.grant_id, brand: { name: 'Secret Shoes' }, access_count: 1, last_read_at: deps.clock.now(),
+      purpose: { label: 'To send you personalised offers', description: 'Send you offers in your size' },
+      value_promised: { kind: 'discount', amount: 10 },
+    });
+    const other = await signedInConsumer(deps, app);
+    expect((await other.call(`/api/me/grants/${tokens.grant_id}`)).status).toBe(404);
+    expect((await other.call(`/api/me/grants/${tokens.grant_id}/revoke`, { method: 'POST' })).status).toBe(404);
+  });
+});

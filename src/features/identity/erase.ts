@@ -1,21 +1,30 @@
 // Erasure is crypto-shredding: one commit destroys the consumer's wrapped data key and
-// every ciphertext, their credentials and sessions. The audit trail stays (it holds
+// every ciphertext, their credentials and sessions, and revokes every active grant. The audit trail stays (it holds
 // names, never values) and still verifies.
 import type { Deps } from '../../deps.ts';
 import { commit } from '../audit/commit.ts';
+import { endGrantWrites } from '../grants/grant-state.ts';
 
 export async function eraseConsumer(deps: Deps, consumerId: string): Promise<void> {
   const db = deps.store.db;
   const now = deps.clock.now();
+  const active = await db.selectFrom('grants').select(['id', 'brand_id']).where('consumer_id', '=', consumerId).where('status', '=', 'active').execute();
   const owned = ['attributes', 'intents', 'personas', 'passkeys', 'recovery_codes'] as const;
   await commit(deps, {
     writes: [
+      ...active.flatMap((g) => endGrantWrites(deps, g.id, 'revoked', 'consumer', 'consumer_erased')),
       ...owned.map((t) => db.deleteFrom(t).where('consumer_id', '=', consumerId)),
       db.deleteFrom('sessions').where('subject_type', '=', 'consumer').where('subject_id', '=', consumerId),
       db.updateTable('consumers')
         .set({ status: 'erased', data_key_wrapped: null, data_key_nonce: null, kek_version: null, erased_at: now })
         .where('id', '=', consumerId),
     ],
-    audit: [{ action: 'consumer.erased', outcome: 'success', actor_type: 'consumer', actor_id: consumerId, consumer_id: consumerId }],
+    audit: [
+      ...active.map((g) => ({
+        action: 'grant.revoked', outcome: 'success' as const, actor_type: 'consumer' as const, actor_id: consumerId,
+        consumer_id: consumerId, brand_id: g.brand_id, grant_id: g.id, reason: 'consumer_erased',
+      })),
+      { action: 'consumer.erased', outcome: 'success', actor_type: 'consumer', actor_id: consumerId, consumer_id: consumerId },
+    ],
   });
 }

@@ -3,6 +3,7 @@
 import type { Deps } from '../../deps.ts';
 import { commit } from '../audit/commit.ts';
 import { listPasskeys } from '../identity/passkeys.ts';
+import { listConsumerGrants } from '../grants/consumer-grants.ts';
 import { listProfile } from './attributes.ts';
 import { listIntents } from './intents.ts';
 import { listPersonas } from './personas.ts';
@@ -10,6 +11,7 @@ import { listPersonas } from './personas.ts';
 export async function exportConsumer(deps: Deps, consumerId: string) {
   const db = deps.store.db;
   const consumer = await db.selectFrom('consumers').select(['id', 'created_at']).where('id', '=', consumerId).executeTakeFirstOrThrow();
+  const grants = await listConsumerGrants(deps, consumerId);
   const document = {
     format: 'trove-export-v1',
     exported_at: new Date(deps.clock.now()).toISOString(),
@@ -18,7 +20,7 @@ export async function exportConsumer(deps: Deps, consumerId: string) {
     personas: await listPersonas(deps, consumerId),
     intents: await listIntents(deps, consumerId),
     passkeys: await listPasskeys(deps, consumerId),
-    grants: [] as unknown[],
+    grants: [...grants.active, ...grants.ended],
     value: [] as unknown[],
     audit_events: [] as unknown[],
   };
