@@ -25,6 +25,8 @@ import { consumerGrantRoutes } from './http/consumer/grants.ts';
 import { metadataRoutes } from './http/oauth/metadata.ts';
 import { oauthRoutes } from './http/oauth/endpoints.ts';
 import { dataApiRoutes } from './http/brand/data-api.ts';
+import { brandLifecycleRoutes } from './http/brand/lifecycle.ts';
+import { lifecycleRoutes } from './http/consumer/lifecycle.ts';
 
 export const BODY_LIMIT = 64 * 1024;
 
@@ -89,6 +91,8 @@ export function createApp(deps: Deps, opts: AppOptions = {}) {
   app.route('/', metadataRoutes(deps));
   app.route('/', oauthRoutes(deps));
   app.route('/', dataApiRoutes(deps));
+  app.route('/', brandLifecycleRoutes(deps));
+  app.route('/', lifecycleRoutes(deps));
   return app;
 }
 

@@ -1,7 +1,7 @@
 // Start-up shared by every runtime once the store is migrated: create keys on first
 // start, load the key ring (checking the master key), audit operator events, and
 // back-fill any audit checkpoint a crash left out.
-import type { BaseDeps, Deps } from './deps.ts';
+import { quietNotify, type BaseDeps, type Deps } from './deps.ts';
 import type { AuditDraft } from './features/audit/event.ts';
 import { backfillCheckpoints } from './features/audit/checkpoint.ts';
 import { commit } from './features/audit/commit.ts';
@@ -10,7 +10,7 @@ import { loadKeyRing } from './features/keys/keyring.ts';
 
 export async function boot(base: BaseDeps, masterKey: Uint8Array, migrationsApplied: string[] = []): Promise<Deps> {
   await bootstrapKeys(base, masterKey);
-  const deps: Deps = { ...base, keys: await loadKeyRing(base, masterKey) };
+  const deps: Deps = { notify: quietNotify, ...base, keys: await loadKeyRing(base, masterKey) };
   const audit: AuditDraft[] = [];
   if (migrationsApplied.length) audit.push(migrationsAudit(migrationsApplied));
   if (base.config.production) {

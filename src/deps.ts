@@ -21,10 +21,14 @@ export type Deps = {
   log: Logger;
   /** A signed checkpoint is written every this many audit events. */
   checkpointEvery: number;
+  /** Signals from features to the runtime (e.g. wake the webhook dispatcher). */
+  notify: { webhooksQueued(): void };
 };
 
 /** What exists before the key ring is loaded (start-up, key bootstrap, CLI verify). */
-export type BaseDeps = Omit<Deps, 'keys'>;
+export type BaseDeps = Omit<Deps, 'keys' | 'notify'> & Partial<Pick<Deps, 'notify'>>;
+
+export const quietNotify: Deps['notify'] = { webhooksQueued() {} };
 
 export const silentLog: Logger = { info() {}, warn() {}, error() {} };
 

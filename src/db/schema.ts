@@ -192,6 +192,37 @@ export type AccessTokenRow = {
   revoked_at: number | null;
 };
 
+export type ReceiptRow = { id: string; grant_id: string; consumer_id: string; event: 'granted' | 'revoked'; jws: string; created_at: number };
+
+export type ValueEventRow = {
+  id: string;
+  grant_id: string;
+  brand_id: string;
+  consumer_id: string;
+  kind: string;
+  description: string;
+  amount: number | null;
+  unit: string | null;
+  reference: string | null;
+  created_at: number;
+};
+
+export type WebhookDeliveryRow = {
+  id: string;
+  brand_id: string;
+  grant_id: string | null;
+  event_type: string;
+  url: string;
+  set_jws: string;
+  status: 'pending' | 'delivered' | 'failed';
+  attempts: number;
+  next_attempt_at: number;
+  last_status: number | null;
+  last_error: string | null;
+  created_at: number;
+  delivered_at: number | null;
+};
+
 export type Database = {
   keys: KeyRow;
   consumers: ConsumerRow;
@@ -212,4 +243,7 @@ export type Database = {
   refresh_tokens: RefreshTokenRow;
   access_tokens: AccessTokenRow;
   used_assertions: { jti_hash: string; brand_id: string; expires_at: number };
+  receipts: ReceiptRow;
+  value_events: ValueEventRow;
+  webhook_deliveries: WebhookDeliveryRow;
 };

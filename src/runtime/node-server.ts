@@ -5,19 +5,21 @@ import { serveStatic } from '@hono/node-server/serve-static';
 import { relative } from 'node:path';
 import { createApp } from '../app.ts';
 import type { Deps } from '../deps.ts';
+import { startBackground } from './node-background.ts';
 import { webRoot } from './paths.ts';
 
 export type Running = { url: string; server: ServerType; stop(): Promise<void> };
 
 export function startServer(deps: Deps): Promise<Running> {
   const app = createApp(deps, { staticFiles: serveStatic({ root: relative(process.cwd(), webRoot) || '.' }) });
+  const background = startBackground(deps);
   return new Promise((resolve) => {
     const server = serve({ fetch: app.fetch, port: deps.config.port, hostname: deps.config.host }, (info) => {
       const url = `http://${deps.config.host}:${info.port}`;
       const stop = () =>
         new Promise<void>((done) => {
           server.close(() => {
-            void deps.store.close().then(done);
+            void background.stop().then(() => deps.store.close()).then(done);
           });
         });
       resolve({ url, server, stop });

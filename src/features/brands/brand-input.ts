@@ -39,6 +39,6 @@ export const brandInput = z.object({
       .refine((a) => Boolean(a.jwks) !== Boolean(a.jwks_uri), 'give exactly one of a JWKS or a JWKS URI'),
     z.object({ method: z.literal('client_secret_basic') }),
   ]),
-  webhook_url: httpsUrl.optional(),
+  webhook_url: z.string().max(2000).optional(),
 });
 export type BrandInput = z.infer<typeof brandInput>;

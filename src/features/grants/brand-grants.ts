@@ -4,10 +4,10 @@ import { Buffer } from 'node:buffer';
 import { z } from 'zod';
 import type { Deps } from '../../deps.ts';
 import type { GrantRow } from '../../db/schema.ts';
-import { NotFound } from '../../errors.ts';
+import { GuardFailed, NotFound } from '../../errors.ts';
 import { commit } from '../audit/commit.ts';
 import { invalid } from '../profile/validate-attribute.ts';
-import { endGrantWrites } from './grant-state.ts';
+import { endGrantChange } from './end-grant.ts';
 
 export const grantListQuery = z.object({
   status: z.enum(['active', 'revoked', 'expired', 'exhausted']).optional(),
@@ -64,8 +64,8 @@ export async function brandGrant(deps: Deps, brandId: string, id: string): Promi
 export async function relinquishGrant(deps: Deps, brandId: string, id: string): Promise<void> {
   const g = await brandGrant(deps, brandId, id);
   if (g.status !== 'active') return;
-  await commit(deps, {
-    writes: endGrantWrites(deps, id, 'revoked', 'brand', 'relinquished'),
-    audit: [{ action: 'grant.revoked', outcome: 'success', actor_type: 'brand', actor_id: brandId, brand_id: brandId, consumer_id: g.consumer_id, grant_id: id, reason: 'relinquished' }],
+  const { receiptId: _r, ...change } = await endGrantChange(deps, g, { status: 'revoked', actor: 'brand', actorId: brandId, reason: 'relinquished' });
+  await commit(deps, change).catch((err: unknown) => {
+    if (!(err instanceof GuardFailed)) throw err;
   });
 }

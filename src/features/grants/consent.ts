@@ -3,7 +3,7 @@
 // is decided once. Approval may drop optional attributes only; it creates the grant and
 // a single-use authorization code in one commit with its audit event.
 import type { Deps } from '../../deps.ts';
-import type { GrantRequestRow } from '../../db/schema.ts';
+import type { GrantRequestRow, GrantRow } from '../../db/schema.ts';
 import { hashSecret } from '../../crypto/hash.ts';
 import { newId, newSecret } from '../../crypto/random.ts';
 import { NotFound } from '../../errors.ts';
@@ -14,6 +14,7 @@ import { INTENTS, type TroveAttributes } from './authorization-details.ts';
 import { describeDuration, parseDuration } from './iso-duration.ts';
 import { pairwiseSubject } from './pairwise.ts';
 import { purposeLabel } from './purposes.ts';
+import { signReceipt } from './receipts.ts';
 
 export const AUTH_CODE_TTL_MS = 60_000;
 
@@ -92,18 +93,22 @@ export async function approveRequest(deps: Deps, consumerId: string, id: string,
   const now = deps.clock.now();
   const grantId = newId();
   const code = newSecret('trv_ac');
+  const grant: GrantRow = {
+    id: grantId, brand_id: row.brand_id, consumer_id: consumerId, subject: pairwiseSubject(deps, row.brand_id, consumerId),
+    attributes: JSON.stringify(granted), requested: JSON.stringify({ attributes: d.attributes, optional_attributes: d.optional_attributes }),
+    persona: d.persona ?? null, purpose: d.purpose, purpose_description: d.purpose_description,
+    value_offer: d.value ? JSON.stringify(d.value) : null, access: d.access, retention: d.retention ?? null,
+    status: 'active', created_at: now, updated_at: now, expires_at: now + parseDuration(d.duration)!,
+    revoked_at: null, revoked_by: null, revoked_reason: null, read_count: 0, last_read_at: null,
+  };
+  const brand = await db.selectFrom('brands').select(['id', 'name', 'contact', 'homepage', 'policy_uri']).where('id', '=', row.brand_id).executeTakeFirstOrThrow();
+  const receipt = await signReceipt(deps, grant, brand, 'granted');
   await commit(deps, {
     guards: [stillPending(deps, id, consumerId)],
     writes: [
       db.updateTable('grant_requests').set({ status: 'approved', grant_id: grantId, decided_at: now }).where('id', '=', id),
-      db.insertInto('grants').values({
-        id: grantId, brand_id: row.brand_id, consumer_id: consumerId, subject: pairwiseSubject(deps, row.brand_id, consumerId),
-        attributes: JSON.stringify(granted), requested: JSON.stringify({ attributes: d.attributes, optional_attributes: d.optional_attributes }),
-        persona: d.persona ?? null, purpose: d.purpose, purpose_description: d.purpose_description,
-        value_offer: d.value ? JSON.stringify(d.value) : null, access: d.access, retention: d.retention ?? null,
-        status: 'active', created_at: now, updated_at: now, expires_at: now + parseDuration(d.duration)!,
-        revoked_at: null, revoked_by: null, revoked_reason: null, read_count: 0, last_read_at: null,
-      }),
+      db.insertInto('grants').values(grant),
+      receipt.insert,
       db.insertInto('auth_codes').values({
         code_hash: hashSecret(code), grant_id: grantId, brand_id: row.brand_id, redirect_uri: row.redirect_uri,
         code_challenge: row.code_challenge, expires_at: now + AUTH_CODE_TTL_MS, used_at: null,
@@ -112,10 +117,10 @@ export async function approveRequest(deps: Deps, consumerId: string, id: string,
     audit: [{
       action: 'grant.approved', outcome: 'success', actor_type: 'consumer', actor_id: consumerId, consumer_id: consumerId,
       brand_id: row.brand_id, grant_id: grantId, attributes: granted, purpose: d.purpose,
-      detail: { request: id, access: d.access, dropped: offered.filter((a) => !granted.includes(a)).join(',') },
+      detail: { request: id, access: d.access, dropped: offered.filter((a) => !granted.includes(a)).join(','), receipt: receipt.id },
     }],
   });
-  return { redirect_to: redirect(row, deps, { code }), grant_id: grantId };
+  return { redirect_to: redirect(row, deps, { code }), grant_id: grantId, receipt_id: receipt.id };
 }
 
 export async function denyRequest(deps: Deps, consumerId: string, id: string) {

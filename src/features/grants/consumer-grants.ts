@@ -2,11 +2,12 @@
 // read) and one-click revocation, effective for the very next read.
 import type { Deps } from '../../deps.ts';
 import type { GrantRow } from '../../db/schema.ts';
-import { NotFound } from '../../errors.ts';
+import { GuardFailed, NotFound } from '../../errors.ts';
 import { commit } from '../audit/commit.ts';
 import { CATALOG_BY_NAME } from '../profile/catalog.ts';
 import { INTENTS } from './authorization-details.ts';
-import { endGrantWrites, grantProblem } from './grant-state.ts';
+import { endGrantChange } from './end-grant.ts';
+import { grantProblem } from './grant-state.ts';
 import { purposeLabel } from './purposes.ts';
 
 function view(g: GrantRow & { brand_name: string; logo_uri: string | null; policy_uri: string | null }, now: number) {
@@ -46,12 +47,13 @@ export async function consumerGrant(deps: Deps, consumerId: string, id: string) 
 export async function revokeGrant(deps: Deps, consumerId: string, id: string, reason = 'consumer_revoked') {
   const g = await consumerGrant(deps, consumerId, id);
   if (g.status !== 'active') return g;
-  await commit(deps, {
-    writes: endGrantWrites(deps, id, 'revoked', 'consumer', reason),
-    audit: [{
-      action: 'grant.revoked', outcome: 'success', actor_type: 'consumer', actor_id: consumerId, consumer_id: consumerId,
-      brand_id: g.brand.client_id, grant_id: id, attributes: g.attributes.map((a) => a.name), purpose: g.purpose.iri, reason,
-    }],
-  });
+  const row = await deps.store.db.selectFrom('grants').selectAll().where('id', '=', id).executeTakeFirstOrThrow();
+  const { receiptId: _r, ...change } = await endGrantChange(deps, row, { status: 'revoked', actor: 'consumer', actorId: consumerId, reason });
+  try {
+    await commit(deps, change);
+  } catch (err) {
+    if (!(err instanceof GuardFailed)) throw err; // ended concurrently: report its current state
+  }
+  deps.notify.webhooksQueued();
   return consumerGrant(deps, consumerId, id);
 }

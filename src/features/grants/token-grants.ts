@@ -49,10 +49,11 @@ async function issue(deps: Deps, brand: BrandRow, grant: GrantRow, familyId: str
     ],
     audit: [{ action: extra.action, outcome: 'success', actor_type: 'brand', actor_id: brand.id, brand_id: brand.id, grant_id: grant.id, consumer_id: grant.consumer_id }],
   });
+  const receipt = await deps.store.db.selectFrom('receipts').select('id').where('grant_id', '=', grant.id).where('event', '=', 'granted').executeTakeFirst();
   return {
     access_token: access.token, token_type: 'Bearer', expires_in: access.expiresIn,
     ...(refresh ? { refresh_token: refresh } : {}),
-    authorization_details: details, grant_id: grant.id,
+    authorization_details: details, grant_id: grant.id, ...(receipt ? { receipt_id: receipt.id } : {}),
   };
 }
 

@@ -3,16 +3,18 @@
 // names, never values) and still verifies.
 import type { Deps } from '../../deps.ts';
 import { commit } from '../audit/commit.ts';
-import { endGrantWrites } from '../grants/grant-state.ts';
+import { endGrantChange } from '../grants/end-grant.ts';
 
 export async function eraseConsumer(deps: Deps, consumerId: string): Promise<void> {
   const db = deps.store.db;
   const now = deps.clock.now();
-  const active = await db.selectFrom('grants').select(['id', 'brand_id']).where('consumer_id', '=', consumerId).where('status', '=', 'active').execute();
+  const active = await db.selectFrom('grants').selectAll().where('consumer_id', '=', consumerId).where('status', '=', 'active').execute();
+  const endings = await Promise.all(active.map((g) => endGrantChange(deps, g, { status: 'revoked', actor: 'consumer', actorId: consumerId, reason: 'consumer_erased' })));
   const owned = ['attributes', 'intents', 'personas', 'passkeys', 'recovery_codes'] as const;
   await commit(deps, {
+    guards: endings.flatMap((e) => e.guards),
     writes: [
-      ...active.flatMap((g) => endGrantWrites(deps, g.id, 'revoked', 'consumer', 'consumer_erased')),
+      ...endings.flatMap((e) => e.writes),
       ...owned.map((t) => db.deleteFrom(t).where('consumer_id', '=', consumerId)),
       db.deleteFrom('sessions').where('subject_type', '=', 'consumer').where('subject_id', '=', consumerId),
       db.updateTable('consumers')
@@ -20,11 +22,9 @@ export async function eraseConsumer(deps: Deps, consumerId: string): Promise<voi
         .where('id', '=', consumerId),
     ],
     audit: [
-      ...active.map((g) => ({
-        action: 'grant.revoked', outcome: 'success' as const, actor_type: 'consumer' as const, actor_id: consumerId,
-        consumer_id: consumerId, brand_id: g.brand_id, grant_id: g.id, reason: 'consumer_erased',
-      })),
+      ...endings.flatMap((e) => e.audit),
       { action: 'consumer.erased', outcome: 'success', actor_type: 'consumer', actor_id: consumerId, consumer_id: consumerId },
     ],
   });
+  deps.notify.webhooksQueued();
 }

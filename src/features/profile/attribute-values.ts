@@ -1,5 +1,7 @@
 // Writing and reading sealed attribute values. Each write bumps the row's version, which
-// is part of the AAD, and commits with an audit event naming the attribute, never its value.
+// is part of the AAD, and commits with an audit event naming the attribute, never its value
+// (plus any statements the caller adds, such as notices to brands).
+import type { Compilable } from 'kysely';
 import type { Deps } from '../../deps.ts';
 import { openAttribute, sealAttribute } from '../../crypto/envelope.ts';
 import { commit } from '../audit/commit.ts';
@@ -7,7 +9,7 @@ import { dataKeyFor } from './data-key.ts';
 
 export type AttributeWrite = { name: string; persona?: string; value: string };
 
-export async function writeAttributes(deps: Deps, consumerId: string, writes: AttributeWrite[]): Promise<void> {
+export async function writeAttributes(deps: Deps, consumerId: string, writes: AttributeWrite[], also: Compilable[] = []): Promise<void> {
   const db = deps.store.db;
   const key = await dataKeyFor(deps, consumerId);
   const now = deps.clock.now();
@@ -25,7 +27,7 @@ export async function writeAttributes(deps: Deps, consumerId: string, writes: At
   });
   key.fill(0);
   await commit(deps, {
-    writes: statements,
+    writes: [...statements, ...also],
     audit: [{
       action: 'profile.attributes_changed', outcome: 'success', actor_type: 'consumer', actor_id: consumerId,
       consumer_id: consumerId, attributes: writes.map((w) => w.name),

@@ -3,6 +3,7 @@
 import type { Deps } from '../../deps.ts';
 import { NotFound } from '../../errors.ts';
 import { commit } from '../audit/commit.ts';
+import { attributeChangeNotices } from '../grants/attribute-notices.ts';
 import { readAttributes, writeAttributes } from './attribute-values.ts';
 import { CATALOG_BY_NAME } from './catalog.ts';
 import { assertPersona } from './personas.ts';
@@ -20,7 +21,9 @@ export async function setAttribute(deps: Deps, consumerId: string, name: string,
   if (!rows.some((r) => r.name === name && r.persona === persona) && rows.length >= MAX_ATTRIBUTE_ROWS) {
     throw invalid('name', `at most ${MAX_ATTRIBUTE_ROWS} attribute values per profile`);
   }
-  await writeAttributes(deps, consumerId, [{ name, persona, value: JSON.stringify(value) }]);
+  const notices = await attributeChangeNotices(deps, consumerId, [name]);
+  await writeAttributes(deps, consumerId, [{ name, persona, value: JSON.stringify(value) }], notices);
+  if (notices.length) deps.notify.webhooksQueued();
   return { name, persona: persona || null, value };
 }
 
@@ -42,11 +45,13 @@ export async function deleteAttribute(deps: Deps, consumerId: string, name: stri
   const found = await db.selectFrom('attributes').select('name')
     .where('consumer_id', '=', consumerId).where('name', '=', name).where('persona', '=', persona).executeTakeFirst();
   if (!found) throw new NotFound('No such attribute in your profile.');
+  const notices = await attributeChangeNotices(deps, consumerId, [name]);
   await commit(deps, {
-    writes: [db.deleteFrom('attributes').where('consumer_id', '=', consumerId).where('name', '=', name).where('persona', '=', persona)],
+    writes: [...notices, db.deleteFrom('attributes').where('consumer_id', '=', consumerId).where('name', '=', name).where('persona', '=', persona)],
     audit: [{
       action: 'profile.attribute_deleted', outcome: 'success', actor_type: 'consumer', actor_id: consumerId,
       consumer_id: consumerId, attributes: [name], ...(persona ? { detail: { persona } } : {}),
     }],
   });
+  if (notices.length) deps.notify.webhooksQueued();
 }

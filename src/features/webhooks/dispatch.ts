@@ -1,0 +1,93 @@
+// Push delivery of queued Security Event Tokens (RFC 8935): claim a due delivery with a
+// lease (so two dispatchers never send the same one), POST it, then record the outcome.
+// Failures retry with exponential backoff and jitter, up to MAX_ATTEMPTS.
+import type { Deps } from '../../deps.ts';
+import type { WebhookDeliveryRow } from '../../db/schema.ts';
+import { GuardFailed } from '../../errors.ts';
+import { commit } from '../audit/commit.ts';
+import { isPrivateAddress, webhookUrlProblem } from './url-policy.ts';
+
+export const MAX_ATTEMPTS = 8;
+export const BASE_DELAY_MS = 1000;
+export const MAX_DELAY_MS = 3600_000;
+const LEASE_MS = 30_000;
+const TIMEOUT_MS = 10_000;
+
+export type Transport = {
+  post(url: string, body: string, signal: AbortSignal): Promise<{ status: number }>;
+  /** Addresses a host resolves to, to refuse private ones (absent where the platform forbids them anyway). */
+  resolve?(host: string): Promise<string[]>;
+};
+
+/** Exponential backoff with ±50 % jitter: about 1 s, 2 s, 4 s … capped at an hour. */
+export function backoff(attempts: number, random = Math.random): number {
+  const base = Math.min(MAX_DELAY_MS, BASE_DELAY_MS * 2 ** Math.max(0, attempts - 1));
+  return Math.round(base * (0.5 + random()));
+}
+
+async function claim(deps: Deps, d: WebhookDeliveryRow): Promise<boolean> {
+  const db = deps.store.db;
+  try {
+    await deps.store.commit({
+      guards: [{ name: 'delivery_unclaimed', exists: db.selectFrom('webhook_deliveries').select('id').where('id', '=', d.id).where('status', '=', 'pending').where('next_attempt_at', '=', d.next_attempt_at) }],
+      writes: [db.updateTable('webhook_deliveries').set({ next_attempt_at: deps.clock.now() + LEASE_MS }).where('id', '=', d.id)],
+    });
+    return true;
+  } catch (err) {
+    if (err instanceof GuardFailed) return false;
+    throw err;
+  }
+}
+
+async function attempt(deps: Deps, transport: Transport, d: WebhookDeliveryRow): Promise<{ ok: boolean; status: number | null; error: string | null }> {
+  const problem = webhookUrlProblem(d.url, deps.config.webhookAllowPrivate);
+  if (problem) return { ok: false, status: null, error: `URL refused: ${problem}` };
+  if (transport.resolve && !deps.config.webhookAllowPrivate) {
+    const addresses = await transport.resolve(new URL(d.url).hostname).catch(() => []);
+    if (!addresses.length) return { ok: false, status: null, error: 'host does not resolve' };
+    if (addresses.some(isPrivateAddress)) return { ok: false, status: null, error: 'URL refused: resolves to a private address' };
+  }
+  try {
+    const res = await transport.post(d.url, d.set_jws, AbortSignal.timeout(TIMEOUT_MS));
+    return { ok: res.status >= 200 && res.status < 300, status: res.status, error: res.status >= 300 ? `HTTP ${res.status}` : null };
+  } catch (err) {
+    return { ok: false, status: null, error: err instanceof Error ? err.message.slice(0, 200) : 'request failed' };
+  }
+}
+
+/** Delivers every due delivery once; returns how many were attempted. */
+export async function deliverDue(deps: Deps, transport: Transport, limit = 50): Promise<number> {
+  const db = deps.store.db;
+  const due = await db.selectFrom('webhook_deliveries').selectAll()
+    .where('status', '=', 'pending').where('next_attempt_at', '<=', deps.clock.now()).orderBy('next_attempt_at').limit(limit).execute();
+  let attempted = 0;
+  for (const d of due) {
+    if (!(await claim(deps, d))) continue;
+    attempted += 1;
+    const result = await attempt(deps, transport, d);
+    const attempts = d.attempts + 1;
+    const now = deps.clock.now();
+    const final = result.ok || attempts >= MAX_ATTEMPTS;
+    await commit(deps, {
+      writes: [db.updateTable('webhook_deliveries').set({
+        attempts, last_status: result.status, last_error: result.error,
+        status: result.ok ? 'delivered' : final ? 'failed' : 'pending',
+        next_attempt_at: final ? now : now + backoff(attempts),
+        delivered_at: result.ok ? now : null,
+      }).where('id', '=', d.id)],
+      audit: final ? [{
+        action: result.ok ? 'webhook.delivered' : 'webhook.failed', outcome: result.ok ? 'success' : 'failure', actor_type: 'system',
+        brand_id: d.brand_id, grant_id: d.grant_id, reason: result.error, detail: { delivery: d.id, event: d.event_type, attempts },
+      }] : [],
+    });
+  }
+  return attempted;
+}
+
+/** The brand's own delivery log, newest first. */
+export async function listDeliveries(deps: Deps, brandId: string, limit = 50) {
+  const rows = await deps.store.db.selectFrom('webhook_deliveries')
+    .select(['id', 'grant_id', 'event_type', 'url', 'status', 'attempts', 'last_status', 'last_error', 'created_at', 'delivered_at', 'next_attempt_at'])
+    .where('brand_id', '=', brandId).orderBy('created_at', 'desc').orderBy('id').limit(limit).execute();
+  return rows.map((r) => ({ ...r, next_attempt_at: r.status === 'pending' ? r.next_attempt_at : null }));
+}
