@@ -5,6 +5,7 @@ import { parseConfig, ConfigError } from '../config.ts';
 import { UsageError } from './args.ts';
 import { AUDIT_HELP, auditCommand } from './audit.ts';
 import { BRAND_HELP, brandCommand } from './brand.ts';
+import { RECEIPT_HELP, receiptCommand } from './receipt.ts';
 import { KEYS_HELP, keysCommand } from './keys.ts';
 import { MIGRATE_HELP, migrateCommand } from './migrate.ts';
 import { SERVE_HELP, serveCommand } from './serve.ts';
@@ -17,6 +18,7 @@ Commands:
   keys rotate      rotate the signing key (--signing, default) or key-encryption key (--master)
   audit verify     verify the audit log's hash chain and signed checkpoints
   brand add|list|disable   register and manage brands (OAuth clients)
+  receipt verify FILE      verify a consent receipt offline against the JWKS
 
 Run "trove <command> --help" for a command's options. Configuration comes from the
 environment (see README): PORT, HOST, TROVE_DATA_DIR, DATABASE_URL, TROVE_MASTER_KEY, ...`;
@@ -40,6 +42,8 @@ async function main(argv: string[]): Promise<number> {
       return rest.includes('--help') ? print(KEYS_HELP) : keysCommand(rest, config());
     case 'brand':
       return rest.includes('--help') ? print(BRAND_HELP) : brandCommand(rest, config());
+    case 'receipt':
+      return rest.includes('--help') ? print(RECEIPT_HELP) : receiptCommand(rest, config());
     case 'audit':
       return rest.includes('--help') ? print(AUDIT_HELP) : auditCommand(rest, config());
     default:

@@ -6,16 +6,27 @@ import { createApp, type App } from '../app.ts';
 import { boot } from '../boot.ts';
 import { systemClock } from '../clock.ts';
 import { parseConfig } from '../config.ts';
-import { jsonLog } from '../deps.ts';
+import { jsonLog, type Deps } from '../deps.ts';
+import { expireDueGrants } from '../features/grants/expire-grants.ts';
+import { deliverDue, type Transport } from '../features/webhooks/dispatch.ts';
 import { fromB64u } from '../crypto/encoding.ts';
 import { createD1Store, type D1Like } from './d1-store.ts';
 import { openLibsodiumGate } from './sodium-shim.ts';
 
 export type WorkerEnv = { DB: D1Like } & Record<string, unknown>;
 
-let app: Promise<App> | undefined;
+type Built = { app: App; deps: Deps };
+let built: Promise<Built> | undefined;
+let queued = false;
 
-async function build(env: WorkerEnv): Promise<App> {
+const fetchTransport: Transport = {
+  async post(url, body, signal) {
+    const res = await fetch(url, { method: 'POST', body, signal, redirect: 'manual', headers: { 'content-type': 'application/secevent+jwt', accept: 'application/json' } });
+    return { status: res.status };
+  },
+};
+
+async function build(env: WorkerEnv): Promise<Built> {
   const vars = Object.fromEntries(Object.entries(env).filter(([, v]) => typeof v === 'string')) as Record<string, string>;
   const config = parseConfig(vars);
   if (!config.masterKey) throw new Error('TROVE_MASTER_KEY secret is not set (wrangler secret put TROVE_MASTER_KEY)');
@@ -23,18 +34,32 @@ async function build(env: WorkerEnv): Promise<App> {
   openLibsodiumGate();
   await sodium.ready;
   const store = createD1Store(env.DB, systemClock);
-  const deps = await boot({ config, store, clock: systemClock, sodium, log, checkpointEvery: 1000 }, fromB64u(config.masterKey));
-  return createApp(deps);
+  // Queued webhooks go out right after the response (waitUntil) and on the cron.
+  const notify = { webhooksQueued: () => { queued = true; } };
+  const deps = await boot({ config, store, clock: systemClock, sodium, log, checkpointEvery: 1000, notify }, fromB64u(config.masterKey));
+  return { app: createApp(deps), deps };
 }
 
+function ready(env: WorkerEnv): Promise<Built> {
+  built ??= build(env).catch((err) => {
+    built = undefined; // let the next request try again
+    throw err;
+  });
+  return built;
+}
+
+type Ctx = { waitUntil(p: Promise<unknown>): void };
+
 export default {
-  async fetch(request: Request, env: WorkerEnv): Promise<Response> {
-    app ??= build(env).catch((err) => {
-      app = undefined; // let the next request try again
-      throw err;
-    });
+  async fetch(request: Request, env: WorkerEnv, ctx?: Ctx): Promise<Response> {
     try {
-      return (await app).fetch(request);
+      const { app, deps } = await ready(env);
+      const res = await app.fetch(request);
+      if (queued && ctx) {
+        queued = false;
+        ctx.waitUntil(deliverDue(deps, fetchTransport).catch((err) => deps.log.error('webhook delivery failed', { error: String(err) })));
+      }
+      return res;
     } catch (err) {
       console.error(JSON.stringify({ level: 'error', msg: 'worker start-up failed', error: String(err) }));
       return new Response(
@@ -42,5 +67,11 @@ export default {
         { status: 503, headers: { 'content-type': 'application/problem+json' } },
       );
     }
+  },
+
+  /** Cron Trigger: expire grants past their date, then deliver what is due. */
+  async scheduled(_event: unknown, env: WorkerEnv, ctx: Ctx): Promise<void> {
+    const { deps } = await ready(env);
+    ctx.waitUntil(expireDueGrants(deps).then(() => deliverDue(deps, fetchTransport)));
   },
 };

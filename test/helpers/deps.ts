@@ -32,16 +32,16 @@ async function openTestStore(clock: Clock, file?: string): Promise<{ store: Stor
 }
 
 /** Like testDeps, but always SQLite (for tests that look at the SQLite file itself). */
-export async function sqliteTestDeps(opts: { file?: string; checkpointEvery?: number } = {}) {
+export async function sqliteTestDeps(opts: { file?: string; checkpointEvery?: number; allowPrivateWebhooks?: boolean } = {}) {
   const deps = await testDeps({ ...opts, file: opts.file ?? ':memory:' });
   return deps as TestDeps & { store: SqliteStore };
 }
 
-export async function testDeps(opts: { file?: string; checkpointEvery?: number; masterKey?: Uint8Array; origin?: string } = {}): Promise<TestDeps> {
+export async function testDeps(opts: { file?: string; checkpointEvery?: number; masterKey?: Uint8Array; origin?: string; allowPrivateWebhooks?: boolean } = {}): Promise<TestDeps> {
   await sodium.ready;
   const clock = fixedClock();
   const { store, applied, schema } = await openTestStore(clock, opts.file);
-  const config = parseConfig({ NODE_ENV: 'test', TROVE_DATA_DIR: '/nonexistent', TROVE_ORIGIN: opts.origin });
+  const config = parseConfig({ NODE_ENV: 'test', TROVE_DATA_DIR: '/nonexistent', TROVE_ORIGIN: opts.origin, TROVE_WEBHOOK_ALLOW_PRIVATE: opts.allowPrivateWebhooks ? 'true' : undefined });
   const base = { config, store, clock, sodium, log: testLog, checkpointEvery: opts.checkpointEvery ?? 1000 };
   const deps = await boot(base, new Uint8Array(opts.masterKey ?? TEST_MASTER_KEY), applied);
   return Object.assign(deps, { clock, schema }) as TestDeps;

@@ -1,11 +1,13 @@
 // The brand's side of the lifecycle: record value delivered (POST /v1/grants/{id}/value),
 // fetch a grant's latest receipt (GET /v1/grants/{id}/receipt) and see its webhook
-// delivery log (GET /v1/webhooks/deliveries).
+// delivery log (GET /v1/webhooks/deliveries), and read the intents its grants cover
+// (GET /v1/intents).
 import { Hono } from 'hono';
 import { z } from 'zod';
 import type { Deps } from '../../deps.ts';
 import { Forbidden } from '../../errors.ts';
 import { brandReceipt } from '../../features/grants/receipts.ts';
+import { brandIntents } from '../../features/grants/brand-intents.ts';
 import { recordValue, valueInput } from '../../features/value/ledger.ts';
 import { listDeliveries } from '../../features/webhooks/dispatch.ts';
 import { body, params, query } from '../validate.ts';
@@ -28,6 +30,12 @@ export function brandLifecycleRoutes(deps: Deps) {
       const id = c.req.valid('param').id;
       ownGrant(c.get('token'), id);
       return c.json(await brandReceipt(deps, c.get('token').client_id, id));
+    })
+    .use('/v1/intents', bearer(deps))
+    .get('/v1/intents', async (c) => {
+      const t = c.get('token');
+      c.header('cache-control', 'no-store');
+      return c.json(await brandIntents(deps, { brandId: t.client_id, jti: t.jti }, t.grant_id));
     })
     .get('/v1/webhooks/deliveries', query(z.object({ limit: z.coerce.number().int().min(1).max(200).default(50) })), async (c) =>
       c.json({ deliveries: await listDeliveries(deps, c.get('token').client_id, c.req.valid('query').limit) }));
