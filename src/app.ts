@@ -27,6 +27,7 @@ import { oauthRoutes } from './http/oauth/endpoints.ts';
 import { dataApiRoutes } from './http/brand/data-api.ts';
 import { brandLifecycleRoutes } from './http/brand/lifecycle.ts';
 import { lifecycleRoutes } from './http/consumer/lifecycle.ts';
+import { openApiRoutes } from './http/openapi/routes.ts';
 
 export const BODY_LIMIT = 64 * 1024;
 
@@ -93,6 +94,7 @@ export function createApp(deps: Deps, opts: AppOptions = {}) {
   app.route('/', dataApiRoutes(deps));
   app.route('/', brandLifecycleRoutes(deps));
   app.route('/', lifecycleRoutes(deps));
+  app.route('/', openApiRoutes(deps));
   return app;
 }
 

@@ -14,6 +14,7 @@ import { body, params, query } from '../validate.ts';
 import { bearer, type BrandEnv } from './bearer.ts';
 
 const idParam = z.object({ id: z.string().min(1).max(64) });
+export const deliveriesQuery = z.object({ limit: z.coerce.number().int().min(1).max(200).default(50) });
 
 export function brandLifecycleRoutes(deps: Deps) {
   const ownGrant = (token: BrandEnv['Variables']['token'], id: string) => {
@@ -37,6 +38,6 @@ export function brandLifecycleRoutes(deps: Deps) {
       c.header('cache-control', 'no-store');
       return c.json(await brandIntents(deps, { brandId: t.client_id, jti: t.jti }, t.grant_id));
     })
-    .get('/v1/webhooks/deliveries', query(z.object({ limit: z.coerce.number().int().min(1).max(200).default(50) })), async (c) =>
+    .get('/v1/webhooks/deliveries', query(deliveriesQuery), async (c) =>
       c.json({ deliveries: await listDeliveries(deps, c.get('token').client_id, c.req.valid('query').limit) }));
 }

@@ -9,8 +9,11 @@ import type { AppEnv } from '../context.ts';
 import { consumerId } from '../require-consumer.ts';
 import { body, params, query } from '../validate.ts';
 
-const nameParam = z.object({ name: z.string().min(1).max(64) });
-const personaQuery = z.object({ persona: z.string().max(40).optional() });
+export const attributeSchemas = {
+  name: z.object({ name: z.string().min(1).max(64) }),
+  persona: z.object({ persona: z.string().max(40).optional() }),
+  put: z.strictObject({ value: z.unknown(), persona: z.string().max(40).nullable().optional() }),
+};
 
 export function attributeRoutes(deps: Deps) {
   return new Hono<AppEnv>()
@@ -25,11 +28,11 @@ export function attributeRoutes(deps: Deps) {
       c.header('cache-control', 'no-store');
       return c.json({ attributes: await listProfile(deps, consumerId(c)) });
     })
-    .put('/api/me/attributes/:name', params(nameParam), body(z.strictObject({ value: z.unknown(), persona: z.string().max(40).nullable().optional() })), async (c) => {
+    .put('/api/me/attributes/:name', params(attributeSchemas.name), body(attributeSchemas.put), async (c) => {
       const { name } = c.req.valid('param');
       return c.json(await setAttribute(deps, consumerId(c), name, c.req.valid('json')));
     })
-    .delete('/api/me/attributes/:name', params(nameParam), query(personaQuery), async (c) => {
+    .delete('/api/me/attributes/:name', params(attributeSchemas.name), query(attributeSchemas.persona), async (c) => {
       await deleteAttribute(deps, consumerId(c), c.req.valid('param').name, c.req.valid('query').persona ?? '');
       return c.body(null, 204);
     });

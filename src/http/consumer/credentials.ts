@@ -9,7 +9,10 @@ import type { AppEnv } from '../context.ts';
 import { consumerId } from '../require-consumer.ts';
 import { body, params } from '../validate.ts';
 
-const idParam = z.object({ id: z.string().min(1).max(1024) });
+export const credentialSchemas = {
+  id: z.object({ id: z.string().min(1).max(1024) }),
+  rename: z.strictObject({ name: z.string().trim().min(1).max(60) }),
+};
 
 export function credentialRoutes(deps: Deps) {
   return new Hono<AppEnv>()
@@ -17,11 +20,11 @@ export function credentialRoutes(deps: Deps) {
       const id = consumerId(c);
       return c.json({ passkeys: await listPasskeys(deps, id), recovery_codes_left: await unusedRecoveryCodes(deps, id) });
     })
-    .patch('/api/me/passkeys/:id', params(idParam), body(z.strictObject({ name: z.string().trim().min(1).max(60) })), async (c) => {
+    .patch('/api/me/passkeys/:id', params(credentialSchemas.id), body(credentialSchemas.rename), async (c) => {
       await renamePasskey(deps, consumerId(c), c.req.valid('param').id, c.req.valid('json').name);
       return c.body(null, 204);
     })
-    .delete('/api/me/passkeys/:id', params(idParam), async (c) => {
+    .delete('/api/me/passkeys/:id', params(credentialSchemas.id), async (c) => {
       await removePasskey(deps, consumerId(c), c.req.valid('param').id);
       return c.body(null, 204);
     })

@@ -10,7 +10,11 @@ import type { AppEnv } from '../context.ts';
 import { consumerId } from '../require-consumer.ts';
 import { body, params } from '../validate.ts';
 
-const idParam = z.object({ id: z.string().min(1).max(64) });
+export const consentSchemas = {
+  id: z.object({ id: z.string().min(1).max(64) }),
+  approve: z.strictObject({ attributes: z.array(z.string().max(64)).max(60).optional() }),
+};
+const idParam = consentSchemas.id;
 
 export function consumerGrantRoutes(deps: Deps) {
   return new Hono<AppEnv>()
@@ -18,7 +22,7 @@ export function consumerGrantRoutes(deps: Deps) {
       c.header('cache-control', 'no-store');
       return c.json(await viewRequest(deps, consumerId(c), c.req.valid('param').id));
     })
-    .post('/api/me/requests/:id/approve', params(idParam), body(z.strictObject({ attributes: z.array(z.string().max(64)).max(60).optional() })), async (c) => {
+    .post('/api/me/requests/:id/approve', params(idParam), body(consentSchemas.approve), async (c) => {
       const { redirect_to } = await approveRequest(deps, consumerId(c), c.req.valid('param').id, c.req.valid('json').attributes);
       return c.json({ redirect_to });
     })

@@ -8,7 +8,7 @@ import type { AppEnv } from '../context.ts';
 import { consumerId } from '../require-consumer.ts';
 import { body, params } from '../validate.ts';
 
-const idParam = z.object({ id: z.string().min(1).max(64) });
+export const idParam = z.object({ id: z.string().min(1).max(64) });
 
 export function intentRoutes(deps: Deps) {
   return new Hono<AppEnv>()

@@ -12,18 +12,26 @@ import type { AppEnv } from '../context.ts';
 import { clearSessionCookie, setSessionCookie } from '../session-cookie.ts';
 import { body } from '../validate.ts';
 
-const b64u = z.string().min(1).max(4096).regex(/^[A-Za-z0-9_-]*$/, 'expected base64url');
-const registrationResponse = z.looseObject({
+export const b64u = z.string().min(1).max(4096).regex(/^[A-Za-z0-9_-]*$/, 'expected base64url');
+export const registrationResponse = z.looseObject({
   id: b64u, rawId: b64u, type: z.literal('public-key'),
   response: z.looseObject({ clientDataJSON: b64u, attestationObject: z.string().min(1).max(16384), transports: z.array(z.string().max(20)).max(10).optional() }),
   clientExtensionResults: z.record(z.string(), z.unknown()).default({}),
 });
-const authenticationResponse = z.looseObject({
+export const authenticationResponse = z.looseObject({
   id: b64u, rawId: b64u, type: z.literal('public-key'),
   response: z.looseObject({ clientDataJSON: b64u, authenticatorData: b64u, signature: b64u, userHandle: b64u.optional() }),
   clientExtensionResults: z.record(z.string(), z.unknown()).default({}),
 });
 const label = z.string().trim().min(1).max(60);
+
+export const passkeySchemas = {
+  registerOptions: z.strictObject({ name: label.optional() }),
+  registerVerify: z.strictObject({ response: registrationResponse, name: label.optional() }),
+  loginOptions: z.strictObject({}),
+  loginVerify: authenticationResponse,
+  recovery: z.strictObject({ code: z.string().min(1).max(64) }),
+};
 
 function signedIn(c: Context, deps: Deps, consumerId: string, sessionId: string) {
   setSessionCookie(c, deps, sessionId);
@@ -32,22 +40,22 @@ function signedIn(c: Context, deps: Deps, consumerId: string, sessionId: string)
 
 export function passkeyAuthRoutes(deps: Deps) {
   return new Hono<AppEnv>()
-    .post('/api/passkeys/register/options', body(z.strictObject({ name: label.optional() })), async (c) => {
+    .post('/api/passkeys/register/options', body(passkeySchemas.registerOptions), async (c) => {
       return c.json(await registrationOptions(deps, c.get('session'), c.req.valid('json')));
     })
-    .post('/api/passkeys/register/verify', body(z.strictObject({ response: registrationResponse, name: label.optional() })), async (c) => {
+    .post('/api/passkeys/register/verify', body(passkeySchemas.registerVerify), async (c) => {
       const input = c.req.valid('json');
       const result = await verifyRegistration(deps, c.get('session'), input as Parameters<typeof verifyRegistration>[2]);
       if (result.sessionId) return signedIn(c, deps, result.consumerId, result.sessionId);
       return c.json({ consumer: { id: result.consumerId }, passkey: { id: result.passkeyId } });
     })
-    .post('/api/passkeys/login/options', body(z.strictObject({})), async (c) => c.json(await signInOptions(deps)))
-    .post('/api/passkeys/login/verify', body(authenticationResponse), async (c) => {
+    .post('/api/passkeys/login/options', body(passkeySchemas.loginOptions), async (c) => c.json(await signInOptions(deps)))
+    .post('/api/passkeys/login/verify', body(passkeySchemas.loginVerify), async (c) => {
       const previous = c.get('session')?.idHash;
       const result = await verifySignIn(deps, c.req.valid('json') as Parameters<typeof verifySignIn>[1], previous);
       return signedIn(c, deps, result.consumerId, result.sessionId);
     })
-    .post('/api/recovery/login', body(z.strictObject({ code: z.string().min(1).max(64) })), async (c) => {
+    .post('/api/recovery/login', body(passkeySchemas.recovery), async (c) => {
       const result = await signInWithRecoveryCode(deps, c.req.valid('json').code, c.get('session')?.idHash);
       return signedIn(c, deps, result.consumerId, result.sessionId);
     })

@@ -8,6 +8,7 @@ import { pushAuthorizationRequest, startAuthorization } from '../../features/gra
 import { authorizationCodeGrant, clientCredentialsGrant, refreshTokenGrant } from '../../features/grants/token-grants.ts';
 import { introspectToken, revokeToken } from '../../features/grants/token-introspection.ts';
 import { clientAuthInput, oauthForm } from './form.ts';
+import { checkForm, oauthForms } from './form-schemas.ts';
 
 const noStore = { 'cache-control': 'no-store', pragma: 'no-cache' };
 
@@ -16,6 +17,7 @@ export function oauthRoutes(deps: Deps) {
     .post('/oauth/par', async (c) => {
       const form = await oauthForm(c);
       const brand = await authenticateClient(deps, clientAuthInput(c, form), '/oauth/par');
+      checkForm(oauthForms.par, form);
       return c.json(await pushAuthorizationRequest(deps, brand, form), 201, noStore);
     })
     .get('/oauth/authorize', async (c) => {
@@ -25,6 +27,7 @@ export function oauthRoutes(deps: Deps) {
     .post('/oauth/token', async (c) => {
       const form = await oauthForm(c);
       const brand = await authenticateClient(deps, clientAuthInput(c, form), '/oauth/token');
+      checkForm(oauthForms.token, form);
       switch (form.grant_type) {
         case 'authorization_code':
           return c.json(await authorizationCodeGrant(deps, brand, form), 200, noStore);
@@ -39,14 +42,14 @@ export function oauthRoutes(deps: Deps) {
     .post('/oauth/revoke', async (c) => {
       const form = await oauthForm(c);
       const brand = await authenticateClient(deps, clientAuthInput(c, form), '/oauth/revoke');
-      if (!form.token) throw new OAuthError('invalid_request', 'token is required.');
-      await revokeToken(deps, brand, form.token);
+      checkForm(oauthForms.revoke, form);
+      await revokeToken(deps, brand, form.token!);
       return c.body(null, 200, noStore);
     })
     .post('/oauth/introspect', async (c) => {
       const form = await oauthForm(c);
       const brand = await authenticateClient(deps, clientAuthInput(c, form), '/oauth/introspect');
-      if (!form.token) throw new OAuthError('invalid_request', 'token is required.');
-      return c.json(await introspectToken(deps, brand, form.token), 200, noStore);
+      checkForm(oauthForms.introspect, form);
+      return c.json(await introspectToken(deps, brand, form.token!), 200, noStore);
     });
 }

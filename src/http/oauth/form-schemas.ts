@@ -1,0 +1,38 @@
+// The OAuth endpoints' form parameters as zod schemas: they check shape and size before
+// the features apply the protocol rules, and the OpenAPI document is generated from them.
+import { z } from 'zod';
+import { OAuthError } from '../../errors.ts';
+
+const s = (max = 2048) => z.string().max(max);
+const clientAuth = {
+  client_id: s(200).optional(),
+  client_assertion_type: s(200).optional(),
+  client_assertion: s(8192).optional(),
+};
+
+export const oauthForms = {
+  par: z.looseObject({
+    ...clientAuth, response_type: s(20), redirect_uri: s(), state: s(512).optional(), code_challenge: s(128),
+    code_challenge_method: s(10), authorization_details: s(8192),
+  }),
+  token: z.looseObject({
+    ...clientAuth, grant_type: z.enum(['authorization_code', 'refresh_token', 'client_credentials']),
+    code: s(200).optional(), redirect_uri: s().optional(), code_verifier: s(128).optional(), refresh_token: s(200).optional(),
+  }),
+  revoke: z.looseObject({ ...clientAuth, token: s(8192), token_type_hint: s(40).optional() }),
+  introspect: z.looseObject({ ...clientAuth, token: s(8192), token_type_hint: s(40).optional() }),
+};
+
+export const authorizeQuery = z.object({ client_id: s(200), request_uri: s(200) });
+
+/** Shape check with an RFC 6749 error body; the grant type gets its own error code. */
+export function checkForm<S extends z.ZodType>(schema: S, form: Record<string, string | undefined>): z.infer<S> {
+  const parsed = schema.safeParse(form);
+  if (parsed.success) return parsed.data;
+  const issue = parsed.error.issues[0]!;
+  const field = issue.path.join('.');
+  if (field === 'grant_type' && form.grant_type !== undefined) {
+    throw new OAuthError('unsupported_grant_type', 'Use authorization_code, refresh_token or client_credentials.');
+  }
+  throw new OAuthError('invalid_request', `${field || 'request'}: ${issue.message}`);
+}
