@@ -28,6 +28,9 @@ import { dataApiRoutes } from './http/brand/data-api.ts';
 import { brandLifecycleRoutes } from './http/brand/lifecycle.ts';
 import { lifecycleRoutes } from './http/consumer/lifecycle.ts';
 import { openApiRoutes } from './http/openapi/routes.ts';
+import { activityRoutes } from './http/consumer/activity.ts';
+import { auditApiRoutes } from './http/auditor/audit-api.ts';
+import { auditorPortalRoutes } from './http/auditor/auditor-portal.ts';
 
 export const BODY_LIMIT = 64 * 1024;
 
@@ -71,6 +74,8 @@ export function createApp(deps: Deps, opts: AppOptions = {}) {
   );
   // CSRF before body checks: a forged cross-site call is refused as such (403).
   app.use('/api/*', loadSession(deps), csrf(deps));
+  // The auditor API is GET-only; a portal session may read it as well as a token.
+  app.use('/v1/audit/*', loadSession(deps));
   app.use(jsonBody());
   app.use(
     methodNotAllowed({
@@ -94,6 +99,9 @@ export function createApp(deps: Deps, opts: AppOptions = {}) {
   app.route('/', dataApiRoutes(deps));
   app.route('/', brandLifecycleRoutes(deps));
   app.route('/', lifecycleRoutes(deps));
+  app.route('/', activityRoutes(deps));
+  app.route('/', auditorPortalRoutes(deps));
+  app.route('/', auditApiRoutes(deps));
   app.route('/', openApiRoutes(deps));
   return app;
 }

@@ -2,11 +2,8 @@
 // lists them, and disables one.
 import { readFileSync } from 'node:fs';
 import type { Config } from '../config.ts';
-import { jsonLog } from '../deps.ts';
-import { systemClock } from '../clock.ts';
-import { TroveError } from '../errors.ts';
 import { disableBrand, listBrands, registerBrand } from '../features/brands/register-brand.ts';
-import { createNodeDeps } from '../runtime/node.ts';
+import { withDeps } from './with-deps.ts';
 import { output, parse, UsageError } from './args.ts';
 import { help } from './migrate.ts';
 
@@ -69,16 +66,4 @@ export async function brandCommand(argv: string[], config: Config): Promise<numb
     });
   }
   throw new UsageError(`unknown brand subcommand: ${sub ?? '(none)'}; try: trove brand add|list|disable`);
-}
-
-async function withDeps(config: Config, fn: (deps: Awaited<ReturnType<typeof createNodeDeps>>) => Promise<number>): Promise<number> {
-  const deps = await createNodeDeps(config, { log: jsonLog((l) => process.stderr.write(`${l}\n`), systemClock) });
-  try {
-    return await fn(deps);
-  } catch (err) {
-    if (err instanceof TroveError && err.status < 500) throw new UsageError(err.message);
-    throw err;
-  } finally {
-    await deps.store.close();
-  }
 }

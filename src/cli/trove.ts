@@ -4,6 +4,7 @@
 import { parseConfig, ConfigError } from '../config.ts';
 import { UsageError } from './args.ts';
 import { AUDIT_HELP, auditCommand } from './audit.ts';
+import { AUDITOR_HELP, auditorCommand } from './auditor.ts';
 import { BRAND_HELP, brandCommand } from './brand.ts';
 import { RECEIPT_HELP, receiptCommand } from './receipt.ts';
 import { KEYS_HELP, keysCommand } from './keys.ts';
@@ -16,7 +17,9 @@ Commands:
   serve            serve the API and portal
   migrate          apply pending database migrations
   keys rotate      rotate the signing key (--signing, default) or key-encryption key (--master)
-  audit verify     verify the audit log's hash chain and signed checkpoints
+  audit verify     verify the audit log's hash chain and signed checkpoints (or an export: --export FILE --jwks FILE)
+  audit export     export the audit log as JSON Lines or CSV
+  auditor add|list|disable|enrol-link   manage auditors (API token and portal enrolment link)
   brand add|list|disable   register and manage brands (OAuth clients)
   receipt verify FILE      verify a consent receipt offline against the JWKS
 
@@ -44,6 +47,8 @@ async function main(argv: string[]): Promise<number> {
       return rest.includes('--help') ? print(BRAND_HELP) : brandCommand(rest, config());
     case 'receipt':
       return rest.includes('--help') ? print(RECEIPT_HELP) : receiptCommand(rest, config());
+    case 'auditor':
+      return rest.includes('--help') ? print(AUDITOR_HELP) : auditorCommand(rest, config());
     case 'audit':
       return rest.includes('--help') ? print(AUDIT_HELP) : auditCommand(rest, config());
     default:

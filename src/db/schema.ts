@@ -89,6 +89,37 @@ export type SessionRow = {
 
 export type RecoveryCodeRow = { code_hash: string; consumer_id: string; created_at: number; used_at: number | null };
 
+export type AuditorRow = {
+  id: string;
+  name: string;
+  brands: string | null;
+  token_hash: string;
+  enrol_hash: string | null;
+  enrol_expires_at: number | null;
+  status: 'active' | 'disabled';
+  created_at: number;
+  disabled_at: number | null;
+};
+
+export type AuditorPasskeyRow = {
+  id: string;
+  auditor_id: string;
+  public_key: string;
+  counter: number;
+  transports: string | null;
+  name: string;
+  created_at: number;
+  last_used_at: number | null;
+};
+
+export type AuditorChallengeRow = {
+  challenge_hash: string;
+  purpose: 'enrol' | 'login';
+  auditor_id: string | null;
+  expires_at: number;
+  used_at: number | null;
+};
+
 export type PersonaRow = { consumer_id: string; name: string; label: string; created_at: number };
 
 export type IntentRow = {
@@ -246,4 +277,7 @@ export type Database = {
   receipts: ReceiptRow;
   value_events: ValueEventRow;
   webhook_deliveries: WebhookDeliveryRow;
+  auditors: AuditorRow;
+  auditor_passkeys: AuditorPasskeyRow;
+  auditor_challenges: AuditorChallengeRow;
 };

@@ -26,6 +26,7 @@ const SECURITY: Record<Auth, Record<string, string[]>[] | undefined> = {
   session: [{ session: [], csrf: [] }],
   bearer: [{ accessToken: [] }],
   client: [{ clientSecretBasic: [] }, { privateKeyJwt: [] }],
+  auditor: [{ auditorToken: [] }, { session: [] }],
 };
 
 function operation(o: Operation) {
@@ -62,7 +63,7 @@ export function openApiDocument(origin: string) {
       description: 'Brands request attributes through OAuth (PAR + PKCE, trove_attributes authorization details) and read them through the audited data API; consumers decide through the consumer API.',
     },
     servers: [{ url: origin }],
-    tags: [{ name: 'OAuth' }, { name: 'Brand data API' }, { name: 'Consumer API' }, { name: 'System' }],
+    tags: [{ name: 'OAuth' }, { name: 'Brand data API' }, { name: 'Consumer API' }, { name: 'Auditor API' }, { name: 'System' }],
     paths,
     components: {
       securitySchemes: {
@@ -70,6 +71,7 @@ export function openApiDocument(origin: string) {
         csrf: { type: 'apiKey', in: 'header', name: 'X-CSRF-Token', description: 'From GET /api/me; required on state-changing calls' },
         accessToken: { type: 'http', scheme: 'bearer', bearerFormat: 'JWT (RFC 9068, at+jwt)' },
         clientSecretBasic: { type: 'http', scheme: 'basic' },
+        auditorToken: { type: 'http', scheme: 'bearer', bearerFormat: 'opaque trv_au_… token from trove auditor add' },
         privateKeyJwt: { type: 'apiKey', in: 'query', name: 'client_assertion', description: 'RFC 7523 client assertion, sent in the form body with client_assertion_type' },
       },
       schemas: {

@@ -12,12 +12,16 @@ import { idParam as intentId } from '../consumer/intents.ts';
 import { passkeySchemas } from '../consumer/passkey-auth.ts';
 import { personaSchemas } from '../consumer/personas.ts';
 import { authorizeQuery, oauthForms } from '../oauth/form-schemas.ts';
+import { activityQuery } from '../../features/activity/consumer-activity.ts';
+import { eventsQuery, pageQuery } from '../../features/auditors/audit-queries.ts';
+import { exportQuery } from '../auditor/audit-api.ts';
+import { auditorPortalSchemas } from '../auditor/auditor-portal.ts';
 
-export type Auth = 'none' | 'session' | 'bearer' | 'client';
+export type Auth = 'none' | 'session' | 'bearer' | 'client' | 'auditor';
 export type Operation = {
   method: 'get' | 'post' | 'put' | 'patch' | 'delete';
   path: string;
-  tag: 'System' | 'OAuth' | 'Brand data API' | 'Consumer API';
+  tag: 'System' | 'OAuth' | 'Brand data API' | 'Consumer API' | 'Auditor API';
   summary: string;
   auth: Auth;
   params?: z.ZodObject;
@@ -83,4 +87,14 @@ export const OPERATIONS: Operation[] = [
   op({ method: 'post', path: '/api/me/grants/{id}/revoke', tag: 'Consumer API', summary: 'Revoke a grant, effective at once', auth: 'session', params: consentSchemas.id }),
   op({ method: 'get', path: '/api/me/receipts/{id}', tag: 'Consumer API', summary: 'A signed consent receipt', auth: 'session', params: consentSchemas.id }),
   op({ method: 'get', path: '/api/me/value', tag: 'Consumer API', summary: 'Value promised and received, per brand', auth: 'session' }),
+  op({ method: 'get', path: '/api/me/activity', tag: 'Consumer API', summary: 'Every event about me (reads, denied attempts, decisions), newest first', auth: 'session', query: activityQuery }),
+  op({ method: 'post', path: '/api/auditor/enrol/options', tag: 'Auditor API', summary: 'Passkey creation options for a one-time enrolment code', auth: 'none', body: auditorPortalSchemas.enrolOptions }),
+  op({ method: 'post', path: '/api/auditor/enrol/verify', tag: 'Auditor API', summary: 'Enrol the passkey and sign in', auth: 'none', body: auditorPortalSchemas.enrolVerify }),
+  op({ method: 'post', path: '/api/auditor/login/options', tag: 'Auditor API', summary: 'Usernameless passkey sign-in options', auth: 'none', body: auditorPortalSchemas.loginOptions }),
+  op({ method: 'post', path: '/api/auditor/login/verify', tag: 'Auditor API', summary: 'Sign in as an auditor', auth: 'none', body: auditorPortalSchemas.loginVerify }),
+  op({ method: 'get', path: '/api/auditor/me', tag: 'Auditor API', summary: 'The signed-in auditor, scope and CSRF token', auth: 'session' }),
+  op({ method: 'get', path: '/v1/audit/events', tag: 'Auditor API', summary: 'Audit events by filter, cursor paged (stable while events are appended)', auth: 'auditor', query: eventsQuery }),
+  op({ method: 'get', path: '/v1/audit/export', tag: 'Auditor API', summary: 'Streamed export as JSON Lines (with signed checkpoints and trailer) or CSV', auth: 'auditor', query: exportQuery, okType: 'application/jsonl' }),
+  op({ method: 'get', path: '/v1/audit/checkpoints', tag: 'Auditor API', summary: 'Signed checkpoints of the chain, newest first', auth: 'auditor', query: pageQuery }),
+  op({ method: 'get', path: '/v1/audit/verify', tag: 'Auditor API', summary: 'Verify the hash chain and checkpoints', auth: 'auditor' }),
 ];

@@ -1,0 +1,50 @@
+// WebAuthn challenges for auditors, kept apart from consumers' so neither can be used
+// for the other: random, stored as a hash, single-use, five minutes.
+import type { Compilable } from 'kysely';
+import type { Deps } from '../../deps.ts';
+import { fromB64u, fromUtf8 } from '../../crypto/encoding.ts';
+import { hashSecret } from '../../crypto/hash.ts';
+import type { AuditorChallengeRow } from '../../db/schema.ts';
+import type { Guard } from '../../db/store.ts';
+import { Unauthorized } from '../../errors.ts';
+import { CHALLENGE_TTL_MS } from '../identity/challenges.ts';
+import { invalid } from '../profile/validate-attribute.ts';
+
+export function storeAuditorChallenge(deps: Deps, challenge: string, purpose: AuditorChallengeRow['purpose'], auditorId: string | null) {
+  const now = deps.clock.now();
+  return [
+    deps.store.db.deleteFrom('auditor_challenges').where('expires_at', '<', now - CHALLENGE_TTL_MS),
+    deps.store.db.insertInto('auditor_challenges').values({
+      challenge_hash: hashSecret(challenge), purpose, auditor_id: auditorId, expires_at: now + CHALLENGE_TTL_MS, used_at: null,
+    }),
+  ];
+}
+
+export async function findAuditorChallenge(deps: Deps, clientDataJSON: unknown, purpose: AuditorChallengeRow['purpose']) {
+  let challenge: string;
+  try {
+    const data = JSON.parse(fromUtf8.decode(fromB64u(String(clientDataJSON)))) as { challenge?: unknown };
+    if (typeof data.challenge !== 'string') throw new Error('no challenge');
+    challenge = data.challenge;
+  } catch {
+    throw invalid('response.clientDataJSON', 'is not base64url-encoded client data with a challenge');
+  }
+  const row = await deps.store.db.selectFrom('auditor_challenges').selectAll()
+    .where('challenge_hash', '=', hashSecret(challenge)).executeTakeFirst();
+  if (!row || row.purpose !== purpose || row.used_at !== null || row.expires_at <= deps.clock.now()) {
+    throw new Unauthorized('The challenge is unknown, used or expired; start again.');
+  }
+  return { challenge, row };
+}
+
+export function consumeAuditorChallenge(deps: Deps, row: AuditorChallengeRow): { guard: Guard; write: Compilable } {
+  const db = deps.store.db;
+  return {
+    guard: {
+      name: 'challenge_unused',
+      exists: db.selectFrom('auditor_challenges').select('challenge_hash')
+        .where('challenge_hash', '=', row.challenge_hash).where('used_at', 'is', null),
+    },
+    write: db.updateTable('auditor_challenges').set({ used_at: deps.clock.now() }).where('challenge_hash', '=', row.challenge_hash),
+  };
+}
