@@ -34,6 +34,7 @@ export async function verifyExport(lines: AsyncIterable<string> | Iterable<strin
   let n = 0, events = 0, checkpoints = 0, contiguous = true;
   let last: { seq: number; hash: string; line: number } | null = null;
   let trailer: Record<string, unknown> | null = null;
+  let header: Record<string, unknown> | null = null;
   try {
     for await (const text of lines) {
       n += 1;
@@ -50,6 +51,7 @@ export async function verifyExport(lines: AsyncIterable<string> | Iterable<strin
         for (const k of ['sha256', 'events', 'complete', 'head_seq'] as const) {
           if (payload[k] !== o[k]) throw new Bad(n, null, `the trailer's ${k} differs from what was signed`);
         }
+        if (header?.complete !== payload.complete || header?.head_seq !== payload.head_seq) throw new Bad(1, null, 'the header differs from the signed trailer');
         if (payload.sha256 !== sha) throw new Bad(n, null, 'the lines before the trailer differ from what was signed (a line was changed, added or removed)');
         if (payload.events !== events) throw new Bad(n, null, `the trailer counts ${String(payload.events)} events, the file holds ${events}`);
         if (payload.complete === true && (!contiguous || (last?.seq ?? 0) !== payload.head_seq)) {
@@ -58,6 +60,11 @@ export async function verifyExport(lines: AsyncIterable<string> | Iterable<strin
         continue;
       }
       digest.update(`${text}\n`);
+      if (n === 1) {
+        if (o.type !== 'export_header') throw new Bad(n, null, 'the first line is not an export header');
+        header = o;
+        continue;
+      }
       if (o.type === 'checkpoint') {
         checkpoints += 1;
         let payload: Record<string, unknown>;
@@ -71,6 +78,7 @@ export async function verifyExport(lines: AsyncIterable<string> | Iterable<strin
       const row = rowFromView(o);
       if (hashEvent(row) !== row.hash) throw new Bad(n, row.seq, 'event hash does not match its content (the line was edited)');
       if (last && row.seq <= last.seq) throw new Bad(n, row.seq, `sequence goes backwards after ${last.seq}`);
+      if (header?.complete === true && row.seq !== (last?.seq ?? 0) + 1) throw new Bad(n, row.seq, `events ${(last?.seq ?? 0) + 1}–${row.seq - 1} are missing before this line`);
       const expectedPrev = last && row.seq === last.seq + 1 ? last.hash : !last && row.seq === 1 ? GENESIS_HASH : null;
       if (expectedPrev !== null && row.prev_hash !== expectedPrev) throw new Bad(n, row.seq, 'does not link to the event before it');
       if (last ? row.seq !== last.seq + 1 : row.seq !== 1) contiguous = false;

@@ -11,7 +11,7 @@ import { describeFilter, eventCondition, type EventFilter } from './event-filter
 import { CSV_COLUMNS, csvLine, eventView } from './event-view.ts';
 
 export const EXPORT_TYP = 'trove-export+jws';
-const PAGE = 1000;
+const PAGE = 200;
 
 export type ExportFormat = 'jsonl' | 'csv';
 
@@ -50,6 +50,11 @@ async function* csvChunks(deps: Deps, auditor: Auditor, f: EventFilter, headSeq:
 
 async function* jsonlChunks(deps: Deps, auditor: Auditor, f: EventFilter, headSeq: number, complete: boolean, described: string): AsyncGenerator<string> {
   const digest = createHash('sha256');
+  // The header says up front whether gaps are allowed, so a verifier can name the line
+  // where an event went missing; the signed trailer vouches for it with the rest.
+  const header = `${JSON.stringify({ type: 'export_header', version: 1, iss: deps.config.origin, head_seq: headSeq, complete, filter: described })}\n`;
+  digest.update(header);
+  yield header;
   let events = 0;
   for await (const rows of pages(deps, auditor, f, headSeq)) {
     const first = rows[0]!.seq;

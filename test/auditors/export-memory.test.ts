@@ -1,0 +1,45 @@
+import { describe, expect, it } from 'vitest';
+import { createApp } from '../../src/app.ts';
+import { commit } from '../../src/features/audit/commit.ts';
+import type { AuditDraft } from '../../src/features/audit/event.ts';
+import { addAuditor } from '../../src/features/auditors/accounts.ts';
+import { testDeps } from '../helpers/deps.ts';
+
+const EVENTS = 100_000;
+const MB = 1024 * 1024;
+
+describe('streaming export', () => {
+  it('exports 100,000 events as JSON Lines with peak memory growing by less than 100 MB', async () => {
+    const deps = await testDeps({ checkpointEvery: 1000 });
+    for (let i = 0; i < EVENTS; i += 1000) {
+      const drafts: AuditDraft[] = Array.from({ length: 1000 }, (_, j) => ({
+        action: 'grant.read', outcome: 'success', actor_type: 'brand', actor_id: 'brand_bulk', brand_id: 'brand_bulk',
+        consumer_id: `c${(i + j) % 977}`, grant_id: `g${(i + j) % 313}`, attributes: ['email', 'shoe_size'], purpose: 'https://w3id.org/dpv#ServiceProvision',
+      }));
+      await commit(deps, { audit: drafts });
+    }
+    const auditor = await addAuditor(deps, { name: 'Bulk' });
+    const app = createApp(deps);
+    const before = process.memoryUsage().rss;
+    let peak = before;
+    const m0 = process.memoryUsage(); const heap0 = m0.heapUsed + m0.external + m0.arrayBuffers; let heapPeak = heap0;
+    const res = await app.request('/v1/audit/export?format=jsonl', { headers: { authorization: `Bearer ${auditor.token}` } });
+    const reader = res.body!.getReader();
+    let bytes = 0, newlines = 0, last: Uint8Array = new Uint8Array();
+    for (;;) {
+      const { value, done } = await reader.read();
+      if (done) break;
+      bytes += value.byteLength;
+      for (let k = value.indexOf(10); k !== -1; k = value.indexOf(10, k + 1)) newlines += 1;
+      last = value;
+      const m = process.memoryUsage(); peak = Math.max(peak, m.rss); heapPeak = Math.max(heapPeak, m.heapUsed + m.external + m.arrayBuffers);
+    }
+    const growth = (peak - before) / MB;
+    console.log(`export of ${EVENTS} events: ${(bytes / MB).toFixed(1)} MB streamed, ${newlines} lines, peak RSS growth ${growth.toFixed(1)} MB, heap+external growth ${((heapPeak - heap0) / MB).toFixed(1)} MB`);
+    // header + events (+ the auditor's and operator's own) + 100 checkpoints + trailer
+    expect(newlines).toBeGreaterThanOrEqual(EVENTS + 100 + 2);
+    expect(bytes / MB).toBeGreaterThan(45);
+    expect(JSON.parse(new TextDecoder().decode(last).trim().split('\n').at(-1)!)).toMatchObject({ type: 'export', complete: true });
+    expect(growth).toBeLessThan(100);
+  }, 240_000);
+});
