@@ -2,13 +2,11 @@
 // for the other: random, stored as a hash, single-use, five minutes.
 import type { Compilable } from 'kysely';
 import type { Deps } from '../../deps.ts';
-import { fromB64u, fromUtf8 } from '../../crypto/encoding.ts';
 import { hashSecret } from '../../crypto/hash.ts';
 import type { AuditorChallengeRow } from '../../db/schema.ts';
 import type { Guard } from '../../db/store.ts';
 import { Unauthorized } from '../../errors.ts';
-import { CHALLENGE_TTL_MS } from '../identity/challenges.ts';
-import { invalid } from '../profile/validate-attribute.ts';
+import { CHALLENGE_TTL_MS, challengeFromClientData } from '../identity/challenges.ts';
 
 export function storeAuditorChallenge(deps: Deps, challenge: string, purpose: AuditorChallengeRow['purpose'], auditorId: string | null) {
   const now = deps.clock.now();
@@ -21,14 +19,7 @@ export function storeAuditorChallenge(deps: Deps, challenge: string, purpose: Au
 }
 
 export async function findAuditorChallenge(deps: Deps, clientDataJSON: unknown, purpose: AuditorChallengeRow['purpose']) {
-  let challenge: string;
-  try {
-    const data = JSON.parse(fromUtf8.decode(fromB64u(String(clientDataJSON)))) as { challenge?: unknown };
-    if (typeof data.challenge !== 'string') throw new Error('no challenge');
-    challenge = data.challenge;
-  } catch {
-    throw invalid('response.clientDataJSON', 'is not base64url-encoded client data with a challenge');
-  }
+  const challenge = challengeFromClientData(clientDataJSON);
   const row = await deps.store.db.selectFrom('auditor_challenges').selectAll()
     .where('challenge_hash', '=', hashSecret(challenge)).executeTakeFirst();
   if (!row || row.purpose !== purpose || row.used_at !== null || row.expires_at <= deps.clock.now()) {

@@ -24,15 +24,19 @@ export function storeChallenge(deps: Deps, challenge: string, purpose: Challenge
 }
 
 /** Reads the challenge a response was signed over; it must be ours, unused and unexpired. */
-export async function findChallenge(deps: Deps, clientDataJSON: unknown, purpose: ChallengeRow['purpose']) {
-  let challenge: string;
+/** The challenge a WebAuthn response says it signed (checked against storage by the caller). */
+export function challengeFromClientData(clientDataJSON: unknown): string {
   try {
     const data = JSON.parse(fromUtf8.decode(fromB64u(String(clientDataJSON)))) as { challenge?: unknown };
     if (typeof data.challenge !== 'string') throw new Error('no challenge');
-    challenge = data.challenge;
+    return data.challenge;
   } catch {
     throw invalid('response.clientDataJSON', 'is not base64url-encoded client data with a challenge');
   }
+}
+
+export async function findChallenge(deps: Deps, clientDataJSON: unknown, purpose: ChallengeRow['purpose']) {
+  const challenge = challengeFromClientData(clientDataJSON);
   const row = await deps.store.db.selectFrom('webauthn_challenges').selectAll()
     .where('challenge_hash', '=', hashSecret(challenge)).executeTakeFirst();
   if (!row || row.purpose !== purpose || row.used_at !== null || row.expires_at <= deps.clock.now()) {
