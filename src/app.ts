@@ -28,13 +28,18 @@ import { dataApiRoutes } from './http/brand/data-api.ts';
 import { brandLifecycleRoutes } from './http/brand/lifecycle.ts';
 import { lifecycleRoutes } from './http/consumer/lifecycle.ts';
 import { openApiRoutes } from './http/openapi/routes.ts';
+import { IP_LIMITED, limitByIp, type ClientIp } from './http/rate-limit.ts';
 import { activityRoutes } from './http/consumer/activity.ts';
 import { auditApiRoutes } from './http/auditor/audit-api.ts';
 import { auditorPortalRoutes } from './http/auditor/auditor-portal.ts';
 
 export const BODY_LIMIT = 64 * 1024;
 
-export type AppOptions = { staticFiles?: MiddlewareHandler };
+export type AppOptions = {
+  staticFiles?: MiddlewareHandler;
+  /** The caller's address as the runtime sees it (socket, or the edge's header). */
+  clientIp?: ClientIp;
+};
 
 export function createApp(deps: Deps, opts: AppOptions = {}) {
   const app = new Hono<AppEnv>();
@@ -72,6 +77,9 @@ export function createApp(deps: Deps, opts: AppOptions = {}) {
       },
     }),
   );
+  // Rate limits first: a flood is refused before any other work is done for it.
+  const clientIp = opts.clientIp ?? (() => undefined);
+  for (const [path, cls] of IP_LIMITED) app.use(path, limitByIp(deps, cls, clientIp));
   // CSRF before body checks: a forged cross-site call is refused as such (403).
   app.use('/api/*', loadSession(deps), csrf(deps));
   // The auditor API is GET-only; a portal session may read it as well as a token.

@@ -2,6 +2,7 @@
 // start, load the key ring (checking the master key), audit operator events, and
 // back-fill any audit checkpoint a crash left out.
 import { quietNotify, type BaseDeps, type Deps } from './deps.ts';
+import { createRateLimiter } from './features/limits/rate-limiter.ts';
 import type { AuditDraft } from './features/audit/event.ts';
 import { backfillCheckpoints } from './features/audit/checkpoint.ts';
 import { commit } from './features/audit/commit.ts';
@@ -10,7 +11,9 @@ import { loadKeyRing } from './features/keys/keyring.ts';
 
 export async function boot(base: BaseDeps, masterKey: Uint8Array, migrationsApplied: string[] = []): Promise<Deps> {
   await bootstrapKeys(base, masterKey);
-  const deps: Deps = { notify: quietNotify, ...base, keys: await loadKeyRing(base, masterKey) };
+  const deps: Deps = {
+    notify: quietNotify, limits: createRateLimiter(base.clock, base.config.rateLimitScale), ...base, keys: await loadKeyRing(base, masterKey),
+  };
   const audit: AuditDraft[] = [];
   if (migrationsApplied.length) audit.push(migrationsAudit(migrationsApplied));
   if (base.config.production) {

@@ -12,6 +12,8 @@ export type Config = {
   origin: string;
   production: boolean;
   webhookAllowPrivate: boolean;
+  /** Multiplies every rate limit; 0 turns rate limiting off. */
+  rateLimitScale: number;
 };
 
 export class ConfigError extends Error {
@@ -38,6 +40,7 @@ const schema = z.object({
     .optional(),
   NODE_ENV: z.enum(['development', 'production', 'test']).default('development'),
   TROVE_WEBHOOK_ALLOW_PRIVATE: bool.default(false),
+  TROVE_RATE_LIMIT_SCALE: z.coerce.number().min(0).max(1000).default(1),
 });
 
 /** Reads the variables Trove knows; unknown variables are ignored, empty ones count as unset. */
@@ -67,5 +70,6 @@ export function parseConfig(env: Record<string, string | undefined>): Config {
     origin,
     production,
     webhookAllowPrivate: v.TROVE_WEBHOOK_ALLOW_PRIVATE,
+    rateLimitScale: v.TROVE_RATE_LIMIT_SCALE,
   };
 }

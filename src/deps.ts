@@ -5,6 +5,7 @@ import type { Config } from './config.ts';
 import type { Sodium } from './crypto/sodium.ts';
 import type { Store } from './db/store.ts';
 import type { KeyRing } from './features/keys/keyring.ts';
+import type { RateLimiter } from './features/limits/rate-limiter.ts';
 
 export type Logger = {
   info(msg: string, fields?: Record<string, unknown>): void;
@@ -23,10 +24,12 @@ export type Deps = {
   checkpointEvery: number;
   /** Signals from features to the runtime (e.g. wake the webhook dispatcher). */
   notify: { webhooksQueued(): void };
+  /** Per-IP and per-client request limits for sign-in and the OAuth endpoints. */
+  limits: RateLimiter;
 };
 
 /** What exists before the key ring is loaded (start-up, key bootstrap, CLI verify). */
-export type BaseDeps = Omit<Deps, 'keys' | 'notify'> & Partial<Pick<Deps, 'notify'>>;
+export type BaseDeps = Omit<Deps, 'keys' | 'notify' | 'limits'> & Partial<Pick<Deps, 'notify' | 'limits'>>;
 
 export const quietNotify: Deps['notify'] = { webhooksQueued() {} };
 

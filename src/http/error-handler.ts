@@ -18,6 +18,12 @@ export function problem(c: Context, status: number, type: string, title: string,
 
 export function errorHandler(log: Logger) {
   return (err: Error, c: Context): Response => {
+    if (err instanceof TooManyRequests && c.req.path.startsWith('/oauth/')) {
+      // OAuth clients expect RFC 6749 bodies; the status and Retry-After say what to do.
+      return new Response(JSON.stringify({ error: 'temporarily_unavailable', error_description: err.message }), {
+        status: 429, headers: { 'content-type': 'application/json', 'cache-control': 'no-store', 'retry-after': String(err.retryAfter) },
+      });
+    }
     if (err instanceof TroveError) {
       const res = problem(c, err.status, err.type, err.title, err.message, err.extra);
       if (err instanceof TooManyRequests) res.headers.set('retry-after', String(err.retryAfter));

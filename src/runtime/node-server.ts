@@ -1,6 +1,7 @@
 // Serves the app on Node with @hono/node-server, the portal's files from web/, and a
 // graceful shutdown that finishes in-flight requests before closing the database.
 import { serve, type ServerType } from '@hono/node-server';
+import { getConnInfo } from '@hono/node-server/conninfo';
 import { serveStatic } from '@hono/node-server/serve-static';
 import { relative } from 'node:path';
 import { createApp } from '../app.ts';
@@ -11,7 +12,11 @@ import { webRoot } from './paths.ts';
 export type Running = { url: string; server: ServerType; stop(): Promise<void> };
 
 export function startServer(deps: Deps): Promise<Running> {
-  const app = createApp(deps, { staticFiles: serveStatic({ root: relative(process.cwd(), webRoot) || '.' }) });
+  const app = createApp(deps, {
+    staticFiles: serveStatic({ root: relative(process.cwd(), webRoot) || '.' }),
+    // The socket's peer address; behind a reverse proxy that is the proxy (see README).
+    clientIp: (c) => getConnInfo(c).remote.address,
+  });
   const background = startBackground(deps);
   return new Promise((resolve) => {
     const server = serve({ fetch: app.fetch, port: deps.config.port, hostname: deps.config.host }, (info) => {

@@ -37,7 +37,8 @@ async function build(env: WorkerEnv): Promise<Built> {
   // Queued webhooks go out right after the response (waitUntil) and on the cron.
   const notify = { webhooksQueued: () => { queued = true; } };
   const deps = await boot({ config, store, clock: systemClock, sodium, log, checkpointEvery: 1000, notify }, fromB64u(config.masterKey));
-  return { app: createApp(deps), deps };
+  // Cloudflare's edge sets CF-Connecting-IP to the visitor's address.
+  return { app: createApp(deps, { clientIp: (c) => c.req.header('cf-connecting-ip') }), deps };
 }
 
 function ready(env: WorkerEnv): Promise<Built> {

@@ -37,11 +37,13 @@ export async function sqliteTestDeps(opts: { file?: string; checkpointEvery?: nu
   return deps as TestDeps & { store: SqliteStore };
 }
 
-export async function testDeps(opts: { file?: string; checkpointEvery?: number; masterKey?: Uint8Array; origin?: string; allowPrivateWebhooks?: boolean } = {}): Promise<TestDeps> {
+export async function testDeps(opts: { file?: string; checkpointEvery?: number; masterKey?: Uint8Array; origin?: string; allowPrivateWebhooks?: boolean; rateLimitScale?: number } = {}): Promise<TestDeps> {
   await sodium.ready;
   const clock = fixedClock();
   const { store, applied, schema } = await openTestStore(clock, opts.file);
-  const config = parseConfig({ NODE_ENV: 'test', TROVE_DATA_DIR: '/nonexistent', TROVE_ORIGIN: opts.origin, TROVE_WEBHOOK_ALLOW_PRIVATE: opts.allowPrivateWebhooks ? 'true' : undefined });
+  const config = parseConfig({ NODE_ENV: 'test', TROVE_DATA_DIR: '/nonexistent', TROVE_ORIGIN: opts.origin, TROVE_WEBHOOK_ALLOW_PRIVATE: opts.allowPrivateWebhooks ? 'true' : undefined,
+    // Every app.request comes from one unknown address on a frozen clock: limits are off unless a test turns them on.
+    TROVE_RATE_LIMIT_SCALE: String(opts.rateLimitScale ?? 0) });
   const base = { config, store, clock, sodium, log: testLog, checkpointEvery: opts.checkpointEvery ?? 1000 };
   const deps = await boot(base, new Uint8Array(opts.masterKey ?? TEST_MASTER_KEY), applied);
   return Object.assign(deps, { clock, schema }) as TestDeps;

@@ -4,9 +4,10 @@
 import { Buffer } from 'node:buffer';
 import * as jose from 'jose';
 import type { Deps } from '../../deps.ts';
+import type { LimitClass } from '../limits/rate-limiter.ts';
 import type { BrandRow } from '../../db/schema.ts';
 import { sha256Hex, verifySecret } from '../../crypto/hash.ts';
-import { OAuthError } from '../../errors.ts';
+import { OAuthError, TooManyRequests } from '../../errors.ts';
 
 export const JWT_BEARER = 'urn:ietf:params:oauth:client-assertion-type:jwt-bearer';
 
@@ -52,8 +53,16 @@ export async function authenticateClient(deps: Deps, input: ClientAuthInput, end
     throw invalidClient('Client authentication is required.');
   }
   if (form.client_id !== undefined && form.client_id !== brand.id) throw new OAuthError('invalid_request', 'client_id does not match the authenticated client.');
+  // Counted only once authenticated, so nobody can spend another brand's allowance.
+  const cls = CLIENT_LIMIT_CLASS[endpoint];
+  const wait = cls ? deps.limits.hit(cls, 'client', brand.id) : 0;
+  if (wait) throw new TooManyRequests(wait);
   return brand;
 }
+
+const CLIENT_LIMIT_CLASS: Record<string, LimitClass | undefined> = {
+  '/oauth/par': 'par', '/oauth/token': 'token', '/oauth/introspect': 'introspect', '/oauth/revoke': 'introspect',
+};
 
 /** "EdDSA" and "Ed25519" (RFC 9864) name the same algorithm for an Ed25519 key: accept either. */
 function withoutEdAlg(set: jose.JSONWebKeySet): jose.JSONWebKeySet {

@@ -1,0 +1,32 @@
+// Per-IP rate limits in front of sign-in and the OAuth endpoints. The client address
+// comes from the runtime adapter (only it can see the socket or the edge's header);
+// per-client limits are counted after client authentication (features/brands).
+import type { Context, MiddlewareHandler } from 'hono';
+import type { Deps } from '../deps.ts';
+import { TooManyRequests } from '../errors.ts';
+import type { LimitClass } from '../features/limits/rate-limiter.ts';
+
+export type ClientIp = (c: Context) => string | undefined;
+
+export function limitByIp(deps: Deps, cls: LimitClass, clientIp: ClientIp): MiddlewareHandler {
+  return async (c, next) => {
+    if (c.req.method === 'POST') {
+      const wait = deps.limits.hit(cls, 'ip', clientIp(c) ?? 'unknown');
+      if (wait) throw new TooManyRequests(wait);
+    }
+    await next();
+  };
+}
+
+/** Which paths each class guards (POST only). */
+export const IP_LIMITED: [string, LimitClass][] = [
+  ['/api/passkeys/login/*', 'signin'],
+  ['/api/passkeys/register/*', 'signin'],
+  ['/api/recovery/login', 'signin'],
+  ['/api/auditor/login/*', 'signin'],
+  ['/api/auditor/enrol/*', 'signin'],
+  ['/oauth/par', 'par'],
+  ['/oauth/token', 'token'],
+  ['/oauth/introspect', 'introspect'],
+  ['/oauth/revoke', 'introspect'],
+];
