@@ -5,7 +5,7 @@ describe('configuration', () => {
   it('has the documented defaults', () => {
     expect(parseConfig({})).toEqual({
       port: 8787, host: '127.0.0.1', dataDir: './data', databaseUrl: undefined, masterKey: undefined,
-      origin: 'http://localhost:8787', production: false, webhookAllowPrivate: false,
+      origin: 'http://localhost:8787', production: false, webhookAllowPrivate: false, rateLimitScale: 1,
     });
   });
 
@@ -22,6 +22,7 @@ describe('configuration', () => {
     ['TROVE_ORIGIN', { TROVE_ORIGIN: 'ftp://x' }],
     ['NODE_ENV', { NODE_ENV: 'staging' }],
     ['TROVE_WEBHOOK_ALLOW_PRIVATE', { TROVE_WEBHOOK_ALLOW_PRIVATE: 'maybe' }],
+    ['TROVE_RATE_LIMIT_SCALE', { TROVE_RATE_LIMIT_SCALE: '-1' }],
   ])('stops with a message naming %s when it is bad', (name, env) => {
     expect(() => parseConfig(env)).toThrow(ConfigError);
     expect(() => parseConfig(env)).toThrow(name);
