@@ -8,9 +8,11 @@ export async function oauthForm(c: Context): Promise<Record<string, string | und
     throw new OAuthError('invalid_request', 'Send the parameters as application/x-www-form-urlencoded.');
   }
   const params = new URLSearchParams(await c.req.text());
-  const out: Record<string, string> = {};
+  const out: Record<string, string> = Object.create(null) as Record<string, string>;
   for (const [key, value] of params) {
-    if (key in out) throw new OAuthError('invalid_request', `Parameter ${key.slice(0, 40)} is repeated.`);
+    // PostgreSQL text cannot hold NUL; no OAuth parameter needs one.
+    if (key.includes('\0') || value.includes('\0')) throw new OAuthError('invalid_request', 'Parameters may not contain NUL characters.');
+    if (Object.hasOwn(out, key)) throw new OAuthError('invalid_request', `Parameter ${key.slice(0, 40)} is repeated.`);
     if (value.length > 8192) throw new OAuthError('invalid_request', `Parameter ${key.slice(0, 40)} is too long.`);
     out[key] = value;
   }
