@@ -1,0 +1,100 @@
+// A real Trove process on loopback for reliability tests: started with `node
+// src/runtime/node-main.ts` on a temp SQLite directory or a fresh PostgreSQL database,
+// killed with SIGKILL, restarted on the same data. `asApp` lets the in-process test
+// helpers (which call app.request) drive it over real HTTP.
+import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import pg from 'pg';
+import { testDatabaseUrl } from './postgres.ts';
+import { testDialect } from './deps.ts';
+
+export const MASTER_KEY = 'AAECAwQFBgcICQoLDA0ODxAREhMUFRYXGBkaGxwdHh8';
+
+async function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const s = createServer();
+    s.listen(0, '127.0.0.1', () => {
+      const port = (s.address() as { port: number }).port;
+      s.close(() => resolve(port));
+    });
+    s.on('error', reject);
+  });
+}
+
+export type LiveServer = Awaited<ReturnType<typeof liveServer>>;
+
+export async function liveServer() {
+  const dir = mkdtempSync(join(tmpdir(), 'trove-live-'));
+  const port = await freePort();
+  let databaseUrl: string | undefined;
+  let dbName: string | undefined;
+  if (testDialect === 'postgres') {
+    dbName = `trove_live_${Date.now().toString(36)}_${Math.floor(Math.random() * 1e6)}`;
+    const admin = new pg.Client({ connectionString: testDatabaseUrl() });
+    await admin.connect();
+    await admin.query(`CREATE DATABASE ${dbName}`);
+    await admin.end();
+    const u = new URL(testDatabaseUrl());
+    u.pathname = `/${dbName}`;
+    databaseUrl = u.toString();
+  }
+  const origin = `http://localhost:${port}`;
+  const env = {
+    PATH: process.env.PATH ?? '', PORT: String(port), HOST: '127.0.0.1', TROVE_DATA_DIR: dir, TROVE_MASTER_KEY: MASTER_KEY,
+    TROVE_ORIGIN: origin, NODE_ENV: 'development', TROVE_RATE_LIMIT_SCALE: '0', ...(databaseUrl ? { DATABASE_URL: databaseUrl } : {}),
+  };
+  let child: ChildProcess | null = null;
+  const base = `http://127.0.0.1:${port}`;
+
+  async function start() {
+    child = spawn(process.execPath, ['src/runtime/node-main.ts'], { env, stdio: ['ignore', 'ignore', 'pipe'] });
+    let stderr = '';
+    child.stderr!.on('data', (d) => (stderr += d));
+    const deadline = Date.now() + 15_000;
+    for (;;) {
+      try {
+        const res = await fetch(`${base}/healthz`);
+        if (res.ok) return;
+      } catch {
+        // not up yet
+      }
+      if (Date.now() > deadline) throw new Error(`Trove did not start: ${stderr}`);
+      await new Promise((r) => setTimeout(r, 50));
+    }
+  }
+
+  function kill(): Promise<void> {
+    const c = child;
+    child = null;
+    if (!c || c.exitCode !== null) return Promise.resolve();
+    return new Promise((resolve) => {
+      c.once('exit', () => resolve());
+      c.kill('SIGKILL');
+    });
+  }
+
+  async function cleanup() {
+    await kill();
+    rmSync(dir, { recursive: true, force: true });
+    if (dbName) {
+      const admin = new pg.Client({ connectionString: testDatabaseUrl() });
+      await admin.connect();
+      await admin.query(`DROP DATABASE IF EXISTS ${dbName} WITH (FORCE)`);
+      await admin.end();
+    }
+  }
+
+  /** The CLI against the same database. */
+  function cliEnv() {
+    return env;
+  }
+
+  const asApp = {
+    request: (path: string, init?: RequestInit) => fetch(`${base}${path}`, init),
+  };
+
+  return { start, kill, cleanup, cliEnv, asApp, origin, base, dir, databaseUrl };
+}
