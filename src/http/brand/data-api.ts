@@ -14,10 +14,14 @@ const idParam = z.object({ id: z.string().min(1).max(64) });
 
 export function dataApiRoutes(deps: Deps) {
   const reader = (c: { get(k: 'token'): BrandEnv['Variables']['token'] }) => ({ brandId: c.get('token').client_id, jti: c.get('token').jti });
+  const readBearer = bearer(deps, { checkedAtCommit: true });
+  const anyBearer = bearer(deps);
   return new Hono<BrandEnv>()
-    .use('/v1/attributes', bearer(deps))
+    // Reads check token, brand and grant as guards of their audited commit, so a denied
+    // read is recorded with its reason; everything else is refused at the door.
+    .use('/v1/attributes', bearer(deps, { checkedAtCommit: true }))
     .use('/v1/grants', bearer(deps))
-    .use('/v1/grants/*', bearer(deps))
+    .use('/v1/grants/*', (c, next) => (c.req.method === 'GET' && c.req.path.endsWith('/attributes') ? readBearer : anyBearer)(c, next))
     .get('/v1/attributes', async (c) => {
       const grantId = c.get('token').grant_id;
       if (!grantId) throw new Forbidden('This endpoint needs a token issued for a consumer grant; use /v1/grants/{id}/attributes with a client token.');
