@@ -1,6 +1,7 @@
-// The store on embedded SQLite (better-sqlite3): WAL, synchronous=FULL, and commit as
-// one synchronous IMMEDIATE transaction, so nothing else on the event loop can
-// interleave with it. Reads go through Kysely on the same connection.
+// The store on embedded SQLite (better-sqlite3): WAL, synchronous=FULL, and group
+// commit — the changes queued in one turn of the event loop are applied in one
+// synchronous IMMEDIATE transaction (each in its own savepoint) with one fsync, so
+// nothing else can interleave. Reads go through Kysely on the same connection.
 import Database from 'better-sqlite3';
 import { Kysely, SqliteDialect, type Compilable, type CompiledQuery } from 'kysely';
 import { GuardFailed } from '../errors.ts';
@@ -36,7 +37,16 @@ export function createSqliteStore(sqlite: Database.Database, clock: Clock): Sqli
   const run = (q: CompiledQuery) => prepare(q).run(...(q.parameters as unknown[]));
   const headStmt = sqlite.prepare('SELECT seq, hash FROM audit_events ORDER BY seq DESC LIMIT 1');
 
-  const apply = sqlite.transaction((change: Change): Committed => {
+  // One change inside the open transaction, fenced by a savepoint so a failing change
+  // (a guard that no longer holds) rolls back alone and its neighbours still commit.
+  const savepoint = sqlite.prepare('SAVEPOINT change');
+  const release = sqlite.prepare('RELEASE change');
+  const rollbackTo = sqlite.prepare('ROLLBACK TO change');
+  const begin = sqlite.prepare('BEGIN IMMEDIATE');
+  const commitTx = sqlite.prepare('COMMIT');
+  const rollbackTx = sqlite.prepare('ROLLBACK');
+
+  const applyOne = (change: Change): Committed => {
     for (const guard of change.guards ?? []) {
       try {
         run(guardStatement(db, guard).compile());
@@ -51,16 +61,60 @@ export function createSqliteStore(sqlite: Database.Database, clock: Clock): Sqli
     const events = chainEvents(head, change.audit, clock.now(), newId);
     for (const e of events) run(db.insertInto('audit_events').values(e).compile());
     return { events };
-  });
+  };
+
+  // Group commit: changes that arrive while the event loop is busy share one
+  // transaction and one fsync. Every caller is answered only after COMMIT returns, so
+  // nothing is acknowledged (and no read answered) before its audit event is durable.
+  type Pending = { change: Change; resolve(c: Committed): void; reject(e: unknown): void };
+  let queue: Pending[] = [];
+  let scheduled = false;
+  const flush = () => {
+    scheduled = false;
+    const batch = queue;
+    queue = [];
+    const outcomes: ({ ok: true; value: Committed } | { ok: false; error: unknown })[] = [];
+    try {
+      begin.run();
+      for (const p of batch) {
+        savepoint.run();
+        try {
+          outcomes.push({ ok: true, value: applyOne(p.change) });
+          release.run();
+        } catch (error) {
+          rollbackTo.run();
+          release.run();
+          outcomes.push({ ok: false, error });
+        }
+      }
+      commitTx.run();
+    } catch (error) {
+      if (sqlite.inTransaction) rollbackTx.run();
+      for (const p of batch) p.reject(error);
+      return;
+    }
+    batch.forEach((p, i) => {
+      const o = outcomes[i]!;
+      if (o.ok) p.resolve(o.value);
+      else p.reject(o.error);
+    });
+  };
 
   return {
     dialect: 'sqlite',
     db,
     sqlite,
-    async commit(change) {
-      return apply.immediate(change);
+    commit(change) {
+      return new Promise<Committed>((resolve, reject) => {
+        queue.push({ change, resolve, reject });
+        if (!scheduled) {
+          scheduled = true;
+          setImmediate(flush);
+        }
+      });
     },
     async close() {
+      if (queue.length) flush(); // what was accepted is committed before the file closes
       sqlite.close();
     },
   };
