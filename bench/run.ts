@@ -1,19 +1,32 @@
-// `npm run bench [-- --out FILE] [--events N]`: runs Trove's benchmarks in one process
-// and prints (and optionally writes) their figures as JSON. The HTTP read-path
-// comparison against the peers joins this harness with the performance work.
+// `npm run bench -- [--out FILE] [--pg URL] [--events N] [--consumers N] [--rounds N] [--seconds N] [--quick]`:
+// the read-path comparison against its peers, the audit verifier's throughput and the
+// consent flow's latency, in one run. Prints the figures as JSON and writes them to --out.
+import { cpus, totalmem } from 'node:os';
 import { writeFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { benchAuditVerify } from './audit-verify.ts';
+import { benchConsentFlow } from './consent-flow.ts';
+import { benchReadPath } from './read-path.ts';
 import { benchSealing } from './sealing.ts';
 
 const { values } = parseArgs({
-  options: { out: { type: 'string' }, events: { type: 'string', default: '1000000' } },
+  options: {
+    out: { type: 'string' }, pg: { type: 'string' }, events: { type: 'string', default: '1000000' },
+    consumers: { type: 'string', default: '10000' }, rounds: { type: 'string', default: '3' }, seconds: { type: 'string', default: '10' },
+    quick: { type: 'boolean' },
+  },
 });
+const quick = values.quick === true;
 
 const results = {
-  machine: { cpus: (await import('node:os')).cpus().length, node: process.version },
-  audit_verify: await benchAuditVerify(Number(values.events)),
-  sealing: await benchSealing(100_000),
+  machine: { cpus: cpus().length, cpu: cpus()[0]?.model, memory_gib: Math.round(totalmem() / 2 ** 30), node: process.version },
+  read_path: await benchReadPath({
+    pgUrl: values.pg, consumers: quick ? 1000 : Number(values.consumers), rounds: quick ? 1 : Number(values.rounds),
+    seconds: quick ? 3 : Number(values.seconds), warmup: quick ? 1 : 3, connections: 50,
+  }),
+  audit_verify: await benchAuditVerify(quick ? 100_000 : Number(values.events)),
+  consent_flow: await benchConsentFlow(quick ? 50 : 300),
+  sealing: await benchSealing(quick ? 10_000 : 100_000),
 };
 const text = JSON.stringify(results, null, 2);
 console.log(text);

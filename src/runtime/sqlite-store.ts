@@ -24,16 +24,21 @@ export function openSqlite(filename: string): Database.Database {
 }
 
 export function createSqliteStore(sqlite: Database.Database, clock: Clock): SqliteStore {
-  const db = new Kysely<Schema>({ dialect: new SqliteDialect({ database: sqlite }) });
+  // Statements are prepared once per distinct SQL text, for Kysely's reads and for
+  // commits alike; a bounded map, because IN lists make some texts vary.
   const prepared = new Map<string, Database.Statement>();
-  const prepare = (q: CompiledQuery) => {
-    let stmt = prepared.get(q.sql);
+  const prepareSql = (text: string) => {
+    let stmt = prepared.get(text);
     if (!stmt) {
-      stmt = sqlite.prepare(q.sql);
-      prepared.set(q.sql, stmt);
+      if (prepared.size >= 1000) prepared.delete(prepared.keys().next().value!);
+      stmt = sqlite.prepare(text);
+      prepared.set(text, stmt);
     }
     return stmt;
   };
+  const cachedDatabase = { prepare: prepareSql, close: () => sqlite.close() };
+  const db = new Kysely<Schema>({ dialect: new SqliteDialect({ database: cachedDatabase as unknown as Database.Database }) });
+  const prepare = (q: CompiledQuery) => prepareSql(q.sql);
   const run = (q: CompiledQuery) => prepare(q).run(...(q.parameters as unknown[]));
   const headStmt = sqlite.prepare('SELECT seq, hash FROM audit_events ORDER BY seq DESC LIMIT 1');
 

@@ -39,10 +39,20 @@ export async function mintAccessToken(
   return { token, jti, expiresIn: ACCESS_TOKEN_TTL_S, insert };
 }
 
+// Importing the published keys costs more than verifying with them: keep one key set per
+// distinct set of key ids (it changes only when the signing key rotates).
+let cachedSet: { ids: string; set: ReturnType<typeof jose.createLocalJWKSet> } | null = null;
+function keySet(deps: Deps) {
+  const jwks = deps.keys.jwks(deps.clock.now());
+  const ids = jwks.keys.map((k) => k.kid).join(' ');
+  if (cachedSet?.ids !== ids) cachedSet = { ids, set: jose.createLocalJWKSet(jwks) };
+  return cachedSet.set;
+}
+
 /** Verifies signature, type, issuer, audience and lifetime; null when any fails. */
 export async function verifyAccessToken(deps: Deps, token: string, opts: { allowExpired?: boolean } = {}): Promise<AccessClaims | null> {
   try {
-    const { payload } = await jose.jwtVerify(token, jose.createLocalJWKSet(deps.keys.jwks(deps.clock.now())), {
+    const { payload } = await jose.jwtVerify(token, keySet(deps), {
       issuer: deps.config.origin, audience: deps.config.origin, typ: AT_TYP, algorithms: ['EdDSA'],
       currentDate: new Date(opts.allowExpired ? 0 : deps.clock.now()), requiredClaims: ['jti', 'exp', 'sub', 'client_id'],
     });

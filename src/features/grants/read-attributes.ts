@@ -7,7 +7,7 @@ import { Forbidden, GuardFailed, NotFound } from '../../errors.ts';
 import { commit } from '../audit/commit.ts';
 import { readAttributes } from '../profile/attribute-values.ts';
 import { INTENTS } from './authorization-details.ts';
-import { brandActive, grantProblem, grantUsable, tokenNotRevoked, type DenyReason } from './grant-state.ts';
+import { grantProblem, readAllowed, type DenyReason } from './grant-state.ts';
 
 export type Reader = { brandId: string; jti: string };
 
@@ -21,22 +21,27 @@ async function deny(deps: Deps, reader: Reader, grant: GrantRow, reason: DenyRea
   throw new Forbidden(`This grant cannot be read: ${reason.replace('_', ' ')}.`, { reason });
 }
 
-async function currentProblem(deps: Deps, reader: Reader, grantId: string): Promise<{ grant: GrantRow; reason: DenyReason | null }> {
-  const db = deps.store.db;
-  const grant = await db.selectFrom('grants').selectAll().where('id', '=', grantId).executeTakeFirstOrThrow();
-  const token = await db.selectFrom('access_tokens').select('revoked_at').where('jti', '=', reader.jti).executeTakeFirst();
-  const brand = await db.selectFrom('brands').select('status').where('id', '=', reader.brandId).executeTakeFirst();
+/** The grant with the token's and brand's state, in one query; a reason when the read must be refused. */
+async function currentProblem(deps: Deps, reader: Reader, grantId: string): Promise<{ grant: GrantRow; reason: DenyReason | null } | null> {
+  const row = await deps.store.db.selectFrom('grants')
+    .leftJoin('access_tokens', (j) => j.on('access_tokens.jti', '=', reader.jti))
+    .leftJoin('brands', (j) => j.on('brands.id', '=', reader.brandId))
+    .selectAll('grants')
+    .select(['access_tokens.jti as token_jti', 'access_tokens.revoked_at as token_revoked_at', 'brands.status as brand_status'])
+    .where('grants.id', '=', grantId).executeTakeFirst();
+  if (!row) return null;
+  const { token_jti, token_revoked_at, brand_status, ...grant } = row;
   const reason = grantProblem(grant, deps.clock.now())
-    ?? (!token || token.revoked_at !== null ? 'token_revoked' : null)
-    ?? (brand?.status !== 'active' ? 'brand_disabled' : null);
+    ?? (token_jti === null || token_revoked_at !== null ? 'token_revoked' : null)
+    ?? (brand_status !== 'active' ? 'brand_disabled' : null);
   return { grant, reason };
 }
 
 export async function readGrant(deps: Deps, reader: Reader, grantId: string) {
-  const first = await deps.store.db.selectFrom('grants').select(['id', 'brand_id']).where('id', '=', grantId).executeTakeFirst();
+  const current = await currentProblem(deps, reader, grantId);
   // Another brand's grant does not exist, as far as this brand can tell.
-  if (!first || first.brand_id !== reader.brandId) throw new NotFound('No such grant.');
-  const { grant, reason } = await currentProblem(deps, reader, grantId);
+  if (!current || current.grant.brand_id !== reader.brandId) throw new NotFound('No such grant.');
+  const { grant, reason } = current;
   if (reason) return deny(deps, reader, grant, reason);
 
   const names = (JSON.parse(grant.attributes) as string[]).filter((n) => n !== INTENTS);
@@ -51,7 +56,7 @@ export async function readGrant(deps: Deps, reader: Reader, grantId: string) {
   const now = deps.clock.now();
   try {
     await commit(deps, {
-      guards: [grantUsable(deps, grant.id), tokenNotRevoked(deps, reader.jti), brandActive(deps, reader.brandId)],
+      guards: [readAllowed(deps, grant.id, reader.jti, reader.brandId)],
       writes: [db.updateTable('grants').set((eb) => ({
         read_count: eb('read_count', '+', 1),
         last_read_at: now,
@@ -65,7 +70,7 @@ export async function readGrant(deps: Deps, reader: Reader, grantId: string) {
   } catch (err) {
     if (!(err instanceof GuardFailed)) throw err;
     // The grant changed between our check and the commit (e.g. revoked a moment ago).
-    const again = await currentProblem(deps, reader, grantId);
+    const again = (await currentProblem(deps, reader, grantId))!;
     return deny(deps, reader, again.grant, again.reason ?? 'revoked');
   }
   return {

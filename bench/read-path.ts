@@ -1,0 +1,129 @@
+// The read-path comparison, side by side in one run on loopback: (a) bare Hono, (b)
+// node-oidc-provider's userinfo (opaque tokens), (c) Trove's audited GET /v1/attributes
+// on embedded SQLite (synchronous=FULL) over 10,000 consumers × 10 attributes and
+// 10,000 grants, (d) the same on PostgreSQL when a URL is given. Each target runs in its
+// own process; autocannon (50 connections) loads them in interleaved rounds after a
+// warm-up. Every process started here is stopped here.
+import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import autocannon from 'autocannon';
+import pg from 'pg';
+import { seedTrove } from './seed-trove.ts';
+
+const MASTER_KEY = 'AAECAwQFBgcICQoLDA0ODxAREhMUFRYXGBkaGxwdHh8';
+type Target = { name: string; url: string; tokens: string[]; child: ChildProcess };
+export type ReadPathOptions = { pgUrl?: string; consumers: number; rounds: number; seconds: number; warmup: number; connections: number };
+
+function waitForReady(child: ChildProcess): Promise<{ url: string; tokens: string[] }> {
+  return new Promise((resolve, reject) => {
+    let out = '';
+    child.stdout!.on('data', (d) => {
+      out += d;
+      const line = out.split('\n').slice(0, -1).find((l) => l.startsWith('READY ')); // complete lines only
+      if (line) resolve(JSON.parse(line.slice(6)));
+    });
+    child.once('exit', (code) => reject(new Error(`target exited with ${code} before it was ready`)));
+  });
+}
+
+async function startTrove(name: string, env: Record<string, string>, consumers: number): Promise<Target> {
+  const tokens = await seedTrove(env, consumers, Math.min(consumers, 5000));
+  const child = spawn(process.execPath, ['src/runtime/node-main.ts'], { env: { ...process.env, ...env }, stdio: ['ignore', 'ignore', 'inherit'] });
+  const base = `http://127.0.0.1:${env.PORT}`;
+  for (let i = 0; ; i++) {
+    try {
+      if ((await fetch(`${base}/healthz`)).ok) break;
+    } catch {
+      if (i > 300) throw new Error(`${name} did not start`);
+      await new Promise((r) => setTimeout(r, 100));
+    }
+  }
+  return { name, url: `${base}/v1/attributes`, tokens, child };
+}
+
+function load(t: Target, seconds: number, connections: number): Promise<autocannon.Result> {
+  let i = 0;
+  return new Promise((resolve, reject) => {
+    autocannon({
+      url: t.url, connections, duration: seconds,
+      requests: [{ method: 'GET', setupRequest: (req: autocannon.Request) => ({ ...req, headers: { authorization: `Bearer ${t.tokens[i++ % t.tokens.length]}` } }) }],
+    }, (err, result) => (err ? reject(err) : resolve(result)));
+  });
+}
+
+function peakRssMb(pid: number | undefined): number | null {
+  try {
+    const m = /VmHWM:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
+    return m ? Math.round(Number(m[1]) / 1024) : null;
+  } catch {
+    return null;
+  }
+}
+
+export async function benchReadPath(o: ReadPathOptions) {
+  const dir = mkdtempSync(join(tmpdir(), 'trove-bench-'));
+  const targets: Target[] = [];
+  let pgDb: string | undefined;
+  try {
+    const spawnPeer = async (name: string, script: string, args: string[]) => {
+      const child = spawn(process.execPath, [script, ...args], { stdio: ['ignore', 'pipe', 'ignore'] });
+      const ready = await waitForReady(child);
+      targets.push({ name, child, ...ready });
+    };
+    await spawnPeer('bare_hono', 'bench/targets/bare-hono.ts', ['0']);
+    await spawnPeer('oidc_provider_userinfo', 'bench/targets/oidc-userinfo.ts', ['18091', '400'] /* the in-memory adapter is an LRU of 1,000 entries: 400 grants + 400 tokens fit */);
+    const env = { PORT: '18092', HOST: '127.0.0.1', TROVE_DATA_DIR: join(dir, 'sqlite'), TROVE_MASTER_KEY: MASTER_KEY, NODE_ENV: 'development' };
+    targets.push(await startTrove('trove_sqlite', env, o.consumers));
+    if (o.pgUrl) {
+      pgDb = `trove_bench_${Date.now().toString(36)}`;
+      const admin = new pg.Client({ connectionString: o.pgUrl });
+      await admin.connect();
+      await admin.query(`CREATE DATABASE ${pgDb}`);
+      await admin.end();
+      const u = new URL(o.pgUrl);
+      u.pathname = `/${pgDb}`;
+      targets.push(await startTrove('trove_postgres', { ...env, PORT: '18093', TROVE_DATA_DIR: join(dir, 'pg'), DATABASE_URL: u.toString() }, o.consumers));
+    }
+    for (const t of targets) await load(t, o.warmup, o.connections);
+    const runs = new Map<string, autocannon.Result[]>();
+    for (let r = 0; r < o.rounds; r++) {
+      for (const t of targets) {
+        const res = await load(t, o.seconds, o.connections);
+        runs.set(t.name, [...(runs.get(t.name) ?? []), res]);
+        console.error(`round ${r + 1} ${t.name}: ${Math.round(res.requests.average)} req/s, p99 ${res.latency.p99} ms, non-2xx ${res.non2xx}`);
+      }
+    }
+    const figures = Object.fromEntries(targets.map((t) => {
+      const rs = runs.get(t.name)!;
+      const avg = (f: (r: autocannon.Result) => number) => Math.round((rs.reduce((s, r) => s + f(r), 0) / rs.length) * 10) / 10;
+      return [t.name, {
+        req_per_s: avg((r) => r.requests.average), p50_ms: avg((r) => r.latency.p50), p99_ms: avg((r) => r.latency.p99),
+        non_2xx: rs.reduce((s, r) => s + r.non2xx + r.errors, 0), peak_rss_mb: peakRssMb(t.child.pid),
+        rounds: rs.map((r) => Math.round(r.requests.average)),
+      }];
+    })) as Record<string, { req_per_s: number; p50_ms: number; p99_ms: number; non_2xx: number; peak_rss_mb: number | null }>;
+    const ratio = (a: string, b: string) => (figures[a] && figures[b] ? Math.round((figures[a].req_per_s / figures[b].req_per_s) * 100) / 100 : null);
+    return {
+      setup: { connections: o.connections, seconds_per_round: o.seconds, rounds: o.rounds, warmup_s: o.warmup, consumers: o.consumers, attributes_per_consumer: 10, grants: o.consumers },
+      ...figures,
+      ratios: {
+        trove_sqlite_vs_oidc_provider: ratio('trove_sqlite', 'oidc_provider_userinfo'),
+        trove_sqlite_vs_bare_hono: ratio('trove_sqlite', 'bare_hono'),
+        ...(o.pgUrl ? { trove_postgres_vs_oidc_provider: ratio('trove_postgres', 'oidc_provider_userinfo') } : {}),
+      },
+    };
+  } finally {
+    for (const t of targets) t.child.kill('SIGTERM');
+    await new Promise((r) => setTimeout(r, 500));
+    for (const t of targets) if (t.child.exitCode === null) t.child.kill('SIGKILL');
+    if (pgDb && o.pgUrl) {
+      const admin = new pg.Client({ connectionString: o.pgUrl });
+      await admin.connect();
+      await admin.query(`DROP DATABASE IF EXISTS ${pgDb} WITH (FORCE)`);
+      await admin.end();
+    }
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
