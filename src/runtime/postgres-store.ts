@@ -1,6 +1,7 @@
-// The store on PostgreSQL (pg pool + Kysely). commit is one transaction on one pooled
-// client; audit appends take a transaction-scoped advisory lock so the sequence stays
-// gapless and the hash chain linear under concurrent commits. int8 comes back as number.
+// The store on PostgreSQL (pg pool + Kysely). Commits are grouped: the changes that
+// queue up while a transaction is being written go into the next one together. Audit
+// appends take a transaction-scoped advisory lock so the sequence stays gapless and the
+// hash chain linear across processes. int8 comes back as number.
 import pg from 'pg';
 import { Kysely, PostgresDialect, type Compilable, type CompiledQuery } from 'kysely';
 import type { Clock } from '../clock.ts';
@@ -36,7 +37,10 @@ export function createPostgresStore(pool: pg.Pool, clock: Clock): PostgresStore 
   const db = new Kysely<Schema>({ dialect: new PostgresDialect({ pool }) });
   const run = (client: pg.PoolClient, q: CompiledQuery) => client.query(q.sql, q.parameters as unknown[]);
 
-  async function apply(client: pg.PoolClient, change: Change): Promise<Committed> {
+  type Pending = { change: Change; resolve(c: Committed): void; reject(e: unknown): void };
+  type Outcome = { ok: true; value: Committed } | { ok: false; error: unknown };
+
+  async function applyOne(client: pg.PoolClient, change: Change, chain: { head?: ChainHead; locked: boolean }): Promise<Committed> {
     for (const guard of change.guards ?? []) {
       try {
         await run(client, guardStatement(db, guard).compile());
@@ -47,32 +51,105 @@ export function createPostgresStore(pool: pg.Pool, clock: Clock): PostgresStore 
     }
     for (const w of change.writes ?? []) await run(client, (w as Compilable).compile());
     if (!change.audit?.length) return { events: [] };
-    await client.query('SELECT pg_advisory_xact_lock($1)', [AUDIT_LOCK]);
-    const head = (await client.query<ChainHead>('SELECT seq, hash FROM audit_events ORDER BY seq DESC LIMIT 1')).rows[0];
-    const events = chainEvents(head, change.audit, clock.now(), newId);
+    if (!chain.locked) {
+      // Held to COMMIT: other Trove processes on this database append after us.
+      await client.query('SELECT pg_advisory_xact_lock($1)', [AUDIT_LOCK]);
+      chain.head = (await client.query<ChainHead>('SELECT seq, hash FROM audit_events ORDER BY seq DESC LIMIT 1')).rows[0];
+      chain.locked = true;
+    }
+    const events = chainEvents(chain.head, change.audit, clock.now(), newId);
     await run(client, db.insertInto('audit_events').values(events).compile());
+    const last = events[events.length - 1]!;
+    chain.head = { seq: last.seq, hash: last.hash };
     return { events };
+  }
+
+  /** One transaction for the batch; with `isolate`, each change in a savepoint so it can fail alone. */
+  async function attempt(client: pg.PoolClient, batch: Pending[], isolate: boolean): Promise<Outcome[]> {
+    await client.query('BEGIN');
+    try {
+      const chain: { head?: ChainHead; locked: boolean } = { locked: false };
+      const outcomes: Outcome[] = [];
+      for (const p of batch) {
+        if (!isolate) {
+          outcomes.push({ ok: true, value: await applyOne(client, p.change, chain) });
+          continue;
+        }
+        const before = chain.head;
+        await client.query('SAVEPOINT change');
+        try {
+          outcomes.push({ ok: true, value: await applyOne(client, p.change, chain) });
+          await client.query('RELEASE SAVEPOINT change');
+        } catch (error) {
+          await client.query('ROLLBACK TO SAVEPOINT change');
+          chain.head = before;
+          outcomes.push({ ok: false, error });
+        }
+      }
+      await client.query('COMMIT');
+      return outcomes;
+    } catch (err) {
+      await client.query('ROLLBACK').catch(() => {});
+      throw err;
+    }
+  }
+
+  // Group commit: while one batch is being written, later changes queue up and go in the
+  // next transaction together (one lock, one WAL flush). A batch is first tried without
+  // savepoints; if any change fails it is replayed with one savepoint per change, so a
+  // failing guard fails only its own request. Callers are answered after COMMIT.
+  let queue: Pending[] = [];
+  let draining = false;
+  async function flush(batch: Pending[]) {
+    let outcomes: Outcome[];
+    const client = await pool.connect().catch((error: unknown) => {
+      for (const p of batch) p.reject(error);
+      return null;
+    });
+    if (!client) return;
+    try {
+      try {
+        outcomes = await attempt(client, batch, false);
+      } catch (first) {
+        if (batch.length === 1) throw first;
+        outcomes = await attempt(client, batch, true);
+      }
+      batch.forEach((p, i) => {
+        const o = outcomes[i]!;
+        if (o.ok) p.resolve(o.value);
+        else p.reject(o.error);
+      });
+    } catch (error) {
+      for (const p of batch) p.reject(error);
+    } finally {
+      client.release();
+    }
+  }
+  async function drain() {
+    draining = true;
+    try {
+      while (queue.length) {
+        const batch = queue.slice(0, 256);
+        queue = queue.slice(256);
+        await flush(batch);
+      }
+    } finally {
+      draining = false;
+    }
   }
 
   return {
     dialect: 'postgres',
     db,
     pool,
-    async commit(change) {
-      const client = await pool.connect();
-      try {
-        await client.query('BEGIN');
-        const result = await apply(client, change);
-        await client.query('COMMIT');
-        return result;
-      } catch (err) {
-        await client.query('ROLLBACK').catch(() => {});
-        throw err;
-      } finally {
-        client.release();
-      }
+    commit(change) {
+      return new Promise<Committed>((resolve, reject) => {
+        queue.push({ change, resolve, reject });
+        if (!draining) void drain();
+      });
     },
     async close() {
+      while (draining || queue.length) await new Promise((r) => setTimeout(r, 5));
       await db.destroy();
     },
   };
