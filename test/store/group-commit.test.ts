@@ -61,7 +61,7 @@ describe('group commit', () => {
       const observer = new Database(file, { readonly: true });
       const stmt = observer.prepare(query.replace('$1', '?'));
       count = async () => (stmt.get(grant_id) as { n: number }).n;
-      closeObserver = async () => observer.close();
+      closeObserver = async () => { observer.close(); };
     }
     let answered = 0;
     const violations: number[] = [];
