@@ -6,6 +6,7 @@ import { UsageError } from './args.ts';
 import { AUDIT_HELP, auditCommand } from './audit.ts';
 import { AUDITOR_HELP, auditorCommand } from './auditor.ts';
 import { BRAND_HELP, brandCommand } from './brand.ts';
+import { DEMO_HELP, demoCommand } from './demo.ts';
 import { RECEIPT_HELP, receiptCommand } from './receipt.ts';
 import { KEYS_HELP, keysCommand } from './keys.ts';
 import { MIGRATE_HELP, migrateCommand } from './migrate.ts';
@@ -22,6 +23,7 @@ Commands:
   auditor add|list|disable|enrol-link   manage auditors (API token and portal enrolment link)
   brand add|list|disable   register and manage brands (OAuth clients)
   receipt verify FILE      verify a consent receipt offline against the JWKS
+  demo             seed the demo brand and print how to try the whole flow
 
 Run "trove <command> --help" for a command's options. Configuration comes from the
 environment (see README): PORT, HOST, TROVE_DATA_DIR, DATABASE_URL, TROVE_MASTER_KEY, ...`;
@@ -49,6 +51,8 @@ async function main(argv: string[]): Promise<number> {
       return rest.includes('--help') ? print(RECEIPT_HELP) : receiptCommand(rest, config());
     case 'auditor':
       return rest.includes('--help') ? print(AUDITOR_HELP) : auditorCommand(rest, config());
+    case 'demo':
+      return rest.includes('--help') ? print(DEMO_HELP) : demoCommand(rest, config());
     case 'audit':
       return rest.includes('--help') ? print(AUDIT_HELP) : auditCommand(rest, config());
     default:

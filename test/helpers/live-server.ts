@@ -26,7 +26,7 @@ async function freePort(): Promise<number> {
 
 export type LiveServer = Awaited<ReturnType<typeof liveServer>>;
 
-export async function liveServer() {
+export async function liveServer(extraEnv: Record<string, string> = {}) {
   const dir = mkdtempSync(join(tmpdir(), 'trove-live-'));
   const port = await freePort();
   let databaseUrl: string | undefined;
@@ -44,7 +44,7 @@ export async function liveServer() {
   const origin = `http://localhost:${port}`;
   const env = {
     PATH: process.env.PATH ?? '', PORT: String(port), HOST: '127.0.0.1', TROVE_DATA_DIR: dir, TROVE_MASTER_KEY: MASTER_KEY,
-    TROVE_ORIGIN: origin, NODE_ENV: 'development', TROVE_RATE_LIMIT_SCALE: '0', ...(databaseUrl ? { DATABASE_URL: databaseUrl } : {}),
+    TROVE_ORIGIN: origin, NODE_ENV: 'development', TROVE_RATE_LIMIT_SCALE: '0', ...(databaseUrl ? { DATABASE_URL: databaseUrl } : {}), ...extraEnv,
   };
   let child: ChildProcess | null = null;
   const base = `http://127.0.0.1:${port}`;

@@ -1,0 +1,59 @@
+// `trove demo [--public-url URL] [--json]`: seeds the demo brand "Stride & Co" (a client
+// with a secret, its callback and webhook on the demo site) once, keeps its credentials in
+// the data directory (0600, like the development master key), and prints how to try the
+// whole flow. Running it again reuses the registration.
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import type { Config } from '../config.ts';
+import { registerBrand } from '../features/brands/register-brand.ts';
+import { output, parse, UsageError } from './args.ts';
+import { help } from './migrate.ts';
+import { withDeps } from './with-deps.ts';
+
+export const DEMO_HELP = `Usage: trove demo [--public-url URL] [--json]
+
+Registers the demo brand "Stride & Co" (once; later runs reuse it) with its callback and
+webhook under --public-url (default http://localhost:8788, where npm run demo serves it),
+and prints how to try the whole flow. --json prints the client credentials.`;
+
+export type DemoBrand = { client_id: string; client_secret: string; public_url: string; trove_origin: string };
+
+export function demoBrandFile(config: Config): string {
+  return join(config.dataDir, 'demo-brand.json');
+}
+
+export async function demoCommand(argv: string[], config: Config): Promise<number> {
+  const { values, positionals } = parse(argv, { 'public-url': { type: 'string' } }, 0);
+  if (values.help) return help(DEMO_HELP);
+  if (positionals.length) throw new UsageError(`unexpected argument: ${positionals[0]}`);
+  let publicUrl: string;
+  try {
+    publicUrl = new URL(values['public-url'] ?? 'http://localhost:8788').origin;
+  } catch {
+    throw new UsageError('--public-url must be an absolute http(s) URL');
+  }
+  return withDeps(config, async (deps) => {
+    const file = demoBrandFile(config);
+    let demo: DemoBrand | null = existsSync(file) ? (JSON.parse(readFileSync(file, 'utf8')) as DemoBrand) : null;
+    const live = demo && (await deps.store.db.selectFrom('brands').select('status').where('id', '=', demo.client_id).executeTakeFirst());
+    if (!demo || live?.status !== 'active' || demo.public_url !== publicUrl) {
+      const r = await registerBrand(deps, {
+        name: 'Stride & Co', redirect_uris: [`${publicUrl}/callback`], auth: { method: 'client_secret_basic' },
+        homepage: publicUrl, policy_uri: `${publicUrl}/privacy`, contact: 'privacy@stride.example', webhook_url: `${publicUrl}/webhook`,
+      });
+      demo = { client_id: r.client_id, client_secret: r.client_secret!, public_url: publicUrl, trove_origin: config.origin };
+      writeFileSync(file, `${JSON.stringify(demo, null, 2)}\n`, { mode: 0o600 });
+    }
+    output(values.json, demo, [
+      `Demo brand "Stride & Co": ${demo.client_id}`,
+      '',
+      'Try the whole flow (npm run demo starts both for you):',
+      `  1. Open ${config.origin}, sign up with a passkey and fill in your shoe and clothing sizes.`,
+      `  2. Open ${publicUrl} and choose "Share your sizes for 10% off".`,
+      '  3. Trove shows who is asking, what for and for how long; untick what you like and approve.',
+      '  4. The shop shows exactly what it received; every read appears in your activity.',
+      '  5. Revoke the grant in Trove: the shop gets a signed revocation event and its next read is refused.',
+    ].join('\n'));
+    return 0;
+  });
+}
