@@ -9,6 +9,7 @@ import { INTENTS } from './authorization-details.ts';
 import { endGrantChange } from './end-grant.ts';
 import { grantProblem } from './grant-state.ts';
 import { purposeLabel } from './purposes.ts';
+import { listReceipts } from './receipts.ts';
 
 function view(g: GrantRow & { brand_name: string; logo_uri: string | null; policy_uri: string | null }, now: number) {
   const problem = grantProblem(g, now);
@@ -41,7 +42,8 @@ export async function listConsumerGrants(deps: Deps, consumerId: string) {
 export async function consumerGrant(deps: Deps, consumerId: string, id: string) {
   const row = await grantsOf(deps, consumerId).where('grants.id', '=', id).executeTakeFirst();
   if (!row) throw new NotFound('No such grant.');
-  return view(row, deps.clock.now());
+  // The detail lists the grant's signed receipts, so the consumer can download them.
+  return { ...view(row, deps.clock.now()), receipts: await listReceipts(deps, id) };
 }
 
 export async function revokeGrant(deps: Deps, consumerId: string, id: string, reason = 'consumer_revoked') {

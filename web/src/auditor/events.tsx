@@ -1,0 +1,119 @@
+// The auditor's event viewer (/auditor?…filters): the API's filters kept in the address
+// (so a view can be shared), newest-first paging, the chain's verification status and
+// latest signed checkpoint, and exports of exactly the filtered events.
+import { useState } from 'preact/hooks';
+import { api, withQuery } from '../api.ts';
+import { dateTime } from '../format.ts';
+import { navigate } from '../router.ts';
+import type { AuditEvent, AuditorMe, Page as ApiPage } from '../types.ts';
+import { Button, ErrorMessage, Loading, useLoad } from '../ui/bits.tsx';
+import { Page } from '../ui/page.tsx';
+import { VerifyPanel } from './verify-panel.tsx';
+
+const FILTERS = ['brand', 'consumer', 'grant', 'action', 'attribute', 'outcome', 'from', 'to'] as const;
+type Filters = Record<(typeof FILTERS)[number], string>;
+const LABELS: Record<string, string> = {
+  brand: 'Brand (client id)', consumer: 'Consumer (pseudonymous id)', grant: 'Grant id', action: 'Action (e.g. grant.read)',
+  attribute: 'Attribute name', outcome: 'Outcome', from: 'From', to: 'Until (exclusive)',
+};
+
+const toLocal = (iso: string) => {
+  const d = new Date(iso);
+  if (Number.isNaN(d.getTime())) return '';
+  return new Date(d.getTime() - d.getTimezoneOffset() * 60_000).toISOString().slice(0, 16);
+};
+const fromLocal = (local: string) => (local ? new Date(local).toISOString() : '');
+const short = (s: string | null) => (s ? (s.length > 14 ? `${s.slice(0, 12)}…` : s) : '—');
+
+export function EventViewer(props: { me: AuditorMe; query: URLSearchParams }) {
+  const applied = Object.fromEntries(FILTERS.map((f) => [f, props.query.get(f) ?? ''])) as Filters;
+  const key = JSON.stringify(applied);
+  const [draft, setDraft] = useState<Filters>(applied);
+  const [cursors, setCursors] = useState<{ key: string; stack: string[] }>({ key, stack: [] });
+  const stack = cursors.key === key ? cursors.stack : [];
+  const cursor = stack[stack.length - 1];
+  const events = useLoad(() => api<ApiPage<'events', AuditEvent>>('/v1/audit/events', { query: { ...applied, order: 'desc', limit: 50, cursor } }), [key, cursor]);
+  const set = (k: keyof Filters) => (e: Event) => {
+    const v = (e.currentTarget as HTMLInputElement).value;
+    setDraft({ ...draft, [k]: k === 'from' || k === 'to' ? fromLocal(v) : v });
+  };
+  const exportUrl = (format: string) => withQuery('/v1/audit/export', { format, ...applied });
+  const scope = props.me.brands === null ? 'all brands' : props.me.brands.length ? props.me.brands.join(', ') : 'no brands';
+
+  return (
+    <Page title="Audit log" lead={`Signed in as ${props.me.name}. You can see events of ${scope}. Every query you make is itself logged.`} wide>
+      <VerifyPanel />
+
+      <section class="card" aria-labelledby="filter-h">
+        <h2 id="filter-h">Filter</h2>
+        <form class="filters" onSubmit={(e) => { e.preventDefault(); navigate(withQuery('/auditor', draft)); }}>
+          {FILTERS.map((f) => (
+            <div class="field" key={f}>
+              <label for={`f-${f}`}>{LABELS[f]}</label>
+              {f === 'outcome' ? (
+                <select id="f-outcome" value={draft.outcome} onChange={set('outcome')}>
+                  <option value="">Any</option><option value="success">Success</option><option value="denied">Denied</option><option value="failure">Failure</option>
+                </select>
+              ) : f === 'from' || f === 'to' ? (
+                <input id={`f-${f}`} type="datetime-local" value={toLocal(draft[f])} onInput={set(f)} />
+              ) : (
+                <input id={`f-${f}`} value={draft[f]} spellcheck={false} onInput={set(f)} />
+              )}
+            </div>
+          ))}
+          <div class="actions">
+            <Button type="submit" variant="primary">Apply filters</Button>
+            <a class="btn btn-secondary" href="/auditor">Clear</a>
+          </div>
+        </form>
+      </section>
+
+      <section class="card" aria-labelledby="export-h">
+        <h2 id="export-h">Export</h2>
+        <p>The events matching these filters, as a file. JSON Lines exports carry the signed checkpoints and a signed trailer; check one offline with <code>trove audit verify --export FILE --jwks jwks.json</code>.</p>
+        <div class="actions">
+          <a class="btn btn-secondary" href={exportUrl('jsonl')} download>Download JSON Lines</a>
+          <a class="btn btn-secondary" href={exportUrl('csv')} download>Download CSV</a>
+          <a class="btn btn-link" href="/.well-known/jwks.json" download="jwks.json">Trove’s public keys (JWKS)</a>
+        </div>
+      </section>
+
+      <section aria-labelledby="events-h">
+        <h2 id="events-h">Events, newest first</h2>
+        <ErrorMessage error={events.error} />
+        {events.loading && !events.data ? <Loading what="events" /> : null}
+        {events.data ? (
+          events.data.events.length ? (
+            <div class="table-scroll" role="region" aria-labelledby="events-h" tabIndex={0}>
+              <table class="events-table">
+                <thead>
+                  <tr><th scope="col">Seq</th><th scope="col">Time</th><th scope="col">Action</th><th scope="col">Outcome</th><th scope="col">Actor</th><th scope="col">Brand</th><th scope="col">Consumer</th><th scope="col">Grant</th><th scope="col">Attributes</th><th scope="col">Hash</th></tr>
+                </thead>
+                <tbody>
+                  {events.data.events.map((e) => (
+                    <tr key={e.id} data-action={e.action} data-outcome={e.outcome}>
+                      <td>{e.seq}</td>
+                      <td><time dateTime={e.time}>{dateTime(e.ts)}</time></td>
+                      <td>{e.action}{e.reason ? <span class="muted"> ({e.reason})</span> : null}</td>
+                      <td><span class={`badge badge-${e.outcome}`}>{e.outcome}</span></td>
+                      <td>{e.actor_type}{e.actor_id ? <span class="muted"> {short(e.actor_id)}</span> : null}</td>
+                      <td>{short(e.brand_id)}</td>
+                      <td><code>{short(e.consumer_id)}</code></td>
+                      <td><code>{short(e.grant_id)}</code></td>
+                      <td>{e.attributes?.join(', ') ?? '—'}</td>
+                      <td><code>{short(e.hash)}</code></td>
+                    </tr>
+                  ))}
+                </tbody>
+              </table>
+            </div>
+          ) : <p class="empty">No events match these filters.</p>
+        ) : null}
+        <div class="actions">
+          {stack.length ? <Button onClick={() => setCursors({ key, stack: stack.slice(0, -1) })}>Newer events</Button> : null}
+          {events.data?.next_cursor ? <Button onClick={() => setCursors({ key, stack: [...stack, events.data!.next_cursor!] })}>Older events</Button> : null}
+        </div>
+      </section>
+    </Page>
+  );
+}

@@ -1,0 +1,175 @@
+// The consent screen (/consent?request=…): who is asking, every attribute with the value
+// that would be shared, required vs optional (optional ones can be unticked), the purpose
+// in plain words, the value offered, duration, access mode and retention; Approve or Deny.
+import { useState } from 'preact/hooks';
+import { api } from '../api.ts';
+import { accessText, date, dateTime, shown, valueText } from '../format.ts';
+import type { Catalog, ConsentRequest, ProfileAttribute } from '../types.ts';
+import { BrandMark } from '../ui/brand-mark.tsx';
+import { Button, ErrorMessage, Loading, Notice, useAction, useLoad } from '../ui/bits.tsx';
+import { Page } from '../ui/page.tsx';
+
+type Loaded = { request: ConsentRequest; profile: ProfileAttribute[]; catalog: Catalog };
+
+async function load(id: string): Promise<Loaded> {
+  const [request, profile, catalog] = await Promise.all([
+    api<ConsentRequest>(`/api/me/requests/${encodeURIComponent(id)}`),
+    api<{ attributes: ProfileAttribute[] }>('/api/me/attributes'),
+    api<Catalog>('/api/catalog/attributes'),
+  ]);
+  return { request, profile: profile.attributes, catalog };
+}
+
+export function Consent(props: { id: string | null }) {
+  const loaded = useLoad(() => (props.id ? load(props.id) : Promise.reject(new Error('This link has no request in it.'))), [props.id]);
+  if (loaded.loading && !loaded.data) return <Page title="A request for your data"><Loading what="the request" /></Page>;
+  if (!loaded.data) {
+    return (
+      <Page title="This request cannot be shown">
+        <ErrorMessage error={loaded.error} />
+        <p>Requests last a few minutes and can be answered once. Go back to the brand’s site and start again.</p>
+      </Page>
+    );
+  }
+  return <Decision {...loaded.data} />;
+}
+
+function Decision({ request: r, profile, catalog }: Loaded) {
+  const optional = r.attributes.filter((a) => !a.required);
+  const required = r.attributes.filter((a) => a.required);
+  const [kept, setKept] = useState(() => new Set(optional.map((a) => a.name)));
+  const [leaving, setLeaving] = useState<string | null>(null);
+  const action = useAction();
+  const brand = r.brand.name;
+  const describe = (name: string) => catalog.attributes.find((c) => c.name === name)?.description;
+  const valueOf = (name: string) => {
+    const mine = profile.filter((p) => p.name === name);
+    return (mine.find((p) => p.persona === r.persona) ?? mine.find((p) => p.persona === null))?.value;
+  };
+  const decide = (how: 'approve' | 'deny') => action.run(async () => {
+    const body = how === 'approve' ? { attributes: [...required.map((a) => a.name), ...optional.filter((a) => kept.has(a.name)).map((a) => a.name)] } : {};
+    const { redirect_to } = await api<{ redirect_to: string }>(`/api/me/requests/${encodeURIComponent(r.id)}/${how}`, { method: 'POST', body });
+    setLeaving(how === 'approve' ? `Approved. Taking you back to ${brand}…` : `Declined. Taking you back to ${brand}…`);
+    location.assign(redirect_to);
+  });
+  const toggle = (name: string, on: boolean) => setKept((s) => {
+    const next = new Set(s);
+    if (on) next.add(name);
+    else next.delete(name);
+    return next;
+  });
+
+  if (r.status !== 'pending') {
+    return <Page title="Already answered"><Notice>You have already answered this request from {brand}. Its result went back to {brand}.</Notice></Page>;
+  }
+
+  const missing = r.attributes.filter((a) => a.name !== 'intents' && valueOf(a.name) === undefined);
+  const row = (a: ConsentRequest['attributes'][number]) => {
+    const v = a.name === 'intents' ? undefined : valueOf(a.name);
+    const value = a.name === 'intents'
+      ? 'Your open intents (what you are looking for)'
+      : v !== undefined ? shown(v) : null;
+    return (
+      <>
+        <span class="attr-label">{a.label}</span>
+        {describe(a.name) ? <span class="attr-why">{describe(a.name)}</span> : null}
+        {value !== null
+          ? <span class="attr-value">Shares: <strong>{value}</strong></span>
+          : <span class="attr-missing">Not in your profile, so nothing is shared for this.</span>}
+      </>
+    );
+  };
+
+  return (
+    <Page title={`${brand} asks for your data`} heading={<>{brand} asks for your data</>} wide>
+      <section class="card brand-card" aria-label="Who is asking">
+        <BrandMark brand={r.brand} size="large" />
+        <div>
+          <p class="brand-name">{brand}</p>
+          <ul class="inline-list">
+            {r.brand.homepage ? <li><a href={r.brand.homepage} target="_blank" rel="noopener noreferrer">Website</a></li> : null}
+            {r.brand.policy_uri
+              ? <li><a href={r.brand.policy_uri} target="_blank" rel="noopener noreferrer">Privacy policy<span class="visually-hidden"> of {brand} (opens in a new tab)</span></a></li>
+              : <li>No privacy policy link given</li>}
+            {r.brand.contact ? <li>Contact: {r.brand.contact}</li> : null}
+          </ul>
+        </div>
+      </section>
+
+      <div class="consent-grid">
+        <section class="card" aria-labelledby="why-h" data-consent="purpose">
+          <h2 id="why-h">Why</h2>
+          <p class="purpose">{r.purpose.label}</p>
+          <p>In {brand}’s words: “{r.purpose.description}”</p>
+        </section>
+        <section class="card" aria-labelledby="value-h" data-consent="value">
+          <h2 id="value-h">What you get</h2>
+          <p class="offer">{valueText(r.value)}</p>
+        </section>
+      </div>
+
+      <form onSubmit={(e) => { e.preventDefault(); void decide('approve'); }}>
+        <section class="card" aria-labelledby="what-h" data-consent="attributes">
+          <h2 id="what-h">What {brand} will see</h2>
+          {missing.length ? (
+            <p class="alert alert-info">
+              {missing.length === 1 ? 'One item is' : `${missing.length} items are`} not in your profile yet.{' '}
+              <a href="/profile" target="_blank" rel="noopener">Add to your profile<span class="visually-hidden"> (opens in a new tab)</span></a>, then reload this page.
+            </p>
+          ) : null}
+          {r.persona ? <p>Values from your persona “{r.persona}” where you have them.</p> : null}
+          <h3>Required</h3>
+          <p class="hint">{brand} needs these for this request. If you do not want to share them, decline.</p>
+          <ul class="attr-list">
+            {required.map((a) => <li key={a.name} data-attribute={a.name} class="attr">{row(a)}<span class="tag">Required</span></li>)}
+          </ul>
+          {optional.length ? (
+            <fieldset>
+              <legend><h3>Optional</h3></legend>
+              <p class="hint">Untick anything you would rather keep to yourself.</p>
+              <ul class="attr-list">
+                {optional.map((a) => (
+                  <li key={a.name} data-attribute={a.name} class="attr attr-optional">
+                    <input type="checkbox" id={`opt-${a.name}`} checked={kept.has(a.name)} onChange={(e) => toggle(a.name, e.currentTarget.checked)} />
+                    <label for={`opt-${a.name}`}>{row(a)}</label>
+                  </li>
+                ))}
+              </ul>
+            </fieldset>
+          ) : null}
+        </section>
+
+        <section class="card" aria-labelledby="terms-h">
+          <h2 id="terms-h">For how long</h2>
+          <dl class="terms">
+            <div data-consent="duration">
+              <dt>Access lasts</dt>
+              <dd>{r.duration.text}, until {date(r.duration.until)}, unless you revoke it sooner.</dd>
+            </div>
+            <div data-consent="access">
+              <dt>Access</dt>
+              <dd>{accessText(r.access)}</dd>
+            </div>
+            <div data-consent="retention">
+              <dt>{brand} keeps your data</dt>
+              <dd>{r.retention
+                ? `for at most ${r.retention.text} after access ends, then deletes it.`
+                : `${brand} has not said how long it keeps your data after access ends.`}</dd>
+            </div>
+          </dl>
+          <p class="hint">Every read is logged and shown to you under Activity. You can revoke at any time under Grants; reads stop at once.</p>
+        </section>
+
+        <ErrorMessage error={action.error} />
+        {leaving ? <Notice tone="ok">{leaving}</Notice> : null}
+        <div class="actions decision">
+          <Button type="submit" variant="primary" busy={action.busy || Boolean(leaving)}>
+            Approve and share {required.length + kept.size === 1 ? '1 item' : `${required.length + kept.size} items`}
+          </Button>
+          <Button busy={action.busy || Boolean(leaving)} onClick={() => void decide('deny')}>Deny</Button>
+        </div>
+        <p class="hint">This request expires at {dateTime(r.expires_at)}.</p>
+      </form>
+    </Page>
+  );
+}

@@ -1,0 +1,74 @@
+// The shapes the consumer and auditor APIs answer with, as far as the portal reads them.
+export type Me = { consumer: { id: string; created_at: number }; csrf_token: string };
+export type AuditorMe = { id: string; name: string; brands: string[] | null; csrf_token: string };
+
+export type CatalogEntry = { name: string; label: string; type: string; example: unknown; description: string; options?: string[] };
+export type Catalog = { attributes: CatalogEntry[]; custom: { prefix: string; text_max: number; json_max_bytes: number } };
+export type ProfileAttribute = { name: string; label: string; persona: string | null; value: unknown; updated_at: number; custom: boolean };
+export type Persona = { name: string; label: string; created_at: number };
+
+export type Value = { kind: string; description: string; amount?: number | null; unit?: string | null };
+export type BrandRef = { client_id: string; name: string; logo_uri?: string | null; policy_uri?: string | null; homepage?: string | null; contact?: string | null };
+
+export type ConsentRequest = {
+  id: string;
+  status: string;
+  expires_at: number;
+  brand: BrandRef;
+  attributes: { name: string; label: string; required: boolean; in_profile: boolean }[];
+  persona: string | null;
+  purpose: { iri: string; label: string; description: string };
+  value: Value | null;
+  access: 'once' | 'ongoing';
+  duration: { iso: string; text: string; until: number };
+  retention: { iso: string; text: string } | null;
+};
+
+export type Grant = {
+  id: string;
+  brand: BrandRef;
+  status: string;
+  attributes: { name: string; label: string }[];
+  persona: string | null;
+  purpose: { iri: string; label: string; description: string };
+  value_promised: Value | null;
+  access: 'once' | 'ongoing';
+  retention: string | null;
+  created_at: number;
+  expires_at: number;
+  revoked_at: number | null;
+  revoked_by: string | null;
+  access_count: number;
+  last_read_at: number | null;
+  receipts?: { id: string; event: string; created_at: number }[];
+};
+
+export type ValueReceived = { id: string; grant_id: string; kind: string; description: string; amount: number | null; unit: string | null; reference: string | null; at: number };
+export type ValueSummary = {
+  brands: { client_id: string; name: string; promised: (Value & { grant_id: string; grant_status: string })[]; received: ValueReceived[]; totals: Record<string, number> }[];
+  totals: Record<string, number>;
+};
+
+export type ActivityEvent = {
+  seq: number; id: string; ts: number; time: string; action: string; outcome: string; actor_type: string;
+  brand: { client_id: string; name: string } | null; grant_id: string | null; attributes: string[] | null; purpose: string | null; reason: string | null;
+};
+export type Page<K extends string, T> = { [key in K]: T[] } & { next_cursor: string | null };
+
+export type Intent = {
+  id: string; text: string; category?: string; size?: string; colour?: string; budget?: { amount: number; currency: string };
+  persona: string | null; until: number | null; status: string; created_at: number; withdrawn_at: number | null;
+  read_by: { brand_id: string | null; at: number }[];
+};
+
+export type Passkey = { id: string; name: string | null; device_type: string; backed_up: boolean; transports: string[]; created_at: number; last_used_at: number | null };
+
+export type AuditEvent = {
+  seq: number; id: string; ts: number; time: string; actor_type: string; actor_id: string | null; action: string; outcome: string;
+  consumer_id: string | null; brand_id: string | null; grant_id: string | null; attributes: string[] | null; purpose: string | null;
+  reason: string | null; detail: Record<string, unknown> | null; prev_hash: string; hash: string;
+};
+export type Verify = {
+  ok: boolean; checked: number; first_bad_seq: number | null; head: { seq: number; hash: string } | null;
+  latest_checkpoint: { seq: number; ts: number; time: string } | null;
+};
