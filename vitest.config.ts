@@ -1,6 +1,7 @@
 // Test projects: the Node suites on SQLite always; the shared suites again on PostgreSQL
 // when TROVE_TEST_DATABASE_URL is set (SQLite-file, CLI and start-up tests stay SQLite);
-// and the Workers suite inside workerd against D1.
+// the Workers suite inside workerd against D1; and the portal in Chromium. The portal is
+// built once first (global setup), since the servers under test serve web/dist.
 import { fileURLToPath } from 'node:url';
 import { cloudflareTest, readD1Migrations } from '@cloudflare/vitest-plugin';
 import { defineConfig } from 'vitest/config';
@@ -19,24 +20,28 @@ const node = {
 };
 
 const sqliteOnly = ['test/runtime/**', 'test/cli/**'];
+const browser = 'test/browser/**';
 // A fixed development key for the Workers tests only (as `wrangler dev --var` would give).
 const WORKERS_TEST_KEY = Buffer.alloc(32, 7).toString('base64url');
 
 export default defineConfig({
   test: {
+    globalSetup: ['test/helpers/build-portal.ts'],
     projects: [
-      { test: { ...node, name: 'sqlite', include: ['test/**/*.test.ts'], exclude: ['test/workers/**'] } },
+      { test: { ...node, name: 'sqlite', include: ['test/**/*.test.ts'], exclude: ['test/workers/**', browser] } },
       ...(process.env.TROVE_TEST_DATABASE_URL
         ? [{
             test: {
               ...node,
               name: 'postgres',
               include: ['test/**/*.test.ts'],
-              exclude: ['test/workers/**', ...sqliteOnly],
+              exclude: ['test/workers/**', browser, ...sqliteOnly],
               env: { TROVE_TEST_STORE: 'postgres' },
             },
           }]
         : []),
+      // One Chromium at a time: the files run one after another.
+      { test: { ...node, name: 'browser', include: ['test/browser/**/*.test.ts'], testTimeout: 180_000, hookTimeout: 120_000, fileParallelism: false } },
       {
         plugins: [
           cloudflareTest(async () => ({

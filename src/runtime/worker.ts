@@ -12,8 +12,9 @@ import { deliverDue, type Transport } from '../features/webhooks/dispatch.ts';
 import { fromB64u } from '../crypto/encoding.ts';
 import { createD1Store, type D1Like } from './d1-store.ts';
 import { openLibsodiumGate } from './sodium-shim.ts';
+import { workerPortalFiles, type AssetsBinding } from './worker-portal.ts';
 
-export type WorkerEnv = { DB: D1Like } & Record<string, unknown>;
+export type WorkerEnv = { DB: D1Like; ASSETS?: AssetsBinding } & Record<string, unknown>;
 
 type Built = { app: App; deps: Deps };
 let built: Promise<Built> | undefined;
@@ -38,7 +39,8 @@ async function build(env: WorkerEnv): Promise<Built> {
   const notify = { webhooksQueued: () => { queued = true; } };
   const deps = await boot({ config, store, clock: systemClock, sodium, log, checkpointEvery: 1000, notify }, fromB64u(config.masterKey));
   // Cloudflare's edge sets CF-Connecting-IP to the visitor's address.
-  return { app: createApp(deps, { clientIp: (c) => c.req.header('cf-connecting-ip') }), deps };
+  const staticFiles = env.ASSETS ? workerPortalFiles(env.ASSETS) : undefined;
+  return { app: createApp(deps, { staticFiles, clientIp: (c) => c.req.header('cf-connecting-ip') }), deps };
 }
 
 function ready(env: WorkerEnv): Promise<Built> {
