@@ -66,6 +66,7 @@ export function ConsumerApp(props: { loc: Location }) {
   } else content = page(loc);
   return (
     <Shell home="/" product="Trove" nav={session.status === 'in' ? NAV : []} path={loc.path}
+      footer="Trove keeps your data encrypted and shares it only on your terms. Every read is logged."
       onSignOut={session.status === 'in' ? () => void signOut().then(() => navigate('/')) : undefined}>
       {content}
     </Shell>

@@ -20,6 +20,7 @@ export function AuditorApp(props: { loc: Location }) {
   else content = <Page title="Page not found"><p><a href="/auditor">Go to the audit log</a>.</p></Page>;
   return (
     <Shell home="/auditor" product="Trove audit" nav={[]} path={loc.path}
+      footer="Trove’s audit log: append-only, hash-chained, with signed checkpoints you can verify offline."
       onSignOut={session.status === 'in' ? () => void signOut().then(() => navigate('/auditor')) : undefined}>
       {content}
     </Shell>

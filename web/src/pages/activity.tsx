@@ -2,6 +2,7 @@
 // decisions, sign-ins), filterable by brand and kind, with a chart of reads over time.
 import { useState } from 'preact/hooks';
 import { api, withQuery } from '../api.ts';
+import { labelOf, loadCatalog } from '../catalog.ts';
 import { actionText, dateTime, outcomeText } from '../format.ts';
 import { navigate } from '../router.ts';
 import type { ActivityEvent, Grant, Page as ApiPage } from '../types.ts';
@@ -33,6 +34,7 @@ export function Activity(props: { brand: string; action: string }) {
   const { brand, action: kind } = props;
   const brands = useLoad(() => api<{ active: Grant[]; ended: Grant[] }>('/api/me/grants')
     .then((g) => [...new Map([...g.active, ...g.ended].map((x) => [x.brand.client_id, x.brand.name])).entries()]));
+  const catalog = useLoad(loadCatalog);
   const reads = useLoad(() => readsFor(brand), [brand]);
   const events = useLoad(() => api<Events>('/api/me/activity', { query: { brand, action: kind, limit: 50 } }), [brand, kind]);
   const more = useAction();
@@ -79,7 +81,7 @@ export function Activity(props: { brand: string; action: string }) {
                 {e.outcome !== 'success' ? <span class={`badge badge-${e.outcome}`}>{outcomeText(e.outcome)}</span> : null}
               </div>
               <p class="muted"><time dateTime={e.time}>{dateTime(e.ts)}</time>{e.reason ? ` · reason: ${e.reason.replace(/_/g, ' ')}` : ''}</p>
-              {e.attributes?.length ? <p>Items: {e.attributes.join(', ')}</p> : null}
+              {e.attributes?.length ? <p>Items: {e.attributes.map((n) => labelOf(catalog.data, n)).join(', ')}</p> : null}
               {e.grant_id ? <p><a href={`/grants/${e.grant_id}`}>Open the grant<span class="visually-hidden"> for this event</span></a></p> : null}
             </li>
           ))}

@@ -3,6 +3,7 @@
 // in plain words, the value offered, duration, access mode and retention; Approve or Deny.
 import { useState } from 'preact/hooks';
 import { api } from '../api.ts';
+import { loadCatalog } from '../catalog.ts';
 import { accessText, date, dateTime, shown, valueText } from '../format.ts';
 import type { Catalog, ConsentRequest, ProfileAttribute } from '../types.ts';
 import { BrandMark } from '../ui/brand-mark.tsx';
@@ -15,7 +16,7 @@ async function load(id: string): Promise<Loaded> {
   const [request, profile, catalog] = await Promise.all([
     api<ConsentRequest>(`/api/me/requests/${encodeURIComponent(id)}`),
     api<{ attributes: ProfileAttribute[] }>('/api/me/attributes'),
-    api<Catalog>('/api/catalog/attributes'),
+    loadCatalog(),
   ]);
   return { request, profile: profile.attributes, catalog };
 }
@@ -121,7 +122,7 @@ function Decision({ request: r, profile, catalog }: Loaded) {
           <h3>Required</h3>
           <p class="hint">{brand} needs these for this request. If you do not want to share them, decline.</p>
           <ul class="attr-list">
-            {required.map((a) => <li key={a.name} data-attribute={a.name} class="attr">{row(a)}<span class="tag">Required</span></li>)}
+            {required.map((a) => <li key={a.name} data-attribute={a.name} class="attr"><div class="attr-text">{row(a)}</div><span class="tag">Required</span></li>)}
           </ul>
           {optional.length ? (
             <fieldset>

@@ -33,7 +33,7 @@ export function GrantDetail(props: { id: string }) {
       <section class="card brand-card" aria-label="Brand">
         <BrandMark brand={g.brand} size="large" />
         <div>
-          <p class="brand-name">{brand} <span class={`badge badge-${g.status}`}>{statusText(g.status)}</span></p>
+          <p class="brand-status">Status: <span class={`badge badge-${g.status}`} data-testid="grant-status">{statusText(g.status)}</span></p>
           {g.brand.policy_uri ? <a href={g.brand.policy_uri} target="_blank" rel="noopener noreferrer">Privacy policy<span class="visually-hidden"> of {brand} (opens in a new tab)</span></a> : null}
         </div>
       </section>

@@ -2,6 +2,7 @@
 // the chosen persona; add, edit or remove each; personas; custom "x-" attributes.
 import { useState } from 'preact/hooks';
 import { api } from '../api.ts';
+import { loadCatalog } from '../catalog.ts';
 import { shown } from '../format.ts';
 import type { Catalog, CatalogEntry, Persona, ProfileAttribute } from '../types.ts';
 import { Button, ErrorMessage, Loading, Notice, useAction, useLoad } from '../ui/bits.tsx';
@@ -22,7 +23,7 @@ type Data = { catalog: Catalog; profile: ProfileAttribute[]; personas: Persona[]
 export function Profile() {
   const data = useLoad<Data>(async () => {
     const [catalog, profile, personas] = await Promise.all([
-      api<Catalog>('/api/catalog/attributes'), api<{ attributes: ProfileAttribute[] }>('/api/me/attributes'), api<{ personas: Persona[] }>('/api/me/personas'),
+      loadCatalog(), api<{ attributes: ProfileAttribute[] }>('/api/me/attributes'), api<{ personas: Persona[] }>('/api/me/personas'),
     ]);
     return { catalog, profile: profile.attributes, personas: personas.personas };
   });

@@ -5,7 +5,7 @@ import type { ComponentChildren } from 'preact';
 export type NavItem = { href: string; label: string };
 
 export function Shell(props: {
-  home: string; product: string; nav: NavItem[]; path: string; onSignOut?: () => void; children: ComponentChildren;
+  home: string; product: string; nav: NavItem[]; path: string; onSignOut?: () => void; footer: string; children: ComponentChildren;
 }) {
   const current = (href: string) => (href === props.home ? props.path === href : props.path === href || props.path.startsWith(`${href}/`));
   return (
@@ -34,7 +34,7 @@ export function Shell(props: {
       </header>
       <main id="main" tabIndex={-1}>{props.children}</main>
       <footer class="site-footer">
-        <p>Trove keeps your data encrypted and shares it only on your terms. Every read is logged.</p>
+        <p>{props.footer}</p>
       </footer>
     </>
   );
