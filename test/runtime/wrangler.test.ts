@@ -52,6 +52,12 @@ describe('wrangler', () => {
     const page = await fetch(`http://127.0.0.1:${port}/`);
     expect(page.status).toBe(200);
     expect(await page.text()).toContain('<title>Trove');
+    // The Worker runs first, so the portal carries the security headers; deep links get the app.
+    expect(page.headers.get('content-security-policy')).toContain("frame-ancestors 'none'");
+    const deep = await fetch(`http://127.0.0.1:${port}/grants/abc123`);
+    expect(deep.status).toBe(200);
+    expect(await deep.text()).toContain('<title>Trove');
+    expect((await fetch(`http://127.0.0.1:${port}/no-such-page`)).status).toBe(404);
     expect(log).not.toMatch(/Disallowed operation/);
   }, 120_000);
 

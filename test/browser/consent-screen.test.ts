@@ -1,0 +1,113 @@
+// The consent screen states everything a brand asks for — every requested attribute,
+// the purpose in plain words and in the brand's words, the value offered, the duration,
+// the access mode and the retention — and says so plainly when a brand offers nothing or
+// states no retention. Fails if any of it is missing. Also: arriving signed out (sign-up
+// keeps the request), required items cannot be unticked, and Deny reaches the brand.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Page } from 'playwright-core';
+import { CATALOG_BY_NAME } from '../../src/features/profile/catalog.ts';
+import { describeDuration, parseDuration } from '../../src/features/grants/iso-duration.ts';
+import { purposeLabel } from '../../src/features/grants/purposes.ts';
+import { openTab, seriousViolations, type Tab } from './browser.ts';
+import { startHarness, type Harness } from './harness.ts';
+
+let h: Harness;
+let brand: { client_id: string; client_secret: string };
+let tab: Tab;
+const CALLBACK = 'http://localhost:9/cb'; // never reached: the browser's navigation there is intercepted
+
+type Details = {
+  attributes: string[]; optional_attributes?: string[]; purpose: string; purpose_description: string;
+  value?: { kind: string; description: string; amount?: number; unit?: string }; access: 'once' | 'ongoing'; duration: string; retention?: string;
+};
+
+/** Pushes a request as the brand would and returns the URL to send the browser to. */
+async function authorizeUrl(details: Details): Promise<string> {
+  const res = await fetch(`${h.live.base}/oauth/par`, {
+    method: 'POST',
+    headers: { authorization: `Basic ${Buffer.from(`${brand.client_id}:${brand.client_secret}`).toString('base64')}`, 'content-type': 'application/x-www-form-urlencoded' },
+    body: new URLSearchParams({
+      response_type: 'code', redirect_uri: CALLBACK, state: 's1', code_challenge_method: 'S256', code_challenge: 'E9Melhoa2OwvFrEMTJguCHaoeK1t8URWbuGJSstw-cM',
+      authorization_details: JSON.stringify([{ type: 'trove_attributes', ...details }]),
+    }),
+  });
+  expect(res.status, await res.clone().text()).toBe(201);
+  const { request_uri } = await res.json() as { request_uri: string };
+  return `${h.origin}/oauth/authorize?${new URLSearchParams({ client_id: brand.client_id, request_uri })}`;
+}
+
+async function openConsent(page: Page, details: Details) {
+  await page.goto(await authorizeUrl(details));
+  await page.getByRole('heading', { level: 1, name: 'Complete Co asks for your data' }).waitFor();
+  return (await page.locator('main').textContent())!.replace(/\s+/g, ' ');
+}
+
+beforeAll(async () => {
+  h = await startHarness();
+  brand = h.cli('brand', 'add', '--name', 'Complete Co', '--redirect-uri', CALLBACK, '--secret',
+    '--homepage', 'https://complete.example', '--policy-uri', 'https://complete.example/privacy', '--contact', 'privacy@complete.example');
+  tab = await openTab(h.browser);
+  await tab.page.route('http://localhost:9/**', (route) => route.fulfill({ status: 200, contentType: 'text/plain', body: 'brand callback' }));
+});
+
+afterAll(async () => {
+  await h?.stop();
+});
+
+describe('the consent screen', () => {
+  it('asks a signed-out visitor to sign in or sign up, then shows the same request', async () => {
+    const { page } = tab;
+    await page.goto(await authorizeUrl({ attributes: ['email'], purpose: 'https://w3id.org/dpv#CustomerCare', purpose_description: 'Answer your questions', access: 'once', duration: 'P1D' }));
+    await page.getByRole('heading', { level: 1, name: 'Sign in to answer a request' }).waitFor();
+    expect(new URL(page.url()).pathname).toBe('/consent');
+    await page.getByRole('button', { name: 'Create a Trove account' }).click();
+    await page.getByRole('heading', { level: 1, name: 'Complete Co asks for your data' }).waitFor();
+    expect(await seriousViolations(page)).toEqual([]);
+  });
+
+  it('states every requested attribute, the purpose, the value, the duration, the access mode and the retention', async () => {
+    const details: Details = {
+      attributes: ['given_name', 'email'], optional_attributes: ['birthdate', 'shoe_size', 'intents'],
+      purpose: 'https://w3id.org/dpv#DirectMarketing', purpose_description: 'Tell you about new arrivals in your size',
+      value: { kind: 'points', description: 'Double loyalty points this season', amount: 200, unit: 'points' },
+      access: 'once', duration: 'P30D', retention: 'P1Y',
+    };
+    const text = await openConsent(tab.page, details);
+    const expected = [
+      ...[...details.attributes, ...details.optional_attributes!].map((n) => (n === 'intents' ? 'Your published intents' : CATALOG_BY_NAME.get(n)!.label)),
+      purposeLabel(details.purpose)!, details.purpose_description,
+      details.value!.description, '200 points',
+      describeDuration(parseDuration(details.duration)!), 'Once: the brand may read your data one time',
+      `at most ${describeDuration(parseDuration(details.retention!)!)} after access ends`,
+      'Complete Co', 'Privacy policy', 'privacy@complete.example',
+    ];
+    const missing = expected.filter((s) => !text.includes(s));
+    expect(missing, 'stated nowhere on the consent screen').toEqual([]);
+    for (const part of ['purpose', 'value', 'attributes', 'duration', 'access', 'retention']) {
+      expect(await tab.page.locator(`[data-consent="${part}"]`).isVisible(), `${part} section`).toBe(true);
+    }
+    const policy = tab.page.getByRole('link', { name: /Privacy policy/ });
+    expect(await policy.getAttribute('href')).toBe('https://complete.example/privacy');
+
+    // Required items have no box to untick; each optional one has a ticked box.
+    for (const name of details.attributes) expect(await tab.page.locator(`[data-attribute="${name}"] input[type=checkbox]`).count()).toBe(0);
+    for (const name of details.optional_attributes!) expect(await tab.page.locator(`[data-attribute="${name}"] input[type=checkbox]`).isChecked()).toBe(true);
+    expect(await seriousViolations(tab.page)).toEqual([]);
+  });
+
+  it('says so plainly when nothing is offered and no retention is stated, and Deny reaches the brand', async () => {
+    const text = await openConsent(tab.page, {
+      attributes: ['country'], purpose: 'https://w3id.org/dpv#ResearchAndDevelopment', purpose_description: 'Improve our products', access: 'ongoing', duration: 'P1Y',
+    });
+    expect(text).toContain('Nothing is offered in return.');
+    expect(text).toContain('Complete Co has not said how long it keeps your data after access ends.');
+    expect(text).toContain('1 year');
+    expect(text).toContain('Ongoing: the brand may read your data again');
+    await tab.page.getByRole('button', { name: 'Deny' }).click();
+    await tab.page.waitForURL(/^http:\/\/localhost:9\/cb\?/);
+    const back = new URL(tab.page.url());
+    expect(back.searchParams.get('error')).toBe('access_denied');
+    expect(back.searchParams.get('state')).toBe('s1');
+    expect(tab.problems).toEqual([]);
+  });
+});

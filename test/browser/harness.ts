@@ -1,0 +1,63 @@
+// What the portal's browser tests run against: a real Trove process on a temp SQLite file
+// (origin http://localhost:<port>, a secure context for WebAuthn), the demo brand site
+// registered through the CLI, the CLI itself, and Chromium. stop() ends all of it.
+import { spawnSync } from 'node:child_process';
+import { createServer } from 'node:net';
+import type { Browser } from 'playwright-core';
+import { registerDemoBrand } from '../../demo/register.ts';
+import { startDemoBrand } from '../../demo/start-demo-brand.ts';
+import { liveServer, type LiveServer } from '../helpers/live-server.ts';
+import { launch } from './browser.ts';
+
+async function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const s = createServer();
+    s.listen(0, '127.0.0.1', () => {
+      const port = (s.address() as { port: number }).port;
+      s.close(() => resolve(port));
+    });
+    s.on('error', reject);
+  });
+}
+
+export type Harness = {
+  live: LiveServer; browser: Browser; origin: string;
+  /** Runs the trove CLI against the server's database; returns its parsed --json output. */
+  cli<T>(...args: string[]): T;
+  startDemo(): Promise<Awaited<ReturnType<typeof startDemoBrand>> & { clientId: string }>;
+  /** Signs an audit checkpoint at the current head (the operator's on-demand checkpoint). */
+  signCheckpoint(): { seq: number; hash: string };
+  stop(): Promise<void>;
+};
+
+export async function startHarness(): Promise<Harness> {
+  const live = await liveServer({ TROVE_WEBHOOK_ALLOW_PRIVATE: 'true' });
+  await live.start();
+  const browser = await launch();
+  const demos: { close(): Promise<void> }[] = [];
+  return {
+    live, browser, origin: live.origin,
+    cli<T>(...args: string[]): T {
+      const r = spawnSync(process.execPath, ['src/cli/trove.ts', ...args, '--json'], { encoding: 'utf8', env: { ...process.env, ...live.cliEnv() } });
+      if (r.status !== 0) throw new Error(`trove ${args.join(' ')} failed: ${r.stderr || r.stdout}`);
+      return JSON.parse(r.stdout) as T;
+    },
+    signCheckpoint() {
+      const r = spawnSync(process.execPath, ['test/browser/sign-checkpoint.ts'], { encoding: 'utf8', env: { ...process.env, ...live.cliEnv() } });
+      if (r.status !== 0) throw new Error(`signing a checkpoint failed: ${r.stderr}`);
+      return JSON.parse(r.stdout) as { seq: number; hash: string };
+    },
+    async startDemo() {
+      const port = await freePort();
+      const brand = registerDemoBrand(live.cliEnv(), `http://localhost:${port}`);
+      const demo = await startDemoBrand({ troveOrigin: live.origin, port, clientId: brand.client_id, clientSecret: brand.client_secret });
+      demos.push(demo);
+      return { ...demo, clientId: brand.client_id };
+    },
+    async stop() {
+      await browser.close().catch(() => undefined);
+      for (const d of demos) await d.close().catch(() => undefined);
+      await live.cleanup();
+    },
+  };
+}

@@ -1,0 +1,190 @@
+// The whole story in Chromium, as people would live it: sign up with a passkey, fill a
+// profile, take the demo brand's offer, untick an optional item, approve, see the brand
+// show exactly what was approved and the read in Activity, revoke, see the brand's next
+// read refused and its revocation event arrive; then, as an auditor enrolled from the
+// CLI's link, find those events and see the chain verified. Every page is scanned with
+// axe-core, no CSP violation or script error is allowed, and screenshots are written.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Page } from 'playwright-core';
+import { openTab, screenshots, seriousViolations, type Tab } from './browser.ts';
+import { startHarness, type Harness } from './harness.ts';
+
+let h: Harness;
+let demo: Awaited<ReturnType<Harness['startDemo']>>;
+let me: Tab;
+
+beforeAll(async () => {
+  h = await startHarness();
+  demo = await h.startDemo();
+  me = await openTab(h.browser);
+});
+
+afterAll(async () => {
+  await h?.stop();
+});
+
+/** The page is accessible (no serious or critical axe finding) and broke no rule. */
+async function checkPage(tab: Tab, shot?: string) {
+  expect(await seriousViolations(tab.page), `axe on ${tab.page.url()}`).toEqual([]);
+  expect(tab.problems, `console errors or CSP violations on ${tab.page.url()}`).toEqual([]);
+  if (shot) await screenshots(tab.page, shot);
+}
+
+const heading = (page: Page, name: string | RegExp) => page.getByRole('heading', { level: 1, name }).waitFor();
+
+async function addValue(page: Page, label: string, fill: (p: Page) => Promise<void>, shown: string) {
+  await page.getByRole('button', { name: `Add ${label}`, exact: true }).click();
+  await fill(page);
+  await page.getByRole('button', { name: `Save ${label}`, exact: true }).click();
+  await expect.poll(() => page.locator('.attr-row', { hasText: label }).first().textContent()).toContain(shown);
+}
+
+describe('the portal, end to end', () => {
+  it('lets a new consumer sign up with a passkey and fill a profile', async () => {
+    const { page } = me;
+    await page.goto(`${h.origin}/`);
+    await heading(page, 'Your data, your terms');
+    await checkPage(me, 'sign-in');
+    await page.getByRole('button', { name: 'Create a Trove account' }).click();
+    await heading(page, 'Overview');
+    await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Profile' }).click();
+    await heading(page, 'Your profile');
+    await addValue(page, 'Shoe size', async (p) => {
+      await p.getByLabel('Size', { exact: true }).fill('38');
+      await p.getByLabel('Sizing system').selectOption('EU');
+    }, '38 (EU)');
+    await addValue(page, 'Clothing size', (p) => p.getByLabel('Clothing size').selectOption('M').then(() => undefined), 'M');
+    await addValue(page, 'Interests', (p) => p.getByLabel(/Interests/).fill('hiking\nrunning'), 'hiking, running');
+    await addValue(page, 'Email address', (p) => p.getByLabel('Email address').fill('ada@example.com'), 'ada@example.com');
+    await checkPage(me, 'profile');
+  });
+
+  it('shows the brand’s request in full, takes a trimmed approval, and the brand sees exactly that', async () => {
+    const { page } = me;
+    await page.goto(demo.url);
+    await page.getByRole('button', { name: 'Share your sizes for 10% off' }).click();
+    await heading(page, 'Stride & Co asks for your data');
+    expect(new URL(page.url()).pathname).toBe('/consent');
+    const main = page.locator('main');
+    for (const text of ['Shoe size', 'Clothing size', 'Interests', 'Email address', 'To send you personalised offers',
+      'Suggest shoes and clothes in your size', '10% off your next order', '90 days', 'at most 30 days', 'Privacy policy']) {
+      await expect.poll(() => main.textContent()).toContain(text);
+    }
+    expect(await main.locator('[data-attribute="shoe_size"]').textContent()).toContain('38 (EU)');
+    await checkPage(me, 'consent');
+
+    // Untick the optional email with the keyboard, then approve.
+    const email = page.getByRole('checkbox', { name: /Email address/ });
+    await email.focus();
+    await page.keyboard.press('Space');
+    expect(await email.isChecked()).toBe(false);
+    expect(await page.getByRole('checkbox', { name: /Interests/ }).isChecked()).toBe(true);
+    await page.getByRole('button', { name: 'Approve and share 3 items' }).click();
+
+    await page.waitForURL(`${demo.url}/`);
+    await expect.poll(() => page.getByTestId('value-shoe_size').textContent()).toBe('size: 38, system: EU');
+    expect(await page.getByTestId('value-clothing_size').textContent()).toBe('M');
+    expect(await page.getByTestId('value-interests').textContent()).toBe('hiking, running');
+    expect(await page.getByTestId('value-email').count()).toBe(0);
+    expect(await page.content()).not.toContain('ada@example.com');
+    me.problems.splice(0); // the demo site's own missing favicon is not the portal's business
+  });
+
+  it('shows the read in Activity, with the chart', async () => {
+    const { page } = me;
+    await page.goto(`${h.origin}/activity`);
+    await heading(page, 'Activity');
+    const read = page.locator('li[data-action="grant.read"]', { hasText: 'Stride & Co' });
+    await read.first().waitFor();
+    expect(await read.first().textContent()).toContain('Read your data');
+    await page.getByRole('img', { name: 'Reads over time by brand' }).waitFor();
+    expect(await page.locator('.legend').textContent()).toContain('Stride & Co: 1 read');
+    await checkPage(me, 'activity');
+  });
+
+  it('lists the grant and revokes it after stating the consequences', async () => {
+    const { page } = me;
+    await page.goto(`${h.origin}/grants`);
+    await heading(page, 'Grants');
+    await page.getByRole('heading', { name: /Active \(1\)/ }).waitFor();
+    await checkPage(me, 'grants');
+    await page.getByRole('link', { name: /Stride & Co/ }).click();
+    await heading(page, 'Stride & Co');
+    await expect.poll(() => page.getByTestId('access-count').textContent()).toBe('1');
+    expect(await page.locator('main').textContent()).toContain('Download the consent receipt');
+    await checkPage(me, 'grant');
+
+    await page.getByRole('button', { name: 'Revoke access…' }).click();
+    const dialog = page.getByRole('dialog', { name: /Revoke Stride & Co’s access\?/ });
+    await dialog.waitFor();
+    expect(await dialog.textContent()).toContain('Its next read is refused');
+    await checkPage(me);
+    await dialog.getByRole('button', { name: 'Revoke access' }).click();
+    await page.getByRole('status').filter({ hasText: 'Access revoked' }).waitFor();
+    expect(await page.getByTestId('grant-status').textContent()).toBe('Revoked');
+  });
+
+  it('the brand receives the revocation event and its next read is refused', async () => {
+    const { page } = me;
+    await page.goto(demo.url);
+    await expect.poll(async () => {
+      await page.reload();
+      return page.getByTestId('revoked-notice').count();
+    }, { timeout: 20_000, interval: 250 }).toBe(1);
+    expect(await page.locator('main').textContent()).toContain('grant.revoked');
+    await page.getByRole('button', { name: 'Read my sizes again' }).click();
+    await page.getByTestId('read-refused').waitFor();
+    expect(await page.getByTestId('value-shoe_size').count()).toBeLessThanOrEqual(1);
+    me.problems.splice(0);
+
+    await page.goto(`${h.origin}/activity?action=grant.read`);
+    await heading(page, 'Activity');
+    await page.locator('li[data-action="grant.read"]', { hasText: 'Refused' }).first().waitFor();
+    await checkPage(me);
+  });
+
+  it('lets an auditor enrol from the CLI’s link, find these events and see the chain verified', async () => {
+    const auditor = h.cli<{ id: string; enrol_url: string }>('auditor', 'add', '--name', 'Ada Auditor');
+    const checkpoint = h.signCheckpoint();
+    expect(auditor.enrol_url).toMatch(new RegExp(`^${h.origin}/auditor/enrol#trv_ae_`));
+    const tab = await openTab(h.browser);
+    const { page } = tab;
+    await page.goto(auditor.enrol_url);
+    await heading(page, 'Set up your auditor passkey');
+    await checkPage(tab);
+    await page.getByRole('button', { name: 'Create my passkey' }).click();
+    await heading(page, 'Audit log');
+    expect(new URL(page.url()).hash).toBe('');
+    const verdict = page.locator('[data-verified]');
+    await verdict.waitFor();
+    expect(await verdict.getAttribute('data-verified')).toBe('true');
+    expect(await verdict.textContent()).toContain('Chain verified');
+    expect(await page.getByTestId('checkpoint').textContent()).toContain(`Event ${checkpoint.seq}, signed`);
+
+    await page.getByLabel('Brand (client id)').fill(demo.clientId);
+    await page.getByLabel('Action (e.g. grant.read)').fill('grant.read');
+    await page.getByRole('button', { name: 'Apply filters' }).click();
+    await page.waitForURL(/\/auditor\?/);
+    const rows = page.locator('tbody tr[data-action="grant.read"]');
+    await expect.poll(() => rows.count()).toBe(2);
+    expect(await page.locator('tbody tr[data-outcome="denied"]').count()).toBe(1);
+    expect(await page.locator('tbody tr[data-outcome="success"]').count()).toBe(1);
+    await checkPage(tab, 'auditor');
+
+    const href = await page.getByRole('link', { name: 'Download JSON Lines' }).getAttribute('href');
+    expect(href).toContain(`brand=${demo.clientId}`);
+    expect(href).toContain('action=grant.read');
+    const exported = await tab.context.request.get(`${h.origin}${href}`);
+    expect(exported.status()).toBe(200);
+    const lines = (await exported.text()).trim().split('\n').map((l) => JSON.parse(l) as { action?: string; outcome?: string });
+    expect(lines.filter((l) => l.action === 'grant.read').map((l) => l.outcome).sort()).toEqual(['denied', 'success']);
+
+    // Sign out and back in with the same passkey.
+    await page.getByRole('button', { name: 'Sign out' }).click();
+    await heading(page, 'Auditor sign-in');
+    await page.getByRole('button', { name: 'Sign in with a passkey' }).click();
+    await heading(page, 'Audit log');
+    expect(tab.problems).toEqual([]);
+    await tab.context.close();
+  });
+});
