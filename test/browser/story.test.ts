@@ -4,6 +4,7 @@
 // read refused and its revocation event arrive; then, as an auditor enrolled from the
 // CLI's link, find those events and see the chain verified. Every page is scanned with
 // axe-core, no CSP violation or script error is allowed, and screenshots are written.
+import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Page } from 'playwright-core';
 import { openTab, screenshots, seriousViolations, type Tab } from './browser.ts';
@@ -57,6 +58,16 @@ describe('the portal, end to end', () => {
     await addValue(page, 'Interests', (p) => p.getByLabel(/Interests/).fill('hiking\nrunning'), 'hiking, running');
     await addValue(page, 'Email address', (p) => p.getByLabel('Email address').fill('ada@example.com'), 'ada@example.com');
     await checkPage(me, 'profile');
+
+    // A persona with its own email; the everyday value stays as it was.
+    await page.getByLabel('New persona').fill('Business travel');
+    await page.getByRole('button', { name: 'Create persona' }).click();
+    await page.getByRole('status').filter({ hasText: 'Editing the “Business travel” persona' }).waitFor();
+    expect(await page.locator('.attr-row', { hasText: 'Email address' }).textContent()).toContain('Everyday value: ada@example.com');
+    await addValue(page, 'Email address', (p) => p.getByLabel('Email address').fill('ada@work.example'), 'ada@work.example');
+    await page.getByLabel('Show values for').selectOption('');
+    await expect.poll(() => page.locator('.attr-row', { hasText: 'Email address' }).textContent()).toContain('ada@example.com');
+    await checkPage(me);
   });
 
   it('shows the brand’s request in full, takes a trimmed approval, and the brand sees exactly that', async () => {
@@ -111,7 +122,11 @@ describe('the portal, end to end', () => {
     await page.getByRole('link', { name: /Stride & Co/ }).click();
     await heading(page, 'Stride & Co');
     await expect.poll(() => page.getByTestId('access-count').textContent()).toBe('1');
-    expect(await page.locator('main').textContent()).toContain('Download the consent receipt');
+    const [receipt] = await Promise.all([page.waitForEvent('download'), page.getByRole('link', { name: /Download the consent receipt/ }).click()]);
+    const signed = JSON.parse(readFileSync((await receipt.path())!, 'utf8')) as { event: string; jws: string; receipt: { piiControllers: { piiController: string }[] } };
+    expect(signed.event).toBe('granted');
+    expect(signed.jws.split('.')).toHaveLength(3);
+    expect(signed.receipt.piiControllers[0]!.piiController).toBe('Stride & Co');
     await checkPage(me, 'grant');
 
     await page.getByRole('button', { name: 'Revoke access…' }).click();
@@ -143,6 +158,66 @@ describe('the portal, end to end', () => {
     await checkPage(me);
   });
 
+  it('shows the overview, the value ledger and intents, all accessible', async () => {
+    const { page } = me;
+    await page.goto(`${h.origin}/`);
+    await heading(page, 'Overview');
+    await page.getByRole('heading', { name: 'Latest reads' }).waitFor();
+    await checkPage(me, 'overview');
+
+    await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Value' }).click();
+    await heading(page, 'Value received');
+    await page.getByRole('heading', { level: 2, name: 'Stride & Co' }).waitFor();
+    expect(await page.locator('main').textContent()).toContain('10% off your next order (10%)');
+    await checkPage(me, 'value');
+
+    await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Intents' }).click();
+    await heading(page, 'Intents');
+    await page.getByLabel('What are you looking for?').fill('Trail running shoes');
+    await page.getByLabel('Size (optional)').fill('38');
+    await page.getByLabel('Budget (optional)').fill('120');
+    await page.getByRole('button', { name: 'Publish' }).click();
+    const intent = page.locator('.card', { hasText: 'Trail running shoes' });
+    await intent.waitFor();
+    expect(await intent.textContent()).toContain('Not read by any brand yet.');
+    await checkPage(me, 'intents');
+    await intent.getByRole('button', { name: /Withdraw/ }).click();
+    await expect.poll(() => intent.textContent()).toContain('Withdrawn');
+  });
+
+  it('manages passkeys, recovery codes and export in Settings, and signs in with a recovery code', async () => {
+    const { page } = me;
+    await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Settings' }).click();
+    await heading(page, 'Settings');
+    await expect.poll(() => page.locator('main').textContent()).toContain('You have 0 unused recovery codes.');
+    await page.getByRole('button', { name: 'Make new recovery codes' }).click();
+    await page.locator('.codes code').first().waitFor();
+    const codes = await page.locator('.codes code').allTextContents();
+    expect(codes.length).toBeGreaterThanOrEqual(8);
+    await checkPage(me, 'settings');
+
+    const [exported] = await Promise.all([page.waitForEvent('download'), page.getByRole('link', { name: 'Download my data' }).click()]);
+    const doc = JSON.parse(readFileSync((await exported.path())!, 'utf8')) as { format: string; attributes: { name: string }[] };
+    expect(doc.format).toBe('trove-export-v1');
+    expect(doc.attributes.map((a) => a.name)).toContain('shoe_size');
+
+    await page.getByRole('button', { name: 'Delete my account…' }).click();
+    const dialog = page.getByRole('dialog', { name: 'Delete your Trove account?' });
+    await dialog.waitFor();
+    expect(await dialog.textContent()).toContain('This cannot be undone.');
+    await checkPage(me);
+    await dialog.getByRole('button', { name: 'Cancel' }).click();
+    await dialog.waitFor({ state: 'hidden' });
+
+    await page.getByRole('button', { name: 'Sign out' }).click();
+    await heading(page, 'Your data, your terms');
+    await page.getByText('Lost your passkey? Use a recovery code').click();
+    await page.getByLabel('Recovery code').fill(codes[0]!);
+    await page.getByRole('button', { name: 'Sign in with this code' }).click();
+    await heading(page, 'Overview');
+    expect(me.problems).toEqual([]);
+  });
+
   it('lets an auditor enrol from the CLI’s link, find these events and see the chain verified', async () => {
     const auditor = h.cli<{ id: string; enrol_url: string }>('auditor', 'add', '--name', 'Ada Auditor');
     const checkpoint = h.signCheckpoint();
@@ -165,8 +240,8 @@ describe('the portal, end to end', () => {
     await page.getByLabel('Action (e.g. grant.read)').fill('grant.read');
     await page.getByRole('button', { name: 'Apply filters' }).click();
     await page.waitForURL(/\/auditor\?/);
-    const rows = page.locator('tbody tr[data-action="grant.read"]');
-    await expect.poll(() => rows.count()).toBe(2);
+    await expect.poll(() => page.locator('tbody tr').count()).toBe(2);
+    expect(await page.locator('tbody tr[data-action="grant.read"]').count()).toBe(2);
     expect(await page.locator('tbody tr[data-outcome="denied"]').count()).toBe(1);
     expect(await page.locator('tbody tr[data-outcome="success"]').count()).toBe(1);
     await checkPage(tab, 'auditor');
@@ -186,5 +261,20 @@ describe('the portal, end to end', () => {
     await heading(page, 'Audit log');
     expect(tab.problems).toEqual([]);
     await tab.context.close();
+  });
+
+  it('deletes the consumer’s account only after the warning and a typed confirmation', async () => {
+    const { page } = me;
+    await page.goto(`${h.origin}/settings`);
+    await heading(page, 'Settings');
+    await page.getByRole('button', { name: 'Delete my account…' }).click();
+    const dialog = page.getByRole('dialog', { name: 'Delete your Trove account?' });
+    await dialog.getByRole('button', { name: 'Delete everything' }).click();
+    await dialog.getByRole('alert').filter({ hasText: 'Type “delete” to confirm.' }).waitFor();
+    await dialog.getByLabel('Type “delete” to confirm').fill('delete');
+    await dialog.getByRole('button', { name: 'Delete everything' }).click();
+    await heading(page, 'Your data, your terms');
+    expect((await page.request.get(`${h.origin}/api/me`)).status()).toBe(401);
+    expect(me.problems).toEqual([]);
   });
 });
