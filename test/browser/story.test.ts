@@ -254,6 +254,23 @@ describe('the portal, end to end', () => {
     const lines = (await exported.text()).trim().split('\n').map((l) => JSON.parse(l) as { action?: string; outcome?: string });
     expect(lines.filter((l) => l.action === 'grant.read').map((l) => l.outcome).sort()).toEqual(['denied', 'success']);
 
+    // Paging, newest first: older pages continue below the last sequence number seen.
+    await page.getByRole('link', { name: 'Clear' }).click();
+    await page.getByLabel('Events per page').selectOption('25');
+    await page.getByRole('button', { name: 'Apply filters' }).click();
+    await page.waitForURL(/limit=25/);
+    const seqs = async () => (await page.locator('tbody tr td:first-child').allTextContents()).map(Number);
+    await expect.poll(async () => (await seqs()).length).toBe(25);
+    const first = await seqs();
+    expect(first).toEqual([...first].sort((a, b) => b - a));
+    await page.getByRole('button', { name: 'Older events' }).click();
+    await page.getByRole('status').filter({ hasText: 'Page 2' }).waitFor();
+    await expect.poll(async () => Math.max(...await seqs())).toBeLessThan(Math.min(...first));
+    // Back to the newest page, which has grown: every query an auditor makes is itself logged.
+    await page.getByRole('button', { name: 'Newer events' }).click();
+    await page.getByRole('status').filter({ hasText: 'Page 1' }).waitFor();
+    await expect.poll(async () => (await seqs())[0]).toBeGreaterThan(first[0]!);
+
     // Sign out and back in with the same passkey.
     await page.getByRole('button', { name: 'Sign out' }).click();
     await heading(page, 'Auditor sign-in');

@@ -11,7 +11,8 @@ import { Page } from '../ui/page.tsx';
 import { VerifyPanel } from './verify-panel.tsx';
 
 const FILTERS = ['brand', 'consumer', 'grant', 'action', 'attribute', 'outcome', 'from', 'to'] as const;
-type Filters = Record<(typeof FILTERS)[number], string>;
+type Filters = Record<(typeof FILTERS)[number] | 'limit', string>;
+const PAGE_SIZES = ['25', '50', '100', '200'];
 const LABELS: Record<string, string> = {
   brand: 'Brand (client id)', consumer: 'Consumer (pseudonymous id)', grant: 'Grant id', action: 'Action (e.g. grant.read)',
   attribute: 'Attribute name', outcome: 'Outcome', from: 'From', to: 'Until (exclusive)',
@@ -26,18 +27,20 @@ const fromLocal = (local: string) => (local ? new Date(local).toISOString() : ''
 const short = (s: string | null) => (s ? (s.length > 14 ? `${s.slice(0, 12)}…` : s) : '—');
 
 export function EventViewer(props: { me: AuditorMe; query: URLSearchParams }) {
-  const applied = Object.fromEntries(FILTERS.map((f) => [f, props.query.get(f) ?? ''])) as Filters;
+  const applied = Object.fromEntries([...FILTERS, 'limit'].map((f) => [f, props.query.get(f) ?? ''])) as Filters;
+  const limit = /^\d{1,3}$/.test(applied.limit) ? Math.min(500, Math.max(1, Number(applied.limit))) : 50;
   const key = JSON.stringify(applied);
   const [draft, setDraft] = useState<Filters>(applied);
   const [cursors, setCursors] = useState<{ key: string; stack: string[] }>({ key, stack: [] });
   const stack = cursors.key === key ? cursors.stack : [];
   const cursor = stack[stack.length - 1];
-  const events = useLoad(() => api<ApiPage<'events', AuditEvent>>('/v1/audit/events', { query: { ...applied, order: 'desc', limit: 50, cursor } }), [key, cursor]);
+  const events = useLoad(() => api<ApiPage<'events', AuditEvent>>('/v1/audit/events', { query: { ...applied, order: 'desc', limit, cursor } }), [key, cursor]);
   const set = (k: keyof Filters) => (e: Event) => {
     const v = (e.currentTarget as HTMLInputElement).value;
     setDraft({ ...draft, [k]: k === 'from' || k === 'to' ? fromLocal(v) : v });
   };
-  const exportUrl = (format: string) => withQuery('/v1/audit/export', { format, ...applied });
+  const { limit: _limit, ...filters } = applied;
+  const exportUrl = (format: string) => withQuery('/v1/audit/export', { format, ...filters });
   const scope = props.me.brands === null ? 'all brands' : props.me.brands.length ? props.me.brands.join(', ') : 'no brands';
 
   return (
@@ -61,6 +64,12 @@ export function EventViewer(props: { me: AuditorMe; query: URLSearchParams }) {
               )}
             </div>
           ))}
+          <div class="field">
+            <label for="f-limit">Events per page</label>
+            <select id="f-limit" value={String(limit)} onChange={set('limit')}>
+              {(PAGE_SIZES.includes(String(limit)) ? PAGE_SIZES : [String(limit), ...PAGE_SIZES]).map((n) => <option key={n} value={n}>{n}</option>)}
+            </select>
+          </div>
           <div class="actions">
             <Button type="submit" variant="primary">Apply filters</Button>
             <a class="btn btn-secondary" href="/auditor">Clear</a>
@@ -80,6 +89,7 @@ export function EventViewer(props: { me: AuditorMe; query: URLSearchParams }) {
 
       <section aria-labelledby="events-h">
         <h2 id="events-h">Events, newest first</h2>
+        {events.data ? <p class="muted" role="status">Page {stack.length + 1}: {events.data.events.length} {events.data.events.length === 1 ? 'event' : 'events'}.</p> : null}
         <ErrorMessage error={events.error} />
         {events.loading && !events.data ? <Loading what="events" /> : null}
         {events.data ? (

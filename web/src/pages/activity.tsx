@@ -73,7 +73,7 @@ export function Activity(props: { brand: string; action: string }) {
         {events.loading && !events.data ? <Loading what="events" /> : null}
         <ErrorMessage error={events.error} />
         {events.data && !shown.length ? <p class="empty">Nothing here yet.</p> : null}
-        <ol class="events" aria-live="polite">
+        <ol class="events">
           {shown.map((e) => (
             <li key={e.id} class={`event event-${e.outcome}`} data-action={e.action}>
               <div class="event-head">
