@@ -1,8 +1,6 @@
-// Builds the portal (web/ → web/dist) with Vite, unless the sources are unchanged since
-// the last build; writes .gz/.br copies for the Node server, prints the first page's
-// JavaScript size and fails above the 80 KB gzip budget. One build at a time (a lock
-// directory), swapped into place whole so a running server never sees half a build.
-// `--if-possible`: without Vite installed (npm install --omit=dev) keep what is there.
+// Builds the portal (web/ → web/dist) with Vite when its sources changed, writes .gz/.br
+// copies, prints the first page's JavaScript size and fails above 80 KB gzip; one build at a
+// time, swapped in whole. `--if-possible`: without Vite (--omit=dev) keep what is there.
 import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';

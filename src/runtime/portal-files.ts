@@ -1,7 +1,6 @@
-// The built portal (web/dist) on Node: files as they are (precompressed .br/.gz when the
-// build wrote them), content-hashed assets cached for a year and everything else
-// revalidated, and index.html for every portal page path so deep links work. Other paths
-// fall through to the API's 404.
+// The built portal (web/dist) on Node: files (precompressed when possible), hashed assets
+// cached for a year and the rest revalidated, and index.html for portal page paths so deep
+// links work. Other paths fall through to the API's 404.
 import type { MiddlewareHandler } from 'hono';
 import { serveStatic } from '@hono/node-server/serve-static';
 import { existsSync } from 'node:fs';

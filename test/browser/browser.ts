@@ -1,7 +1,6 @@
-// The system's Chromium driven by playwright-core for the portal's browser tests: a page
-// with a virtual WebAuthn authenticator (Chrome DevTools Protocol), a record of every
-// Content-Security-Policy violation and console error, axe-core scans, and screenshots
-// at desktop and phone (390×844) size into test-results/screenshots (gitignored).
+// The system's Chromium via playwright-core for the portal's tests: pages with a virtual
+// WebAuthn authenticator (DevTools protocol), CSP violations and console errors recorded,
+// axe-core scans, and desktop/phone screenshots into test-results/screenshots (gitignored).
 import { existsSync, mkdirSync, readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { join } from 'node:path';

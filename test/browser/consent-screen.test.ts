@@ -1,8 +1,6 @@
-// The consent screen states everything a brand asks for — every requested attribute,
-// the purpose in plain words and in the brand's words, the value offered, the duration,
-// the access mode and the retention — and says so plainly when a brand offers nothing or
-// states no retention. Fails if any of it is missing. Also: arriving signed out (sign-up
-// keeps the request), required items cannot be unticked, and Deny reaches the brand.
+// The consent screen states every requested attribute, the purpose, the value, the
+// duration, the access mode and the retention (and says so when a brand offers nothing or
+// states no retention); fails if any is missing. Also: signed-out arrival, and Deny.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Page } from 'playwright-core';
 import { CATALOG_BY_NAME } from '../../src/features/profile/catalog.ts';
@@ -109,5 +107,36 @@ describe('the consent screen', () => {
     expect(back.searchParams.get('error')).toBe('access_denied');
     expect(back.searchParams.get('state')).toBe('s1');
     expect(tab.problems).toEqual([]);
+  });
+
+  it('can be answered with the keyboard alone, with a visible focus on every stop', async () => {
+    const { page } = tab;
+    await openConsent(page, {
+      attributes: ['email'], optional_attributes: ['country'], purpose: 'https://w3id.org/dpv#CustomerCare',
+      purpose_description: 'Answer your questions', access: 'once', duration: 'P7D', retention: 'P30D',
+    });
+    await page.keyboard.press('Tab');
+    expect(await page.evaluate(() => document.activeElement?.textContent)).toBe('Skip to content');
+    const stops: string[] = [];
+    for (let i = 0; i < 40; i++) {
+      const focused = await page.evaluate(() => {
+        const el = document.activeElement as HTMLElement;
+        const style = getComputedStyle(el);
+        return { text: (el.getAttribute('aria-label') ?? el.textContent ?? el.id).trim(), tag: el.tagName, outline: style.outlineStyle, width: style.outlineWidth };
+      });
+      expect(focused.outline, `focus ring on ${focused.tag} "${focused.text}"`).not.toBe('none');
+      stops.push(focused.text);
+      if (/^Approve and share/.test(focused.text)) break;
+      await page.keyboard.press('Tab');
+    }
+    expect(stops.at(-1)).toBe('Approve and share 2 items');
+    await page.keyboard.press('Shift+Tab');
+    expect(await page.evaluate(() => (document.activeElement as HTMLInputElement).id)).toBe('opt-country');
+    await page.keyboard.press('Space');
+    await page.keyboard.press('Tab');
+    expect(await page.evaluate(() => document.activeElement?.textContent)).toBe('Approve and share 1 item');
+    await page.keyboard.press('Enter');
+    await page.waitForURL(/^http:\/\/localhost:9\/cb\?/);
+    expect(new URL(page.url()).searchParams.get('code')).toMatch(/^trv_ac_/);
   });
 });

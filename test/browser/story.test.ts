@@ -1,9 +1,6 @@
-// The whole story in Chromium, as people would live it: sign up with a passkey, fill a
-// profile, take the demo brand's offer, untick an optional item, approve, see the brand
-// show exactly what was approved and the read in Activity, revoke, see the brand's next
-// read refused and its revocation event arrive; then, as an auditor enrolled from the
-// CLI's link, find those events and see the chain verified. Every page is scanned with
-// axe-core, no CSP violation or script error is allowed, and screenshots are written.
+// The whole story in Chromium: passkey sign-up, profile, the demo brand's offer trimmed and
+// approved, the brand showing exactly that, the read in Activity, revocation and its event,
+// the auditor's verified chain; axe-core and CSP checks on every page, with screenshots.
 import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Page } from 'playwright-core';

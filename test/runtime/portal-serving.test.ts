@@ -1,8 +1,6 @@
-// How the built portal is served on Node: every page and file with the security headers
-// (a CSP without inline script or style, frame-ancestors 'none', no-referrer, nosniff),
-// deep links answered with index.html, other unknown paths still a 404 problem, hashed
-// assets cached for good; the build itself has no inline script or style and its first
-// page's JavaScript fits the 80 KB gzip budget.
+// The built portal on Node: every page and file with the security headers, deep links
+// answered with index.html, unknown paths still 404 problems, hashed assets cached; the
+// build has no inline script or style and its first page's JavaScript fits 80 KB gzip.
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';

@@ -4,11 +4,12 @@
 import { useState } from 'preact/hooks';
 import { api } from '../api.ts';
 import { loadCatalog } from '../catalog.ts';
-import { accessText, date, dateTime, shown, valueText } from '../format.ts';
+import { accessText, date, dateTime, valueText } from '../format.ts';
 import type { Catalog, ConsentRequest, ProfileAttribute } from '../types.ts';
 import { BrandMark } from '../ui/brand-mark.tsx';
 import { Button, ErrorMessage, Loading, Notice, useAction, useLoad } from '../ui/bits.tsx';
 import { Page } from '../ui/page.tsx';
+import { ConsentAttributes } from './consent-attributes.tsx';
 
 type Loaded = { request: ConsentRequest; profile: ProfileAttribute[]; catalog: Catalog };
 
@@ -42,11 +43,6 @@ function Decision({ request: r, profile, catalog }: Loaded) {
   const [leaving, setLeaving] = useState<string | null>(null);
   const action = useAction();
   const brand = r.brand.name;
-  const describe = (name: string) => catalog.attributes.find((c) => c.name === name)?.description;
-  const valueOf = (name: string) => {
-    const mine = profile.filter((p) => p.name === name);
-    return (mine.find((p) => p.persona === r.persona) ?? mine.find((p) => p.persona === null))?.value;
-  };
   const decide = (how: 'approve' | 'deny') => action.run(async () => {
     const body = how === 'approve' ? { attributes: [...required.map((a) => a.name), ...optional.filter((a) => kept.has(a.name)).map((a) => a.name)] } : {};
     const { redirect_to } = await api<{ redirect_to: string }>(`/api/me/requests/${encodeURIComponent(r.id)}/${how}`, { method: 'POST', body });
@@ -63,23 +59,6 @@ function Decision({ request: r, profile, catalog }: Loaded) {
   if (r.status !== 'pending') {
     return <Page title="Already answered"><Notice>You have already answered this request from {brand}. Its result went back to {brand}.</Notice></Page>;
   }
-
-  const missing = r.attributes.filter((a) => a.name !== 'intents' && valueOf(a.name) === undefined);
-  const row = (a: ConsentRequest['attributes'][number]) => {
-    const v = a.name === 'intents' ? undefined : valueOf(a.name);
-    const value = a.name === 'intents'
-      ? 'Your open intents (what you are looking for)'
-      : v !== undefined ? shown(v) : null;
-    return (
-      <>
-        <span class="attr-label">{a.label}</span>
-        {describe(a.name) ? <span class="attr-why">{describe(a.name)}</span> : null}
-        {value !== null
-          ? <span class="attr-value">Shares: <strong>{value}</strong></span>
-          : <span class="attr-missing">Not in your profile, so nothing is shared for this.</span>}
-      </>
-    );
-  };
 
   return (
     <Page title={`${brand} asks for your data`} heading={<>{brand} asks for your data</>} wide>
@@ -110,35 +89,7 @@ function Decision({ request: r, profile, catalog }: Loaded) {
       </div>
 
       <form onSubmit={(e) => { e.preventDefault(); void decide('approve'); }}>
-        <section class="card" aria-labelledby="what-h" data-consent="attributes">
-          <h2 id="what-h">What {brand} will see</h2>
-          {missing.length ? (
-            <p class="alert alert-info">
-              {missing.length === 1 ? 'One item is' : `${missing.length} items are`} not in your profile yet.{' '}
-              <a href="/profile" target="_blank" rel="noopener">Add to your profile<span class="visually-hidden"> (opens in a new tab)</span></a>, then reload this page.
-            </p>
-          ) : null}
-          {r.persona ? <p>Values from your persona “{r.persona}” where you have them.</p> : null}
-          <h3>Required</h3>
-          <p class="hint">{brand} needs these for this request. If you do not want to share them, decline.</p>
-          <ul class="attr-list">
-            {required.map((a) => <li key={a.name} data-attribute={a.name} class="attr"><div class="attr-text">{row(a)}</div><span class="tag">Required</span></li>)}
-          </ul>
-          {optional.length ? (
-            <fieldset>
-              <legend><h3>Optional</h3></legend>
-              <p class="hint">Untick anything you would rather keep to yourself.</p>
-              <ul class="attr-list">
-                {optional.map((a) => (
-                  <li key={a.name} data-attribute={a.name} class="attr attr-optional">
-                    <input type="checkbox" id={`opt-${a.name}`} checked={kept.has(a.name)} onChange={(e) => toggle(a.name, e.currentTarget.checked)} />
-                    <label for={`opt-${a.name}`}>{row(a)}</label>
-                  </li>
-                ))}
-              </ul>
-            </fieldset>
-          ) : null}
-        </section>
+        <ConsentAttributes request={r} profile={profile} catalog={catalog} kept={kept} onToggle={toggle} />
 
         <section class="card" aria-labelledby="terms-h">
           <h2 id="terms-h">For how long</h2>
