@@ -273,6 +273,13 @@ describe('the portal, end to end', () => {
     await heading(page, 'Auditor sign-in');
     await page.getByRole('button', { name: 'Sign in with a passkey' }).click();
     await heading(page, 'Audit log');
+
+    // The same browser can then open a consumer account: the sign-up replaces the auditor's session.
+    await page.goto(`${h.origin}/`);
+    await heading(page, 'Your data, your terms');
+    await page.getByRole('button', { name: 'Create a Trove account' }).click();
+    await heading(page, 'Overview');
+    expect((await page.request.get(`${h.origin}/api/auditor/me`)).status()).toBe(401);
     expect(tab.problems).toEqual([]);
     await tab.context.close();
   });

@@ -43,6 +43,14 @@ function store<T extends { csrf_token: string }>(path: string) {
 export const consumerSession = store<Me>('/api/me');
 export const auditorSession = store<AuditorMe>('/api/auditor/me');
 
+/**
+ * One cookie holds either kind of session. Before signing in as the other kind, learn the
+ * current session's CSRF token (if there is one) so the sign-in may replace it.
+ */
+export function adoptCsrfToken(from: { get(): { status: string }; refresh(): Promise<void> }) {
+  if (from.get().status !== 'in') void from.refresh().catch(() => undefined);
+}
+
 export async function signOut() {
   await api('/api/session/logout', { method: 'POST' }).catch(() => undefined);
   setCsrfToken(null);

@@ -33,6 +33,12 @@ export const passkeySchemas = {
   recovery: z.strictObject({ code: z.string().min(1).max(64) }),
 };
 
+/** The session if it is a consumer's; an auditor's session never adds passkeys to a consumer. */
+const consumerSession = (c: Context<AppEnv>) => {
+  const s = c.get('session');
+  return s?.subjectType === 'consumer' ? s : null;
+};
+
 function signedIn(c: Context, deps: Deps, consumerId: string, sessionId: string) {
   setSessionCookie(c, deps, sessionId);
   return c.json({ consumer: { id: consumerId }, csrf_token: csrfTokenFor(deps, sessionId) });
@@ -41,11 +47,11 @@ function signedIn(c: Context, deps: Deps, consumerId: string, sessionId: string)
 export function passkeyAuthRoutes(deps: Deps) {
   return new Hono<AppEnv>()
     .post('/api/passkeys/register/options', body(passkeySchemas.registerOptions), async (c) => {
-      return c.json(await registrationOptions(deps, c.get('session'), c.req.valid('json')));
+      return c.json(await registrationOptions(deps, consumerSession(c), c.req.valid('json')));
     })
     .post('/api/passkeys/register/verify', body(passkeySchemas.registerVerify), async (c) => {
       const input = c.req.valid('json');
-      const result = await verifyRegistration(deps, c.get('session'), input as Parameters<typeof verifyRegistration>[2]);
+      const result = await verifyRegistration(deps, consumerSession(c), input as Parameters<typeof verifyRegistration>[2]);
       if (result.sessionId) return signedIn(c, deps, result.consumerId, result.sessionId);
       return c.json({ consumer: { id: result.consumerId }, passkey: { id: result.passkeyId } });
     })

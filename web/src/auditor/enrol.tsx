@@ -1,8 +1,9 @@
 // Auditor enrolment (/auditor/enrol#<code>, the link `trove auditor add` prints): create
 // the auditor's passkey once; and the auditor's usernameless passkey sign-in.
-import { useState } from 'preact/hooks';
+import { useEffect, useState } from 'preact/hooks';
 import { enrolAuditor, passkeysSupported, signInAsAuditor } from '../passkeys.ts';
 import { navigate } from '../router.ts';
+import { adoptCsrfToken, consumerSession } from '../session.ts';
 import { Button, ErrorMessage, Notice, useAction } from '../ui/bits.tsx';
 import { Page } from '../ui/page.tsx';
 
@@ -10,6 +11,7 @@ export function Enrol(props: { code: string }) {
   const [name, setName] = useState('');
   const action = useAction();
   const valid = /^trv_ae_[A-Za-z0-9_-]+$/.test(props.code);
+  useEffect(() => adoptCsrfToken(consumerSession), []);
   return (
     <Page title="Set up your auditor passkey" lead="This one-time link lets you create the passkey you will sign in with. It works once and expires 24 hours after it was issued.">
       {!valid ? <Notice tone="warn">This link has no enrolment code in it. Ask the operator for a fresh link (trove auditor enrol-link).</Notice> : null}
@@ -35,6 +37,7 @@ export function Enrol(props: { code: string }) {
 
 export function AuditorSignIn() {
   const action = useAction();
+  useEffect(() => adoptCsrfToken(consumerSession), []);
   return (
     <Page title="Auditor sign-in" lead="Review Trove’s audit log: every access to consumers’ data, hash-chained and signed.">
       <section class="card">

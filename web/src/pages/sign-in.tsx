@@ -1,8 +1,9 @@
 // Sign in or sign up with a passkey (usernameless), or with a single-use recovery code.
 // Used as the welcome page, the /signin page, and in front of any page that needs a session.
-import { useState } from 'preact/hooks';
+import { useEffect, useState } from 'preact/hooks';
 import { passkeysSupported, signInWithPasskey, signInWithRecoveryCode, signUpWithPasskey } from '../passkeys.ts';
 import { navigate } from '../router.ts';
+import { adoptCsrfToken, auditorSession } from '../session.ts';
 import { Button, ErrorMessage, Notice, useAction } from '../ui/bits.tsx';
 import { Page } from '../ui/page.tsx';
 
@@ -13,6 +14,7 @@ export function SignIn(props: { next?: string; title?: string; lead?: string; st
     if (!props.stay) navigate(props.next && props.next.startsWith('/') && !props.next.startsWith('//') ? props.next : '/', { replace: true });
   };
   const supported = passkeysSupported();
+  useEffect(() => adoptCsrfToken(auditorSession), []);
   return (
     <Page
       title={props.title ?? 'Sign in'}
