@@ -1,12 +1,14 @@
-// `trove audit verify|export`: verify walks the hash chain and checks the signed
+// `trove audit verify|export|checkpoint`: verify walks the hash chain and checks the signed
 // checkpoints (exit 0 when intact, 1 with the first bad sequence number); with --export
 // it checks a handed-over JSON Lines export offline against a JWKS file, naming the
-// first bad line. export streams the log (as the operator, itself audited) to a file.
+// first bad line. export streams the log (as the operator, itself audited) to a file;
+// checkpoint signs one at the current head on demand.
 import { createReadStream, createWriteStream, readFileSync } from 'node:fs';
 import { once } from 'node:events';
 import { createInterface } from 'node:readline';
 import type { Config } from '../config.ts';
 import type { PublicJwk } from '../crypto/signing.ts';
+import { checkpointNow } from '../features/audit/checkpoint.ts';
 import { verifyAuditLog } from '../features/audit/verify.ts';
 import { verifyExport } from '../features/audit/verify-export.ts';
 import { OPERATOR_REVIEWER } from '../features/auditors/accounts.ts';
@@ -21,6 +23,7 @@ import { withDeps } from './with-deps.ts';
 export const AUDIT_HELP = `Usage:
   trove audit verify [--database FILE|URL] [--json]
   trove audit verify --export FILE --jwks FILE [--json]
+  trove audit checkpoint [--json]
   trove audit export [--format jsonl|csv] [--out FILE] [--brand ID] [--consumer ID] [--grant ID]
                      [--action NAME] [--outcome success|denied|failure] [--attribute NAME] [--from T] [--to T]
 
@@ -31,6 +34,8 @@ With --export it checks an exported JSON Lines file (from GET /v1/audit/export o
 trove audit export) without any database: every line's hash, the links, the signed
 checkpoints and the signed trailer, against the public keys in the --jwks file
 (e.g. a saved copy of /.well-known/jwks.json). Exit 1 names the first bad line.
+checkpoint signs a checkpoint at the current head now (they are otherwise signed every
+1,000 events), so a verifier can pin the log as it stands.
 export writes the log (or the filtered part) to --out or standard output.`;
 
 const FILTERS = ['brand', 'consumer', 'grant', 'action', 'outcome', 'attribute', 'from', 'to'] as const;
@@ -42,7 +47,14 @@ export async function auditCommand(argv: string[], config: Config): Promise<numb
   }, 1);
   if (values.help) return help(AUDIT_HELP);
   if (positionals[0] === 'export') return exportCommand(values, config);
-  if (positionals[0] !== 'verify') throw new UsageError(`unknown audit subcommand: ${positionals[0] ?? '(none)'}; try: trove audit verify|export`);
+  if (positionals[0] === 'checkpoint') {
+    return withDeps(config, async (deps) => {
+      const head = await checkpointNow(deps);
+      output(values.json, head, head ? `signed checkpoint at seq ${head.seq} (head ${head.hash})` : 'the log is empty: nothing to sign');
+      return 0;
+    });
+  }
+  if (positionals[0] !== 'verify') throw new UsageError(`unknown audit subcommand: ${positionals[0] ?? '(none)'}; try: trove audit verify|export|checkpoint`);
   if (values.export !== undefined || values.jwks !== undefined) return verifyExportFile(values.export, values.jwks, values.json);
   const store = await openExisting(config, values.database);
   try {

@@ -43,7 +43,7 @@ export async function startHarness(): Promise<Harness> {
       return JSON.parse(r.stdout) as T;
     },
     signCheckpoint() {
-      const r = spawnSync(process.execPath, ['test/browser/sign-checkpoint.ts'], { encoding: 'utf8', env: { ...process.env, ...live.cliEnv() } });
+      const r = spawnSync(process.execPath, ['src/cli/trove.ts', 'audit', 'checkpoint', '--json'], { encoding: 'utf8', env: { ...process.env, ...live.cliEnv() } });
       if (r.status !== 0) throw new Error(`signing a checkpoint failed: ${r.stderr}`);
       return JSON.parse(r.stdout) as { seq: number; hash: string };
     },

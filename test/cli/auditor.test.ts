@@ -80,3 +80,17 @@ describe('trove audit export and verify --export', () => {
     expect(trove('audit', 'verify', '--export', join(dir, 'export.jsonl')).status).toBe(2);
   });
 });
+
+describe('trove audit checkpoint', () => {
+  it('signs a checkpoint at the current head on demand, which the exports then carry', () => {
+    const res = trove('audit', 'checkpoint', '--json');
+    expect(res.status, res.stderr).toBe(0);
+    const head = JSON.parse(res.stdout) as { seq: number; hash: string };
+    expect(head.seq).toBeGreaterThan(0);
+    const file = join(dir, 'after-checkpoint.jsonl');
+    expect(trove('audit', 'export', '--out', file).status).toBe(0);
+    const checkpoints = readFileSync(file, 'utf8').trim().split('\n').map((l) => JSON.parse(l)).filter((l) => l.type === 'checkpoint');
+    expect(checkpoints.some((c) => c.seq === head.seq && c.hash === head.hash)).toBe(true);
+    expect(trove('audit', 'verify', '--export', file, '--jwks', jwksFile).status).toBe(0);
+  });
+});
