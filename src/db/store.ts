@@ -3,14 +3,18 @@
 // transaction on SQLite and PostgreSQL, one batch() on D1). Shared code never opens
 // a transaction itself.
 import type { Compilable, Kysely, SelectQueryBuilder } from 'kysely';
+import type { Bound } from './prepared.ts';
 import type { AuditEventRow, Database } from './schema.ts';
 import type { AuditDraft } from '../features/audit/event.ts';
 
-/** A condition that must still hold when the commit applies, e.g. "the grant is active". */
+/**
+ * A condition that must still hold when the commit applies, e.g. "the grant is active":
+ * a query returning a row when it holds (a prepared one on the hot path).
+ */
 export type Guard = {
   name: string;
   // eslint-disable-next-line @typescript-eslint/no-explicit-any
-  exists: SelectQueryBuilder<Database, any, any>;
+  exists: SelectQueryBuilder<Database, any, any> | Bound<unknown>;
 };
 
 export type Change = {

@@ -36,7 +36,7 @@ export function createD1Store(d1: D1Like, clock: Clock): Store {
 
   async function firstFailingGuard(change: Change): Promise<string> {
     for (const g of change.guards ?? []) {
-      if (!(await g.exists.executeTakeFirst())) return g.name;
+      if (!(await db.executeQuery(g.exists.compile())).rows.length) return g.name;
     }
     return change.guards?.[0]?.name ?? 'unknown';
   }

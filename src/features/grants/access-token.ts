@@ -46,17 +46,49 @@ function keySet(deps: Deps) {
   const jwks = deps.keys.jwks(deps.clock.now());
   const ids = jwks.keys.map((k) => k.kid).join(' ');
   if (cachedSet?.ids !== ids) cachedSet = { ids, set: jose.createLocalJWKSet(jwks) };
-  return cachedSet.set;
+  return cachedSet;
+}
+
+// A brand presents the same token for every read of its five minutes, so a token whose
+// signature, type, issuer and audience verified once is remembered (exactly these bytes,
+// under exactly this key set and origin): later uses re-check only its lifetime. Liveness
+// (revocation, grant, brand) is never cached; it is checked in the database every time.
+// Bounded, and only tokens that verified get in, so junk cannot fill it.
+const MAX_REMEMBERED = 10_000;
+type Remembered = { ids: string; origin: string; tokens: Map<string, AccessClaims> };
+const remembered = new WeakMap<Deps['keys'], Remembered>();
+
+function rememberedFor(deps: Deps, ids: string): Map<string, AccessClaims> {
+  let r = remembered.get(deps.keys);
+  if (!r || r.ids !== ids || r.origin !== deps.config.origin) {
+    r = { ids, origin: deps.config.origin, tokens: new Map() };
+    remembered.set(deps.keys, r);
+  }
+  return r.tokens;
+}
+
+/** jose's lifetime rules (no clock tolerance): not before nbf, and expired at exp. */
+function timely(claims: AccessClaims & { nbf?: number }, nowMs: number): boolean {
+  const now = Math.floor(nowMs / 1000);
+  return !(typeof claims.nbf === 'number' && claims.nbf > now) && claims.exp > now;
 }
 
 /** Verifies signature, type, issuer, audience and lifetime; null when any fails. */
 export async function verifyAccessToken(deps: Deps, token: string, opts: { allowExpired?: boolean } = {}): Promise<AccessClaims | null> {
+  const keys = keySet(deps);
+  const tokens = rememberedFor(deps, keys.ids);
+  const now = opts.allowExpired ? 0 : deps.clock.now();
+  const known = tokens.get(token);
+  if (known) return timely(known, now) ? known : null;
   try {
-    const { payload } = await jose.jwtVerify(token, keySet(deps), {
+    const { payload } = await jose.jwtVerify(token, keys.set, {
       issuer: deps.config.origin, audience: deps.config.origin, typ: AT_TYP, algorithms: ['EdDSA'],
-      currentDate: new Date(opts.allowExpired ? 0 : deps.clock.now()), requiredClaims: ['jti', 'exp', 'sub', 'client_id'],
+      currentDate: new Date(now), requiredClaims: ['jti', 'exp', 'sub', 'client_id'],
     });
-    return payload as unknown as AccessClaims;
+    const claims = Object.freeze(payload) as unknown as AccessClaims;
+    if (tokens.size >= MAX_REMEMBERED) tokens.delete(tokens.keys().next().value!);
+    tokens.set(token, claims);
+    return claims;
   } catch {
     return null;
   }

@@ -2,6 +2,7 @@
 // usable, why it is not, and the writes that end it (and every token it issued).
 import type { Deps } from '../../deps.ts';
 import type { GrantRow } from '../../db/schema.ts';
+import { prepared } from '../../db/prepared.ts';
 import type { Guard } from '../../db/store.ts';
 
 export type DenyReason = 'revoked' | 'expired' | 'exhausted' | 'brand_disabled' | 'token_revoked' | 'not_covered';
@@ -14,34 +15,34 @@ export function grantProblem(grant: Pick<GrantRow, 'status' | 'expires_at' | 'ac
   return null;
 }
 
+// Prepared (src/db/prepared.ts): the read path runs these on every request. Kept as
+// single-table conditions: SQLite answers one primary-key lookup each, where one guard
+// joining the three tables costs several times as much.
+const grantUsableQuery = prepared((db, p: { grantId: string; now: number }) => db
+  .selectFrom('grants').select('id')
+  .where('id', '=', p.grantId).where('status', '=', 'active').where('expires_at', '>', p.now)
+  .where((eb) => eb.or([eb('access', '=', 'ongoing'), eb('read_count', '=', 0)])));
+const tokenLiveQuery = prepared((db, p: { jti: string }) => db
+  .selectFrom('access_tokens').select('jti').where('jti', '=', p.jti).where('revoked_at', 'is', null));
+const brandActiveQuery = prepared((db, p: { brandId: string }) => db
+  .selectFrom('brands').select('id').where('id', '=', p.brandId).where('status', '=', 'active'));
+
 /** Holds at commit time only if the grant is active, unexpired and (for once) unread. */
 export function grantUsable(deps: Deps, grantId: string): Guard {
-  return {
-    name: 'grant_usable',
-    exists: deps.store.db.selectFrom('grants').select('id')
-      .where('id', '=', grantId).where('status', '=', 'active').where('expires_at', '>', deps.clock.now())
-      .where((eb) => eb.or([eb('access', '=', 'ongoing'), eb('read_count', '=', 0)])),
-  };
+  return { name: 'grant_usable', exists: grantUsableQuery(deps.store.db, { grantId, now: deps.clock.now() }) };
 }
 
 export function tokenNotRevoked(deps: Deps, jti: string): Guard {
-  return {
-    name: 'token_not_revoked',
-    exists: deps.store.db.selectFrom('access_tokens').select('jti').where('jti', '=', jti).where('revoked_at', 'is', null),
-  };
+  return { name: 'token_not_revoked', exists: tokenLiveQuery(deps.store.db, { jti }) };
 }
 
-/** The three read conditions as one statement: the hot path pays one guard, not three. */
-export function readAllowed(deps: Deps, grantId: string, jti: string, brandId: string): Guard {
-  return {
-    name: 'read_allowed',
-    exists: deps.store.db.selectFrom('grants')
-      .innerJoin('access_tokens', (j) => j.on('access_tokens.jti', '=', jti).on('access_tokens.revoked_at', 'is', null))
-      .innerJoin('brands', (j) => j.on('brands.id', '=', brandId).on('brands.status', '=', 'active'))
-      .select('grants.id')
-      .where('grants.id', '=', grantId).where('grants.status', '=', 'active').where('grants.expires_at', '>', deps.clock.now())
-      .where((eb) => eb.or([eb('grants.access', '=', 'ongoing'), eb('grants.read_count', '=', 0)])),
-  };
+/** The read conditions: a usable grant, an unrevoked token and an active brand. */
+export function readAllowed(deps: Deps, grantId: string, jti: string, brandId: string): Guard[] {
+  return [
+    grantUsable(deps, grantId),
+    tokenNotRevoked(deps, jti),
+    { name: 'brand_active', exists: brandActiveQuery(deps.store.db, { brandId }) },
+  ];
 }
 
 /** Ends a grant and every access and refresh token issued under it. */

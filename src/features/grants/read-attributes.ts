@@ -1,11 +1,13 @@
 // The audited read, Trove's hot path: the grant must be active, unexpired, not
 // exhausted and its token unrevoked at commit time; the read (or the denial, with its
 // reason) is appended to the audit log in the same commit, before any value leaves.
+// Its statements are prepared once (src/db/prepared.ts): no query building per read.
 import type { Deps } from '../../deps.ts';
+import { prepared, rows } from '../../db/prepared.ts';
 import type { GrantRow } from '../../db/schema.ts';
 import { Forbidden, GuardFailed, NotFound } from '../../errors.ts';
 import { commit } from '../audit/commit.ts';
-import { readAttributes } from '../profile/attribute-values.ts';
+import { readGrantedAttributes } from '../profile/attribute-values.ts';
 import { INTENTS } from './authorization-details.ts';
 import { grantProblem, readAllowed, type DenyReason } from './grant-state.ts';
 
@@ -21,14 +23,26 @@ async function deny(deps: Deps, reader: Reader, grant: GrantRow, reason: DenyRea
   throw new Forbidden(`This grant cannot be read: ${reason.replace('_', ' ')}.`, { reason });
 }
 
+// Scalar subqueries rather than joins: SQLite answers them as three primary-key lookups.
+const grantState = prepared((db, p: { grantId: string; jti: string; brandId: string }) => db
+  .selectFrom('grants').selectAll('grants')
+  .select((eb) => [
+    eb.selectFrom('access_tokens').select('jti').where('jti', '=', p.jti).as('token_jti'),
+    eb.selectFrom('access_tokens').select('revoked_at').where('jti', '=', p.jti).as('token_revoked_at'),
+    eb.selectFrom('brands').select('status').where('id', '=', p.brandId).as('brand_status'),
+  ])
+  .where('grants.id', '=', p.grantId));
+
+const countRead = prepared((db, p: { grantId: string; now: number }) => db
+  .updateTable('grants').set((eb) => ({ read_count: eb('read_count', '+', 1), last_read_at: p.now }))
+  .where('id', '=', p.grantId));
+const countLastRead = prepared((db, p: { grantId: string; now: number }) => db
+  .updateTable('grants').set((eb) => ({ read_count: eb('read_count', '+', 1), last_read_at: p.now, status: 'exhausted' as const, updated_at: p.now }))
+  .where('id', '=', p.grantId));
+
 /** The grant with the token's and brand's state, in one query; a reason when the read must be refused. */
 async function currentProblem(deps: Deps, reader: Reader, grantId: string): Promise<{ grant: GrantRow; reason: DenyReason | null } | null> {
-  const row = await deps.store.db.selectFrom('grants')
-    .leftJoin('access_tokens', (j) => j.on('access_tokens.jti', '=', reader.jti))
-    .leftJoin('brands', (j) => j.on('brands.id', '=', reader.brandId))
-    .selectAll('grants')
-    .select(['access_tokens.jti as token_jti', 'access_tokens.revoked_at as token_revoked_at', 'brands.status as brand_status'])
-    .where('grants.id', '=', grantId).executeTakeFirst();
+  const [row] = await rows(deps.store.db, grantState(deps.store.db, { grantId, jti: reader.jti, brandId: reader.brandId }));
   if (!row) return null;
   const { token_jti, token_revoked_at, brand_status, ...grant } = row;
   const reason = grantProblem(grant, deps.clock.now())
@@ -45,23 +59,15 @@ export async function readGrant(deps: Deps, reader: Reader, grantId: string) {
   if (reason) return deny(deps, reader, grant, reason);
 
   const names = (JSON.parse(grant.attributes) as string[]).filter((n) => n !== INTENTS);
-  const values = await readAttributes(deps, grant.consumer_id, names);
-  const persona = grant.persona ?? '';
+  const values = await readGrantedAttributes(deps, grant.consumer_id, names, grant.persona ?? '');
   const out: Record<string, unknown> = {};
-  for (const name of names) {
-    const v = values.find((x) => x.name === name && x.persona === persona) ?? values.find((x) => x.name === name && x.persona === '');
-    if (v) out[name] = JSON.parse(v.value);
-  }
+  for (const [name, value] of values) out[name] = JSON.parse(value);
   const db = deps.store.db;
-  const now = deps.clock.now();
+  const bump = { grantId: grant.id, now: deps.clock.now() };
   try {
     await commit(deps, {
-      guards: [readAllowed(deps, grant.id, reader.jti, reader.brandId)],
-      writes: [db.updateTable('grants').set((eb) => ({
-        read_count: eb('read_count', '+', 1),
-        last_read_at: now,
-        ...(grant.access === 'once' ? { status: 'exhausted' as const, updated_at: now } : {}),
-      })).where('id', '=', grant.id)],
+      guards: readAllowed(deps, grant.id, reader.jti, reader.brandId),
+      writes: [grant.access === 'once' ? countLastRead(db, bump) : countRead(db, bump)],
       audit: [{
         action: 'grant.read', outcome: 'success', actor_type: 'brand', actor_id: reader.brandId, brand_id: reader.brandId,
         consumer_id: grant.consumer_id, grant_id: grant.id, attributes: Object.keys(out), purpose: grant.purpose,

@@ -4,6 +4,7 @@
 import type { Compilable } from 'kysely';
 import type { Deps } from '../../deps.ts';
 import { openAttribute, sealAttribute } from '../../crypto/envelope.ts';
+import { prepared, rows as fetch } from '../../db/prepared.ts';
 import { commit } from '../audit/commit.ts';
 import { dataKeyFor } from './data-key.ts';
 
@@ -52,6 +53,38 @@ export async function readAttributes(deps: Deps, consumerId: string, names?: str
       updated_at: r.updated_at,
       value: openAttribute(deps.sodium, key, { consumerId, name: r.name, persona: r.persona, version: r.version }, r),
     }));
+  } finally {
+    key.fill(0);
+  }
+}
+
+const valuesFor = prepared((db, p: { consumerId: string; persona: string }) => db
+  .selectFrom('attributes').select(['name', 'persona', 'ciphertext', 'nonce', 'version'])
+  .where('consumer_id', '=', p.consumerId).where('persona', 'in', ['', p.persona]));
+
+/**
+ * The values a grant names, for its persona where one is set and the default value
+ * otherwise; only those are opened. Names without a value are left out. Unaudited:
+ * the caller audits the read (this is the brand read's hot path, so it is prepared).
+ */
+export async function readGrantedAttributes(deps: Deps, consumerId: string, names: readonly string[], persona: string): Promise<Map<string, string>> {
+  const found = await fetch(deps.store.db, valuesFor(deps.store.db, { consumerId, persona }));
+  const wanted = new Set(names);
+  const chosen = new Map<string, (typeof found)[number]>();
+  for (const r of found) {
+    if (!wanted.has(r.name)) continue;
+    // A persona's own value wins over the default one.
+    if (r.persona === persona || !chosen.has(r.name)) chosen.set(r.name, r);
+  }
+  const out = new Map<string, string>();
+  if (!chosen.size) return out;
+  const key = await dataKeyFor(deps, consumerId);
+  try {
+    for (const name of names) {
+      const r = chosen.get(name);
+      if (r) out.set(name, openAttribute(deps.sodium, key, { consumerId, name, persona: r.persona, version: r.version }, r));
+    }
+    return out;
   } finally {
     key.fill(0);
   }
