@@ -1,6 +1,6 @@
 // The hash chain: each event's hash covers the previous hash and a canonical encoding
 // of every stored field, so any edit, deletion, insertion or reordering breaks a link.
-import { createHash } from 'node:crypto';
+import * as nodeCrypto from 'node:crypto';
 import type { AuditEventRow } from '../../db/schema.ts';
 import { canonicalJson } from './canonical.ts';
 import type { AuditDraft } from './event.ts';
@@ -17,8 +17,14 @@ export function canonicalEvent(e: Omit<AuditEventRow, 'hash'>): string {
   ]);
 }
 
+// One-shot hashing (crypto.hash) is about twice as fast as a Hash object, which matters
+// to the verifier's throughput; runtimes without it use createHash. Same bytes either way.
+const sha256Hex: (data: string) => string = typeof nodeCrypto.hash === 'function'
+  ? (data) => nodeCrypto.hash('sha256', data, 'hex')
+  : (data) => nodeCrypto.createHash('sha256').update(data).digest('hex');
+
 export function hashEvent(e: Omit<AuditEventRow, 'hash'>): string {
-  return createHash('sha256').update(canonicalEvent(e)).digest('hex');
+  return sha256Hex(canonicalEvent(e));
 }
 
 /** Turns drafts into chained rows following `head` (undefined for an empty log). */
