@@ -1,107 +1,141 @@
 // The store on embedded SQLite (better-sqlite3): WAL, synchronous=FULL, and group
-// commit — the changes queued in one turn of the event loop are applied in one
-// synchronous IMMEDIATE transaction (each in its own savepoint) with one fsync, so
-// nothing else can interleave. Reads go through Kysely on the same connection.
-import Database from 'better-sqlite3';
-import { Kysely, SqliteDialect, type Compilable, type CompiledQuery } from 'kysely';
-import { GuardFailed } from '../errors.ts';
+// commit — changes queued while the previous batch is being written (or within one turn
+// of the event loop) share one IMMEDIATE transaction and one fsync, each in its own
+// savepoint (sqlite-batch.ts). A file database is written by a writer thread with its
+// own connection (sqlite-writer.ts), so the fsync never blocks the event loop; an
+// in-memory one, which a thread cannot share, is written in place. Every caller is
+// answered only after COMMIT returned. Reads go through Kysely on this connection.
+import { once } from 'node:events';
+import { Worker } from 'node:worker_threads';
+import type Database from 'better-sqlite3';
+import { Kysely, SqliteDialect, type CompiledQuery } from 'kysely';
 import type { Clock } from '../clock.ts';
-import { newId } from '../crypto/random.ts';
 import { guardStatement } from '../db/guard.ts';
 import type { Database as Schema } from '../db/schema.ts';
-import { isGuardViolation, type Change, type Committed, type Store } from '../db/store.ts';
-import { chainEvents, type ChainHead } from '../features/audit/chain.ts';
+import type { Change, Committed, Store } from '../db/store.ts';
+import { GuardFailed } from '../errors.ts';
+import { batchApplier, statementCache, toWireError, type BatchChange, type Outcome, type WireError } from './sqlite-batch.ts';
+import { batchEncoder, type SqlStatement, type WriterReply } from './sqlite-writer-protocol.ts';
+
+export { openSqlite } from './sqlite-batch.ts';
 
 export type SqliteStore = Store & { readonly sqlite: Database.Database };
 
-export function openSqlite(filename: string): Database.Database {
-  const sqlite = new Database(filename);
-  sqlite.pragma('journal_mode = WAL');
-  sqlite.pragma('synchronous = FULL');
-  sqlite.pragma('foreign_keys = ON');
-  sqlite.pragma('busy_timeout = 5000');
-  return sqlite;
+type Change_ = BatchChange<SqlStatement>;
+type Writer = { apply(batch: Change_[], ts: number): Promise<Outcome[]>; close(): Promise<void> };
+
+function fromWireError(e: WireError): Error {
+  // A GuardFailed again, and a driver error with its name, message and code.
+  if (e.guard !== undefined) return new GuardFailed(e.guard);
+  const err = Object.assign(new Error(e.message), e.code ? { code: e.code } : {});
+  err.name = e.name;
+  return err;
+}
+
+/** Writes in place, synchronously, on this connection. */
+function inPlaceWriter(sqlite: Database.Database, prepare: (sql: string) => Database.Statement): Writer {
+  const apply = batchApplier<SqlStatement>(sqlite, (s) => prepare(s.sql).run(...(s.parameters as unknown[])));
+  return { apply: async (batch, ts) => apply(batch, ts), close: async () => {} };
+}
+
+/** Writes on a thread of its own; holds the process open only while a batch is in flight. */
+function threadWriter(filename: string): Writer {
+  const encoder = batchEncoder();
+  let worker: Worker | null = null;
+  let pending: { resolve(o: Outcome[]): void; reject(e: unknown): void } | null = null;
+  const settle = (fn: (p: NonNullable<typeof pending>) => void) => {
+    const p = pending;
+    pending = null;
+    worker?.unref();
+    if (p) fn(p);
+  };
+  const start = () => {
+    const w = new Worker(new URL('./sqlite-writer.ts', import.meta.url), { workerData: { filename } });
+    encoder.reset(); // a new thread knows no statement texts yet
+    w.on('message', (text: string) => {
+      const m = JSON.parse(text) as WriterReply;
+      settle((p) => ('error' in m ? p.reject(fromWireError(m.error)) : p.resolve(m.outcomes)));
+    });
+    w.on('error', (err) => settle((p) => p.reject(err)));
+    w.on('exit', (code) => {
+      if (worker === w) worker = null;
+      settle((p) => p.reject(new Error(`the SQLite writer thread exited (${code})`)));
+    });
+    w.unref();
+    return w;
+  };
+  worker = start();
+  return {
+    apply(batch, ts) {
+      const { text, sent, refused } = encoder.encode(batch, ts);
+      const all = (outcomes: Outcome[]) => batch.map((_, i): Outcome => {
+        const at = sent.indexOf(i);
+        return at >= 0 ? outcomes[at]! : { ok: false, error: toWireError(refused.get(i)) };
+      });
+      if (!sent.length) return Promise.resolve(all([]));
+      worker ??= start();
+      const w = worker;
+      w.ref();
+      return new Promise((resolve, reject) => {
+        pending = { resolve: (o) => resolve(refused.size ? all(o) : o), reject };
+        w.postMessage(text);
+      });
+    },
+    async close() {
+      const w = worker;
+      worker = null;
+      if (!w) return;
+      const exited = once(w, 'exit');
+      w.ref();
+      w.postMessage({ close: true });
+      await exited;
+    },
+  };
 }
 
 export function createSqliteStore(sqlite: Database.Database, clock: Clock): SqliteStore {
   // Statements are prepared once per distinct SQL text, for Kysely's reads and for
-  // commits alike; a bounded map, because IN lists make some texts vary.
-  const prepared = new Map<string, Database.Statement>();
-  const prepareSql = (text: string) => {
-    let stmt = prepared.get(text);
-    if (!stmt) {
-      if (prepared.size >= 1000) prepared.delete(prepared.keys().next().value!);
-      stmt = sqlite.prepare(text);
-      prepared.set(text, stmt);
-    }
-    return stmt;
-  };
-  const cachedDatabase = { prepare: prepareSql, close: () => sqlite.close() };
+  // in-place commits alike.
+  const prepare = statementCache(sqlite);
+  const cachedDatabase = { prepare, close: () => sqlite.close() };
   const db = new Kysely<Schema>({ dialect: new SqliteDialect({ database: cachedDatabase as unknown as Database.Database }) });
-  const prepare = (q: CompiledQuery) => prepareSql(q.sql);
-  const run = (q: CompiledQuery) => prepare(q).run(...(q.parameters as unknown[]));
-  const headStmt = sqlite.prepare('SELECT seq, hash FROM audit_events ORDER BY seq DESC LIMIT 1');
+  const writer = sqlite.memory || sqlite.readonly ? inPlaceWriter(sqlite, prepare) : threadWriter(sqlite.name);
 
-  // One change inside the open transaction, fenced by a savepoint so a failing change
-  // (a guard that no longer holds) rolls back alone and its neighbours still commit.
-  const savepoint = sqlite.prepare('SAVEPOINT change');
-  const release = sqlite.prepare('RELEASE change');
-  const rollbackTo = sqlite.prepare('ROLLBACK TO change');
-  const begin = sqlite.prepare('BEGIN IMMEDIATE');
-  const commitTx = sqlite.prepare('COMMIT');
-  const rollbackTx = sqlite.prepare('ROLLBACK');
+  const statement = (q: CompiledQuery): SqlStatement => ({ sql: q.sql, parameters: q.parameters });
+  const toWire = (change: Change): Change_ => ({
+    guards: (change.guards ?? []).map((g) => ({ name: g.name, statement: statement(guardStatement(db, g).compile()) })),
+    writes: (change.writes ?? []).map((w) => statement(w.compile())),
+    audit: change.audit ?? [],
+  });
 
-  const applyOne = (change: Change): Committed => {
-    for (const guard of change.guards ?? []) {
-      try {
-        run(guardStatement(db, guard).compile());
-      } catch (err) {
-        if (isGuardViolation(err)) throw new GuardFailed(guard.name);
-        throw err;
-      }
-    }
-    for (const w of change.writes ?? []) run((w as Compilable).compile());
-    if (!change.audit?.length) return { events: [] };
-    const head = headStmt.get() as ChainHead | undefined;
-    const events = chainEvents(head, change.audit, clock.now(), newId);
-    for (const e of events) run(db.insertInto('audit_events').values(e).compile());
-    return { events };
-  };
-
-  // Group commit: changes that arrive while the event loop is busy share one
-  // transaction and one fsync. Every caller is answered only after COMMIT returns, so
-  // nothing is acknowledged (and no read answered) before its audit event is durable.
-  type Pending = { change: Change; resolve(c: Committed): void; reject(e: unknown): void };
+  // Group commit: one batch in flight at a time; what arrives meanwhile goes in the next.
+  type Pending = { change: Change_; resolve(c: Committed): void; reject(e: unknown): void };
   let queue: Pending[] = [];
+  let flushing: Promise<void> | null = null;
   let scheduled = false;
-  const flush = () => {
-    scheduled = false;
-    const batch = queue;
-    queue = [];
-    const outcomes: ({ ok: true; value: Committed } | { ok: false; error: unknown })[] = [];
-    try {
-      begin.run();
-      for (const p of batch) {
-        savepoint.run();
-        try {
-          outcomes.push({ ok: true, value: applyOne(p.change) });
-          release.run();
-        } catch (error) {
-          rollbackTo.run();
-          release.run();
-          outcomes.push({ ok: false, error });
-        }
+  const flush = async () => {
+    while (queue.length) {
+      const batch = queue;
+      queue = [];
+      try {
+        const outcomes = await writer.apply(batch.map((p) => p.change), clock.now());
+        batch.forEach((p, i) => {
+          const o = outcomes[i]!;
+          if (o.ok) p.resolve({ events: o.events });
+          else p.reject(fromWireError(o.error));
+        });
+      } catch (error) {
+        for (const p of batch) p.reject(error);
       }
-      commitTx.run();
-    } catch (error) {
-      if (sqlite.inTransaction) rollbackTx.run();
-      for (const p of batch) p.reject(error);
-      return;
     }
-    batch.forEach((p, i) => {
-      const o = outcomes[i]!;
-      if (o.ok) p.resolve(o.value);
-      else p.reject(o.error);
+  };
+  const start = () => {
+    scheduled = false;
+    if (flushing) return;
+    flushing = flush().finally(() => {
+      flushing = null;
+      // A caller answered by the last batch may have queued a change before this ran.
+      if (queue.length) start();
     });
   };
 
@@ -111,15 +145,26 @@ export function createSqliteStore(sqlite: Database.Database, clock: Clock): Sqli
     sqlite,
     commit(change) {
       return new Promise<Committed>((resolve, reject) => {
-        queue.push({ change, resolve, reject });
-        if (!scheduled) {
+        try {
+          queue.push({ change: toWire(change), resolve, reject });
+        } catch (error) {
+          reject(error);
+          return;
+        }
+        // While a batch is in flight, the loop in flush picks this up next.
+        if (!flushing && !scheduled) {
           scheduled = true;
-          setImmediate(flush);
+          setImmediate(start);
         }
       });
     },
     async close() {
-      if (queue.length) flush(); // what was accepted is committed before the file closes
+      // What was accepted is committed before the file closes.
+      while (queue.length || flushing || scheduled) {
+        if (!flushing) start();
+        await flushing;
+      }
+      await writer.close();
       sqlite.close();
     },
   };

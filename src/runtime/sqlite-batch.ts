@@ -1,0 +1,111 @@
+// Group commit on one SQLite connection: a batch of changes in one IMMEDIATE transaction
+// with one COMMIT (one fsync), each change in its own savepoint so a failing guard rolls
+// back only its change. Audit events are chained inside the transaction, after their
+// change's guards and writes held, so the sequence stays gapless and the chain linear.
+// Runs on the event-loop thread (in-memory databases) or in the writer thread.
+import Database from 'better-sqlite3';
+import { newId } from '../crypto/random.ts';
+import type { AuditEventRow } from '../db/schema.ts';
+import { isGuardViolation } from '../db/store.ts';
+import type { AuditDraft } from '../features/audit/event.ts';
+import { chainEvents, type ChainHead } from '../features/audit/chain.ts';
+
+/** A change as plain data: S is how a statement is carried (SQL text, or an interned id). */
+export type BatchChange<S> = { guards: { name: string; statement: S }[]; writes: S[]; audit: AuditDraft[] };
+export type WireError = { guard?: string; name: string; message: string; code?: string };
+export type Outcome = { ok: true; events: AuditEventRow[] } | { ok: false; error: WireError };
+
+/** Opens a connection the way every Trove connection runs: WAL, and fsync at every commit. */
+export function openSqlite(filename: string): Database.Database {
+  const sqlite = new Database(filename);
+  sqlite.pragma('journal_mode = WAL');
+  sqlite.pragma('synchronous = FULL');
+  sqlite.pragma('foreign_keys = ON');
+  sqlite.pragma('busy_timeout = 5000');
+  return sqlite;
+}
+
+const AUDIT_COLUMNS: readonly (keyof AuditEventRow)[] = [
+  'seq', 'id', 'ts', 'actor_type', 'actor_id', 'action', 'outcome', 'consumer_id', 'brand_id', 'grant_id',
+  'attributes', 'purpose', 'reason', 'detail', 'prev_hash', 'hash',
+];
+
+class GuardDoesNotHold extends Error {
+  readonly guard: string;
+  constructor(guard: string) {
+    super(`guard ${guard} does not hold`);
+    this.guard = guard;
+  }
+}
+
+export function toWireError(err: unknown): WireError {
+  if (err instanceof GuardDoesNotHold) return { guard: err.guard, name: 'GuardFailed', message: err.message };
+  const e = err instanceof Error ? err : new Error(String(err));
+  const code = (e as { code?: unknown }).code;
+  return { name: e.name, message: e.message, ...(typeof code === 'string' ? { code } : {}) };
+}
+
+/** Statements prepared once per distinct SQL text (bounded: IN lists make some texts vary). */
+export function statementCache(sqlite: Database.Database) {
+  const cache = new Map<string, Database.Statement>();
+  return (text: string) => {
+    let stmt = cache.get(text);
+    if (!stmt) {
+      if (cache.size >= 1000) cache.delete(cache.keys().next().value!);
+      stmt = sqlite.prepare(text);
+      cache.set(text, stmt);
+    }
+    return stmt;
+  };
+}
+
+/** Returns apply(batch, ts): each change's outcome, or throws if the transaction itself failed. */
+export function batchApplier<S>(sqlite: Database.Database, run: (statement: S) => void) {
+  const head = sqlite.prepare('SELECT seq, hash FROM audit_events ORDER BY seq DESC LIMIT 1');
+  const insertEvent = sqlite.prepare(`INSERT INTO audit_events (${AUDIT_COLUMNS.join(', ')}) VALUES (${AUDIT_COLUMNS.map((c) => `@${c}`).join(', ')})`);
+  const savepoint = sqlite.prepare('SAVEPOINT change');
+  const release = sqlite.prepare('RELEASE change');
+  const rollbackTo = sqlite.prepare('ROLLBACK TO change');
+  const begin = sqlite.prepare('BEGIN IMMEDIATE');
+  const commit = sqlite.prepare('COMMIT');
+  const rollback = sqlite.prepare('ROLLBACK');
+
+  const applyOne = (change: BatchChange<S>, ts: number): AuditEventRow[] => {
+    for (const guard of change.guards) {
+      try {
+        run(guard.statement);
+      } catch (err) {
+        if (isGuardViolation(err)) throw new GuardDoesNotHold(guard.name);
+        throw err;
+      }
+    }
+    for (const w of change.writes) run(w);
+    if (!change.audit.length) return [];
+    const events = chainEvents(head.get() as ChainHead | undefined, change.audit, ts, newId);
+    for (const e of events) insertEvent.run(e);
+    return events;
+  };
+
+  return (batch: readonly BatchChange<S>[], ts: number): Outcome[] => {
+    const outcomes: Outcome[] = [];
+    try {
+      begin.run();
+      for (const change of batch) {
+        savepoint.run();
+        try {
+          outcomes.push({ ok: true, events: applyOne(change, ts) });
+          release.run();
+        } catch (error) {
+          rollbackTo.run();
+          release.run();
+          outcomes.push({ ok: false, error: toWireError(error) });
+        }
+      }
+      commit.run();
+      return outcomes;
+    } catch (error) {
+      if (sqlite.inTransaction) rollback.run();
+      throw error;
+    }
+  };
+}
