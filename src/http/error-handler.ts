@@ -1,10 +1,10 @@
 // The one place errors become HTTP: typed errors render as problem+json (RFC 9457) or
-// OAuth error bodies (RFC 6749); anything unexpected is logged and answered as a bare
-// 500 that reveals nothing of the internals.
+// OAuth error bodies (RFC 6749); a commit guard that lost a race no feature claimed is a
+// 409; anything unexpected is logged and answered as a bare 500 that reveals nothing.
 import type { Context } from 'hono';
 import { HTTPException } from 'hono/http-exception';
 import type { Logger } from '../deps.ts';
-import { OAuthError, TooManyRequests, TroveError } from '../errors.ts';
+import { Conflict, GuardFailed, OAuthError, TooManyRequests, TroveError } from '../errors.ts';
 
 export const PROBLEM_BASE = 'https://trove.dev/problems/';
 
@@ -18,6 +18,13 @@ export function problem(c: Context, status: number, type: string, title: string,
 
 export function errorHandler(log: Logger) {
   return (err: Error, c: Context): Response => {
+    if (err instanceof GuardFailed) {
+      // A concurrent request changed the state first and nothing was written: retryable.
+      log.warn('commit guard failed', { request_id: c.get('requestId'), guard: err.guard });
+      err = c.req.path.startsWith('/oauth/')
+        ? new OAuthError('invalid_request', 'A concurrent request changed this state first; retry.')
+        : new Conflict('A concurrent request changed this state first; nothing was written. Retry.');
+    }
     if (err instanceof TooManyRequests && c.req.path.startsWith('/oauth/')) {
       // OAuth clients expect RFC 6749 bodies; the status and Retry-After say what to do.
       return new Response(JSON.stringify({ error: 'temporarily_unavailable', error_description: err.message }), {

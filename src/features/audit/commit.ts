@@ -3,6 +3,7 @@
 // fails to write is logged and back-filled later; the committed change stands.
 import type { Change, Committed } from '../../db/store.ts';
 import type { Deps } from '../../deps.ts';
+import { GuardFailed } from '../../errors.ts';
 import { writeCheckpoint } from './checkpoint.ts';
 
 export async function commit(deps: Deps, change: Change): Promise<Committed> {
@@ -16,4 +17,15 @@ export async function commit(deps: Deps, change: Change): Promise<Committed> {
     }
   }
   return committed;
+}
+
+/** commit(), where a guard that no longer holds (a concurrent request changed the state
+ *  first) gets the answer the caller would have given had it seen that state: lost(guard). */
+export async function commitOr(deps: Deps, change: Change, lost: (guard: string) => Promise<never> | never): Promise<Committed> {
+  try {
+    return await commit(deps, change);
+  } catch (err) {
+    if (err instanceof GuardFailed) return lost(err.guard);
+    throw err;
+  }
 }

@@ -11,7 +11,7 @@ import { hashSecret } from '../../crypto/hash.ts';
 import { newId } from '../../crypto/random.ts';
 import type { AuditorChallengeRow } from '../../db/schema.ts';
 import { Unauthorized } from '../../errors.ts';
-import { commit } from '../audit/commit.ts';
+import { commit, commitOr } from '../audit/commit.ts';
 import { relyingParty } from '../identity/relying-party.ts';
 import { newSession } from '../identity/sessions.ts';
 import { auditorById, type Auditor } from './accounts.ts';
@@ -59,7 +59,7 @@ export async function enrolVerify(deps: Deps, input: { code: string; response: R
   const consume = consumeAuditorChallenge(deps, row);
   const session = newSession(deps, 'auditor', auditor.id);
   const now = deps.clock.now();
-  await commit(deps, {
+  await commitOr(deps, {
     guards: [consume.guard, { name: 'enrol_code_unused', exists: db.selectFrom('auditors').select('id').where('id', '=', auditor.id).where('enrol_hash', '=', auditor.enrol_hash) }],
     writes: [
       consume.write,
@@ -74,6 +74,9 @@ export async function enrolVerify(deps: Deps, input: { code: string; response: R
       { action: 'auditor.passkey_added', outcome: 'success', actor_type: 'auditor', actor_id: auditor.id, detail: { passkey: info.credential.id } },
       { action: 'session.signed_in', outcome: 'success', actor_type: 'auditor', actor_id: auditor.id, detail: { method: 'passkey_enrol' } },
     ],
+  }, () => {
+    // A concurrent enrolment with the same link committed first.
+    throw new Unauthorized('This enrolment link is unknown, used or expired; ask the operator for a new one.');
   });
   return { auditor: (await auditorById(deps, auditor.id))!, sessionId: session.rawId };
 }
@@ -117,7 +120,7 @@ export async function auditorSignIn(deps: Deps, response: AuthenticationResponse
   }
   const consume = consumeAuditorChallenge(deps, row);
   const session = newSession(deps, 'auditor', auditor.id);
-  await commit(deps, {
+  await commitOr(deps, {
     guards: [consume.guard, { name: 'counter_unchanged', exists: db.selectFrom('auditor_passkeys').select('id').where('id', '=', passkey.id).where('counter', '=', passkey.counter) }],
     writes: [
       consume.write,
@@ -126,6 +129,6 @@ export async function auditorSignIn(deps: Deps, response: AuthenticationResponse
       session.insert,
     ],
     audit: [{ action: 'session.signed_in', outcome: 'success', actor_type: 'auditor', actor_id: auditor.id, detail: { method: 'passkey', passkey: passkey.id } }],
-  });
+  }, (guard) => refuse(deps, row, guard === 'counter_unchanged' ? 'counter_changed' : 'challenge_used', passkey.auditor_id));
   return { auditor, sessionId: session.rawId };
 }

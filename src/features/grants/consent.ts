@@ -7,7 +7,7 @@ import type { GrantRequestRow, GrantRow } from '../../db/schema.ts';
 import { hashSecret } from '../../crypto/hash.ts';
 import { newId, newSecret } from '../../crypto/random.ts';
 import { NotFound } from '../../errors.ts';
-import { commit } from '../audit/commit.ts';
+import { commitOr } from '../audit/commit.ts';
 import { CATALOG_BY_NAME } from '../profile/catalog.ts';
 import { invalid } from '../profile/validate-attribute.ts';
 import { INTENTS, type TroveAttributes } from './authorization-details.ts';
@@ -77,6 +77,11 @@ const stillPending = (deps: Deps, id: string, consumerId: string) => ({
     .where('id', '=', id).where('status', '=', 'pending').where('consumer_id', '=', consumerId),
 });
 
+/** A concurrent approve or deny of the same request committed first. */
+const decidedMeanwhile = (): never => {
+  throw new NotFound('This request was already decided.');
+};
+
 export async function approveRequest(deps: Deps, consumerId: string, id: string, chosen?: string[]) {
   const row = await ownRequest(deps, consumerId, id);
   if (row.status !== 'pending') throw new NotFound('This request was already decided.');
@@ -103,7 +108,7 @@ export async function approveRequest(deps: Deps, consumerId: string, id: string,
   };
   const brand = await db.selectFrom('brands').select(['id', 'name', 'contact', 'homepage', 'policy_uri']).where('id', '=', row.brand_id).executeTakeFirstOrThrow();
   const receipt = await signReceipt(deps, grant, brand, 'granted');
-  await commit(deps, {
+  await commitOr(deps, {
     guards: [stillPending(deps, id, consumerId)],
     writes: [
       db.updateTable('grant_requests').set({ status: 'approved', grant_id: grantId, decided_at: now }).where('id', '=', id),
@@ -119,7 +124,7 @@ export async function approveRequest(deps: Deps, consumerId: string, id: string,
       brand_id: row.brand_id, grant_id: grantId, attributes: granted, purpose: d.purpose,
       detail: { request: id, access: d.access, dropped: offered.filter((a) => !granted.includes(a)).join(','), receipt: receipt.id },
     }],
-  });
+  }, decidedMeanwhile);
   return { redirect_to: redirect(row, deps, { code }), grant_id: grantId, receipt_id: receipt.id };
 }
 
@@ -127,13 +132,13 @@ export async function denyRequest(deps: Deps, consumerId: string, id: string) {
   const row = await ownRequest(deps, consumerId, id);
   if (row.status !== 'pending') throw new NotFound('This request was already decided.');
   const d = JSON.parse(row.details) as TroveAttributes;
-  await commit(deps, {
+  await commitOr(deps, {
     guards: [stillPending(deps, id, consumerId)],
     writes: [deps.store.db.updateTable('grant_requests').set({ status: 'denied', decided_at: deps.clock.now() }).where('id', '=', id)],
     audit: [{
       action: 'grant.denied', outcome: 'success', actor_type: 'consumer', actor_id: consumerId, consumer_id: consumerId,
       brand_id: row.brand_id, attributes: [...d.attributes, ...d.optional_attributes], purpose: d.purpose, detail: { request: id },
     }],
-  });
+  }, decidedMeanwhile);
   return { redirect_to: redirect(row, deps, { error: 'access_denied', error_description: 'The consumer declined the request.' }) };
 }

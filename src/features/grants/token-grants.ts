@@ -1,12 +1,13 @@
 // The token endpoint's grant types: authorization_code (PKCE S256, exact redirect URI,
 // single use; a replayed code revokes everything it issued), refresh_token (rotated;
 // reuse of an old one revokes the family) and client_credentials (brand-level token).
+// A replay that loses a race at commit counts as a replay all the same (RFC 9700 4.14).
 import type { Deps } from '../../deps.ts';
 import type { BrandRow, GrantRow } from '../../db/schema.ts';
 import { constantTimeEqual, hashSecret, sha256Hex } from '../../crypto/hash.ts';
 import { newSecret } from '../../crypto/random.ts';
 import { toB64u } from '../../crypto/encoding.ts';
-import { OAuthError } from '../../errors.ts';
+import { GuardFailed, OAuthError } from '../../errors.ts';
 import { createHash } from 'node:crypto';
 import { commit } from '../audit/commit.ts';
 import { mintAccessToken } from './access-token.ts';
@@ -63,24 +64,45 @@ export async function authorizationCodeGrant(deps: Deps, brand: BrandRow, form: 
   const codeHash = hashSecret(form.code);
   const row = await db.selectFrom('auth_codes').selectAll().where('code_hash', '=', codeHash).executeTakeFirst();
   if (!row || row.brand_id !== brand.id) throw invalidGrant('Unknown authorization code.');
-  if (row.used_at !== null) {
-    await commit(deps, {
-      writes: revokeFamilyWrites(deps, codeHash),
-      audit: [{ action: 'token.code_replayed', outcome: 'denied', actor_type: 'brand', actor_id: brand.id, brand_id: brand.id, grant_id: row.grant_id, reason: 'code_reused' }],
-    });
-    throw invalidGrant('This authorization code was already used; the tokens it issued are revoked.');
-  }
+  if (row.used_at !== null) return codeReplayed(deps, brand, row);
   if (row.expires_at <= deps.clock.now()) throw invalidGrant('The authorization code has expired.');
   if (form.redirect_uri !== row.redirect_uri) throw invalidGrant('redirect_uri does not match the authorization request.');
   if (!/^[A-Za-z0-9._~-]{43,128}$/.test(form.code_verifier)) throw invalidGrant('code_verifier is malformed.');
   const challenge = toB64u(createHash('sha256').update(form.code_verifier).digest());
   if (!constantTimeEqual(challenge, row.code_challenge)) throw invalidGrant('code_verifier does not match the code challenge.');
   const grant = await usableGrant(deps, row.grant_id);
-  return issue(deps, brand, grant, codeHash, {
-    guards: [{ name: 'code_unused', exists: db.selectFrom('auth_codes').select('code_hash').where('code_hash', '=', codeHash).where('used_at', 'is', null) }],
-    writes: [db.updateTable('auth_codes').set({ used_at: deps.clock.now() }).where('code_hash', '=', codeHash)],
-    action: 'token.issued',
+  try {
+    return await issue(deps, brand, grant, codeHash, {
+      guards: [{ name: 'code_unused', exists: db.selectFrom('auth_codes').select('code_hash').where('code_hash', '=', codeHash).where('used_at', 'is', null) }],
+      writes: [db.updateTable('auth_codes').set({ used_at: deps.clock.now() }).where('code_hash', '=', codeHash)],
+      action: 'token.issued',
+    });
+  } catch (err) {
+    // A concurrent exchange of the same code committed first: this one is the replay.
+    if (err instanceof GuardFailed && err.guard === 'code_unused') return codeReplayed(deps, brand, row);
+    throw lostToConcurrentEnd(err);
+  }
+}
+
+async function codeReplayed(deps: Deps, brand: BrandRow, row: { code_hash: string; grant_id: string }): Promise<never> {
+  await commit(deps, {
+    writes: revokeFamilyWrites(deps, row.code_hash),
+    audit: [{ action: 'token.code_replayed', outcome: 'denied', actor_type: 'brand', actor_id: brand.id, brand_id: brand.id, grant_id: row.grant_id, reason: 'code_reused' }],
   });
+  throw invalidGrant('This authorization code was already used; the tokens it issued are revoked.');
+}
+
+async function refreshReused(deps: Deps, brand: BrandRow, row: { family_id: string; grant_id: string; revoked_at: number | null }): Promise<never> {
+  await commit(deps, {
+    writes: revokeFamilyWrites(deps, row.family_id),
+    audit: [{ action: 'token.refresh_reused', outcome: 'denied', actor_type: 'brand', actor_id: brand.id, brand_id: brand.id, grant_id: row.grant_id, reason: row.revoked_at !== null ? 'token_revoked' : 'token_reused' }],
+  });
+  throw invalidGrant('This refresh token is no longer valid; its family is revoked.');
+}
+
+/** The grant ended (revoked, expired, used up) between the checks and the commit. */
+function lostToConcurrentEnd(err: unknown): unknown {
+  return err instanceof GuardFailed && err.guard === 'grant_usable' ? invalidGrant('The grant is no longer usable.') : err;
 }
 
 export async function refreshTokenGrant(deps: Deps, brand: BrandRow, form: Form) {
@@ -89,20 +111,23 @@ export async function refreshTokenGrant(deps: Deps, brand: BrandRow, form: Form)
   const tokenHash = hashSecret(form.refresh_token);
   const row = await db.selectFrom('refresh_tokens').selectAll().where('token_hash', '=', tokenHash).executeTakeFirst();
   if (!row || row.brand_id !== brand.id) throw invalidGrant('Unknown refresh token.');
-  if (row.rotated_at !== null || row.revoked_at !== null) {
-    await commit(deps, {
-      writes: revokeFamilyWrites(deps, row.family_id),
-      audit: [{ action: 'token.refresh_reused', outcome: 'denied', actor_type: 'brand', actor_id: brand.id, brand_id: brand.id, grant_id: row.grant_id, reason: row.revoked_at !== null ? 'token_revoked' : 'token_reused' }],
-    });
-    throw invalidGrant('This refresh token is no longer valid; its family is revoked.');
-  }
+  if (row.rotated_at !== null || row.revoked_at !== null) return refreshReused(deps, brand, row);
   if (row.expires_at <= deps.clock.now()) throw invalidGrant('The refresh token has expired.');
   const grant = await usableGrant(deps, row.grant_id);
-  return issue(deps, brand, grant, row.family_id, {
-    guards: [{ name: 'refresh_unused', exists: db.selectFrom('refresh_tokens').select('token_hash').where('token_hash', '=', tokenHash).where('rotated_at', 'is', null).where('revoked_at', 'is', null) }],
-    writes: [db.updateTable('refresh_tokens').set({ rotated_at: deps.clock.now() }).where('token_hash', '=', tokenHash)],
-    action: 'token.refreshed',
-  });
+  try {
+    return await issue(deps, brand, grant, row.family_id, {
+      guards: [{ name: 'refresh_unused', exists: db.selectFrom('refresh_tokens').select('token_hash').where('token_hash', '=', tokenHash).where('rotated_at', 'is', null).where('revoked_at', 'is', null) }],
+      writes: [db.updateTable('refresh_tokens').set({ rotated_at: deps.clock.now() }).where('token_hash', '=', tokenHash)],
+      action: 'token.refreshed',
+    });
+  } catch (err) {
+    // A concurrent refresh (or revocation) of the same token committed first: a reuse.
+    if (err instanceof GuardFailed && err.guard === 'refresh_unused') {
+      const now = await db.selectFrom('refresh_tokens').select('revoked_at').where('token_hash', '=', tokenHash).executeTakeFirst();
+      return refreshReused(deps, brand, { ...row, revoked_at: now?.revoked_at ?? null });
+    }
+    throw lostToConcurrentEnd(err);
+  }
 }
 
 export async function clientCredentialsGrant(deps: Deps, brand: BrandRow, form: Form) {

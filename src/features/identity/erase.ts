@@ -2,16 +2,31 @@
 // every ciphertext, their credentials and sessions, and revokes every active grant. The audit trail stays (it holds
 // names, never values) and still verifies.
 import type { Deps } from '../../deps.ts';
+import { GuardFailed } from '../../errors.ts';
 import { commit } from '../audit/commit.ts';
 import { endGrantChange } from '../grants/end-grant.ts';
 
-export async function eraseConsumer(deps: Deps, consumerId: string): Promise<void> {
+export async function eraseConsumer(deps: Deps, consumerId: string, attempt = 1): Promise<void> {
   const db = deps.store.db;
   const now = deps.clock.now();
   const active = await db.selectFrom('grants').selectAll().where('consumer_id', '=', consumerId).where('status', '=', 'active').execute();
   const endings = await Promise.all(active.map((g) => endGrantChange(deps, g, { status: 'revoked', actor: 'consumer', actorId: consumerId, reason: 'consumer_erased' })));
+  try {
+    await eraseCommit(deps, consumerId, endings, now);
+  } catch (err) {
+    // A grant ended meanwhile (its brand gave it up, or it expired): start again from the grants as they are now.
+    if (err instanceof GuardFailed && attempt < 3) return eraseConsumer(deps, consumerId, attempt + 1);
+    throw err;
+  }
+  deps.notify.webhooksQueued();
+}
+
+type Endings = Awaited<ReturnType<typeof endGrantChange>>[];
+
+function eraseCommit(deps: Deps, consumerId: string, endings: Endings, now: number) {
+  const db = deps.store.db;
   const owned = ['attributes', 'intents', 'personas', 'passkeys', 'recovery_codes'] as const;
-  await commit(deps, {
+  return commit(deps, {
     guards: endings.flatMap((e) => e.guards),
     writes: [
       ...endings.flatMap((e) => e.writes),
@@ -26,5 +41,4 @@ export async function eraseConsumer(deps: Deps, consumerId: string): Promise<voi
       { action: 'consumer.erased', outcome: 'success', actor_type: 'consumer', actor_id: consumerId, consumer_id: consumerId },
     ],
   });
-  deps.notify.webhooksQueued();
 }

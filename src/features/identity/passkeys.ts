@@ -2,7 +2,7 @@
 // be removed unless unused recovery codes remain, so nobody locks themselves out.
 import type { Deps } from '../../deps.ts';
 import { Conflict, NotFound } from '../../errors.ts';
-import { commit } from '../audit/commit.ts';
+import { commit, commitOr } from '../audit/commit.ts';
 import { unusedRecoveryCodes } from './recovery.ts';
 
 export async function listPasskeys(deps: Deps, consumerId: string) {
@@ -32,10 +32,8 @@ export async function removePasskey(deps: Deps, consumerId: string, id: string) 
   await ownPasskey(deps, consumerId, id);
   const db = deps.store.db;
   const count = (await db.selectFrom('passkeys').select('id').where('consumer_id', '=', consumerId).execute()).length;
-  if (count <= 1 && (await unusedRecoveryCodes(deps, consumerId)) === 0) {
-    throw new Conflict('This is your last passkey. Create recovery codes or add another passkey before removing it.');
-  }
-  await commit(deps, {
+  if (count <= 1 && (await unusedRecoveryCodes(deps, consumerId)) === 0) throw lastWayIn();
+  await commitOr(deps, {
     // Re-checked at commit time: a concurrent removal cannot leave the account with no way in.
     guards: [{
       name: 'another_way_in',
@@ -44,5 +42,9 @@ export async function removePasskey(deps: Deps, consumerId: string, id: string) 
     }],
     writes: [db.deleteFrom('passkeys').where('id', '=', id).where('consumer_id', '=', consumerId)],
     audit: [{ action: 'passkey.removed', outcome: 'success', actor_type: 'consumer', actor_id: consumerId, consumer_id: consumerId, detail: { passkey: id } }],
+  }, () => {
+    throw lastWayIn();
   });
 }
+
+const lastWayIn = () => new Conflict('This is your last passkey. Create recovery codes or add another passkey before removing it.');

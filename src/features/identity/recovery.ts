@@ -4,7 +4,7 @@ import type { Deps } from '../../deps.ts';
 import { hashSecret } from '../../crypto/hash.ts';
 import { randomBytes } from '../../crypto/random.ts';
 import { Unauthorized } from '../../errors.ts';
-import { commit } from '../audit/commit.ts';
+import { commit, commitOr } from '../audit/commit.ts';
 import { newSession } from './sessions.ts';
 
 export const RECOVERY_CODE_COUNT = 10;
@@ -47,17 +47,9 @@ export async function signInWithRecoveryCode(deps: Deps, code: string, previousS
   const codeHash = hashSecret(normaliseCode(code));
   const row = await db.selectFrom('recovery_codes').selectAll().where('code_hash', '=', codeHash).executeTakeFirst();
   const consumer = row && await db.selectFrom('consumers').select('id').where('id', '=', row.consumer_id).where('status', '=', 'active').executeTakeFirst();
-  if (!row || row.used_at !== null || !consumer) {
-    await commit(deps, {
-      audit: [{
-        action: 'session.sign_in', outcome: 'denied', actor_type: 'consumer', actor_id: row?.consumer_id ?? null,
-        consumer_id: row?.consumer_id ?? null, reason: row ? 'recovery_code_used' : 'recovery_code_unknown', detail: { method: 'recovery_code' },
-      }],
-    });
-    throw new Unauthorized('That recovery code is not valid.');
-  }
+  if (!row || row.used_at !== null || !consumer) return refuse(deps, row?.consumer_id ?? null, row ? 'recovery_code_used' : 'recovery_code_unknown');
   const session = newSession(deps, 'consumer', row.consumer_id);
-  await commit(deps, {
+  await commitOr(deps, {
     guards: [{ name: 'recovery_code_unused', exists: db.selectFrom('recovery_codes').select('code_hash').where('code_hash', '=', codeHash).where('used_at', 'is', null) }],
     writes: [
       db.updateTable('recovery_codes').set({ used_at: deps.clock.now() }).where('code_hash', '=', codeHash),
@@ -65,6 +57,16 @@ export async function signInWithRecoveryCode(deps: Deps, code: string, previousS
       session.insert,
     ],
     audit: [{ action: 'session.signed_in', outcome: 'success', actor_type: 'consumer', actor_id: row.consumer_id, consumer_id: row.consumer_id, detail: { method: 'recovery_code' } }],
-  });
+  }, () => refuse(deps, row.consumer_id, 'recovery_code_used')); // a concurrent sign-in used it first
   return { consumerId: row.consumer_id, sessionId: session.rawId };
+}
+
+async function refuse(deps: Deps, consumerId: string | null, reason: string): Promise<never> {
+  await commit(deps, {
+    audit: [{
+      action: 'session.sign_in', outcome: 'denied', actor_type: 'consumer', actor_id: consumerId,
+      consumer_id: consumerId, reason, detail: { method: 'recovery_code' },
+    }],
+  });
+  throw new Unauthorized('That recovery code is not valid.');
 }

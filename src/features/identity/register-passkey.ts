@@ -6,7 +6,7 @@ import type { Deps } from '../../deps.ts';
 import { fromB64u, toB64u } from '../../crypto/encoding.ts';
 import { newId } from '../../crypto/random.ts';
 import { Unauthorized } from '../../errors.ts';
-import { commit } from '../audit/commit.ts';
+import { commitOr } from '../audit/commit.ts';
 import type { AuditDraft } from '../audit/event.ts';
 import { consumeChallenge, findChallenge, storeChallenge } from './challenges.ts';
 import { newConsumer } from './create-consumer.ts';
@@ -64,11 +64,11 @@ export async function verifyRegistration(
   const now = deps.clock.now();
 
   if (signedInAs) {
-    await commit(deps, {
+    await commitOr(deps, {
       guards: [consume.guard],
       writes: [consume.write, db.insertInto('passkeys').values(passkeyRow(info, input.name, signedInAs, now))],
       audit: [{ action: 'passkey.added', outcome: 'success', actor_type: 'consumer', actor_id: signedInAs, consumer_id: signedInAs, detail: { passkey: info.credential.id } }],
-    });
+    }, challengeSpent);
     return { consumerId: signedInAs, passkeyId: info.credential.id, created: false };
   }
   const consumer = newConsumer(deps, row.user_id ?? undefined);
@@ -78,13 +78,18 @@ export async function verifyRegistration(
     { action: 'passkey.added', outcome: 'success', actor_type: 'consumer', actor_id: consumer.id, consumer_id: consumer.id, detail: { passkey: info.credential.id } },
     { action: 'session.signed_in', outcome: 'success', actor_type: 'consumer', actor_id: consumer.id, consumer_id: consumer.id, detail: { method: 'passkey_sign_up' } },
   ];
-  await commit(deps, {
+  await commitOr(deps, {
     guards: [consume.guard],
     writes: [consume.write, consumer.insert, db.insertInto('passkeys').values(passkeyRow(info, input.name, consumer.id, now)), started.insert],
     audit,
-  });
+  }, challengeSpent);
   return { consumerId: consumer.id, passkeyId: info.credential.id, created: true, sessionId: started.rawId };
 }
+
+/** The same response was verified twice at once (a double submit): the first one won. */
+const challengeSpent = (): never => {
+  throw new Unauthorized('The challenge is unknown, used or expired; start again.');
+};
 
 type Info = Extract<Awaited<ReturnType<typeof verifyRegistrationResponse>>, { verified: true }>['registrationInfo'];
 

@@ -7,7 +7,7 @@ import type { ChallengeRow } from '../../db/schema.ts';
 import { fromB64u } from '../../crypto/encoding.ts';
 import { newId } from '../../crypto/random.ts';
 import { Unauthorized } from '../../errors.ts';
-import { commit } from '../audit/commit.ts';
+import { commit, commitOr } from '../audit/commit.ts';
 import { consumeChallenge, findChallenge, storeChallenge } from './challenges.ts';
 import { relyingParty } from './relying-party.ts';
 import { newSession } from './sessions.ts';
@@ -67,7 +67,7 @@ export async function verifySignIn(deps: Deps, response: AuthenticationResponseJ
 
   const consume = consumeChallenge(deps, row);
   const session = newSession(deps, 'consumer', passkey.consumer_id);
-  await commit(deps, {
+  await commitOr(deps, {
     guards: [
       consume.guard,
       // A concurrent sign-in with a cloned authenticator must not both pass the counter check.
@@ -83,6 +83,6 @@ export async function verifySignIn(deps: Deps, response: AuthenticationResponseJ
       action: 'session.signed_in', outcome: 'success', actor_type: 'consumer', actor_id: passkey.consumer_id,
       consumer_id: passkey.consumer_id, detail: { method: 'passkey', passkey: passkey.id },
     }],
-  });
+  }, (guard) => refuse(deps, row, guard === 'counter_unchanged' ? 'counter_changed' : 'challenge_used', passkey.consumer_id));
   return { consumerId: passkey.consumer_id, sessionId: session.rawId };
 }
