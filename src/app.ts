@@ -69,14 +69,14 @@ export function createApp(deps: Deps, opts: AppOptions = {}) {
       crossOriginEmbedderPolicy: false,
     }),
   );
-  app.use(
-    bodyLimit({
-      maxSize: BODY_LIMIT,
-      onError: () => {
-        throw new PayloadTooLarge(BODY_LIMIT);
-      },
-    }),
-  );
+  const limitBody = bodyLimit({
+    maxSize: BODY_LIMIT,
+    onError: () => {
+      throw new PayloadTooLarge(BODY_LIMIT);
+    },
+  });
+  // GET and HEAD have no body to limit; asking would build a full Request on every read.
+  app.use((c, next) => (c.req.method === 'GET' || c.req.method === 'HEAD' ? next() : limitBody(c, next)));
   // Rate limits first: a flood is refused before any other work is done for it.
   const clientIp = opts.clientIp ?? (() => undefined);
   for (const [path, cls] of IP_LIMITED) app.use(path, limitByIp(deps, cls, clientIp));
