@@ -1,5 +1,6 @@
 // The store on PostgreSQL (pg pool + Kysely). Commits are grouped: the changes that
-// queue up while a transaction is being written go into the next one together. Audit
+// queue up while a transaction is being written go into the next one together, sent in
+// two round trips when their values can be written in (postgres-inline.ts). Audit
 // appends take a transaction-scoped advisory lock so the sequence stays gapless and the
 // hash chain linear across processes. int8 comes back as number.
 import pg from 'pg';
@@ -13,9 +14,14 @@ import { isGuardViolation, type Change, type Committed, type Store } from '../db
 import { GuardFailed } from '../errors.ts';
 import { chainEvents, type ChainHead } from '../features/audit/chain.ts';
 import { readMigrationFiles } from './migration-files.ts';
+import { inlineInsert, inlineStatement, NotInlinable } from './postgres-inline.ts';
 
 const AUDIT_LOCK = 0x7472_6f76; // "trov"
 const INT8 = 20;
+const AUDIT_COLUMNS = [
+  'seq', 'id', 'ts', 'actor_type', 'actor_id', 'action', 'outcome', 'consumer_id', 'brand_id', 'grant_id',
+  'attributes', 'purpose', 'reason', 'detail', 'prev_hash', 'hash',
+] as const;
 
 const types = {
   getTypeParser: ((oid: number, format?: 'text' | 'binary') =>
@@ -94,6 +100,48 @@ export function createPostgresStore(pool: pg.Pool, clock: Clock): PostgresStore 
     }
   }
 
+  /**
+   * The whole batch in two round trips: BEGIN with the audit lock and head, then every
+   * statement, the chained audit events and COMMIT as one simple-protocol query with
+   * the values written in (postgres-inline.ts). Null when the batch cannot be written
+   * that way; throws (after ROLLBACK) when any statement fails, e.g. a guard.
+   */
+  async function attemptInline(client: pg.PoolClient, batch: Pending[]): Promise<Outcome[] | null> {
+    let statements: string[];
+    try {
+      statements = batch.flatMap((p) => [
+        ...(p.change.guards ?? []).map((g) => guardStatement(db, g).compile()),
+        ...(p.change.writes ?? []).map((w) => (w as Compilable).compile()),
+      ].map((q) => inlineStatement(q.sql, q.parameters)));
+    } catch (err) {
+      if (err instanceof NotInlinable) return null;
+      throw err;
+    }
+    const audited = batch.some((p) => p.change.audit?.length);
+    const opened = await client.query(audited
+      ? `BEGIN; SELECT pg_advisory_xact_lock(${AUDIT_LOCK}); SELECT seq, hash FROM audit_events ORDER BY seq DESC LIMIT 1`
+      : 'BEGIN');
+    try {
+      let head = audited ? (opened as unknown as pg.QueryResult<ChainHead>[])[2]!.rows[0] : undefined;
+      const ts = clock.now();
+      const outcomes: Outcome[] = batch.map((p) => {
+        if (!p.change.audit?.length) return { ok: true, value: { events: [] } };
+        const events = chainEvents(head, p.change.audit, ts, newId);
+        const last = events[events.length - 1]!;
+        head = { seq: last.seq, hash: last.hash };
+        return { ok: true, value: { events } };
+      });
+      const events = outcomes.flatMap((o) => (o.ok ? o.value.events : []));
+      if (events.length) statements.push(inlineInsert('audit_events', AUDIT_COLUMNS, events));
+      statements.push('COMMIT');
+      await client.query(statements.join(';\n'));
+      return outcomes;
+    } catch (err) {
+      await client.query('ROLLBACK').catch(() => {});
+      throw err;
+    }
+  }
+
   // Group commit: while one batch is being written, later changes queue up and go in the
   // next transaction together (one lock, one WAL flush). A batch is first tried without
   // savepoints; if any change fails it is replayed with one savepoint per change, so a
@@ -109,9 +157,10 @@ export function createPostgresStore(pool: pg.Pool, clock: Clock): PostgresStore 
     if (!client) return;
     try {
       try {
-        outcomes = await attempt(client, batch, false);
-      } catch (first) {
-        if (batch.length === 1) throw first;
+        outcomes = (await attemptInline(client, batch)) ?? (await attempt(client, batch, false));
+      } catch {
+        // Some change failed (a guard, usually): replay with one savepoint per change,
+        // so each one gets its own outcome and the others still commit.
         outcomes = await attempt(client, batch, true);
       }
       batch.forEach((p, i) => {
