@@ -15,6 +15,13 @@ export type BatchChange<S> = { guards: { name: string; statement: S }[]; writes:
 export type WireError = { guard?: string; name: string; message: string; code?: string };
 export type Outcome = { ok: true; events: AuditEventRow[] } | { ok: false; error: WireError };
 
+/**
+ * The WAL length at which a committing connection checkpoints itself. The background
+ * checkpointer has usually copied nearly every frame by then, so this pass is short and
+ * lets the WAL start over; it is the backstop if the checkpointer falls behind.
+ */
+export const WAL_BACKSTOP_FRAMES = 4096;
+
 /** Opens a connection the way every Trove connection runs: WAL, and fsync at every commit. */
 export function openSqlite(filename: string): Database.Database {
   const sqlite = new Database(filename);

@@ -1,13 +1,14 @@
 // The writer thread of a file-backed SQLite store: its own connection applies each batch
-// of changes (sqlite-batch.ts), so COMMIT's fsync and the WAL checkpoints that follow
-// some commits never block the event loop. One batch at a time, in the order sent.
+// of changes (sqlite-batch.ts), so COMMIT's fsync never blocks the event loop. One batch
+// at a time, in the order sent.
 import { parentPort, workerData } from 'node:worker_threads';
 import type Database from 'better-sqlite3';
-import { batchApplier, openSqlite, toWireError } from './sqlite-batch.ts';
+import { batchApplier, openSqlite, toWireError, WAL_BACKSTOP_FRAMES } from './sqlite-batch.ts';
 import { batchDecoder, type WriterReply } from './sqlite-writer-protocol.ts';
 
 const port = parentPort!;
 const sqlite = openSqlite((workerData as { filename: string }).filename);
+sqlite.pragma(`wal_autocheckpoint = ${WAL_BACKSTOP_FRAMES}`);
 // Prepared on first use, inside the change's savepoint: a statement that does not
 // compile fails only the change that carries it.
 type Lazy = { sql: string; stmt: Database.Statement | null };

@@ -1,4 +1,5 @@
 import { mkdtempSync, rmSync } from 'node:fs';
+import Database from 'better-sqlite3';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Compilable, CompiledQuery } from 'kysely';
@@ -6,16 +7,16 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { fixedClock } from '../../src/clock.ts';
 import { GuardFailed } from '../../src/errors.ts';
 import { verifyAuditLog } from '../../src/features/audit/verify.ts';
-import { createSqliteStore, openSqlite } from '../../src/runtime/sqlite-store.ts';
+import { createSqliteStore, openSqlite, type SqliteWriter } from '../../src/runtime/sqlite-store.ts';
 import { migrateSqlite } from '../../src/runtime/sqlite-migrations.ts';
 
 const dir = mkdtempSync(join(tmpdir(), 'trove-writer-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
-async function store(name: string) {
+async function store(name: string, writer?: SqliteWriter) {
   const sqlite = openSqlite(name === ':memory:' ? name : join(dir, name));
   await migrateSqlite(sqlite);
-  return createSqliteStore(sqlite, fixedClock());
+  return createSqliteStore(sqlite, fixedClock(), { writer });
 }
 
 const raw = (sql: string, parameters: unknown[] = []): Compilable<unknown> =>
@@ -25,11 +26,15 @@ const persona = (name: string, value: unknown = 0) =>
 const consumer = raw("INSERT INTO consumers (id, status, created_at) VALUES ('c1', 'active', 0)");
 
 describe('SQLite writer', () => {
-  for (const where of ['a file (writer thread)', 'memory (in place)']) {
-    const file = where.startsWith('a file') ? 'thread.db' : ':memory:';
+  const cases: [string, string, SqliteWriter][] = [
+    ['a file, written by the writer thread', 'thread.db', 'thread'],
+    ['a file, written in place', 'in-place.db', 'in-place'],
+    ['memory', ':memory:', 'in-place'],
+  ];
+  for (const [where, file, writer] of cases) {
 
     it(`on ${where}: a change queued by a caller the moment its previous commit is answered is committed too`, async () => {
-      const s = await store(file === ':memory:' ? file : `chain-${file}`);
+      const s = await store(file === ':memory:' ? file : `chain-${file}`, writer);
       for (let i = 0; i < 5; i++) await s.commit({ audit: [{ action: 'test.sequential', outcome: 'success', actor_type: 'system' }] });
       const n = await s.db.selectFrom('audit_events').select((eb) => eb.fn.countAll<number>().as('n')).where('action', '=', 'test.sequential').executeTakeFirstOrThrow();
       expect(Number(n.n)).toBe(5);
@@ -37,7 +42,7 @@ describe('SQLite writer', () => {
     });
 
     it(`on ${where}: a failing guard, a statement that does not compile and a value that cannot be stored each fail alone`, async () => {
-      const s = await store(file === ':memory:' ? file : `isolation-${file}`);
+      const s = await store(file === ':memory:' ? file : `isolation-${file}`, writer);
       await s.commit({ writes: [consumer] });
       const results = await Promise.allSettled([
         s.commit({ writes: [persona('a')], audit: [{ action: 'test.ok', outcome: 'success', actor_type: 'system' }] }),
@@ -57,14 +62,28 @@ describe('SQLite writer', () => {
     });
   }
 
-  it('commits what was accepted before close, and a reopened file holds it', async () => {
-    const s = await store('close.db');
+  it.each(['thread', 'in-place'] as const)('commits what was accepted before close (%s), and a reopened file holds it', async (writer) => {
+    const s = await store(`close-${writer}.db`, writer);
     const pending = Array.from({ length: 50 }, (_, i) => s.commit({ audit: [{ action: 'test.before_close', outcome: 'success', actor_type: 'system', detail: { i } }] }));
     await s.close();
     await Promise.all(pending);
-    const again = await store('close.db');
+    const again = await store(`close-${writer}.db`, writer);
     const rows = await again.db.selectFrom('audit_events').select('seq').where('action', '=', 'test.before_close').execute();
     expect(rows).toHaveLength(50);
     await again.close();
+  });
+
+  it.each(['thread', 'in-place'] as const)('answers no commit (%s) before another connection sees its audit event', async (writer) => {
+    const s = await store(`durable-${writer}.db`, writer);
+    const observer = new Database(join(dir, `durable-${writer}.db`), { readonly: true });
+    const seen = observer.prepare('SELECT count(*) AS n FROM audit_events WHERE seq = ?');
+    const late: number[] = [];
+    await Promise.all(Array.from({ length: 200 }, async (_, i) => {
+      const { events } = await s.commit({ audit: [{ action: 'test.durable', outcome: 'success', actor_type: 'system', detail: { i } }] });
+      for (const e of events) if ((seen.get(e.seq) as { n: number }).n !== 1) late.push(e.seq);
+    }));
+    observer.close();
+    await s.close();
+    expect(late).toEqual([]);
   });
 });
