@@ -1,8 +1,8 @@
 // Group commit on one SQLite connection: a batch of changes in one IMMEDIATE transaction
-// with one COMMIT (one fsync), each change in its own savepoint so a failing guard rolls
-// back only its change. Audit events are chained inside the transaction, after their
-// change's guards and writes held, so the sequence stays gapless and the chain linear.
-// Runs on the event-loop thread (in-memory databases) or in the writer thread.
+// with one COMMIT (one fsync), where a failing change fails alone (see attempt below).
+// Audit events are chained inside the transaction, after their change's guards and
+// writes held, so the sequence stays gapless and the chain linear. Runs on the
+// event-loop thread or in the writer thread.
 import Database from 'better-sqlite3';
 import { newId } from '../crypto/random.ts';
 import type { AuditEventRow } from '../db/schema.ts';
@@ -77,6 +77,12 @@ export function batchApplier<S>(sqlite: Database.Database, run: (statement: S) =
   const commit = sqlite.prepare('COMMIT');
   const rollback = sqlite.prepare('ROLLBACK');
 
+  // Guards run first and change nothing when they hold, so a failing guard leaves its
+  // change without effects: the batch goes on without savepoints. Any other failure may
+  // leave a change half-applied: the batch is then rolled back and replayed with one
+  // savepoint per change, so that change fails alone. The chain head is kept in memory
+  // (the IMMEDIATE transaction holds the write lock) and follows every rollback.
+  let chainHead: ChainHead | undefined;
   const applyOne = (change: BatchChange<S>, ts: number): AuditEventRow[] => {
     for (const guard of change.guards) {
       try {
@@ -88,28 +94,42 @@ export function batchApplier<S>(sqlite: Database.Database, run: (statement: S) =
     }
     for (const w of change.writes) run(w);
     if (!change.audit.length) return [];
-    const events = chainEvents(head.get() as ChainHead | undefined, change.audit, ts, newId);
+    const events = chainEvents(chainHead, change.audit, ts, newId);
     for (const e of events) insertEvent.run(e);
+    const last = events[events.length - 1]!;
+    chainHead = { seq: last.seq, hash: last.hash };
     return events;
   };
 
-  return (batch: readonly BatchChange<S>[], ts: number): Outcome[] => {
+  const attempt = (batch: readonly BatchChange<S>[], ts: number, isolate: boolean): Outcome[] | null => {
     const outcomes: Outcome[] = [];
-    try {
-      begin.run();
-      for (const change of batch) {
-        savepoint.run();
-        try {
-          outcomes.push({ ok: true, events: applyOne(change, ts) });
-          release.run();
-        } catch (error) {
+    begin.run();
+    chainHead = head.get() as ChainHead | undefined;
+    for (const change of batch) {
+      const before = chainHead;
+      if (isolate) savepoint.run();
+      try {
+        outcomes.push({ ok: true, events: applyOne(change, ts) });
+        if (isolate) release.run();
+      } catch (error) {
+        chainHead = before;
+        if (isolate) {
           rollbackTo.run();
           release.run();
-          outcomes.push({ ok: false, error: toWireError(error) });
+        } else if (!(error instanceof GuardDoesNotHold)) {
+          rollback.run();
+          return null;
         }
+        outcomes.push({ ok: false, error: toWireError(error) });
       }
-      commit.run();
-      return outcomes;
+    }
+    commit.run();
+    return outcomes;
+  };
+
+  return (batch: readonly BatchChange<S>[], ts: number): Outcome[] => {
+    try {
+      return attempt(batch, ts, false) ?? attempt(batch, ts, true)!;
     } catch (error) {
       if (sqlite.inTransaction) rollback.run();
       throw error;
