@@ -57,7 +57,9 @@ export async function loadKeyRing(deps: Pick<BaseDeps, 'store' | 'sodium'>, mast
   const signer = await importSigningKey(signingRow.id, privateJwk, JSON.parse(signingRow.public_jwk!));
   const pairwiseKey = unwrap(active('pairwise'));
   const signingRows = rows.filter((r) => r.kind === 'signing');
-  const publicOf = (r: KeyRow) => JSON.parse(r.public_jwk!) as PublicJwk;
+  // Parsed once: every brand read asks for the published key set.
+  const published = new Map(signingRows.map((r) => [r, JSON.parse(r.public_jwk!) as PublicJwk]));
+  const publicOf = (r: KeyRow) => published.get(r)!;
 
   return {
     kekVersion: activeKek.version,
