@@ -25,11 +25,19 @@ export type Change = {
 
 export type Committed = { events: AuditEventRow[] };
 
+/** The rows each query of a readAll returns, in order. */
+export type RowsOf<Q extends readonly Compilable<unknown>[]> = { -readonly [K in keyof Q]: Q[K] extends Compilable<infer O> ? O[] : never };
+
 export type Store = {
   readonly dialect: 'sqlite' | 'postgres' | 'd1';
   readonly db: Kysely<Database>;
   /** Applies the change atomically or not at all; throws GuardFailed when a guard does not hold. */
   commit(change: Change): Promise<Committed>;
+  /**
+   * Runs independent reads together, in one round trip where the database allows it
+   * (a hot-path helper: PostgreSQL pays a round trip per statement, SQLite does not).
+   */
+  readAll<const Q extends readonly Compilable<unknown>[]>(queries: Q): Promise<RowsOf<Q>>;
   close(): Promise<void>;
 };
 

@@ -54,6 +54,11 @@ export function createD1Store(d1: D1Like, clock: Clock): Store {
     dialect: 'd1',
     db,
     commit: (change: Change) => serial(() => apply(change)),
+    async readAll(queries) {
+      if (!queries.length) return [] as never;
+      const results = await d1.batch(queries.map((q) => stmt(q.compile())));
+      return (results as { results: unknown[] }[]).map((r) => r.results) as never;
+    },
     async close() {},
   };
 

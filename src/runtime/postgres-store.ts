@@ -197,6 +197,20 @@ export function createPostgresStore(pool: pg.Pool, clock: Clock): PostgresStore 
         if (!draining) void drain();
       });
     },
+    async readAll(queries) {
+      const compiled = queries.map((q) => q.compile());
+      let text: string;
+      try {
+        text = compiled.map((c) => inlineStatement(c.sql, c.parameters)).join(';\n');
+      } catch (err) {
+        if (!(err instanceof NotInlinable)) throw err;
+        return (await Promise.all(compiled.map(async (c) => (await db.executeQuery(c)).rows))) as never;
+      }
+      if (!compiled.length) return [] as never;
+      // One simple-protocol query, one round trip: a result per statement.
+      const results = await pool.query(text) as unknown as pg.QueryResult | pg.QueryResult[];
+      return (Array.isArray(results) ? results : [results]).map((r) => r.rows) as never;
+    },
     async close() {
       while (draining || queue.length) await new Promise((r) => setTimeout(r, 5));
       await db.destroy();

@@ -100,6 +100,13 @@ export function createSqliteStore(sqlite: Database.Database, clock: Clock, opts:
         }
       });
     },
+    async readAll(queries) {
+      // Synchronous on this connection: no executor, no promise per statement.
+      return queries.map((q) => {
+        const c = q.compile();
+        return prepare(c.sql).all(...(c.parameters as unknown[]));
+      }) as never;
+    },
     async close() {
       // What was accepted is committed before the file closes.
       while (queue.length || flushing || scheduled) {

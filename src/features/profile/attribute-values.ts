@@ -4,9 +4,9 @@
 import type { Compilable } from 'kysely';
 import type { Deps } from '../../deps.ts';
 import { openAttribute, sealAttribute } from '../../crypto/envelope.ts';
-import { prepared, rows as fetch } from '../../db/prepared.ts';
 import { commit } from '../audit/commit.ts';
-import { dataKeyFor } from './data-key.ts';
+import type { AttributeRow } from '../../db/schema.ts';
+import { dataKeyFor, unwrapConsumerKey, type WrappedKey } from './data-key.ts';
 
 export type AttributeWrite = { name: string; persona?: string; value: string };
 
@@ -58,27 +58,26 @@ export async function readAttributes(deps: Deps, consumerId: string, names?: str
   }
 }
 
-const valuesFor = prepared((db, p: { consumerId: string; persona: string }) => db
-  .selectFrom('attributes').select(['name', 'persona', 'ciphertext', 'nonce', 'version'])
-  .where('consumer_id', '=', p.consumerId).where('persona', 'in', ['', p.persona]));
+export type SealedValue = Pick<AttributeRow, 'name' | 'persona' | 'ciphertext' | 'nonce' | 'version'>;
 
 /**
- * The values a grant names, for its persona where one is set and the default value
- * otherwise; only those are opened. Names without a value are left out. Unaudited:
- * the caller audits the read (this is the brand read's hot path, so it is prepared).
+ * Of a consumer's sealed values (read by the caller), opens those a grant names: for its
+ * persona where one is set, the default value otherwise. Names without a value are left
+ * out. Unaudited: the caller audits the read (the brand read's hot path).
  */
-export async function readGrantedAttributes(deps: Deps, consumerId: string, names: readonly string[], persona: string): Promise<Map<string, string>> {
-  const found = await fetch(deps.store.db, valuesFor(deps.store.db, { consumerId, persona }));
+export function openGrantedAttributes(
+  deps: Deps, consumerId: string, wrapped: WrappedKey | undefined, sealed: readonly SealedValue[], names: readonly string[], persona: string,
+): Map<string, string> {
   const wanted = new Set(names);
-  const chosen = new Map<string, (typeof found)[number]>();
-  for (const r of found) {
-    if (!wanted.has(r.name)) continue;
+  const chosen = new Map<string, SealedValue>();
+  for (const r of sealed) {
+    if (!wanted.has(r.name) || (r.persona !== persona && r.persona !== '')) continue;
     // A persona's own value wins over the default one.
     if (r.persona === persona || !chosen.has(r.name)) chosen.set(r.name, r);
   }
   const out = new Map<string, string>();
   if (!chosen.size) return out;
-  const key = await dataKeyFor(deps, consumerId);
+  const key = unwrapConsumerKey(deps, consumerId, wrapped);
   try {
     for (const name of names) {
       const r = chosen.get(name);
