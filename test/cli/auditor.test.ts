@@ -35,6 +35,7 @@ describe('trove auditor', () => {
     expect(JSON.parse(list.stdout)).toEqual([expect.objectContaining({ id: a.id, status: 'active', brands: [brandId], passkeys: 0 })]);
     expect(list.stdout).not.toContain(a.token);
     const disabled = trove('auditor', 'disable', a.id, '--json');
+    expect(disabled.status, `${disabled.stderr}\n${disabled.stdout}`).toBe(0);
     expect(JSON.parse(disabled.stdout)).toEqual({ id: a.id, status: 'disabled' });
     expect(trove('auditor', 'enrol-link', a.id).status).toBe(2);
   });

@@ -126,7 +126,10 @@ describe('concurrent replays', () => {
     const rs = await Promise.all([1, 2].map(() => post(app, '/api/passkeys/login/verify', response)));
     expect(statuses(rs)).toEqual([200, 401]);
     const refused = (await events(deps, 'session.sign_in')).filter((e) => e.outcome === 'denied');
-    expect(refused.map((e) => e.reason)).toEqual(['challenge_used']);
+    // Which check the loser trips depends on timing (the used challenge, or the counter the
+    // winner just advanced); either way it is refused once and audited.
+    expect(refused).toHaveLength(1);
+    expect(['challenge_used', 'counter_not_increased', 'counter_changed']).toContain(refused[0]!.reason);
   });
 
   it('create one account from a passkey registration submitted twice at once', async () => {
