@@ -25,10 +25,12 @@ export const WAL_BACKSTOP_FRAMES = 4096;
 /** Opens a connection the way every Trove connection runs: WAL, and fsync at every commit. */
 export function openSqlite(filename: string): Database.Database {
   const sqlite = new Database(filename);
+  // The busy timeout first: switching to WAL takes a lock, and a second connection (the
+  // checkpointer thread, a CLI command next to the server) must wait for it, not fail.
+  sqlite.pragma('busy_timeout = 5000');
   sqlite.pragma('journal_mode = WAL');
   sqlite.pragma('synchronous = FULL');
   sqlite.pragma('foreign_keys = ON');
-  sqlite.pragma('busy_timeout = 5000');
   return sqlite;
 }
 
