@@ -16,6 +16,7 @@ import { startExport } from '../features/auditors/audit-export.ts';
 import { eventFilter } from '../features/auditors/event-filter.ts';
 import { publicSigningKeys } from '../features/keys/keyring.ts';
 import { openExisting } from '../runtime/node.ts';
+import { fastChainWalk } from '../runtime/sqlite-chain-walk.ts';
 import { output, parse, UsageError } from './args.ts';
 import { help } from './migrate.ts';
 import { withDeps } from './with-deps.ts';
@@ -58,7 +59,7 @@ export async function auditCommand(argv: string[], config: Config): Promise<numb
   if (values.export !== undefined || values.jwks !== undefined) return verifyExportFile(values.export, values.jwks, values.json);
   const store = await openExisting(config, values.database);
   try {
-    const result = await verifyAuditLog(store.db, await publicSigningKeys({ store }));
+    const result = await verifyAuditLog(store.db, await publicSigningKeys({ store }), fastChainWalk(store));
     const human = result.ok
       ? `audit log intact: ${result.checked} events, ${result.checkpoints} signed checkpoints, head ${result.head?.seq ?? 0}`
       : `audit log TAMPERED: first bad sequence number ${result.first_bad_seq} (${result.problem})`;

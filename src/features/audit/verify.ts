@@ -2,9 +2,10 @@
 // checks each signed checkpoint against the chain. Reports the first bad sequence
 // number. Needs only the database and public keys, never the master key.
 import type { Kysely } from 'kysely';
-import type { AuditCheckpointRow, AuditEventRow, Database } from '../../db/schema.ts';
+import type { AuditCheckpointRow, Database } from '../../db/schema.ts';
 import { verifyJws, type PublicJwk } from '../../crypto/signing.ts';
-import { GENESIS_HASH, hashEvent, type ChainHead } from './chain.ts';
+import type { ChainHead } from './chain.ts';
+import { checkRange, stitchRanges, type ChainFinding, type ChainWalkResult, type RangeResult } from './chain-ranges.ts';
 import { CHECKPOINT_TYP } from './checkpoint.ts';
 
 export type VerifyResult = {
@@ -18,31 +19,9 @@ export type VerifyResult = {
 
 const PAGE = 5000;
 
-/** Incremental chain checker, shared by the database walk and the offline export check. */
-export function chainChecker() {
-  let expected = 1;
-  let prev = GENESIS_HASH;
-  let bad: { seq: number; problem: string } | null = null;
-  let checked = 0;
-  return {
-    push(row: AuditEventRow): boolean {
-      if (bad) return false;
-      checked += 1;
-      if (row.seq !== expected) bad = { seq: expected, problem: `expected seq ${expected}, found ${row.seq}` };
-      else if (row.prev_hash !== prev) bad = { seq: row.seq, problem: 'link to previous event broken' };
-      else if (hashEvent(row) !== row.hash) bad = { seq: row.seq, problem: 'event hash does not match its content' };
-      else {
-        expected += 1;
-        prev = row.hash;
-        return true;
-      }
-      return false;
-    },
-    get bad() { return bad; },
-    get checked() { return checked; },
-    get head(): ChainHead | null { return expected > 1 ? { seq: expected - 1, hash: prev } : null; },
-  };
-}
+/** Walks the whole chain; `wanted` names the seqs whose hashes the checkpoints need. */
+export type ChainWalk = (wanted: ReadonlySet<number>) => Promise<ChainWalkResult>;
+
 
 /** Checks checkpoints against the event hashes seen; returns the earliest bad seq, if any. */
 export async function checkCheckpoints(
@@ -71,24 +50,35 @@ export async function checkCheckpoints(
   return null;
 }
 
-export async function verifyAuditLog(db: Kysely<Database>, jwks: { keys: PublicJwk[] }): Promise<VerifyResult> {
-  const checkpoints = await db.selectFrom('audit_checkpoints').selectAll().execute();
-  const wanted = new Set(checkpoints.map((c) => c.seq));
-  const seen = new Map<number, string>();
-  const chain = chainChecker();
-  let after = 0;
-  for (;;) {
-    const rows = await db.selectFrom('audit_events').selectAll().where('seq', '>', after).orderBy('seq').limit(PAGE).execute();
-    for (const row of rows) {
-      if (wanted.has(row.seq)) seen.set(row.seq, row.hash);
-      chain.push(row);
+/** The default walk: pages of events through the query builder, on any store. */
+export function pagedChainWalk(db: Kysely<Database>, page = PAGE): ChainWalk {
+  return async (wanted) => {
+    const ranges: RangeResult[] = [];
+    // The first page has no lower bound: a row forged below seq 1 must be seen, not skipped.
+    let after: number | null = null;
+    for (;;) {
+      const q = db.selectFrom('audit_events').selectAll();
+      const rows = await (after === null ? q : q.where('seq', '>', after)).orderBy('seq').limit(page).execute();
+      // Each page is checked as a range of its own; stitching checks the links between pages.
+      const r = checkRange(rows, (after ?? 0) + 1, wanted);
+      ranges.push(r);
+      if (rows.length < page || r.bad) break;
+      after = rows[rows.length - 1]!.seq;
     }
-    if (rows.length < PAGE || chain.bad) break;
-    after = rows[rows.length - 1]!.seq;
-  }
+    return stitchRanges(ranges);
+  };
+}
+
+/**
+ * Verifies the chain (walked by `walk`: the paged default, or a runtime's faster one) and
+ * every signed checkpoint against it.
+ */
+export async function verifyAuditLog(db: Kysely<Database>, jwks: { keys: PublicJwk[] }, walk: ChainWalk = pagedChainWalk(db)): Promise<VerifyResult> {
+  const checkpoints = await db.selectFrom('audit_checkpoints').selectAll().execute();
+  const chain = await walk(new Set(checkpoints.map((c) => c.seq)));
   const lastSeq = chain.bad ? chain.bad.seq - 1 : (chain.head?.seq ?? 0);
-  const cpBad = await checkCheckpoints(checkpoints, (s) => (s <= lastSeq ? seen.get(s) : undefined), lastSeq, jwks);
-  const findings = [chain.bad, cpBad].filter((f): f is { seq: number; problem: string } => f !== null);
+  const cpBad = await checkCheckpoints(checkpoints, (s) => (s <= lastSeq ? chain.hashes.get(s) : undefined), lastSeq, jwks);
+  const findings = [chain.bad, cpBad].filter((f): f is ChainFinding => f !== null);
   findings.sort((a, b) => a.seq - b.seq);
   const first = findings[0] ?? null;
   return {

@@ -1,0 +1,61 @@
+// Checking the hash chain in independent seq ranges (e.g. one per thread) and stitching
+// the results: the verdict — first bad seq, its problem, how many events were checked,
+// the last good head — is exactly what one walk from seq 1 would give. A range checks
+// everything within itself; its first row's link is checked when ranges are stitched.
+import type { AuditEventRow } from '../../db/schema.ts';
+import { GENESIS_HASH, hashEvent, type ChainHead } from './chain.ts';
+
+export type ChainFinding = { seq: number; problem: string };
+
+/** What a walk of the chain found: the checkpoint verifier reads the hashes it wanted. */
+export type ChainWalkResult = { checked: number; bad: ChainFinding | null; head: ChainHead | null; hashes: Map<number, string> };
+
+/** A range's report; plain data so it can cross a thread boundary. */
+export type RangeResult = {
+  first: { seq: number; prev_hash: string } | null;
+  lastGood: ChainHead | null;
+  bad: ChainFinding | null;
+  checked: number;
+  hashes: [number, string][];
+};
+
+/** Checks rows that should run lo, lo+1, … in order; stops at the first problem. */
+export function checkRange(rows: Iterable<AuditEventRow>, lo: number, wanted: ReadonlySet<number>): RangeResult {
+  const out: RangeResult = { first: null, lastGood: null, bad: null, checked: 0, hashes: [] };
+  let expected = lo;
+  for (const row of rows) {
+    out.checked += 1;
+    if (wanted.has(row.seq)) out.hashes.push([row.seq, row.hash]);
+    if (out.first === null) out.first = { seq: row.seq, prev_hash: row.prev_hash };
+    if (row.seq !== expected) out.bad = { seq: expected, problem: `expected seq ${expected}, found ${row.seq}` };
+    else if (out.lastGood !== null && row.prev_hash !== out.lastGood.hash) out.bad = { seq: row.seq, problem: 'link to previous event broken' };
+    else if (hashEvent(row) !== row.hash) out.bad = { seq: row.seq, problem: 'event hash does not match its content' };
+    if (out.bad) break;
+    expected += 1;
+    out.lastGood = { seq: row.seq, hash: row.hash };
+  }
+  return out;
+}
+
+/** Joins consecutive ranges (in seq order) as if one walk had run from the genesis. */
+export function stitchRanges(ranges: readonly RangeResult[]): ChainWalkResult {
+  let head: ChainHead | null = null;
+  let checked = 0;
+  let bad: ChainFinding | null = null;
+  const hashes = new Map<number, string>();
+  for (const r of ranges) {
+    for (const [seq, hash] of r.hashes) hashes.set(seq, hash);
+    if (bad || r.first === null) continue; // an empty range: the next one's first row shows the gap
+    const expected = (head?.seq ?? 0) + 1;
+    if (r.first.seq !== expected) bad = { seq: expected, problem: `expected seq ${expected}, found ${r.first.seq}` };
+    else if (r.first.prev_hash !== (head?.hash ?? GENESIS_HASH)) bad = { seq: expected, problem: 'link to previous event broken' };
+    if (bad) {
+      checked += 1;
+      continue;
+    }
+    checked += r.checked;
+    bad = r.bad;
+    head = r.lastGood ?? head;
+  }
+  return { checked, bad, head, hashes };
+}
