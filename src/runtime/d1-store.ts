@@ -5,7 +5,6 @@
 import { Kysely, type Compilable, type CompiledQuery } from 'kysely';
 import { D1Dialect } from 'kysely-d1';
 import type { Clock } from '../clock.ts';
-import { newId } from '../crypto/random.ts';
 import { guardStatement } from '../db/guard.ts';
 import type { Database as Schema } from '../db/schema.ts';
 import { isGuardViolation, type Change, type Committed, type Store } from '../db/store.ts';
@@ -71,7 +70,7 @@ export function createD1Store(d1: D1Like, clock: Clock): Store {
       const head = change.audit?.length
         ? ((await d1.prepare('SELECT seq, hash FROM audit_events ORDER BY seq DESC LIMIT 1').first<ChainHead>()) ?? undefined)
         : undefined;
-      const events = change.audit?.length ? chainEvents(head, change.audit, clock.now(), newId) : [];
+      const events = change.audit?.length ? chainEvents(head, change.audit, clock.now()) : [];
       const audit = events.map((e) => stmt(db.insertInto('audit_events').values(e).compile()));
       try {
         if (fixed.length + audit.length) await d1.batch([...fixed, ...audit]);

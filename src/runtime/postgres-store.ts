@@ -6,7 +6,6 @@
 import pg from 'pg';
 import { Kysely, PostgresDialect, type Compilable, type CompiledQuery } from 'kysely';
 import type { Clock } from '../clock.ts';
-import { newId } from '../crypto/random.ts';
 import { guardStatement } from '../db/guard.ts';
 import { MIGRATIONS_TABLE_SQL, migrate, type MigrationFile } from '../db/migrate.ts';
 import type { Database as Schema } from '../db/schema.ts';
@@ -63,7 +62,7 @@ export function createPostgresStore(pool: pg.Pool, clock: Clock): PostgresStore 
       chain.head = (await client.query<ChainHead>('SELECT seq, hash FROM audit_events ORDER BY seq DESC LIMIT 1')).rows[0];
       chain.locked = true;
     }
-    const events = chainEvents(chain.head, change.audit, clock.now(), newId);
+    const events = chainEvents(chain.head, change.audit, clock.now());
     await run(client, db.insertInto('audit_events').values(events).compile());
     const last = events[events.length - 1]!;
     chain.head = { seq: last.seq, hash: last.hash };
@@ -126,7 +125,7 @@ export function createPostgresStore(pool: pg.Pool, clock: Clock): PostgresStore 
       const ts = clock.now();
       const outcomes: Outcome[] = batch.map((p) => {
         if (!p.change.audit?.length) return { ok: true, value: { events: [] } };
-        const events = chainEvents(head, p.change.audit, ts, newId);
+        const events = chainEvents(head, p.change.audit, ts);
         const last = events[events.length - 1]!;
         head = { seq: last.seq, hash: last.hash };
         return { ok: true, value: { events } };

@@ -4,7 +4,6 @@
 // writes held, so the sequence stays gapless and the chain linear. Runs on the
 // event-loop thread or in the writer thread.
 import Database from 'better-sqlite3';
-import { newId } from '../crypto/random.ts';
 import type { AuditEventRow } from '../db/schema.ts';
 import { isGuardViolation } from '../db/store.ts';
 import type { AuditDraft } from '../features/audit/event.ts';
@@ -96,7 +95,7 @@ export function batchApplier<S>(sqlite: Database.Database, run: (statement: S) =
     }
     for (const w of change.writes) run(w);
     if (!change.audit.length) return [];
-    const events = chainEvents(chainHead, change.audit, ts, newId);
+    const events = chainEvents(chainHead, change.audit, ts);
     for (const e of events) insertEvent.run(e);
     const last = events[events.length - 1]!;
     chainHead = { seq: last.seq, hash: last.hash };

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { constantTimeEqual, hashSecret, verifySecret } from '../../src/crypto/hash.ts';
-import { newId, newSecret } from '../../src/crypto/random.ts';
+import { newEventId, newId, newSecret } from '../../src/crypto/random.ts';
 
 describe('secrets and identifiers', () => {
   it('stores a secret as a hash that verifies the secret and nothing else', () => {
@@ -21,5 +21,14 @@ describe('secrets and identifiers', () => {
     const ids = new Set(Array.from({ length: 1000 }, newId));
     expect(ids.size).toBe(1000);
     for (const id of ids) expect(id).toMatch(/^[A-Za-z0-9_-]{22}$/);
+  });
+
+  it('makes audit event ids that sort in commit-time order and still differ within one millisecond', () => {
+    const times = [0, 1, 1_700_000_000_000, 1_700_000_000_001, 1_800_000_000_000, 253_402_300_799_999];
+    const ids = times.map((t) => newEventId(t));
+    expect([...ids].sort()).toEqual(ids);
+    const same = new Set(Array.from({ length: 1000 }, () => newEventId(1_700_000_000_000)));
+    expect(same.size).toBe(1000);
+    for (const id of same) expect(id).toMatch(/^[0-9a-f]{12}[A-Za-z0-9_-]{16}$/);
   });
 });

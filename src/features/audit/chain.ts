@@ -2,6 +2,7 @@
 // of every stored field, so any edit, deletion, insertion or reordering breaks a link.
 import * as nodeCrypto from 'node:crypto';
 import type { AuditEventRow } from '../../db/schema.ts';
+import { newEventId } from '../../crypto/random.ts';
 import { canonicalJson } from './canonical.ts';
 import type { AuditDraft } from './event.ts';
 
@@ -32,7 +33,6 @@ export function chainEvents(
   head: ChainHead | undefined,
   drafts: readonly AuditDraft[],
   ts: number,
-  newId: () => string,
 ): AuditEventRow[] {
   let seq = head?.seq ?? 0;
   let prev = head?.hash ?? GENESIS_HASH;
@@ -40,7 +40,7 @@ export function chainEvents(
     seq += 1;
     const base = {
       seq,
-      id: newId(),
+      id: newEventId(ts),
       ts,
       actor_type: d.actor_type,
       actor_id: d.actor_id ?? null,
