@@ -3,9 +3,11 @@
 // on embedded SQLite (synchronous=FULL) over 10,000 consumers × 10 attributes and
 // 10,000 grants, (d) the same on PostgreSQL when a URL is given. Each target runs in its
 // own process; autocannon (50 connections) loads them in interleaved rounds after a
-// warm-up. Every process started here is stopped here.
+// warm-up, and each round also records the CPU the target spent per request (for
+// PostgreSQL, the database server's too: it shares the machine). Every process started
+// here is stopped here.
 import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import autocannon from 'autocannon';
@@ -53,6 +55,31 @@ function load(t: Target, seconds: number, connections: number): Promise<autocann
   });
 }
 
+/** CPU time (user + system, all threads) of one process, in µs; null off Linux. */
+function cpuUs(pid: number | undefined): number | null {
+  try {
+    const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
+    return (Number(fields[11]) + Number(fields[12])) * (1e6 / 100); // clock ticks (USER_HZ = 100)
+  } catch {
+    return null;
+  }
+}
+
+/** CPU time of every local PostgreSQL server process, in µs (the database's share of a read). */
+function postgresCpuUs(): number | null {
+  try {
+    let total = 0;
+    for (const d of readdirSync('/proc')) {
+      if (!/^\d+$/.test(d)) continue;
+      const stat = readFileSync(`/proc/${d}/stat`, 'utf8');
+      if (stat.includes('(postgres)')) total += cpuUs(Number(d)) ?? 0;
+    }
+    return total;
+  } catch {
+    return null;
+  }
+}
+
 function peakRssMb(pid: number | undefined): number | null {
   try {
     const m = /VmHWM:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
@@ -87,20 +114,33 @@ export async function benchReadPath(o: ReadPathOptions) {
       targets.push(await startTrove('trove_postgres', { ...env, PORT: '18093', TROVE_DATA_DIR: join(dir, 'pg'), DATABASE_URL: u.toString() }, o.consumers));
     }
     for (const t of targets) await load(t, o.warmup, o.connections);
-    const runs = new Map<string, autocannon.Result[]>();
+    // Per round, the CPU the target (and, for PostgreSQL, the database server) spent per request.
+    type Run = autocannon.Result & { cpu: number | null; dbCpu: number | null };
+    const runs = new Map<string, Run[]>();
     for (let r = 0; r < o.rounds; r++) {
       for (const t of targets) {
+        const before = { own: cpuUs(t.child.pid), db: t.name === 'trove_postgres' ? postgresCpuUs() : null };
         const res = await load(t, o.seconds, o.connections);
-        runs.set(t.name, [...(runs.get(t.name) ?? []), res]);
+        const own = cpuUs(t.child.pid);
+        const db = before.db === null ? null : postgresCpuUs();
+        const total = (res.requests as unknown as { total: number }).total;
+        const perReq = (a: number | null, b: number | null) => (a === null || b === null || !total ? null : Math.round((b - a) / total));
+        runs.set(t.name, [...(runs.get(t.name) ?? []), { ...res, cpu: perReq(before.own, own), dbCpu: perReq(before.db, db) }]);
         console.error(`round ${r + 1} ${t.name}: ${Math.round(res.requests.average)} req/s, p99 ${res.latency.p99} ms, non-2xx ${res.non2xx}`);
       }
     }
     const figures = Object.fromEntries(targets.map((t) => {
       const rs = runs.get(t.name)!;
+      const median = (xs: (number | null)[]) => {
+        const v = xs.filter((x): x is number => x !== null).sort((a, b) => a - b);
+        return v.length ? v[Math.floor(v.length / 2)]! : null;
+      };
       const avg = (f: (r: autocannon.Result) => number) => Math.round((rs.reduce((s, r) => s + f(r), 0) / rs.length) * 10) / 10;
       return [t.name, {
         req_per_s: avg((r) => r.requests.average), p50_ms: avg((r) => r.latency.p50), p99_ms: avg((r) => r.latency.p99),
         non_2xx: rs.reduce((s, r) => s + r.non2xx + r.errors, 0), peak_rss_mb: peakRssMb(t.child.pid),
+        cpu_us_per_req: median(rs.map((r) => r.cpu)),
+        ...(t.name === 'trove_postgres' ? { postgres_server_cpu_us_per_req: median(rs.map((r) => r.dbCpu)) } : {}),
         rounds: rs.map((r) => Math.round(r.requests.average)),
       }];
     })) as Record<string, { req_per_s: number; p50_ms: number; p99_ms: number; non_2xx: number; peak_rss_mb: number | null }>;
