@@ -1,5 +1,5 @@
 // Test projects: the Node suites on SQLite always; the shared suites again on PostgreSQL
-// when TROVE_TEST_DATABASE_URL is set (SQLite-file, CLI and start-up tests stay SQLite);
+// when TROVE_TEST_DATABASE_URL is set (SQLite-file, CLI, start-up and type-check tests run once);
 // the Workers suite inside workerd against D1; and the portal in Chromium. The portal is
 // built once first (global setup), since the servers under test serve web/dist.
 import { fileURLToPath } from 'node:url';
@@ -19,7 +19,7 @@ const node = {
   hookTimeout: 30_000,
 };
 
-const sqliteOnly = ['test/runtime/**', 'test/cli/**'];
+const sqliteOnly = ['test/runtime/**', 'test/cli/**', 'test/typecheck.test.ts'];
 const browser = 'test/browser/**';
 // A fixed development key for the Workers tests only (as `wrangler dev --var` would give).
 const WORKERS_TEST_KEY = Buffer.alloc(32, 7).toString('base64url');

@@ -9,7 +9,7 @@ const pkg = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')) as { de
 
 // Used as command-line tools or type packages rather than through an import.
 const TOOLS: Record<string, string> = {
-  typescript: 'tsc in npm run typecheck',
+  typescript: 'tsc in npm run typecheck and test/typecheck.test.ts',
   wrangler: 'wrangler types / d1 migrations / dev',
   '@types/node': 'types', '@types/pg': 'types', '@types/better-sqlite3': 'types', '@types/libsodium-wrappers': 'types',
 };
