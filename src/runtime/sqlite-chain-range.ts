@@ -5,13 +5,23 @@ import BetterSqlite from 'better-sqlite3';
 import type { AuditEventRow } from '../db/schema.ts';
 import { checkRange } from '../features/audit/chain-ranges.ts';
 
-/** lo..hi inclusive; hi null = no upper bound; open = no lower bound either. */
-export type RangeJob = { filename: string; lo: number; hi: number | null; open: boolean };
+/** lo..hi inclusive; hi null = no upper bound; open = no lower bound either; page = rows per fetch. */
+export type RangeJob = { filename: string; lo: number; hi: number | null; open: boolean; page?: number };
 
-export function rangeRows(db: BetterSqlite.Database, job: RangeJob): Iterable<AuditEventRow> {
-  const where = [job.open ? null : 'seq >= @lo', job.hi === null ? null : 'seq <= @hi'].filter(Boolean);
-  const sql = `SELECT * FROM audit_events ${where.length ? `WHERE ${where.join(' AND ')}` : ''} ORDER BY seq`;
-  return db.prepare(sql).iterate({ ...(job.open ? {} : { lo: job.lo }), ...(job.hi === null ? {} : { hi: job.hi }) }) as Iterable<AuditEventRow>;
+/** Rows are fetched in pages (one native call each), which costs less per row than stepping. */
+const PAGE = 2000;
+
+export function* rangeRows(db: BetterSqlite.Database, job: RangeJob): Generator<AuditEventRow> {
+  const size = job.page ?? PAGE;
+  // Anything below lo (normally nothing: rows below seq 1 are forgeries) comes first.
+  if (job.open) yield* db.prepare('SELECT * FROM audit_events WHERE seq < ? ORDER BY seq').all(job.lo) as AuditEventRow[];
+  const page = db.prepare(`SELECT * FROM audit_events WHERE seq >= @from${job.hi === null ? '' : ' AND seq <= @hi'} ORDER BY seq LIMIT @size`);
+  for (let from = job.lo; ;) {
+    const rows = page.all({ from, size, ...(job.hi === null ? {} : { hi: job.hi }) }) as AuditEventRow[];
+    yield* rows;
+    if (rows.length < size) return;
+    from = rows[rows.length - 1]!.seq + 1;
+  }
 }
 
 // Only in a thread started for a range (this module is also imported for rangeRows).

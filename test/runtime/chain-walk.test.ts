@@ -56,12 +56,12 @@ function oneWalk(file: string): ChainWalk {
 }
 
 /** The parallel walk's ranges, read and checked one after another in this thread. */
-function rangesHere(file: string, threads: number): ChainWalk {
+function rangesHere(file: string, threads: number, page?: number): ChainWalk {
   return async (wanted) => {
     const db = new BetterSqlite(file, { readonly: true });
     try {
       const max = (db.prepare('SELECT max(seq) AS m FROM audit_events').get() as { m: number }).m;
-      return stitchRanges(rangeJobs(file, max, threads).map((job) => checkRange(rangeRows(db, job), job.lo, wanted)));
+      return stitchRanges(rangeJobs(file, max, threads).map((job) => checkRange(rangeRows(db, { ...job, page }), job.lo, wanted)));
     } finally {
       db.close();
     }
@@ -76,7 +76,10 @@ async function verdicts(file: string, threads = false) {
     return {
       reference: await run(oneWalk(file)),
       paged: [await run(pagedChainWalk(store.db, 4)), await run(pagedChainWalk(store.db, 7)), await run()],
-      ranges: await Promise.all([2, 3, 4].map((n) => run(rangesHere(file, n)))),
+      ranges: [
+        ...(await Promise.all([2, 3, 4].map((n) => run(rangesHere(file, n))))),
+        ...(await Promise.all([2, 3].map((n) => run(rangesHere(file, n, 4))))), // several fetches per range
+      ],
       threads: threads ? await Promise.all([2, 4].map((n) => run(sqliteChainWalk(file, n, 0)))) : [],
     };
   } finally {
