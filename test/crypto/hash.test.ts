@@ -23,12 +23,13 @@ describe('secrets and identifiers', () => {
     for (const id of ids) expect(id).toMatch(/^[A-Za-z0-9_-]{22}$/);
   });
 
-  it('makes audit event ids that sort in commit-time order and still differ within one millisecond', () => {
+  it('makes audit event ids as UUIDv7s that sort in commit-time order and still differ within one millisecond', () => {
     const times = [0, 1, 1_700_000_000_000, 1_700_000_000_001, 1_800_000_000_000, 253_402_300_799_999];
     const ids = times.map((t) => newEventId(t));
     expect([...ids].sort()).toEqual(ids);
     const same = new Set(Array.from({ length: 1000 }, () => newEventId(1_700_000_000_000)));
     expect(same.size).toBe(1000);
-    for (const id of same) expect(id).toMatch(/^[0-9a-f]{12}[A-Za-z0-9_-]{16}$/);
+    for (const id of same) expect(id).toMatch(/^[0-9a-f]{8}-[0-9a-f]{4}-7[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/);
+    expect(newEventId(0x0123456789ab).startsWith('01234567-89ab-7')).toBe(true);
   });
 });
