@@ -9,6 +9,7 @@ import BetterSqlite from 'better-sqlite3';
 import { checkRange, stitchRanges, type RangeResult } from '../features/audit/chain-ranges.ts';
 import type { ChainWalk } from '../features/audit/verify.ts';
 import type { Store } from '../db/store.ts';
+import type { SqliteStore } from './sqlite-store.ts';
 import { rangeRows, type RangeJob } from './sqlite-chain-range.ts';
 
 /** Below this many events one thread is quicker than starting more. */
@@ -50,6 +51,7 @@ export function sqliteChainWalk(filename: string, threads = Math.min(4, availabl
 
 /** The fast walk when the store is an SQLite file; undefined means the paged default. */
 export function fastChainWalk(store: Store): ChainWalk | undefined {
-  const sqlite = (store as { sqlite?: BetterSqlite.Database }).sqlite;
-  return sqlite && !sqlite.memory ? sqliteChainWalk(sqlite.name) : undefined;
+  if (store.dialect !== 'sqlite' || !('sqlite' in store)) return undefined;
+  const { sqlite } = store as SqliteStore;
+  return sqlite.memory ? undefined : sqliteChainWalk(sqlite.name);
 }

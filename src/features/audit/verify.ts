@@ -22,7 +22,6 @@ const PAGE = 5000;
 /** Walks the whole chain; `wanted` names the seqs whose hashes the checkpoints need. */
 export type ChainWalk = (wanted: ReadonlySet<number>) => Promise<ChainWalkResult>;
 
-
 /** Checks checkpoints against the event hashes seen; returns the earliest bad seq, if any. */
 export async function checkCheckpoints(
   checkpoints: AuditCheckpointRow[],
