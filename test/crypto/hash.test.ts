@@ -23,6 +23,12 @@ describe('secrets and identifiers', () => {
     for (const id of ids) expect(id).toMatch(/^[A-Za-z0-9_-]{22}$/);
   });
 
+  it('never starts an identifier with a dash, which a command line would read as an option', () => {
+    const firsts = new Set(Array.from({ length: 20_000 }, () => newId()[0]));
+    expect(firsts.has('-')).toBe(false);
+    expect(firsts.size).toBe(63); // every other base64url character still leads
+  });
+
   it('makes audit event ids as UUIDv7s that sort in commit-time order and still differ within one millisecond', () => {
     const times = [0, 1, 1_700_000_000_000, 1_700_000_000_001, 1_800_000_000_000, 253_402_300_799_999];
     const ids = times.map((t) => newEventId(t));
