@@ -1,7 +1,14 @@
 // XChaCha20-Poly1305 sealing with associated data. Nonces (24 bytes) come from the
 // platform CSPRNG; the AAD binds a ciphertext to the row it belongs to.
-import { fromB64u, toB64u, utf8 } from './encoding.ts';
+// libsodium's own functions are called on its WASM heap directly (sodium-heap.ts), not
+// through libsodium-wrappers' helpers: those free their copies of keys and plaintexts
+// without wiping them, and cost an allocation per argument. Here every call's scratch
+// memory is wiped before it is freed (and libsodium's stack scrubbed after it), and
+// values sealed under one key open in one pass.
+import { Buffer } from 'node:buffer';
+import { fromUtf8, toB64u, utf8 } from './encoding.ts';
 import { randomBytes } from './random.ts';
+import { rawSodium, withScratch } from './sodium-heap.ts';
 import type { Sodium } from './sodium.ts';
 
 export type Sealed = { ciphertext: string; nonce: string };
@@ -10,23 +17,87 @@ export class DecryptionError extends Error {
   override name = 'DecryptionError';
 }
 
+const KEY = 32;
+const NONCE = 24;
+const TAG = 16;
+
+/** Where a base64url text's bytes go: at most this many (the decoder drops padding and junk). */
+const b64Bytes = (text: string) => Math.floor((text.length * 3) / 4);
+
+function checkKey(key: Uint8Array): void {
+  // Checked at run time too: the heap would silently take a string's characters as zeros.
+  if (!(key instanceof Uint8Array) || key.length !== KEY) throw new TypeError('invalid key length');
+}
+
 export function seal(sodium: Sodium, key: Uint8Array, plaintext: Uint8Array, aad: string): Sealed {
-  const nonce = randomBytes(sodium.crypto_aead_xchacha20poly1305_ietf_NPUBBYTES);
-  const ct = sodium.crypto_aead_xchacha20poly1305_ietf_encrypt(plaintext, utf8.encode(aad), null, nonce, key);
-  return { ciphertext: toB64u(ct), nonce: toB64u(nonce) };
+  checkKey(key);
+  if (!(plaintext instanceof Uint8Array) || typeof aad !== 'string') throw new TypeError('seal takes bytes and a string of associated data');
+  const raw = rawSodium(sodium);
+  const nonce = randomBytes(NONCE);
+  const adMax = aad.length * 3;
+  return withScratch(raw, KEY + NONCE + plaintext.length + adMax + plaintext.length + TAG, 'chacha', (heap, at) => {
+    const k = at, n = k + KEY, m = n + NONCE, ad = m + plaintext.length, c = ad + adMax;
+    heap.set(key, k);
+    heap.set(nonce, n);
+    heap.set(plaintext, m);
+    const adLen = utf8.encodeInto(aad, heap.subarray(ad, ad + adMax)).written;
+    // 64-bit lengths are passed as (low, high) 32-bit halves on wasm32.
+    const rc = raw._crypto_aead_xchacha20poly1305_ietf_encrypt(c, 0, m, plaintext.length, 0, ad, adLen, 0, 0, n, k);
+    if (rc !== 0) throw new Error('sealing failed');
+    return { ciphertext: toB64u(heap.subarray(c, c + plaintext.length + TAG)), nonce: toB64u(nonce) };
+  });
+}
+
+/**
+ * Opens values sealed under one key, in order, reading each plaintext with `read` while
+ * it is still on the heap (so `read` must copy what it keeps, and must not call into
+ * libsodium: the heap could grow under the views). Any value that fails authentication,
+ * or is not a sealed value at all, fails the whole call with a DecryptionError.
+ */
+export function openMany<T>(
+  sodium: Sodium, key: Uint8Array, items: readonly { sealed: Sealed; aad: string }[], read: (plaintext: Uint8Array) => T,
+): T[] {
+  checkKey(key);
+  const raw = rawSodium(sodium);
+  let size = KEY;
+  for (const { sealed, aad } of items) {
+    if (typeof sealed?.ciphertext !== 'string' || typeof sealed.nonce !== 'string' || typeof aad !== 'string') {
+      throw new DecryptionError('not a sealed value');
+    }
+    size += NONCE + 2 * b64Bytes(sealed.ciphertext) + aad.length * 3;
+  }
+  return withScratch(raw, size, 'chacha', (heap, at) => {
+    const bytes = Buffer.from(heap.buffer, heap.byteOffset, heap.byteLength);
+    heap.set(key, at);
+    let p = at + KEY;
+    const out: T[] = [];
+    for (const { sealed, aad } of items) {
+      const n = p;
+      const c = n + NONCE;
+      const cMax = b64Bytes(sealed.ciphertext);
+      const ad = c + cMax;
+      const adMax = aad.length * 3;
+      const m = ad + adMax;
+      p = m + cMax;
+      const cLen = sealed.ciphertext.length ? bytes.write(sealed.ciphertext, c, cMax, 'base64url') : 0;
+      const nLen = sealed.nonce.length ? bytes.write(sealed.nonce, n, NONCE, 'base64url') : 0;
+      const adLen = utf8.encodeInto(aad, heap.subarray(ad, ad + adMax)).written;
+      if (nLen !== NONCE || b64Bytes(sealed.nonce) !== NONCE || cLen < TAG
+        || raw._crypto_aead_xchacha20poly1305_ietf_decrypt(m, 0, 0, c, cLen, 0, ad, adLen, 0, n, at) !== 0) {
+        // libsodium says nothing useful; the caller knows which row failed.
+        throw new DecryptionError('ciphertext failed authentication');
+      }
+      out.push(read(heap.subarray(m, m + cLen - TAG)));
+    }
+    return out;
+  });
 }
 
 export function open(sodium: Sodium, key: Uint8Array, sealed: Sealed, aad: string): Uint8Array {
-  try {
-    return sodium.crypto_aead_xchacha20poly1305_ietf_decrypt(
-      null,
-      fromB64u(sealed.ciphertext),
-      utf8.encode(aad),
-      fromB64u(sealed.nonce),
-      key,
-    );
-  } catch {
-    // libsodium's message carries nothing useful; the caller knows which row failed.
-    throw new DecryptionError('ciphertext failed authentication');
-  }
+  return openMany(sodium, key, [{ sealed, aad }], (plain) => plain.slice())[0]!;
+}
+
+/** Opens values that are UTF-8 text, decoded straight from the heap. */
+export function openManyText(sodium: Sodium, key: Uint8Array, items: readonly { sealed: Sealed; aad: string }[]): string[] {
+  return openMany(sodium, key, items, (plain) => fromUtf8.decode(plain));
 }

@@ -1,8 +1,9 @@
 // Envelope encryption: master key → versioned KEKs (libsodium KDF) → per-consumer data
 // keys (wrapped, AAD = consumer + KEK version) → attribute values (AAD = consumer +
 // name + persona + version), so no ciphertext can be moved to another row and opened.
-import { fromUtf8, utf8 } from './encoding.ts';
-import { open, seal, type Sealed } from './aead.ts';
+import { utf8 } from './encoding.ts';
+import { open, openManyText, seal, type Sealed } from './aead.ts';
+import { deriveSubkey } from './kdf.ts';
 import { randomBytes } from './random.ts';
 import type { Sodium } from './sodium.ts';
 
@@ -10,7 +11,7 @@ const KDF_CONTEXT = 'troveKEK'; // exactly crypto_kdf_CONTEXTBYTES (8)
 
 export function deriveKek(sodium: Sodium, masterKey: Uint8Array, version: number): Uint8Array {
   if (masterKey.length !== 32) throw new Error('master key must be 32 bytes');
-  return sodium.crypto_kdf_derive_from_key(32, version, KDF_CONTEXT, masterKey);
+  return deriveSubkey(sodium, masterKey, version, KDF_CONTEXT);
 }
 
 export function newDataKey(): Uint8Array {
@@ -37,7 +38,12 @@ export function sealAttribute(sodium: Sodium, dataKey: Uint8Array, slot: Attribu
 }
 
 export function openAttribute(sodium: Sodium, dataKey: Uint8Array, slot: AttributeSlot, sealed: Sealed): string {
-  return fromUtf8.decode(open(sodium, dataKey, sealed, attributeAad(slot)));
+  return openAttributes(sodium, dataKey, [{ slot, sealed }])[0]!;
+}
+
+/** Opens several of one consumer's values in one pass (the brand read opens up to a grant's worth). */
+export function openAttributes(sodium: Sodium, dataKey: Uint8Array, values: readonly { slot: AttributeSlot; sealed: Sealed }[]): string[] {
+  return openManyText(sodium, dataKey, values.map((v) => ({ sealed: v.sealed, aad: attributeAad(v.slot) })));
 }
 
 /** Wraps any secret key material (signing keys, the pairwise key) under a KEK. */

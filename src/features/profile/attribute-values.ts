@@ -3,7 +3,7 @@
 // (plus any statements the caller adds, such as notices to brands).
 import type { Compilable } from 'kysely';
 import type { Deps } from '../../deps.ts';
-import { openAttribute, sealAttribute } from '../../crypto/envelope.ts';
+import { openAttributes, sealAttribute } from '../../crypto/envelope.ts';
 import { commit } from '../audit/commit.ts';
 import type { AttributeRow } from '../../db/schema.ts';
 import { dataKeyFor, unwrapConsumerKey, type WrappedKey } from './data-key.ts';
@@ -46,13 +46,8 @@ export async function readAttributes(deps: Deps, consumerId: string, names?: str
   if (!rows.length) return [];
   const key = await dataKeyFor(deps, consumerId);
   try {
-    return rows.map((r) => ({
-      name: r.name,
-      persona: r.persona,
-      version: r.version,
-      updated_at: r.updated_at,
-      value: openAttribute(deps.sodium, key, { consumerId, name: r.name, persona: r.persona, version: r.version }, r),
-    }));
+    const values = openAttributes(deps.sodium, key, rows.map((r) => ({ slot: { consumerId, name: r.name, persona: r.persona, version: r.version }, sealed: r })));
+    return rows.map((r, i) => ({ name: r.name, persona: r.persona, version: r.version, updated_at: r.updated_at, value: values[i]! }));
   } finally {
     key.fill(0);
   }
@@ -75,15 +70,13 @@ export function openGrantedAttributes(
     // A persona's own value wins over the default one.
     if (r.persona === persona || !chosen.has(r.name)) chosen.set(r.name, r);
   }
-  const out = new Map<string, string>();
-  if (!chosen.size) return out;
+  // In the grant's order of names.
+  const opened = names.flatMap((n) => chosen.get(n) ?? []);
+  if (!opened.length) return new Map();
   const key = unwrapConsumerKey(deps, consumerId, wrapped);
   try {
-    for (const name of names) {
-      const r = chosen.get(name);
-      if (r) out.set(name, openAttribute(deps.sodium, key, { consumerId, name, persona: r.persona, version: r.version }, r));
-    }
-    return out;
+    const values = openAttributes(deps.sodium, key, opened.map((r) => ({ slot: { consumerId, name: r.name, persona: r.persona, version: r.version }, sealed: r })));
+    return new Map(opened.map((r, i) => [r.name, values[i]!]));
   } finally {
     key.fill(0);
   }
