@@ -14,8 +14,8 @@ import autocannon from 'autocannon';
 import pg from 'pg';
 import { seedTrove } from './seed-trove.ts';
 
-const MASTER_KEY = 'AAECAwQFBgcICQoLDA0ODxAREhMUFRYXGBkaGxwdHh8';
-type Target = { name: string; url: string; tokens: string[]; child: ChildProcess };
+export const MASTER_KEY = 'AAECAwQFBgcICQoLDA0ODxAREhMUFRYXGBkaGxwdHh8';
+export type Target = { name: string; url: string; tokens: string[]; child: ChildProcess };
 export type ReadPathOptions = { pgUrl?: string; consumers: number; rounds: number; seconds: number; warmup: number; connections: number };
 
 function waitForReady(child: ChildProcess): Promise<{ url: string; tokens: string[] }> {
@@ -30,22 +30,26 @@ function waitForReady(child: ChildProcess): Promise<{ url: string; tokens: strin
   });
 }
 
-async function startTrove(name: string, env: Record<string, string>, consumers: number): Promise<Target> {
-  const tokens = await seedTrove(env, consumers, Math.min(consumers, 5000));
-  const child = spawn(process.execPath, ['src/runtime/node-main.ts'], { env: { ...process.env, ...env }, stdio: ['ignore', 'ignore', 'inherit'] });
+/** Starts a Trove server from `root` (a checkout) with tokens already minted; ready once /healthz answers. */
+export async function spawnTrove(name: string, env: Record<string, string>, tokens: string[], root = process.cwd()): Promise<Target> {
+  const child = spawn(process.execPath, ['src/runtime/node-main.ts'], { cwd: root, env: { ...process.env, ...env }, stdio: ['ignore', 'ignore', 'inherit'] });
   const base = `http://127.0.0.1:${env.PORT}`;
   for (let i = 0; ; i++) {
     try {
       if ((await fetch(`${base}/healthz`)).ok) break;
     } catch {
-      if (i > 300) throw new Error(`${name} did not start`);
+      if (i > 300 || child.exitCode !== null) throw new Error(`${name} did not start`);
       await new Promise((r) => setTimeout(r, 100));
     }
   }
   return { name, url: `${base}/v1/attributes`, tokens, child };
 }
 
-function load(t: Target, seconds: number, connections: number): Promise<autocannon.Result> {
+async function startTrove(name: string, env: Record<string, string>, consumers: number): Promise<Target> {
+  return spawnTrove(name, env, await seedTrove(env, consumers, Math.min(consumers, 5000)));
+}
+
+export function load(t: Target, seconds: number, connections: number): Promise<autocannon.Result> {
   let i = 0;
   return new Promise((resolve, reject) => {
     autocannon({
@@ -56,7 +60,7 @@ function load(t: Target, seconds: number, connections: number): Promise<autocann
 }
 
 /** CPU time (user + system, all threads) of one process, in µs; null off Linux. */
-function cpuUs(pid: number | undefined): number | null {
+export function cpuUs(pid: number | undefined): number | null {
   try {
     const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
     return (Number(fields[11]) + Number(fields[12])) * (1e6 / 100); // clock ticks (USER_HZ = 100)
