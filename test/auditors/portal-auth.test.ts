@@ -72,6 +72,19 @@ describe('auditor portal sign-in', () => {
     expect((await post('/api/passkeys/login/verify', authenticator.authenticate(copts))).status).toBe(401);
   });
 
+  it('refuses a replayed sign-in assertion and audits the replay against the auditor', async () => {
+    const auditor = await addAuditor(deps, { name: 'Replayed' });
+    const { authenticator } = await enrol(codeOf(auditor.enrol_url));
+    const options = await (await post('/api/auditor/login/options', {})).json();
+    const response = authenticator.authenticate(options);
+    expect((await post('/api/auditor/login/verify', { response })).status).toBe(200);
+    const replay = await post('/api/auditor/login/verify', { response });
+    expect(replay.status).toBe(401);
+    expect(sessionCookie(replay)).toBeNull();
+    const last = await deps.store.db.selectFrom('audit_events').selectAll().orderBy('seq', 'desc').limit(1).executeTakeFirstOrThrow();
+    expect(last).toMatchObject({ action: 'session.sign_in', outcome: 'denied', actor_type: 'auditor', actor_id: auditor.id, reason: 'challenge_used' });
+  });
+
   it('ends the portal session when the auditor is disabled', async () => {
     const auditor = await addAuditor(deps, { name: 'Leaving' });
     const { res } = await enrol(codeOf(auditor.enrol_url));

@@ -103,13 +103,26 @@ describe('sign-in with a passkey', () => {
     expect((await app.request('/api/me', { headers: { cookie: me.cookie } })).status).toBe(401);
   });
 
-  it('refuses a replayed sign-in response (the challenge is single-use)', async () => {
+  it('refuses a replayed sign-in response (the challenge is single-use) and audits the replay against its owner', async () => {
     const me = await signedUpCaller(app, origin);
     const first = await signIn(app, me.authenticator);
     expect(first.res.status).toBe(200);
     const replay = await app.request('/api/passkeys/login/verify', { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(first.response) });
     expect(replay.status).toBe(401);
     expect(sessionCookie(replay)).toBeNull();
+    const denied = await deps.store.db.selectFrom('audit_events').select(['action', 'reason', 'consumer_id'])
+      .where('outcome', '=', 'denied').execute();
+    expect(denied).toEqual([{ action: 'session.sign_in', reason: 'challenge_used', consumer_id: me.consumerId }]);
+  });
+
+  it('refuses an unknown challenge without writing anything', async () => {
+    const me = await signedUpCaller(app, origin);
+    const before = await deps.store.db.selectFrom('audit_events').select(({ fn }) => fn.countAll<number>().as('n')).executeTakeFirstOrThrow();
+    const response = me.authenticator.authenticate({ challenge: 'bm90LWEtY2hhbGxlbmdlLXdlLWlzc3VlZA' });
+    const res = await app.request('/api/passkeys/login/verify', { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(response) });
+    expect(res.status).toBe(401);
+    const after = await deps.store.db.selectFrom('audit_events').select(({ fn }) => fn.countAll<number>().as('n')).executeTakeFirstOrThrow();
+    expect(Number(after.n)).toBe(Number(before.n));
   });
 
   it('refuses an expired challenge', async () => {

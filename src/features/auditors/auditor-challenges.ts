@@ -6,7 +6,7 @@ import { hashSecret } from '../../crypto/hash.ts';
 import type { AuditorChallengeRow } from '../../db/schema.ts';
 import type { Guard } from '../../db/store.ts';
 import { Unauthorized } from '../../errors.ts';
-import { CHALLENGE_TTL_MS, challengeFromClientData } from '../identity/challenges.ts';
+import { CHALLENGE_GONE, CHALLENGE_TTL_MS, challengeFromClientData, challengeProblem } from '../identity/challenges.ts';
 
 export function storeAuditorChallenge(deps: Deps, challenge: string, purpose: AuditorChallengeRow['purpose'], auditorId: string | null) {
   const now = deps.clock.now();
@@ -18,13 +18,17 @@ export function storeAuditorChallenge(deps: Deps, challenge: string, purpose: Au
   ];
 }
 
-export async function findAuditorChallenge(deps: Deps, clientDataJSON: unknown, purpose: AuditorChallengeRow['purpose']) {
+/** The stored challenge a response was signed over, whatever its state. */
+export async function lookupAuditorChallenge(deps: Deps, clientDataJSON: unknown, purpose: AuditorChallengeRow['purpose']) {
   const challenge = challengeFromClientData(clientDataJSON);
   const row = await deps.store.db.selectFrom('auditor_challenges').selectAll()
     .where('challenge_hash', '=', hashSecret(challenge)).executeTakeFirst();
-  if (!row || row.purpose !== purpose || row.used_at !== null || row.expires_at <= deps.clock.now()) {
-    throw new Unauthorized('The challenge is unknown, used or expired; start again.');
-  }
+  return { challenge, row, problem: challengeProblem(row, purpose, deps.clock.now()) };
+}
+
+export async function findAuditorChallenge(deps: Deps, clientDataJSON: unknown, purpose: AuditorChallengeRow['purpose']) {
+  const { challenge, row, problem } = await lookupAuditorChallenge(deps, clientDataJSON, purpose);
+  if (problem || !row) throw new Unauthorized(CHALLENGE_GONE);
   return { challenge, row };
 }
 

@@ -12,10 +12,11 @@ import { newId } from '../../crypto/random.ts';
 import type { AuditorChallengeRow } from '../../db/schema.ts';
 import { Unauthorized } from '../../errors.ts';
 import { commit, commitOr } from '../audit/commit.ts';
+import { CHALLENGE_GONE } from '../identity/challenges.ts';
 import { relyingParty } from '../identity/relying-party.ts';
 import { newSession } from '../identity/sessions.ts';
 import { auditorById, type Auditor } from './accounts.ts';
-import { consumeAuditorChallenge, findAuditorChallenge, storeAuditorChallenge } from './auditor-challenges.ts';
+import { consumeAuditorChallenge, findAuditorChallenge, lookupAuditorChallenge, storeAuditorChallenge } from './auditor-challenges.ts';
 
 async function auditorForCode(deps: Deps, code: string) {
   const row = await deps.store.db.selectFrom('auditors').select(['id', 'name', 'enrol_hash'])
@@ -91,16 +92,19 @@ export async function auditorSignInOptions(deps: Deps) {
 
 async function refuse(deps: Deps, row: AuditorChallengeRow, reason: string, auditorId: string | null): Promise<never> {
   await commit(deps, {
-    writes: [consumeAuditorChallenge(deps, row).write],
+    writes: row.used_at === null ? [consumeAuditorChallenge(deps, row).write] : [],
     audit: [{ action: 'session.sign_in', outcome: 'denied', actor_type: 'auditor', actor_id: auditorId, reason, detail: { method: 'passkey' } }],
   });
   throw new Unauthorized('Sign-in failed. Use the passkey you enrolled as an auditor.');
 }
 
 export async function auditorSignIn(deps: Deps, response: AuthenticationResponseJSON, previousSessionHash?: string): Promise<{ auditor: Auditor; sessionId: string }> {
-  const { challenge, row } = await findAuditorChallenge(deps, response.response?.clientDataJSON, 'login');
+  const { challenge, row, problem } = await lookupAuditorChallenge(deps, response.response?.clientDataJSON, 'login');
+  if (!row || (problem && problem !== 'used')) throw new Unauthorized(CHALLENGE_GONE);
   const db = deps.store.db;
   const passkey = await db.selectFrom('auditor_passkeys').selectAll().where('id', '=', response.id).executeTakeFirst();
+  // A spent challenge presented again is a replay: refused and audited like any failure.
+  if (problem === 'used') return refuse(deps, row, 'challenge_used', passkey?.auditor_id ?? null);
   if (!passkey) return refuse(deps, row, 'unknown_credential', null);
   const auditor = await auditorById(deps, passkey.auditor_id);
   if (!auditor) return refuse(deps, row, 'auditor_disabled', passkey.auditor_id);

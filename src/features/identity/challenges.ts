@@ -23,7 +23,6 @@ export function storeChallenge(deps: Deps, challenge: string, purpose: Challenge
   ];
 }
 
-/** Reads the challenge a response was signed over; it must be ours, unused and unexpired. */
 /** The challenge a WebAuthn response says it signed (checked against storage by the caller). */
 export function challengeFromClientData(clientDataJSON: unknown): string {
   try {
@@ -35,13 +34,28 @@ export function challengeFromClientData(clientDataJSON: unknown): string {
   }
 }
 
-export async function findChallenge(deps: Deps, clientDataJSON: unknown, purpose: ChallengeRow['purpose']) {
+export const CHALLENGE_GONE = 'The challenge is unknown, used or expired; start again.';
+
+/** Why a stored challenge cannot be used for `purpose` now, or null when it can. A used
+ *  one is told apart because presenting it again is a replay that sign-in audits. */
+export function challengeProblem(row: { purpose: string; used_at: number | null; expires_at: number } | undefined, purpose: string, now: number) {
+  if (!row || row.purpose !== purpose) return 'unknown' as const;
+  if (row.used_at !== null) return 'used' as const;
+  return row.expires_at <= now ? 'expired' as const : null;
+}
+
+/** The stored challenge a response was signed over, whatever its state. */
+export async function lookupChallenge(deps: Deps, clientDataJSON: unknown, purpose: ChallengeRow['purpose']) {
   const challenge = challengeFromClientData(clientDataJSON);
   const row = await deps.store.db.selectFrom('webauthn_challenges').selectAll()
     .where('challenge_hash', '=', hashSecret(challenge)).executeTakeFirst();
-  if (!row || row.purpose !== purpose || row.used_at !== null || row.expires_at <= deps.clock.now()) {
-    throw new Unauthorized('The challenge is unknown, used or expired; start again.');
-  }
+  return { challenge, row, problem: challengeProblem(row, purpose, deps.clock.now()) };
+}
+
+/** The challenge a response was signed over; it must be ours, unused and unexpired. */
+export async function findChallenge(deps: Deps, clientDataJSON: unknown, purpose: ChallengeRow['purpose']) {
+  const { challenge, row, problem } = await lookupChallenge(deps, clientDataJSON, purpose);
+  if (problem || !row) throw new Unauthorized(CHALLENGE_GONE);
   return { challenge, row };
 }
 

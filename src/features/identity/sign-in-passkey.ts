@@ -8,7 +8,7 @@ import { fromB64u } from '../../crypto/encoding.ts';
 import { newId } from '../../crypto/random.ts';
 import { Unauthorized } from '../../errors.ts';
 import { commit, commitOr } from '../audit/commit.ts';
-import { consumeChallenge, findChallenge, storeChallenge } from './challenges.ts';
+import { CHALLENGE_GONE, consumeChallenge, lookupChallenge, storeChallenge } from './challenges.ts';
 import { relyingParty } from './relying-party.ts';
 import { newSession } from './sessions.ts';
 
@@ -26,7 +26,7 @@ export async function signInOptions(deps: Deps) {
 /** Audits the failure and burns the challenge, so one challenge allows one attempt. */
 async function refuse(deps: Deps, row: ChallengeRow, reason: string, consumerId: string | null): Promise<never> {
   await commit(deps, {
-    writes: [consumeChallenge(deps, row).write],
+    writes: row.used_at === null ? [consumeChallenge(deps, row).write] : [],
     audit: [{
       action: 'session.sign_in', outcome: 'denied', actor_type: 'consumer', actor_id: consumerId, consumer_id: consumerId,
       reason, detail: { method: 'passkey' },
@@ -37,11 +37,15 @@ async function refuse(deps: Deps, row: ChallengeRow, reason: string, consumerId:
 
 export async function verifySignIn(deps: Deps, response: AuthenticationResponseJSON, previousSessionHash?: string) {
   const rp = relyingParty(deps);
-  const { challenge, row } = await findChallenge(deps, response.response?.clientDataJSON, 'login');
+  const { challenge, row, problem } = await lookupChallenge(deps, response.response?.clientDataJSON, 'login');
+  if (!row || (problem && problem !== 'used')) throw new Unauthorized(CHALLENGE_GONE);
   const db = deps.store.db;
   const passkey = typeof response.id === 'string'
     ? await db.selectFrom('passkeys').selectAll().where('id', '=', response.id).executeTakeFirst()
     : undefined;
+  // An assertion over a challenge already spent is a replay (or a double submit that lost
+  // the race): refused like the loser at commit, and audited the same way.
+  if (problem === 'used') return refuse(deps, row, 'challenge_used', passkey?.consumer_id ?? null);
   if (!passkey) return refuse(deps, row, 'unknown_credential', null);
   const consumer = await db.selectFrom('consumers').select('id').where('id', '=', passkey.consumer_id).where('status', '=', 'active').executeTakeFirst();
   if (!consumer) return refuse(deps, row, 'consumer_erased', passkey.consumer_id);
