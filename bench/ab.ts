@@ -1,16 +1,19 @@
-// `npm run bench:ab -- --base REF [--rounds N] [--seconds N] [--consumers N] [--out FILE]`:
+// `npm run bench:ab -- --base REF [--pg URL] [--rounds N] [--seconds N] [--consumers N] [--out FILE]`:
 // is this working tree's audited read (B) faster than REF's (A)? This machine's speed
 // drifts by a quarter between minutes, so two separate bench runs cannot tell a 5 % change
-// from noise: here both servers run side by side on copies of one seeded SQLite database
-// and are loaded in turn, the order alternating every round. Prints req/s, CPU per request
-// and p99 per round, their medians and B/A. REF must share the working tree's schema.
-// Everything it starts (a git worktree of REF, two servers, temporary files) it removes.
+// from noise: here both servers run side by side on copies of one seeded database (SQLite
+// files, or with --pg two PostgreSQL databases made from one seeded template) and are
+// loaded in turn, the order alternating every round. Prints req/s, CPU per request (and
+// the PostgreSQL server's) and p99 per round, their medians and B/A. REF must share the
+// working tree's schema. Everything it starts (a git worktree of REF, two servers,
+// databases, temporary files) it removes.
 import { execFileSync } from 'node:child_process';
 import { cpSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
-import { cpuUs, load, MASTER_KEY, spawnTrove, type Target } from './read-path.ts';
+import pg from 'pg';
+import { cpuUs, load, MASTER_KEY, postgresCpuUs, spawnTrove, type Target } from './read-path.ts';
 import { seedTrove } from './seed-trove.ts';
 
 // Both servers must accept the same tokens, so they share an issuer whatever their ports.
@@ -19,13 +22,27 @@ const ORIGIN = 'http://localhost:18400';
 const { values } = parseArgs({
   options: {
     base: { type: 'string', default: 'HEAD' }, rounds: { type: 'string', default: '8' }, seconds: { type: 'string', default: '6' },
-    consumers: { type: 'string', default: '10000' }, out: { type: 'string' },
+    consumers: { type: 'string', default: '10000' }, out: { type: 'string' }, pg: { type: 'string' },
   },
 });
 const rounds = Number(values.rounds);
 const seconds = Number(values.seconds);
 
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
+
+/** Runs statements on the server's maintenance connection (CREATE/DROP DATABASE). */
+async function admin(...statements: string[]) {
+  const client = new pg.Client({ connectionString: values.pg });
+  await client.connect();
+  try {
+    for (const s of statements) await client.query(s);
+  } finally {
+    await client.end();
+  }
+}
+const dbUrl = (name: string) => Object.assign(new URL(values.pg!), { pathname: `/${name}` }).toString();
+const dbPrefix = `trove_ab_${Date.now().toString(36)}`;
+const dbNames = ['seed', 'a', 'b'].map((s) => `${dbPrefix}_${s}`);
 
 const dir = mkdtempSync(join(tmpdir(), 'trove-ab-'));
 const worktree = join(dir, 'base');
@@ -34,25 +51,39 @@ try {
   execFileSync('git', ['worktree', 'add', '--detach', worktree, values.base], { stdio: 'ignore' });
   symlinkSync(resolve('node_modules'), join(worktree, 'node_modules'));
   const seed = join(dir, 'seed');
-  const tokens = await seedTrove({ TROVE_DATA_DIR: seed, TROVE_MASTER_KEY: MASTER_KEY, TROVE_ORIGIN: ORIGIN }, Number(values.consumers), 5000);
-  cpSync(seed, join(dir, 'a'), { recursive: true });
-  cpSync(seed, join(dir, 'b'), { recursive: true });
-  const env = (port: number, data: string) => ({ PORT: String(port), HOST: '127.0.0.1', TROVE_ORIGIN: ORIGIN, TROVE_DATA_DIR: data, TROVE_MASTER_KEY: MASTER_KEY, NODE_ENV: 'development' });
-  const a = await spawnTrove(`A (${values.base})`, env(18401, join(dir, 'a')), tokens, worktree);
+  const common = { TROVE_MASTER_KEY: MASTER_KEY, TROVE_ORIGIN: ORIGIN };
+  let tokens: string[];
+  const env = (port: number, side: 'a' | 'b') => ({
+    ...common, PORT: String(port), HOST: '127.0.0.1', TROVE_DATA_DIR: join(dir, side), NODE_ENV: 'development',
+    ...(values.pg ? { DATABASE_URL: dbUrl(`${dbPrefix}_${side}`) } : {}),
+  });
+  if (values.pg) {
+    await admin(`CREATE DATABASE ${dbNames[0]}`);
+    tokens = await seedTrove({ ...common, TROVE_DATA_DIR: seed, DATABASE_URL: dbUrl(dbNames[0]!) }, Number(values.consumers), 5000);
+    await admin(`CREATE DATABASE ${dbNames[1]} TEMPLATE ${dbNames[0]}`, `CREATE DATABASE ${dbNames[2]} TEMPLATE ${dbNames[0]}`);
+  } else {
+    tokens = await seedTrove({ ...common, TROVE_DATA_DIR: seed }, Number(values.consumers), 5000);
+    cpSync(seed, join(dir, 'a'), { recursive: true });
+    cpSync(seed, join(dir, 'b'), { recursive: true });
+  }
+  const a = await spawnTrove(`A (${values.base})`, env(18401, 'a'), tokens, worktree);
   servers.push(a);
-  const b = await spawnTrove('B (working tree)', env(18402, join(dir, 'b')), tokens);
+  const b = await spawnTrove('B (working tree)', env(18402, 'b'), tokens);
   servers.push(b);
   for (const t of servers) await load(t, 3, 50);
-  const runs = new Map<Target, { rps: number[]; cpu: number[]; p99: number[]; non2xx: number }>(servers.map((t) => [t, { rps: [], cpu: [], p99: [], non2xx: 0 }]));
+  type Run = { rps: number[]; cpu: number[]; dbCpu: number[]; p99: number[]; non2xx: number };
+  const runs = new Map<Target, Run>(servers.map((t) => [t, { rps: [], cpu: [], dbCpu: [], p99: [], non2xx: 0 }]));
   for (let r = 0; r < rounds; r++) {
     for (const t of r % 2 ? [b, a] : [a, b]) {
-      const before = cpuUs(t.child.pid);
+      // The servers take turns, so the PostgreSQL server's CPU in a round is this one's.
+      const before = { own: cpuUs(t.child.pid), db: values.pg ? postgresCpuUs() : null };
       const res = await load(t, seconds, 50);
-      const after = cpuUs(t.child.pid);
+      const after = { own: cpuUs(t.child.pid), db: values.pg ? postgresCpuUs() : null };
       const total = (res.requests as unknown as { total: number }).total;
       const run = runs.get(t)!;
       run.rps.push(Math.round(res.requests.average));
-      if (before !== null && after !== null && total) run.cpu.push(Math.round((after - before) / total));
+      if (before.own !== null && after.own !== null && total) run.cpu.push(Math.round((after.own - before.own) / total));
+      if (before.db !== null && after.db !== null && total) run.dbCpu.push(Math.round((after.db - before.db) / total));
       run.p99.push(res.latency.p99);
       run.non2xx += res.non2xx + res.errors;
       console.error(`round ${r + 1} ${t.name}: ${Math.round(res.requests.average)} req/s, p99 ${res.latency.p99} ms`);
@@ -60,10 +91,14 @@ try {
   }
   const side = (t: Target) => {
     const run = runs.get(t)!;
-    return { name: t.name, req_per_s: median(run.rps), cpu_us_per_req: run.cpu.length ? median(run.cpu) : null, p99_ms: median(run.p99), non_2xx: run.non2xx, rounds: run.rps };
+    return {
+      name: t.name, req_per_s: median(run.rps), cpu_us_per_req: run.cpu.length ? median(run.cpu) : null,
+      ...(run.dbCpu.length ? { postgres_server_cpu_us_per_req: median(run.dbCpu) } : {}),
+      p99_ms: median(run.p99), non_2xx: run.non2xx, rounds: run.rps,
+    };
   };
   const result = {
-    setup: { base: values.base, rounds, seconds_per_round: seconds, connections: 50, consumers: Number(values.consumers) },
+    setup: { base: values.base, database: values.pg ? 'postgres' : 'sqlite', rounds, seconds_per_round: seconds, connections: 50, consumers: Number(values.consumers) },
     a: side(a), b: side(b), b_over_a: Math.round((median(runs.get(b)!.rps) / median(runs.get(a)!.rps)) * 100) / 100,
   };
   const text = JSON.stringify(result, null, 2);
@@ -79,5 +114,6 @@ try {
   } catch {
     // never created, or already gone
   }
+  if (values.pg) await admin(...dbNames.map((n) => `DROP DATABASE IF EXISTS ${n} WITH (FORCE)`)).catch((err) => console.error(`could not drop ${dbPrefix}_*: ${err}`));
   rmSync(dir, { recursive: true, force: true });
 }

@@ -70,7 +70,7 @@ export function cpuUs(pid: number | undefined): number | null {
 }
 
 /** CPU time of every local PostgreSQL server process, in µs (the database's share of a read). */
-function postgresCpuUs(): number | null {
+export function postgresCpuUs(): number | null {
   try {
     let total = 0;
     for (const d of readdirSync('/proc')) {
