@@ -1,8 +1,8 @@
 // The store on PostgreSQL (pg pool + Kysely). Commits are grouped: the changes that
 // queue up while a transaction is being written go into the next one together, sent in
-// two round trips when their values can be written in (postgres-inline.ts). Audit
-// appends take a transaction-scoped advisory lock so the sequence stays gapless and the
-// hash chain linear across processes. int8 comes back as number.
+// two round trips of prepared statements (postgres-pipeline.ts). Audit appends take a
+// transaction-scoped advisory lock so the sequence stays gapless and the hash chain
+// linear across processes. int8 comes back as number.
 import pg from 'pg';
 import { Kysely, PostgresDialect, type Compilable, type CompiledQuery } from 'kysely';
 import type { Clock } from '../clock.ts';
@@ -13,7 +13,7 @@ import { isGuardViolation, type Change, type Committed, type Store } from '../db
 import { GuardFailed } from '../errors.ts';
 import { chainEvents, type ChainHead } from '../features/audit/chain.ts';
 import { readMigrationFiles } from './migration-files.ts';
-import { inlineInsert, inlineStatement, NotInlinable } from './postgres-inline.ts';
+import { pipeline, rowsOrThrow, type Statement } from './postgres-pipeline.ts';
 
 const AUDIT_LOCK = 0x7472_6f76; // "trov"
 const INT8 = 20;
@@ -21,6 +21,15 @@ const AUDIT_COLUMNS = [
   'seq', 'id', 'ts', 'actor_type', 'actor_id', 'action', 'outcome', 'consumer_id', 'brand_id', 'grant_id',
   'attributes', 'purpose', 'reason', 'detail', 'prev_hash', 'hash',
 ] as const;
+// A batch's events in one statement whatever their number (one prepared text): a column
+// array per parameter, unnested into rows.
+const INSERT_AUDIT = `INSERT INTO audit_events (${AUDIT_COLUMNS.join(', ')}) SELECT * FROM unnest(${
+  AUDIT_COLUMNS.map((c, i) => `$${i + 1}::${c === 'seq' || c === 'ts' ? 'bigint' : 'text'}[]`).join(', ')})`;
+const BEGIN_AUDITED: Statement[] = [
+  { sql: 'BEGIN', parameters: [] },
+  { sql: 'SELECT pg_advisory_xact_lock($1)', parameters: [AUDIT_LOCK] },
+  { sql: 'SELECT seq, hash FROM audit_events ORDER BY seq DESC LIMIT 1', parameters: [] },
+];
 
 const types = {
   getTypeParser: ((oid: number, format?: 'text' | 'binary') =>
@@ -34,6 +43,9 @@ export function createPool(url: string, opts: { schema?: string; max?: number } 
     connectionString: url,
     max: opts.max ?? 10,
     types,
+    // Queries given together are written together (postgres-pipeline.ts); awaited one
+    // by one, they behave as on any client.
+    pipeline: true,
     ...(opts.schema ? { options: `-c search_path=${opts.schema}` } : {}),
   });
 }
@@ -69,17 +81,13 @@ export function createPostgresStore(pool: pg.Pool, clock: Clock): PostgresStore 
     return { events };
   }
 
-  /** One transaction for the batch; with `isolate`, each change in a savepoint so it can fail alone. */
-  async function attempt(client: pg.PoolClient, batch: Pending[], isolate: boolean): Promise<Outcome[]> {
+  /** The batch again, one savepoint per change, so each can fail alone and the rest commit. */
+  async function attemptIsolated(client: pg.PoolClient, batch: Pending[]): Promise<Outcome[]> {
     await client.query('BEGIN');
     try {
       const chain: { head?: ChainHead; locked: boolean } = { locked: false };
       const outcomes: Outcome[] = [];
       for (const p of batch) {
-        if (!isolate) {
-          outcomes.push({ ok: true, value: await applyOne(client, p.change, chain) });
-          continue;
-        }
         const before = chain.head;
         await client.query('SAVEPOINT change');
         try {
@@ -100,28 +108,15 @@ export function createPostgresStore(pool: pg.Pool, clock: Clock): PostgresStore 
   }
 
   /**
-   * The whole batch in two round trips: BEGIN with the audit lock and head, then every
-   * statement, the chained audit events and COMMIT as one simple-protocol query with
-   * the values written in (postgres-inline.ts). Null when the batch cannot be written
-   * that way; throws (after ROLLBACK) when any statement fails, e.g. a guard.
+   * The whole batch in two round trips of prepared statements: BEGIN with the audit lock
+   * and head, then every guard and write, the chained audit events and COMMIT. Throws
+   * (after ROLLBACK) when any statement fails, e.g. a guard.
    */
-  async function attemptInline(client: pg.PoolClient, batch: Pending[]): Promise<Outcome[] | null> {
-    let statements: string[];
-    try {
-      statements = batch.flatMap((p) => [
-        ...(p.change.guards ?? []).map((g) => guardStatement(db, g).compile()),
-        ...(p.change.writes ?? []).map((w) => (w as Compilable).compile()),
-      ].map((q) => inlineStatement(q.sql, q.parameters)));
-    } catch (err) {
-      if (err instanceof NotInlinable) return null;
-      throw err;
-    }
+  async function attemptPipelined(client: pg.PoolClient, batch: Pending[]): Promise<Outcome[]> {
     const audited = batch.some((p) => p.change.audit?.length);
-    const opened = await client.query(audited
-      ? `BEGIN; SELECT pg_advisory_xact_lock(${AUDIT_LOCK}); SELECT seq, hash FROM audit_events ORDER BY seq DESC LIMIT 1`
-      : 'BEGIN');
     try {
-      let head = audited ? (opened as unknown as pg.QueryResult<ChainHead>[])[2]!.rows[0] : undefined;
+      const opened = rowsOrThrow(await pipeline(client, audited ? BEGIN_AUDITED : BEGIN_AUDITED.slice(0, 1)));
+      let head = audited ? (opened[2]![0] as ChainHead | undefined) : undefined;
       const ts = clock.now();
       const outcomes: Outcome[] = batch.map((p) => {
         if (!p.change.audit?.length) return { ok: true, value: { events: [] } };
@@ -130,10 +125,16 @@ export function createPostgresStore(pool: pg.Pool, clock: Clock): PostgresStore 
         head = { seq: last.seq, hash: last.hash };
         return { ok: true, value: { events } };
       });
+      const statements: Statement[] = batch.flatMap((p) => [
+        ...(p.change.guards ?? []).map((g) => guardStatement(db, g).compile()),
+        ...(p.change.writes ?? []).map((w) => (w as Compilable).compile()),
+      ]);
       const events = outcomes.flatMap((o) => (o.ok ? o.value.events : []));
-      if (events.length) statements.push(inlineInsert('audit_events', AUDIT_COLUMNS, events));
-      statements.push('COMMIT');
-      await client.query(statements.join(';\n'));
+      if (events.length) statements.push({ sql: INSERT_AUDIT, parameters: AUDIT_COLUMNS.map((c) => events.map((e) => e[c])) });
+      statements.push({ sql: 'COMMIT', parameters: [] });
+      const results = await pipeline(client, statements);
+      // After a failure PostgreSQL answers the COMMIT by rolling back; the error is the first one.
+      rowsOrThrow(results);
       return outcomes;
     } catch (err) {
       await client.query('ROLLBACK').catch(() => {});
@@ -156,11 +157,11 @@ export function createPostgresStore(pool: pg.Pool, clock: Clock): PostgresStore 
     if (!client) return;
     try {
       try {
-        outcomes = (await attemptInline(client, batch)) ?? (await attempt(client, batch, false));
+        outcomes = await attemptPipelined(client, batch);
       } catch {
         // Some change failed (a guard, usually): replay with one savepoint per change,
         // so each one gets its own outcome and the others still commit.
-        outcomes = await attempt(client, batch, true);
+        outcomes = await attemptIsolated(client, batch);
       }
       batch.forEach((p, i) => {
         const o = outcomes[i]!;
@@ -197,18 +198,13 @@ export function createPostgresStore(pool: pg.Pool, clock: Clock): PostgresStore 
       });
     },
     async readAll(queries) {
-      const compiled = queries.map((q) => q.compile());
-      let text: string;
+      if (!queries.length) return [] as never;
+      const client = await pool.connect();
       try {
-        text = compiled.map((c) => inlineStatement(c.sql, c.parameters)).join(';\n');
-      } catch (err) {
-        if (!(err instanceof NotInlinable)) throw err;
-        return (await Promise.all(compiled.map(async (c) => (await db.executeQuery(c)).rows))) as never;
+        return rowsOrThrow(await pipeline(client, queries.map((q) => q.compile()))) as never;
+      } finally {
+        client.release();
       }
-      if (!compiled.length) return [] as never;
-      // One simple-protocol query, one round trip: a result per statement.
-      const results = await pool.query(text) as unknown as pg.QueryResult | pg.QueryResult[];
-      return (Array.isArray(results) ? results : [results]).map((r) => r.rows) as never;
     },
     async close() {
       while (draining || queue.length) await new Promise((r) => setTimeout(r, 5));

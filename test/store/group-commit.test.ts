@@ -4,6 +4,7 @@ import { testDatabaseUrl } from '../helpers/postgres.ts';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { sql } from 'kysely';
 import { afterAll, describe, expect, it } from 'vitest';
 import { createApp } from '../../src/app.ts';
 import { GuardFailed } from '../../src/errors.ts';
@@ -37,6 +38,43 @@ describe('group commit', () => {
     expect(verified).toMatchObject({ ok: true });
     const grouped = await db.selectFrom('audit_events').select('detail').where('action', '=', 'test.grouped').orderBy('seq').execute();
     expect(grouped.map((g) => JSON.parse(g.detail!).i)).toEqual([...Array(20).keys()].filter((i) => i !== 7));
+  });
+
+  it(`stores every audit field of a batch exactly as given on ${testDialect}, whatever characters it holds`, async () => {
+    const deps = await testDeps();
+    const awkward = ['NULL', 'null', '', ' ', 'a,b', '{x}', '"quoted"', "it's", 'back\\slash', 'tab\tnew\nline', 'ünïcødé 🗝', '$1', ')', '(,)'];
+    await Promise.all(awkward.map((text, i) => deps.store.commit({
+      audit: [{
+        action: 'test.awkward', outcome: 'success', actor_type: 'system', actor_id: i % 2 ? text : null, reason: text,
+        purpose: i % 3 ? null : text, attributes: [text, 'email'], detail: { text },
+      }],
+    })));
+    const rows = await deps.store.db.selectFrom('audit_events').selectAll().where('action', '=', 'test.awkward').orderBy('seq').execute();
+    expect(rows.map((r) => r.reason)).toEqual(awkward);
+    expect(rows.map((r) => r.actor_id)).toEqual(awkward.map((t, i) => (i % 2 ? t : null)));
+    expect(rows.map((r) => r.purpose)).toEqual(awkward.map((t, i) => (i % 3 ? null : t)));
+    expect(rows.map((r) => JSON.parse(r.detail!).text)).toEqual(awkward);
+    expect(rows.map((r) => JSON.parse(r.attributes!)[0])).toEqual(awkward);
+    expect(rows.every((r) => typeof r.seq === 'number' && typeof r.ts === 'number')).toBe(true);
+    expect(await verifyAuditLog(deps.store.db, await publicSigningKeys(deps))).toMatchObject({ ok: true });
+  });
+
+  it(`answers a batch of reads in order, and a failing one fails the call, on ${testDialect}`, async () => {
+    const deps = await testDeps();
+    const db = deps.store.db;
+    const consumer = await seedConsumer(deps);
+    const [consumers, none, one] = await deps.store.readAll([
+      db.selectFrom('consumers').select('id').where('id', '=', consumer),
+      db.selectFrom('consumers').select('id').where('id', '=', 'nobody'),
+      db.selectNoFrom(sql<number>`1`.as('one')),
+    ]);
+    expect(consumers).toEqual([{ id: consumer }]);
+    expect(none).toEqual([]);
+    expect(one).toEqual([{ one: 1 }]);
+    await expect(deps.store.readAll([db.selectNoFrom(sql<number>`1`.as('one')), db.selectFrom(sql`no_such_table`.as('t')).selectAll()]))
+      .rejects.toThrow(/no_such_table/);
+    // The connection it ran on is still good for the next call.
+    for (let i = 0; i < 12; i++) expect((await deps.store.readAll([db.selectNoFrom(sql<number>`2`.as('two'))]))[0]).toEqual([{ two: 2 }]);
   });
 
   it(`answers no read before its audit event is committed on ${testDialect}: another connection already sees it`, async () => {
