@@ -2,19 +2,25 @@
 // through `commit`, which applies guards, writes and audit events atomically (a
 // transaction on SQLite and PostgreSQL, one batch() on D1). Shared code never opens
 // a transaction itself.
-import type { Compilable, Kysely, SelectQueryBuilder } from 'kysely';
+import type { Compilable, Kysely, SelectQueryBuilder, UpdateQueryBuilder } from 'kysely';
 import type { Bound } from './prepared.ts';
 import type { AuditEventRow, Database } from './schema.ts';
 import type { AuditDraft } from '../features/audit/event.ts';
 
 /**
  * A condition that must still hold when the commit applies, e.g. "the grant is active":
- * a query returning a row when it holds (a prepared one on the hot path).
+ * either a query returning a row when it holds (a prepared one on the hot path), or a
+ * write whose WHERE is the condition and which must change a row — the check and the
+ * write in one statement, where a hot path would otherwise pay for both.
  */
 export type Guard = {
   name: string;
   // eslint-disable-next-line @typescript-eslint/no-explicit-any
   exists: SelectQueryBuilder<Database, any, any> | Bound<unknown>;
+} | {
+  name: string;
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any
+  changes: UpdateQueryBuilder<Database, any, any, any> | Bound<unknown>;
 };
 
 export type Change = {

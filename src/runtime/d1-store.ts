@@ -5,7 +5,7 @@
 import { Kysely, type Compilable, type CompiledQuery } from 'kysely';
 import { D1Dialect } from 'kysely-d1';
 import type { Clock } from '../clock.ts';
-import { guardStatement } from '../db/guard.ts';
+import { guardStatements } from '../db/guard.ts';
 import type { Database as Schema } from '../db/schema.ts';
 import { isGuardViolation, type Change, type Committed, type Store } from '../db/store.ts';
 import { GuardFailed } from '../errors.ts';
@@ -34,9 +34,11 @@ export function createD1Store(d1: D1Like, clock: Clock): Store {
   const stmt = (q: CompiledQuery) => d1.prepare(q.sql).bind(...(q.parameters as unknown[]));
 
   async function firstFailingGuard(change: Change): Promise<string> {
+    // A `changes` guard cannot be asked without writing; it is the one left when the others hold.
     for (const g of change.guards ?? []) {
-      if (!(await db.executeQuery(g.exists.compile())).rows.length) return g.name;
+      if ('exists' in g && !(await db.executeQuery(g.exists.compile())).rows.length) return g.name;
     }
+    for (const g of change.guards ?? []) if ('changes' in g) return g.name;
     return change.guards?.[0]?.name ?? 'unknown';
   }
 
@@ -63,7 +65,7 @@ export function createD1Store(d1: D1Like, clock: Clock): Store {
 
   async function apply(change: Change): Promise<Committed> {
     const fixed = [
-      ...(change.guards ?? []).map((g) => stmt(guardStatement(db, g).compile())),
+      ...(change.guards ?? []).flatMap((g) => guardStatements(db, 'd1', g).map((q) => stmt(q.compile()))),
       ...(change.writes ?? []).map((w) => stmt((w as Compilable).compile())),
     ];
     for (let attempt = 1; ; attempt++) {

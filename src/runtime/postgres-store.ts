@@ -6,7 +6,7 @@
 import pg from 'pg';
 import { Kysely, PostgresDialect, type Compilable, type CompiledQuery } from 'kysely';
 import type { Clock } from '../clock.ts';
-import { guardStatement } from '../db/guard.ts';
+import { guardStatements } from '../db/guard.ts';
 import { MIGRATIONS_TABLE_SQL, migrate, type MigrationFile } from '../db/migrate.ts';
 import type { Database as Schema } from '../db/schema.ts';
 import { isGuardViolation, type Change, type Committed, type Store } from '../db/store.ts';
@@ -59,11 +59,13 @@ export function createPostgresStore(pool: pg.Pool, clock: Clock): PostgresStore 
 
   async function applyOne(client: pg.PoolClient, change: Change, chain: { head?: ChainHead; locked: boolean }): Promise<Committed> {
     for (const guard of change.guards ?? []) {
-      try {
-        await run(client, guardStatement(db, guard).compile());
-      } catch (err) {
-        if (isGuardViolation(err)) throw new GuardFailed(guard.name);
-        throw err;
+      for (const statement of guardStatements(db, 'postgres', guard)) {
+        try {
+          await run(client, statement.compile());
+        } catch (err) {
+          if (isGuardViolation(err)) throw new GuardFailed(guard.name);
+          throw err;
+        }
       }
     }
     for (const w of change.writes ?? []) await run(client, (w as Compilable).compile());
@@ -126,7 +128,7 @@ export function createPostgresStore(pool: pg.Pool, clock: Clock): PostgresStore 
         return { ok: true, value: { events } };
       });
       const statements: Statement[] = batch.flatMap((p) => [
-        ...(p.change.guards ?? []).map((g) => guardStatement(db, g).compile()),
+        ...(p.change.guards ?? []).flatMap((g) => guardStatements(db, 'postgres', g).map((q) => q.compile())),
         ...(p.change.writes ?? []).map((w) => (w as Compilable).compile()),
       ]);
       const events = outcomes.flatMap((o) => (o.ok ? o.value.events : []));

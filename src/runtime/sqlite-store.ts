@@ -12,7 +12,7 @@ import { availableParallelism } from 'node:os';
 import type Database from 'better-sqlite3';
 import { Kysely, SqliteDialect, type CompiledQuery } from 'kysely';
 import type { Clock } from '../clock.ts';
-import { guardStatement } from '../db/guard.ts';
+import { guardStatements } from '../db/guard.ts';
 import type { Database as Schema } from '../db/schema.ts';
 import type { Change, Committed, Store } from '../db/store.ts';
 import { batchApplier, statementCache, WAL_BACKSTOP_FRAMES } from './sqlite-batch.ts';
@@ -45,7 +45,7 @@ export function createSqliteStore(sqlite: Database.Database, clock: Clock, opts:
 
   const statement = (q: CompiledQuery): SqlStatement => ({ sql: q.sql, parameters: q.parameters });
   const toWire = (change: Change): StoreChange => ({
-    guards: (change.guards ?? []).map((g) => ({ name: g.name, statement: statement(guardStatement(db, g).compile()) })),
+    guards: (change.guards ?? []).flatMap((g) => guardStatements(db, 'sqlite', g).map((q) => ({ name: g.name, statement: statement(q.compile()) }))),
     writes: (change.writes ?? []).map((w) => statement(w.compile())),
     audit: change.audit ?? [],
   });

@@ -5,6 +5,7 @@ import { Hono } from 'hono';
 import { describe, expect, it } from 'vitest';
 import { createApp } from '../../src/app.ts';
 import type { Change } from '../../src/db/store.ts';
+import { disableBrand } from '../../src/features/brands/register-brand.ts';
 import { GuardFailed } from '../../src/errors.ts';
 import { errorHandler } from '../../src/http/error-handler.ts';
 import { secretBrand, shoeDetails } from '../helpers/brands.ts';
@@ -89,6 +90,37 @@ describe('concurrent replays', () => {
     expect(res.status).toBe(400);
     expect((await res.json()).error).toBe('invalid_grant');
     expect(await deps.store.db.selectFrom('access_tokens').select('jti').where('grant_id', '=', grantId!).execute()).toEqual([]);
+  });
+
+  it.each([
+    ['the consumer revokes the grant', 'revoked', 'ongoing'],
+    ['the brand revokes its token', 'token_revoked', 'ongoing'],
+    ['the operator disables the brand', 'brand_disabled', 'ongoing'],
+    ['another read uses up a once grant', 'exhausted', 'once'],
+  ] as const)('refuse a read when %s between its check and its commit, counting and answering nothing', async (_what, reason, access) => {
+    const hook = interleave('grant.read');
+    const { deps, app, me, brand } = await world(hook.wrap);
+    const { access_token, grant_id } = await tokensFor(app, brand, me, { details: shoeDetails({ access }) });
+    const competitors = {
+      revoked: () => me.call(`/api/me/grants/${grant_id}/revoke`, { method: 'POST' }),
+      token_revoked: () => form(app, '/oauth/revoke', brand, { token: access_token }),
+      brand_disabled: async () => { await disableBrand(deps, brand.clientId); return new Response(null, { status: 204 }); },
+      exhausted: () => read(app, access_token),
+    };
+    hook.arm(competitors[reason]);
+    const res = await read(app, access_token);
+    expect(hook.ran).toHaveLength(1);
+    expect(hook.ran[0]).toBeLessThan(300);
+    expect(res.status).toBe(403);
+    const body = await res.json();
+    expect(body.reason).toBe(reason);
+    expect(JSON.stringify(body)).not.toContain('twice@example.com');
+    const reads = (await events(deps, 'grant.read')).filter((e) => e.grant_id === grant_id);
+    const won = reason === 'exhausted' ? 1 : 0; // the competing read itself
+    expect(reads.filter((e) => e.outcome === 'success')).toHaveLength(won);
+    expect(reads.filter((e) => e.outcome === 'denied').map((e) => e.reason)).toEqual([reason]);
+    const grant = await deps.store.db.selectFrom('grants').select(['read_count', 'last_read_at']).where('id', '=', grant_id).executeTakeFirstOrThrow();
+    expect(grant.read_count).toBe(won);
   });
 
   it('decide a request approved and denied at once exactly once; the loser is told it was already decided', async () => {

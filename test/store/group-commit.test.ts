@@ -40,6 +40,24 @@ describe('group commit', () => {
     expect(grouped.map((g) => JSON.parse(g.detail!).i)).toEqual([...Array(20).keys()].filter((i) => i !== 7));
   });
 
+  it(`applies a write-that-must-change-a-row guard on ${testDialect}: it writes when it matches, fails only its own change when not`, async () => {
+    const deps = await testDeps();
+    const db = deps.store.db;
+    const consumer = await seedConsumer(deps);
+    await deps.store.commit({ writes: [0, 1, 2, 3].map((i) => db.insertInto('personas').values({ consumer_id: consumer, name: `p${i}`, label: 'old', created_at: 0 })) });
+    const rename = (name: string) => db.updateTable('personas').set({ label: 'new' }).where('consumer_id', '=', consumer).where('name', '=', name);
+    const results = await Promise.allSettled(['p0', 'p1', 'nobody', 'p3'].map((name) => deps.store.commit({
+      guards: [{ name: `renamed:${name}`, changes: rename(name) }],
+      audit: [{ action: 'test.renamed', outcome: 'success', actor_type: 'system', detail: { name } }],
+    })));
+    expect(results.map((r) => r.status)).toEqual(['fulfilled', 'fulfilled', 'rejected', 'fulfilled']);
+    expect((results[2] as PromiseRejectedResult).reason).toMatchObject({ guard: 'renamed:nobody' });
+    const labels = await db.selectFrom('personas').select(['name', 'label']).where('consumer_id', '=', consumer).orderBy('name').execute();
+    expect(labels).toEqual([{ name: 'p0', label: 'new' }, { name: 'p1', label: 'new' }, { name: 'p2', label: 'old' }, { name: 'p3', label: 'new' }]);
+    const audited = await db.selectFrom('audit_events').select('detail').where('action', '=', 'test.renamed').orderBy('seq').execute();
+    expect(audited.map((e) => JSON.parse(e.detail!).name)).toEqual(['p0', 'p1', 'p3']);
+  });
+
   it(`stores every audit field of a batch exactly as given on ${testDialect}, whatever characters it holds`, async () => {
     const deps = await testDeps();
     const awkward = ['NULL', 'null', '', ' ', 'a,b', '{x}', '"quoted"', "it's", 'back\\slash', 'tab\tnew\nline', 'ünïcødé 🗝', '$1', ')', '(,)'];

@@ -1,5 +1,6 @@
-// Shared statements about a grant's state: the commit-time guard that it is still
-// usable, why it is not, and the writes that end it (and every token it issued).
+// Shared statements about a grant's state: the commit-time guards that it is still
+// usable (and a read allowed), why it is not, and the writes that end it (and every
+// token it issued).
 import type { Deps } from '../../deps.ts';
 import type { GrantRow } from '../../db/schema.ts';
 import { prepared } from '../../db/prepared.ts';
@@ -15,17 +16,15 @@ export function grantProblem(grant: Pick<GrantRow, 'status' | 'expires_at' | 'ac
   return null;
 }
 
-// Prepared (src/db/prepared.ts): the read path runs these on every request. Kept as
-// single-table conditions: SQLite answers one primary-key lookup each, where one guard
-// joining the three tables costs several times as much.
+// Prepared (src/db/prepared.ts): hot paths run these on every request. Kept as
+// single-table conditions (EXISTS subqueries at most): SQLite answers one primary-key
+// lookup each, where one guard joining the three tables costs several times as much.
 const grantUsableQuery = prepared((db, p: { grantId: string; now: number }) => db
   .selectFrom('grants').select('id')
   .where('id', '=', p.grantId).where('status', '=', 'active').where('expires_at', '>', p.now)
   .where((eb) => eb.or([eb('access', '=', 'ongoing'), eb('read_count', '=', 0)])));
 const tokenLiveQuery = prepared((db, p: { jti: string }) => db
   .selectFrom('access_tokens').select('jti').where('jti', '=', p.jti).where('revoked_at', 'is', null));
-const brandActiveQuery = prepared((db, p: { brandId: string }) => db
-  .selectFrom('brands').select('id').where('id', '=', p.brandId).where('status', '=', 'active'));
 
 /** Holds at commit time only if the grant is active, unexpired and (for once) unread. */
 export function grantUsable(deps: Deps, grantId: string): Guard {
@@ -36,13 +35,32 @@ export function tokenNotRevoked(deps: Deps, jti: string): Guard {
   return { name: 'token_not_revoked', exists: tokenLiveQuery(deps.store.db, { jti }) };
 }
 
-/** The read conditions: a usable grant, an unrevoked token and an active brand. */
-export function readAllowed(deps: Deps, grantId: string, jti: string, brandId: string): Guard[] {
-  return [
-    grantUsable(deps, grantId),
-    tokenNotRevoked(deps, jti),
-    { name: 'brand_active', exists: brandActiveQuery(deps.store.db, { brandId }) },
-  ];
+type ReadCount = { grantId: string; jti: string; brandId: string; now: number };
+
+// The read's count, written only while the read is allowed: the grant usable (as in
+// grantUsableQuery), its token unrevoked and its brand active. One statement that checks
+// and writes (a `changes` guard) instead of three guards and an update: each is a
+// primary-key lookup either way, but a statement less on SQLite and three fewer round-trip
+// messages and plans on PostgreSQL, per read.
+function countReadWhereAllowed(exhausts: boolean) {
+  return prepared((db, p: ReadCount) => db
+    .updateTable('grants')
+    .set((eb) => ({
+      read_count: eb('read_count', '+', 1), last_read_at: p.now,
+      ...(exhausts ? { status: 'exhausted' as const, updated_at: p.now } : {}),
+    }))
+    .where('id', '=', p.grantId).where('status', '=', 'active').where('expires_at', '>', p.now)
+    .where((eb) => eb.or([eb('access', '=', 'ongoing'), eb('read_count', '=', 0)]))
+    .where(({ exists, selectFrom }) => exists(selectFrom('access_tokens').select('jti').where('jti', '=', p.jti).where('revoked_at', 'is', null)))
+    .where(({ exists, selectFrom }) => exists(selectFrom('brands').select('id').where('id', '=', p.brandId).where('status', '=', 'active'))));
+}
+const countRead = countReadWhereAllowed(false);
+const countLastRead = countReadWhereAllowed(true);
+
+/** Counts the read (a `once` grant's read exhausts it) if, at commit, the read is still allowed. */
+export function countReadIfAllowed(deps: Deps, grant: Pick<GrantRow, 'id' | 'access'>, jti: string, brandId: string): Guard {
+  const values = { grantId: grant.id, jti, brandId, now: deps.clock.now() };
+  return { name: 'read_allowed', changes: (grant.access === 'once' ? countLastRead : countRead)(deps.store.db, values) };
 }
 
 /** Ends a grant and every access and refresh token issued under it. */

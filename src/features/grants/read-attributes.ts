@@ -9,7 +9,7 @@ import { Forbidden, GuardFailed, NotFound } from '../../errors.ts';
 import { commit } from '../audit/commit.ts';
 import { openGrantedAttributes } from '../profile/attribute-values.ts';
 import { INTENTS } from './authorization-details.ts';
-import { grantProblem, readAllowed, type DenyReason } from './grant-state.ts';
+import { countReadIfAllowed, grantProblem, type DenyReason } from './grant-state.ts';
 
 export type Reader = { brandId: string; jti: string };
 
@@ -44,13 +44,6 @@ const valuesOfGrant = prepared((db, p: { grantId: string }) => db
   .selectFrom('attributes').select(['name', 'persona', 'ciphertext', 'nonce', 'version'])
   .where('consumer_id', '=', (eb) => eb.selectFrom('grants').select('consumer_id').where('id', '=', p.grantId)));
 
-const countRead = prepared((db, p: { grantId: string; now: number }) => db
-  .updateTable('grants').set((eb) => ({ read_count: eb('read_count', '+', 1), last_read_at: p.now }))
-  .where('id', '=', p.grantId));
-const countLastRead = prepared((db, p: { grantId: string; now: number }) => db
-  .updateTable('grants').set((eb) => ({ read_count: eb('read_count', '+', 1), last_read_at: p.now, status: 'exhausted' as const, updated_at: p.now }))
-  .where('id', '=', p.grantId));
-
 type State = { grant: GrantRow; reason: DenyReason | null };
 
 /** Why the read must be refused, from the grant row with its token's and brand's state. */
@@ -83,11 +76,9 @@ export async function readGrant(deps: Deps, reader: Reader, grantId: string) {
   const values = openGrantedAttributes(deps, grant.consumer_id, keys[0], sealed, names, grant.persona ?? '');
   const out: Record<string, unknown> = {};
   for (const [name, value] of values) out[name] = JSON.parse(value);
-  const bump = { grantId: grant.id, now: deps.clock.now() };
   try {
     await commit(deps, {
-      guards: readAllowed(deps, grant.id, reader.jti, reader.brandId),
-      writes: [grant.access === 'once' ? countLastRead(db, bump) : countRead(db, bump)],
+      guards: [countReadIfAllowed(deps, grant, reader.jti, reader.brandId)],
       audit: [{
         action: 'grant.read', outcome: 'success', actor_type: 'brand', actor_id: reader.brandId, brand_id: reader.brandId,
         consumer_id: grant.consumer_id, grant_id: grant.id, attributes: Object.keys(out), purpose: grant.purpose,
