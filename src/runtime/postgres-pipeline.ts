@@ -27,8 +27,10 @@ export type Settled = { ok: true; rows: Record<string, unknown>[] } | { ok: fals
 
 type Corkable = { connection?: { stream?: { cork?(): void; uncork?(): void } } };
 
-/** Runs the statements together on a pipelined client; resolves once all have answered. */
-export function pipeline(client: pg.PoolClient, statements: readonly Statement[]): Promise<Settled[]> {
+/** Runs the statements together on a pipelined client; resolves once all have answered.
+ *  `named: false` sends them unnamed (parsed afresh), for a connection whose cache is stale. */
+export function pipeline(client: pg.PoolClient, statements: readonly Statement[], opts: { named?: boolean } = {}): Promise<Settled[]> {
+  const named = opts.named ?? true;
   // pg writes each query as it is given (corking only around its own messages): held
   // corked here, the whole pipeline leaves in one write, and the server wakes once for it
   // rather than once per statement.
@@ -36,7 +38,7 @@ export function pipeline(client: pg.PoolClient, statements: readonly Statement[]
   stream?.cork?.();
   try {
     return Promise.all(statements.map((s) =>
-      client.query({ name: statementName(s.sql), text: s.sql, values: s.parameters as unknown[] }).then(
+      client.query({ name: named ? statementName(s.sql) : undefined, text: s.sql, values: s.parameters as unknown[] }).then(
         (r): Settled => ({ ok: true, rows: r.rows }),
         (error: unknown): Settled => ({ ok: false, error }),
       )));
@@ -52,3 +54,14 @@ export function rowsOrThrow(results: readonly Settled[]): Record<string, unknown
     return r.rows;
   });
 }
+
+/**
+ * True when a statement this connection prepared earlier no longer matches the schema
+ * (a column added under a SELECT *, by a newer server's migration, say): PostgreSQL
+ * refuses to run it again on that connection, which must then be dropped.
+ */
+export function isStalePlan(err: unknown): boolean {
+  return (err as { code?: unknown })?.code === '0A000' && /cached plan must not change result type/.test(String((err as Error).message));
+}
+
+export const anyStale = (results: readonly Settled[]) => results.some((r) => !r.ok && isStalePlan(r.error));

@@ -13,7 +13,7 @@ import { isGuardViolation, type Change, type Committed, type Store } from '../db
 import { GuardFailed } from '../errors.ts';
 import { chainEvents, type ChainHead } from '../features/audit/chain.ts';
 import { readMigrationFiles } from './migration-files.ts';
-import { pipeline, rowsOrThrow, type Statement } from './postgres-pipeline.ts';
+import { anyStale, pipeline, rowsOrThrow, type Statement } from './postgres-pipeline.ts';
 
 const AUDIT_LOCK = 0x7472_6f76; // "trov"
 const INT8 = 20;
@@ -114,10 +114,12 @@ export function createPostgresStore(pool: pg.Pool, clock: Clock): PostgresStore 
    * and head, then every guard and write, the chained audit events and COMMIT. Throws
    * (after ROLLBACK) when any statement fails, e.g. a guard.
    */
-  async function attemptPipelined(client: pg.PoolClient, batch: Pending[]): Promise<Outcome[]> {
+  async function attemptPipelined(client: pg.PoolClient, batch: Pending[], seen: { stale: boolean }): Promise<Outcome[]> {
     const audited = batch.some((p) => p.change.audit?.length);
     try {
-      const opened = rowsOrThrow(await pipeline(client, audited ? BEGIN_AUDITED : BEGIN_AUDITED.slice(0, 1)));
+      const begun = await pipeline(client, audited ? BEGIN_AUDITED : BEGIN_AUDITED.slice(0, 1));
+      seen.stale ||= anyStale(begun);
+      const opened = rowsOrThrow(begun);
       let head = audited ? (opened[2]![0] as ChainHead | undefined) : undefined;
       const ts = clock.now();
       const outcomes: Outcome[] = batch.map((p) => {
@@ -135,6 +137,7 @@ export function createPostgresStore(pool: pg.Pool, clock: Clock): PostgresStore 
       if (events.length) statements.push({ sql: INSERT_AUDIT, parameters: AUDIT_COLUMNS.map((c) => events.map((e) => e[c])) });
       statements.push({ sql: 'COMMIT', parameters: [] });
       const results = await pipeline(client, statements);
+      seen.stale ||= anyStale(results);
       // After a failure PostgreSQL answers the COMMIT by rolling back; the error is the first one.
       rowsOrThrow(results);
       return outcomes;
@@ -157,9 +160,11 @@ export function createPostgresStore(pool: pg.Pool, clock: Clock): PostgresStore 
       return null;
     });
     if (!client) return;
+    // A connection with a stale prepared statement is replayed unnamed, then dropped.
+    const seen = { stale: false };
     try {
       try {
-        outcomes = await attemptPipelined(client, batch);
+        outcomes = await attemptPipelined(client, batch, seen);
       } catch {
         // Some change failed (a guard, usually): replay with one savepoint per change,
         // so each one gets its own outcome and the others still commit.
@@ -173,7 +178,7 @@ export function createPostgresStore(pool: pg.Pool, clock: Clock): PostgresStore 
     } catch (error) {
       for (const p of batch) p.reject(error);
     } finally {
-      client.release();
+      client.release(seen.stale);
     }
   }
   async function drain() {
@@ -201,11 +206,19 @@ export function createPostgresStore(pool: pg.Pool, clock: Clock): PostgresStore 
     },
     async readAll(queries) {
       if (!queries.length) return [] as never;
+      const compiled = queries.map((q) => q.compile());
       const client = await pool.connect();
+      let stale = false;
       try {
-        return rowsOrThrow(await pipeline(client, queries.map((q) => q.compile()))) as never;
+        let results = await pipeline(client, compiled);
+        if (anyStale(results)) {
+          // Answer this read afresh, and let the pool replace the connection.
+          stale = true;
+          results = await pipeline(client, compiled, { named: false });
+        }
+        return rowsOrThrow(results) as never;
       } finally {
-        client.release();
+        client.release(stale);
       }
     },
     async close() {

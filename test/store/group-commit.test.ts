@@ -95,6 +95,20 @@ describe('group commit', () => {
     for (let i = 0; i < 12; i++) expect((await deps.store.readAll([db.selectNoFrom(sql<number>`2`.as('two'))]))[0]).toEqual([{ two: 2 }]);
   });
 
+  it(`keeps answering reads on ${testDialect} after a migration adds a column under a SELECT * it has already run`, async () => {
+    const deps = await testDeps();
+    const db = deps.store.db;
+    await sql`CREATE TABLE widened (a integer)`.execute(db);
+    await sql`INSERT INTO widened VALUES (1)`.execute(db);
+    const all = () => db.selectFrom(sql`widened`.as('w')).selectAll();
+    // Several at once, so that more than one pooled connection has the statement prepared.
+    await Promise.all(Array.from({ length: 12 }, () => deps.store.readAll([all()])));
+    await sql`ALTER TABLE widened ADD COLUMN b integer`.execute(db);
+    const after = await Promise.all(Array.from({ length: 12 }, () => deps.store.readAll([all()])));
+    expect(after.map(([rows]) => rows)).toEqual(Array(12).fill([{ a: 1, b: null }]));
+    for (let i = 0; i < 12; i++) expect((await deps.store.readAll([all()]))[0]).toEqual([{ a: 1, b: null }]);
+  });
+
   it(`answers no read before its audit event is committed on ${testDialect}: another connection already sees it`, async () => {
     const file = join(dir, 'durable.db');
     const deps = testDialect === 'postgres' ? await testDeps() : await sqliteTestDeps({ file });
