@@ -60,6 +60,26 @@ describe('SQLite writer', () => {
       expect(await verifyAuditLog(s.db, { keys: [] })).toMatchObject({ ok: true, checked: 2 });
       await s.close();
     });
+
+    it(`on ${where}: a write that must change a row commits when it does and fails alone, after its batch's other writes, when not`, async () => {
+      const s = await store(file === ':memory:' ? file : `changes-${file}`, writer);
+      await s.commit({ writes: [consumer, persona('a'), persona('b')] });
+      const relabel = (name: string) => s.db.updateTable('personas').set({ label: 'M' }).where('name', '=', name).where('label', '=', 'L');
+      const results = await Promise.allSettled([
+        // The change before it in the batch writes a row; changes() must not see that write as its own.
+        s.commit({ writes: [persona('c')], audit: [{ action: 'test.ok', outcome: 'success', actor_type: 'system' }] }),
+        s.commit({ guards: [{ name: 'relabel_missing', changes: relabel('missing') }], audit: [{ action: 'test.relabelled', outcome: 'success', actor_type: 'system' }] }),
+        s.commit({ guards: [{ name: 'relabel_a', changes: relabel('a') }], audit: [{ action: 'test.relabelled', outcome: 'success', actor_type: 'system' }] }),
+        s.commit({ guards: [{ name: 'relabel_a_again', changes: relabel('a') }], audit: [{ action: 'test.relabelled', outcome: 'success', actor_type: 'system' }] }),
+      ]);
+      expect(results.map((r) => r.status)).toEqual(['fulfilled', 'rejected', 'fulfilled', 'rejected']);
+      expect((results[1] as PromiseRejectedResult).reason).toMatchObject({ guard: 'relabel_missing' });
+      expect((results[3] as PromiseRejectedResult).reason).toMatchObject({ guard: 'relabel_a_again' });
+      const labels = await s.db.selectFrom('personas').select(['name', 'label']).orderBy('name').execute();
+      expect(labels).toEqual([{ name: 'a', label: 'M' }, { name: 'b', label: 'L' }, { name: 'c', label: 'L' }]);
+      expect(await verifyAuditLog(s.db, { keys: [] })).toMatchObject({ ok: true, checked: 2 });
+      await s.close();
+    });
   }
 
   it.each(['thread', 'in-place'] as const)('commits what was accepted before close (%s), and a reopened file holds it', async (writer) => {
