@@ -40,9 +40,12 @@ const AUDIT_COLUMNS: readonly (keyof AuditEventRow)[] = [
 
 class GuardDoesNotHold extends Error {
   readonly guard: string;
-  constructor(guard: string) {
+  /** An earlier guard of the same change had already written (a `changes` guard). */
+  readonly dirty: boolean;
+  constructor(guard: string, dirty: boolean) {
     super(`guard ${guard} does not hold`);
     this.guard = guard;
+    this.dirty = dirty;
   }
 }
 
@@ -68,7 +71,7 @@ export function statementCache(sqlite: Database.Database) {
 }
 
 /** Returns apply(batch, ts): each change's outcome, or throws if the transaction itself failed. */
-export function batchApplier<S>(sqlite: Database.Database, run: (statement: S) => void) {
+export function batchApplier<S>(sqlite: Database.Database, run: (statement: S) => { changes: number }) {
   const head = sqlite.prepare('SELECT seq, hash FROM audit_events ORDER BY seq DESC LIMIT 1');
   const insertEvent = sqlite.prepare(`INSERT INTO audit_events (${AUDIT_COLUMNS.join(', ')}) VALUES (${AUDIT_COLUMNS.map((c) => `@${c}`).join(', ')})`);
   const savepoint = sqlite.prepare('SAVEPOINT change');
@@ -78,18 +81,20 @@ export function batchApplier<S>(sqlite: Database.Database, run: (statement: S) =
   const commit = sqlite.prepare('COMMIT');
   const rollback = sqlite.prepare('ROLLBACK');
 
-  // Guards run first and change nothing when they hold, so a failing guard leaves its
-  // change without effects: the batch goes on without savepoints. Any other failure may
+  // Guards run first and mostly change nothing, so a failing guard usually leaves its
+  // change without effects: the batch goes on without savepoints. Any other failure, or a
+  // guard failing after one of its change's guards wrote (a `changes` guard's UPDATE), may
   // leave a change half-applied: the batch is then rolled back and replayed with one
   // savepoint per change, so that change fails alone. The chain head is kept in memory
   // (the IMMEDIATE transaction holds the write lock) and follows every rollback.
   let chainHead: ChainHead | undefined;
   const applyOne = (change: BatchChange<S>, ts: number): AuditEventRow[] => {
+    let wrote = false;
     for (const guard of change.guards) {
       try {
-        run(guard.statement);
+        wrote = run(guard.statement).changes > 0 || wrote;
       } catch (err) {
-        if (isGuardViolation(err)) throw new GuardDoesNotHold(guard.name);
+        if (isGuardViolation(err)) throw new GuardDoesNotHold(guard.name, wrote);
         throw err;
       }
     }
@@ -117,7 +122,7 @@ export function batchApplier<S>(sqlite: Database.Database, run: (statement: S) =
         if (isolate) {
           rollbackTo.run();
           release.run();
-        } else if (!(error instanceof GuardDoesNotHold)) {
+        } else if (!(error instanceof GuardDoesNotHold) || error.dirty) {
           rollback.run();
           return null;
         }

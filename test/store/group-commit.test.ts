@@ -46,12 +46,21 @@ describe('group commit', () => {
     const consumer = await seedConsumer(deps);
     await deps.store.commit({ writes: [0, 1, 2, 3].map((i) => db.insertInto('personas').values({ consumer_id: consumer, name: `p${i}`, label: 'old', created_at: 0 })) });
     const rename = (name: string) => db.updateTable('personas').set({ label: 'new' }).where('consumer_id', '=', consumer).where('name', '=', name);
-    const results = await Promise.allSettled(['p0', 'p1', 'nobody', 'p3'].map((name) => deps.store.commit({
-      guards: [{ name: `renamed:${name}`, changes: rename(name) }],
-      audit: [{ action: 'test.renamed', outcome: 'success', actor_type: 'system', detail: { name } }],
-    })));
-    expect(results.map((r) => r.status)).toEqual(['fulfilled', 'fulfilled', 'rejected', 'fulfilled']);
+    const never = { name: 'never', exists: db.selectFrom('consumers').select('id').where('id', '=', 'nobody') };
+    const results = await Promise.allSettled([
+      ...['p0', 'p1', 'nobody', 'p3'].map((name) => deps.store.commit({
+        guards: [{ name: `renamed:${name}`, changes: rename(name) }],
+        audit: [{ action: 'test.renamed', outcome: 'success', actor_type: 'system', detail: { name } }],
+      })),
+      // Its write guard holds and writes, then a later guard fails: the write must not stay.
+      deps.store.commit({
+        guards: [{ name: 'renamed:p2', changes: rename('p2') }, never],
+        audit: [{ action: 'test.renamed', outcome: 'success', actor_type: 'system', detail: { name: 'p2' } }],
+      }),
+    ]);
+    expect(results.map((r) => r.status)).toEqual(['fulfilled', 'fulfilled', 'rejected', 'fulfilled', 'rejected']);
     expect((results[2] as PromiseRejectedResult).reason).toMatchObject({ guard: 'renamed:nobody' });
+    expect((results[4] as PromiseRejectedResult).reason).toMatchObject({ guard: 'never' });
     const labels = await db.selectFrom('personas').select(['name', 'label']).where('consumer_id', '=', consumer).orderBy('name').execute();
     expect(labels).toEqual([{ name: 'p0', label: 'new' }, { name: 'p1', label: 'new' }, { name: 'p2', label: 'old' }, { name: 'p3', label: 'new' }]);
     const audited = await db.selectFrom('audit_events').select('detail').where('action', '=', 'test.renamed').orderBy('seq').execute();
