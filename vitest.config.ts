@@ -1,5 +1,6 @@
 // Test projects: the Node suites on SQLite always; the shared suites again on PostgreSQL
-// when TROVE_TEST_DATABASE_URL is set (SQLite-file, CLI, start-up and type-check tests run once);
+// when TROVE_TEST_DATABASE_URL is set (SQLite-file, CLI, start-up and type-check tests run once,
+// test/store/postgres-*.test.ts only there);
 // the Workers suite inside workerd against D1; and the portal in Chromium. The portal is
 // built once first (global setup), since the servers under test serve web/dist.
 import { fileURLToPath } from 'node:url';
@@ -20,6 +21,7 @@ const node = {
 };
 
 const sqliteOnly = ['test/runtime/**', 'test/cli/**', 'test/typecheck.test.ts'];
+const postgresOnly = ['test/store/postgres-*.test.ts'];
 const browser = 'test/browser/**';
 // A fixed development key for the Workers tests only (as `wrangler dev --var` would give).
 const WORKERS_TEST_KEY = Buffer.alloc(32, 7).toString('base64url');
@@ -28,7 +30,7 @@ export default defineConfig({
   test: {
     globalSetup: ['test/helpers/build-portal.ts'],
     projects: [
-      { test: { ...node, name: 'sqlite', include: ['test/**/*.test.ts'], exclude: ['test/workers/**', browser] } },
+      { test: { ...node, name: 'sqlite', include: ['test/**/*.test.ts'], exclude: ['test/workers/**', browser, ...postgresOnly] } },
       ...(process.env.TROVE_TEST_DATABASE_URL
         ? [{
             test: {

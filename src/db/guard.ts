@@ -43,6 +43,7 @@ const MAX_TEXTS = 500;
 function changedOnPostgres(write: CompiledQuery): string {
   let text = changedTexts.get(write.sql);
   if (text === undefined) {
+    if (/\breturning\b/i.test(write.sql)) throw new Error('a changes guard is a write without RETURNING of its own');
     const name = `$${write.parameters.length + 1}`;
     text = `WITH changed AS (${write.sql} RETURNING 1) INSERT INTO commit_guards (name, ok) SELECT ${name}, 0 WHERE NOT EXISTS (SELECT 1 FROM changed)`;
     if (changedTexts.size < MAX_TEXTS) changedTexts.set(write.sql, text);

@@ -19,9 +19,11 @@ export const DATABASE_FILE = 'trove.db';
 export type NodeOptions = { log: Logger; clock?: Clock; checkpointEvery?: number };
 
 /** Opens and migrates the configured database; returns the store and the files applied. */
-export async function openStore(config: Config, clock: Clock): Promise<{ store: Store; applied: string[] }> {
+export async function openStore(config: Config, clock: Clock, log?: Logger): Promise<{ store: Store; applied: string[] }> {
   if (config.databaseUrl) {
-    const pool = createPool(config.databaseUrl);
+    const pool = createPool(config.databaseUrl, {
+      onError: (err) => log?.warn('a PostgreSQL connection failed; the pool replaces it', { error: err.message }),
+    });
     try {
       const applied = await migratePostgres(pool);
       return { store: createPostgresStore(pool, clock), applied };
@@ -41,7 +43,7 @@ export async function createNodeDeps(config: Config, opts: NodeOptions): Promise
   mkdirSync(config.dataDir, { recursive: true, mode: 0o700 });
   const masterKey = loadMasterKey(config, opts.log);
   await sodium.ready;
-  const { store, applied } = await openStore(config, clock);
+  const { store, applied } = await openStore(config, clock, opts.log);
   if (applied.length) opts.log.info('migrations applied', { files: applied });
   const base: BaseDeps = { config, store, clock, sodium, log: opts.log, checkpointEvery: opts.checkpointEvery ?? 1000 };
   try {

@@ -13,7 +13,7 @@ import { isGuardViolation, type Change, type Committed, type Store } from '../db
 import { GuardFailed } from '../errors.ts';
 import { chainEvents, type ChainHead } from '../features/audit/chain.ts';
 import { readMigrationFiles } from './migration-files.ts';
-import { anyStale, pipeline, rowsOrThrow, type Statement } from './postgres-pipeline.ts';
+import { anyStale, NotPipelinable, pipeline, rowsOrThrow, type Settled, type Statement } from './postgres-pipeline.ts';
 
 const AUDIT_LOCK = 0x7472_6f76; // "trov"
 const INT8 = 20;
@@ -38,8 +38,13 @@ const types = {
 
 export type PostgresStore = Store & { readonly pool: pg.Pool };
 
-export function createPool(url: string, opts: { schema?: string; max?: number } = {}): pg.Pool {
-  return new pg.Pool({
+/**
+ * A pool of pipelined connections. A connection that breaks (the server restarted, a
+ * network cut) is reported to `onError` and replaced; the queries on it fail on their own.
+ * Without these listeners an 'error' event from a broken connection would end the process.
+ */
+export function createPool(url: string, opts: { schema?: string; max?: number; onError?: (err: Error) => void } = {}): pg.Pool {
+  const pool = new pg.Pool({
     connectionString: url,
     max: opts.max ?? 10,
     types,
@@ -48,6 +53,24 @@ export function createPool(url: string, opts: { schema?: string; max?: number } 
     pipeline: true,
     ...(opts.schema ? { options: `-c search_path=${opts.schema}` } : {}),
   });
+  const onError = opts.onError ?? (() => {});
+  pool.on('error', onError);
+  pool.on('connect', (client) => client.on('error', onError));
+  return pool;
+}
+
+/** Thrown when a batch's COMMIT went through although a statement before it failed: the
+ *  batch must not be replayed (it would apply twice); its callers get this error. */
+class CommitInDoubt extends Error {
+  override name = 'CommitInDoubt';
+}
+
+/** Each statement's rows; throws the first failure, or CommitInDoubt if COMMIT still committed. */
+function batchRowsOrThrow(results: readonly Settled[]) {
+  const failed = results.find((r) => !r.ok);
+  const last = results[results.length - 1];
+  if (failed && last?.ok && last.command === 'COMMIT') throw new CommitInDoubt('a batch committed although one of its statements failed');
+  return rowsOrThrow(results);
 }
 
 export function createPostgresStore(pool: pg.Pool, clock: Clock): PostgresStore {
@@ -56,6 +79,13 @@ export function createPostgresStore(pool: pg.Pool, clock: Clock): PostgresStore 
 
   type Pending = { change: Change; resolve(c: Committed): void; reject(e: unknown): void };
   type Outcome = { ok: true; value: Committed } | { ok: false; error: unknown };
+
+  // Held to COMMIT: other Trove processes on this database append after us.
+  async function lockChain(client: pg.PoolClient, chain: { head?: ChainHead; locked: boolean }) {
+    await client.query('SELECT pg_advisory_xact_lock($1)', [AUDIT_LOCK]);
+    chain.head = (await client.query<ChainHead>('SELECT seq, hash FROM audit_events ORDER BY seq DESC LIMIT 1')).rows[0];
+    chain.locked = true;
+  }
 
   async function applyOne(client: pg.PoolClient, change: Change, chain: { head?: ChainHead; locked: boolean }): Promise<Committed> {
     for (const guard of change.guards ?? []) {
@@ -70,12 +100,7 @@ export function createPostgresStore(pool: pg.Pool, clock: Clock): PostgresStore 
     }
     for (const w of change.writes ?? []) await run(client, (w as Compilable).compile());
     if (!change.audit?.length) return { events: [] };
-    if (!chain.locked) {
-      // Held to COMMIT: other Trove processes on this database append after us.
-      await client.query('SELECT pg_advisory_xact_lock($1)', [AUDIT_LOCK]);
-      chain.head = (await client.query<ChainHead>('SELECT seq, hash FROM audit_events ORDER BY seq DESC LIMIT 1')).rows[0];
-      chain.locked = true;
-    }
+    if (!chain.locked) await lockChain(client, chain);
     const events = chainEvents(chain.head, change.audit, clock.now());
     await run(client, db.insertInto('audit_events').values(events).compile());
     const last = events[events.length - 1]!;
@@ -88,6 +113,9 @@ export function createPostgresStore(pool: pg.Pool, clock: Clock): PostgresStore 
     await client.query('BEGIN');
     try {
       const chain: { head?: ChainHead; locked: boolean } = { locked: false };
+      // The audit lock before any guard, as in the pipelined path: a change committed (and
+      // answered) by another process before this batch is then visible to its guards.
+      if (batch.some((p) => p.change.audit?.length)) await lockChain(client, chain);
       const outcomes: Outcome[] = [];
       for (const p of batch) {
         const before = chain.head;
@@ -139,7 +167,7 @@ export function createPostgresStore(pool: pg.Pool, clock: Clock): PostgresStore 
       const results = await pipeline(client, statements);
       seen.stale ||= anyStale(results);
       // After a failure PostgreSQL answers the COMMIT by rolling back; the error is the first one.
-      rowsOrThrow(results);
+      batchRowsOrThrow(results);
       return outcomes;
     } catch (err) {
       await client.query('ROLLBACK').catch(() => {});
@@ -165,7 +193,8 @@ export function createPostgresStore(pool: pg.Pool, clock: Clock): PostgresStore 
     try {
       try {
         outcomes = await attemptPipelined(client, batch, seen);
-      } catch {
+      } catch (err) {
+        if (err instanceof CommitInDoubt) throw err;
         // Some change failed (a guard, usually): replay with one savepoint per change,
         // so each one gets its own outcome and the others still commit.
         outcomes = await attemptIsolated(client, batch);
@@ -210,7 +239,13 @@ export function createPostgresStore(pool: pg.Pool, clock: Clock): PostgresStore 
       const client = await pool.connect();
       let stale = false;
       try {
-        let results = await pipeline(client, compiled);
+        let results: Settled[];
+        try {
+          results = await pipeline(client, compiled);
+        } catch (err) {
+          if (!(err instanceof NotPipelinable)) throw err;
+          return (await Promise.all(compiled.map(async (c) => (await client.query(c.sql, c.parameters as unknown[])).rows))) as never;
+        }
         if (anyStale(results)) {
           // Answer this read afresh, and let the pool replace the connection.
           stale = true;

@@ -67,6 +67,29 @@ describe('group commit', () => {
     expect(audited.map((e) => JSON.parse(e.detail!).name)).toEqual(['p0', 'p1', 'p3']);
   });
 
+  it(`fails only the change whose value cannot be sent on ${testDialect}, applying its neighbours exactly once`, async () => {
+    const deps = await testDeps();
+    const db = deps.store.db;
+    const consumer = await seedConsumer(deps);
+    await deps.store.commit({ writes: [db.insertInto('personas').values({ consumer_id: consumer, name: 'p', label: 'L', created_at: 0 })] });
+    const unsendable = { toJSON: () => { throw new Error('cannot be sent'); } };
+    const results = await Promise.allSettled([
+      deps.store.commit({
+        writes: [db.updateTable('personas').set((eb) => ({ label: eb('label', '||', 'x') })).where('name', '=', 'p')],
+        audit: [{ action: 'test.appended', outcome: 'success', actor_type: 'system' }],
+      }),
+      deps.store.commit({
+        writes: [db.updateTable('personas').set({ label: unsendable as unknown as string }).where('name', '=', 'p')],
+        audit: [{ action: 'test.unsendable', outcome: 'success', actor_type: 'system' }],
+      }),
+    ]);
+    expect(results.map((r) => r.status)).toEqual(['fulfilled', 'rejected']);
+    expect(await db.selectFrom('personas').select('label').where('name', '=', 'p').executeTakeFirstOrThrow()).toEqual({ label: 'Lx' });
+    const actions = await db.selectFrom('audit_events').select('action').where('action', 'like', 'test.%').orderBy('seq').execute();
+    expect(actions.map((a) => a.action)).toEqual(['test.appended']);
+    expect(await verifyAuditLog(db, await publicSigningKeys(deps))).toMatchObject({ ok: true });
+  });
+
   it(`stores every audit field of a batch exactly as given on ${testDialect}, whatever characters it holds`, async () => {
     const deps = await testDeps();
     const awkward = ['NULL', 'null', '', ' ', 'a,b', '{x}', '"quoted"', "it's", 'back\\slash', 'tab\tnew\nline', 'ünïcødé 🗝', '$1', ')', '(,)'];

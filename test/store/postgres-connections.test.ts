@@ -1,0 +1,51 @@
+// PostgreSQL only (the sqlite project leaves this file out): connections the server cuts
+// — a restart, a failover, an operator's pg_terminate_backend — fail the queries on them
+// and are replaced; they never take the process down with an unhandled 'error' event.
+import { sql } from 'kysely';
+import pg from 'pg';
+import { afterAll, describe, expect, it } from 'vitest';
+import { newId } from '../../src/crypto/random.ts';
+import { createPool, createPostgresStore, migratePostgres } from '../../src/runtime/postgres-store.ts';
+import { fixedClock } from '../../src/clock.ts';
+import { testDatabaseUrl } from '../helpers/postgres.ts';
+
+const admin = new pg.Client({ connectionString: testDatabaseUrl() });
+const ready = admin.connect();
+const schema = `t_cut_${newId().toLowerCase().replace(/[^a-z0-9]/g, '')}`;
+afterAll(async () => {
+  await admin.query(`DROP SCHEMA IF EXISTS ${schema} CASCADE`);
+  await admin.end();
+});
+
+/** Ends every server backend whose last statement carried `marker`. */
+async function cut(marker: string): Promise<number> {
+  await ready;
+  const r = await admin.query('SELECT pg_terminate_backend(pid) AS ok FROM pg_stat_activity WHERE query LIKE $1 AND pid <> pg_backend_pid()', [`%${marker}%`]);
+  return r.rows.length;
+}
+
+describe('PostgreSQL connections cut by the server', () => {
+  it('fail the reads in flight on them, report the failure, and are replaced for the next reads', async () => {
+    const errors: Error[] = [];
+    await ready;
+    await admin.query(`CREATE SCHEMA ${schema}`);
+    const pool = createPool(testDatabaseUrl(), { schema, max: 4, onError: (e) => errors.push(e) });
+    await migratePostgres(pool);
+    const store = createPostgresStore(pool, fixedClock());
+    const marker = `cut_${newId().replace(/[^A-Za-z0-9]/g, '')}`;
+    const tagged = (extra = sql``) => store.db.selectNoFrom(sql<string>`${sql.lit(marker)}`.as('m')).where(sql`true ${extra}`);
+    // Four connections, each left idle with the marker as its last statement.
+    await Promise.all(Array.from({ length: 4 }, () => store.readAll([tagged()])));
+    // One more, cut while its read is in flight.
+    const inFlight = store.readAll([tagged(sql`and pg_sleep(2) is not null`)]);
+    await new Promise((r) => setTimeout(r, 300));
+    expect(await cut(marker)).toBeGreaterThanOrEqual(4);
+    await expect(inFlight).rejects.toThrow(/terminat/i);
+    await new Promise((r) => setTimeout(r, 300));
+    expect(errors.length).toBeGreaterThan(0);
+    // The pool has dropped the dead connections: reads and commits work again.
+    expect((await store.readAll([tagged()]))[0]).toEqual([{ m: marker }]);
+    await store.commit({ audit: [{ action: 'test.after_cut', outcome: 'success', actor_type: 'system' }] });
+    await store.close();
+  });
+});
