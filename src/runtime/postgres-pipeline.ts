@@ -1,10 +1,11 @@
-// Sends several statements to PostgreSQL in one round trip, each as a named prepared
-// statement: on a client in pg's pipeline mode every query is written at once (its own
-// Parse/Bind/Execute/Sync), and a statement this connection has seen before skips Parse,
-// so the server neither parses nor (after its first runs) plans it again. Every result
-// settles, in order; one failing statement does not stop the others from being answered
-// (inside a transaction, the ones after it fail as the transaction is aborted).
-import type pg from 'pg';
+// Sends several statements to PostgreSQL in one round trip, as named prepared statements
+// in one extended-protocol block: Parse (the first time this connection sees a text),
+// Bind, Describe and Execute for each, then a single Sync. The server neither parses nor
+// (after its first runs) plans a text again, ends one implicit transaction per block
+// rather than per statement, and answers in one flush. A block stops at its first error
+// (the server skips the rest up to the Sync, COMMIT included). Written as a pg
+// Submittable, the extension point pg-cursor uses, on an ordinary (non-pipelined) client.
+import pg from 'pg';
 import type { CompiledQuery } from 'kysely';
 
 // SQL text → statement name. Hot-path statements come from prepared templates, so their
@@ -30,41 +31,157 @@ export class NotPipelinable extends Error {
   override name = 'NotPipelinable';
 }
 
-// pg converts a value to its wire text on the client; one it cannot convert (or whose
-// toJSON throws) fails that query there, before the server sees it — so in a pipeline the
-// server would go on to run the statements after it, COMMIT included. Only values whose
-// conversion cannot fail are pipelined.
+// Values are converted to wire text here, on the client; one that cannot be (or whose
+// toJSON throws) must be refused before anything is sent, never halfway through a block.
+const PRIMITIVES = new Set(['string', 'number', 'bigint', 'boolean']);
 function bindable(v: unknown): boolean {
-  if (v === null || v === undefined) return true;
-  const t = typeof v;
-  if (t === 'string' || t === 'number' || t === 'bigint' || t === 'boolean') return true;
-  if (v instanceof Uint8Array) return true;
-  return Array.isArray(v) && v.every((e) => e === null || e === undefined || ['string', 'number', 'bigint', 'boolean'].includes(typeof e));
+  if (v === null || v === undefined || PRIMITIVES.has(typeof v)) return true;
+  return Array.isArray(v) && v.every((e) => e === null || e === undefined || PRIMITIVES.has(typeof e));
 }
 
-type Corkable = { connection?: { stream?: { cork?(): void; uncork?(): void } } };
+// pg's own row parsing and value conversion (exported, not in its type definitions), so
+// rows and parameters come out exactly as through client.query().
+type RowParser = { rows: unknown[]; addFields(fields: unknown[]): void; parseRow(fields: unknown[]): unknown; addRow(row: unknown): void };
+const internals = pg as unknown as {
+  Result: new (rowMode: undefined, types: pg.CustomTypesConfig | undefined) => RowParser;
+  utils: { prepareValue(v: unknown): unknown };
+};
 
-/** Runs the statements together on a pipelined client; resolves once all have answered.
- *  `named: false` sends them unnamed (parsed afresh), for a connection whose cache is stale. */
-export function pipeline(client: pg.PoolClient, statements: readonly Statement[], opts: { named?: boolean } = {}): Promise<Settled[]> {
-  const named = opts.named ?? true;
+type Connection = {
+  stream?: { cork?(): void; uncork?(): void };
+  parse(m: { name?: string; text: string; types: unknown[] }): void;
+  bind(m: { statement?: string; values: unknown[]; valueMapper: (v: unknown) => unknown }): void;
+  describe(m: { type: 'P'; name?: string }): void;
+  execute(m: { rows: number }): void;
+  close(m: { type: 'S'; name: string }): void;
+  sync(): void;
+};
+
+// Per connection: the statement names known to be prepared there, and those a failed
+// block may or may not have prepared — closed at the start of the next block (closing a
+// name the server does not have is not an error), then parsed again when needed.
+type Prepared = { parsed: Set<string>; uncertain: Set<string> };
+const preparedOn = new WeakMap<object, Prepared>();
+
+class Block {
+  readonly results: Settled[] = [];
+  private result: RowParser | null = null;
+  private done!: (failure: unknown) => void;
+  readonly finished = new Promise<unknown>((resolve) => { this.done = resolve; });
+  private prepared: Prepared = { parsed: new Set(), uncertain: new Set() };
+  /** Names this block parses (index → name), confirmed once their statement has run. */
+  private readonly parsing = new Map<number, string>();
+  // Read by pg's client when it dispatches; a Block is neither named nor paged.
+  readonly name = undefined;
+  readonly rows = undefined;
+  callback = undefined;
+
+  private readonly statements: readonly Statement[];
+  private readonly named: boolean;
+  private readonly types: pg.CustomTypesConfig | undefined;
+
+  constructor(statements: readonly Statement[], named: boolean, types: pg.CustomTypesConfig | undefined) {
+    this.statements = statements;
+    this.named = named;
+    this.types = types;
+  }
+
+  submit(connection: Connection) {
+    let prepared = preparedOn.get(connection);
+    if (!prepared) preparedOn.set(connection, (prepared = { parsed: new Set(), uncertain: new Set() }));
+    this.prepared = prepared;
+    connection.stream?.cork?.();
+    try {
+      for (const name of prepared.uncertain) connection.close({ type: 'S', name });
+      prepared.uncertain.clear();
+      this.statements.forEach((s, i) => {
+        const name = this.named ? statementName(s.sql) : undefined;
+        if (!name || !prepared.parsed.has(name)) {
+          connection.parse({ name, text: s.sql, types: [] });
+          if (name) {
+            this.parsing.set(i, name);
+            // Until its statement runs, a later statement of this block must not parse it twice.
+            prepared.parsed.add(name);
+          }
+        }
+        connection.bind({ statement: name, values: s.parameters as unknown[], valueMapper: internals.utils.prepareValue });
+        connection.describe({ type: 'P' });
+        connection.execute({ rows: 0 });
+      });
+    } finally {
+      // Even if building a message threw, the server gets its Sync and answers.
+      connection.sync();
+      connection.stream?.uncork?.();
+    }
+  }
+
+  /** After a failure at statement `failed`: names parsed from there on are in doubt. */
+  private doubt(failed: number) {
+    for (const [i, name] of this.parsing) {
+      if (i < failed) continue;
+      this.prepared.parsed.delete(name);
+      this.prepared.uncertain.add(name);
+    }
+  }
+
+  handleRowDescription(msg: { fields: unknown[] }) {
+    this.result = new internals.Result(undefined, this.types);
+    this.result.addFields(msg.fields);
+  }
+
+  handleDataRow(msg: { fields: unknown[] }) {
+    const result = this.result!;
+    result.addRow(result.parseRow(msg.fields));
+  }
+
+  handleCommandComplete(msg: { text?: string; command?: string }) {
+    const rows = this.result?.rows ?? [];
+    this.results.push({ ok: true, rows: rows as Record<string, unknown>[], command: (msg.command ?? msg.text ?? '').split(' ')[0]! });
+    this.result = null;
+  }
+
+  handleEmptyQuery() {
+    this.results.push({ ok: true, rows: [], command: '' });
+  }
+
+  // pg clears its active query on an error, so the block ends here; the server skips
+  // the rest of it and its ReadyForQuery goes to pg alone.
+  handleError(error: unknown) {
+    this.doubt(this.results.length);
+    this.results.push({ ok: false, error });
+    while (this.results.length < this.statements.length) this.results.push({ ok: false, error: new Error('not run: an earlier statement of its block failed') });
+    this.done(error);
+  }
+
+  handleReadyForQuery() {
+    if (this.results.length === this.statements.length) return this.done(null);
+    this.doubt(this.results.length);
+    this.done(new Error('the server answered fewer statements than were sent'));
+  }
+
+  handlePortalSuspended() {}
+  handleCopyInResponse() {}
+  handleCopyData() {}
+}
+
+/**
+ * Runs the statements as one block on the client; resolves with every statement's
+ * outcome (after a failure, the rest are failed as not run). `named: false` sends them
+ * unnamed (parsed afresh), for a connection whose cache is stale.
+ */
+export async function pipeline(
+  client: pg.PoolClient, statements: readonly Statement[], opts: { named?: boolean; types?: pg.CustomTypesConfig } = {},
+): Promise<Settled[]> {
   for (const s of statements) {
     if (!s.parameters.every(bindable)) throw new NotPipelinable('a parameter pg would convert with code of its own');
   }
-  // pg writes each query as it is given (corking only around its own messages): held
-  // corked here, the whole pipeline leaves in one write, and the server wakes once for it
-  // rather than once per statement.
-  const stream = (client as unknown as Corkable).connection?.stream;
-  stream?.cork?.();
-  try {
-    return Promise.all(statements.map((s) =>
-      client.query({ name: named ? statementName(s.sql) : undefined, text: s.sql, values: s.parameters as unknown[] }).then(
-        (r): Settled => ({ ok: true, rows: r.rows, command: r.command }),
-        (error: unknown): Settled => ({ ok: false, error }),
-      )));
-  } finally {
-    stream?.uncork?.();
-  }
+  if (!statements.length) return [];
+  const block = new Block(statements, opts.named ?? true, opts.types);
+  void client.query(block as never);
+  const failure = await block.finished;
+  const results = block.results.slice();
+  while (results.length < statements.length) results.push({ ok: false, error: failure });
+  return results;
 }
 
 /** The rows of each statement, or the first failure. */

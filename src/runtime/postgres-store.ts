@@ -39,7 +39,7 @@ const types = {
 export type PostgresStore = Store & { readonly pool: pg.Pool };
 
 /**
- * A pool of pipelined connections. A connection that breaks (the server restarted, a
+ * A pool of connections. A connection that breaks (the server restarted, a
  * network cut) is reported to `onError` and replaced; the queries on it fail on their own.
  * Without these listeners an 'error' event from a broken connection would end the process.
  */
@@ -48,9 +48,6 @@ export function createPool(url: string, opts: { schema?: string; max?: number; o
     connectionString: url,
     max: opts.max ?? 10,
     types,
-    // Queries given together are written together (postgres-pipeline.ts); awaited one
-    // by one, they behave as on any client.
-    pipeline: true,
     ...(opts.schema ? { options: `-c search_path=${opts.schema}` } : {}),
   });
   const onError = opts.onError ?? (() => {});
@@ -145,7 +142,7 @@ export function createPostgresStore(pool: pg.Pool, clock: Clock): PostgresStore 
   async function attemptPipelined(client: pg.PoolClient, batch: Pending[], seen: { stale: boolean }): Promise<Outcome[]> {
     const audited = batch.some((p) => p.change.audit?.length);
     try {
-      const begun = await pipeline(client, audited ? BEGIN_AUDITED : BEGIN_AUDITED.slice(0, 1));
+      const begun = await pipeline(client, audited ? BEGIN_AUDITED : BEGIN_AUDITED.slice(0, 1), { types });
       seen.stale ||= anyStale(begun);
       const opened = rowsOrThrow(begun);
       let head = audited ? (opened[2]![0] as ChainHead | undefined) : undefined;
@@ -164,9 +161,9 @@ export function createPostgresStore(pool: pg.Pool, clock: Clock): PostgresStore 
       const events = outcomes.flatMap((o) => (o.ok ? o.value.events : []));
       if (events.length) statements.push({ sql: INSERT_AUDIT, parameters: AUDIT_COLUMNS.map((c) => events.map((e) => e[c])) });
       statements.push({ sql: 'COMMIT', parameters: [] });
-      const results = await pipeline(client, statements);
+      const results = await pipeline(client, statements, { types });
       seen.stale ||= anyStale(results);
-      // After a failure PostgreSQL answers the COMMIT by rolling back; the error is the first one.
+      // A block stops at its first error, so COMMIT did not run; the error is the first one.
       batchRowsOrThrow(results);
       return outcomes;
     } catch (err) {
@@ -241,7 +238,7 @@ export function createPostgresStore(pool: pg.Pool, clock: Clock): PostgresStore 
       try {
         let results: Settled[];
         try {
-          results = await pipeline(client, compiled);
+          results = await pipeline(client, compiled, { types });
         } catch (err) {
           if (!(err instanceof NotPipelinable)) throw err;
           return (await Promise.all(compiled.map(async (c) => (await client.query(c.sql, c.parameters as unknown[])).rows))) as never;
@@ -249,7 +246,7 @@ export function createPostgresStore(pool: pg.Pool, clock: Clock): PostgresStore 
         if (anyStale(results)) {
           // Answer this read afresh, and let the pool replace the connection.
           stale = true;
-          results = await pipeline(client, compiled, { named: false });
+          results = await pipeline(client, compiled, { named: false, types });
         }
         return rowsOrThrow(results) as never;
       } finally {

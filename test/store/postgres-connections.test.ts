@@ -33,7 +33,7 @@ describe('PostgreSQL connections cut by the server', () => {
     await migratePostgres(pool);
     const store = createPostgresStore(pool, fixedClock());
     const marker = `cut_${newId().replace(/[^A-Za-z0-9]/g, '')}`;
-    const tagged = (extra = sql``) => store.db.selectNoFrom(sql<string>`${sql.lit(marker)}`.as('m')).where(sql`true ${extra}`);
+    const tagged = (extra = sql``) => store.db.selectNoFrom(sql<string>`${sql.lit(marker)}`.as('m')).where(sql<boolean>`true ${extra}`);
     // Four connections, each left idle with the marker as its last statement.
     await Promise.all(Array.from({ length: 4 }, () => store.readAll([tagged()])));
     // One more, cut while its read is in flight.
@@ -47,5 +47,24 @@ describe('PostgreSQL connections cut by the server', () => {
     expect((await store.readAll([tagged()]))[0]).toEqual([{ m: marker }]);
     await store.commit({ audit: [{ action: 'test.after_cut', outcome: 'success', actor_type: 'system' }] });
     await store.close();
+  });
+
+  it('recover a statement whose block failed after preparing it: the next block prepares it again on the same connection', async () => {
+    await ready;
+    const own = `${schema}_again`;
+    await admin.query(`CREATE SCHEMA ${own}`);
+    try {
+      const store = createPostgresStore(createPool(testDatabaseUrl(), { schema: own, max: 1 }), fixedClock());
+      const divide = (by: number) => store.db.selectNoFrom(sql<number>`100 / ${by}::int`.as('q'));
+      const first = store.db.selectNoFrom(sql<number>`${sql.lit(1)} + ${2}::int`.as('n'));
+      // Both texts are new to the connection; the second fails when executed, after being prepared.
+      await expect(store.readAll([first, divide(0)])).rejects.toThrow(/division by zero/);
+      expect(await store.readAll([first, divide(4)])).toEqual([[{ n: 3 }], [{ q: 25 }]]);
+      await expect(store.readAll([divide(0)])).rejects.toThrow(/division by zero/);
+      expect(await store.readAll([divide(5), first])).toEqual([[{ q: 20 }], [{ n: 3 }]]);
+      await store.close();
+    } finally {
+      await admin.query(`DROP SCHEMA IF EXISTS ${own} CASCADE`);
+    }
   });
 });
