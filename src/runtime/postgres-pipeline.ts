@@ -65,17 +65,21 @@ const preparedOn = new WeakMap<object, Prepared>();
 
 class Block {
   readonly results: Settled[] = [];
+  /** True when the server may have run statements the client never heard back about. */
+  unknown = false;
   private result: RowParser | null = null;
+  private parseError: { index: number; error: unknown } | null = null;
+  private settled = false;
   private done!: (failure: unknown) => void;
   readonly finished = new Promise<unknown>((resolve) => { this.done = resolve; });
   private prepared: Prepared = { parsed: new Set(), uncertain: new Set() };
   /** Names this block parses (index → name), confirmed once their statement has run. */
   private readonly parsing = new Map<number, string>();
-  // Read by pg's client when it dispatches; a Block is neither named nor paged.
+  // Read by pg's client when it dispatches; a Block is neither named nor paged. pg wraps
+  // `callback` to clear its query_timeout timer, so finishing calls it.
   readonly name = undefined;
   readonly rows = undefined;
-  callback = undefined;
-
+  callback: ((err: unknown) => void) | undefined = undefined;
   private readonly statements: readonly Statement[];
   private readonly named: boolean;
   private readonly types: pg.CustomTypesConfig | undefined;
@@ -84,6 +88,13 @@ class Block {
     this.statements = statements;
     this.named = named;
     this.types = types;
+  }
+
+  private finish(failure: unknown) {
+    if (this.settled) return;
+    this.settled = true;
+    this.callback?.(failure ?? null);
+    this.done(failure);
   }
 
   submit(connection: Connection) {
@@ -125,38 +136,68 @@ class Block {
   }
 
   handleRowDescription(msg: { fields: unknown[] }) {
+    if (this.settled) return;
     this.result = new internals.Result(undefined, this.types);
     this.result.addFields(msg.fields);
   }
 
   handleDataRow(msg: { fields: unknown[] }) {
-    const result = this.result!;
-    result.addRow(result.parseRow(msg.fields));
+    if (this.settled || this.parseError) return;
+    try {
+      const result = this.result!;
+      result.addRow(result.parseRow(msg.fields));
+    } catch (error) {
+      // As pg's own Query does: a value its parser refuses fails the statement, reported
+      // once the server has answered, and the connection stays in step.
+      this.parseError = { index: this.results.length, error };
+    }
   }
 
   handleCommandComplete(msg: { text?: string; command?: string }) {
+    if (this.settled) return;
     const rows = this.result?.rows ?? [];
     this.results.push({ ok: true, rows: rows as Record<string, unknown>[], command: (msg.command ?? msg.text ?? '').split(' ')[0]! });
     this.result = null;
   }
 
   handleEmptyQuery() {
+    if (this.settled) return;
     this.results.push({ ok: true, rows: [], command: '' });
   }
 
-  // pg clears its active query on an error, so the block ends here; the server skips
-  // the rest of it and its ReadyForQuery goes to pg alone.
+  // A server error ends the block: pg clears its active query, the server skips the rest
+  // up to the Sync (so those statements did not run). Any other error — a lost
+  // connection, pg's query_timeout — leaves the rest in doubt: they may have run.
   handleError(error: unknown) {
+    if (this.settled) return;
+    const fromServer = error instanceof pg.DatabaseError;
+    if (this.results.length >= this.statements.length) {
+      // Every statement had answered; the error came at the Sync. A COMMIT that answered
+      // stands; otherwise the implicit transaction failed (server) or is in doubt.
+      const last = this.results[this.results.length - 1];
+      if (last?.ok && last.command === 'COMMIT') return this.finish(null);
+      this.unknown = !fromServer;
+      this.results.fill({ ok: false, error });
+      return this.finish(error);
+    }
     this.doubt(this.results.length);
+    this.unknown = !fromServer;
     this.results.push({ ok: false, error });
-    while (this.results.length < this.statements.length) this.results.push({ ok: false, error: new Error('not run: an earlier statement of its block failed') });
-    this.done(error);
+    const rest = new Error(fromServer ? 'not run: an earlier statement of its block failed' : 'outcome unknown: the connection failed before the server answered');
+    while (this.results.length < this.statements.length) this.results.push({ ok: false, error: rest });
+    this.finish(error);
   }
 
   handleReadyForQuery() {
-    if (this.results.length === this.statements.length) return this.done(null);
+    if (this.settled) return;
+    if (this.parseError) {
+      this.results[this.parseError.index] = { ok: false, error: this.parseError.error };
+      return this.finish(this.parseError.error);
+    }
+    if (this.results.length === this.statements.length) return this.finish(null);
     this.doubt(this.results.length);
-    this.done(new Error('the server answered fewer statements than were sent'));
+    this.unknown = true;
+    this.finish(new Error('the server answered fewer statements than were sent'));
   }
 
   handlePortalSuspended() {}
@@ -166,12 +207,14 @@ class Block {
 
 /**
  * Runs the statements as one block on the client; resolves with every statement's
- * outcome (after a failure, the rest are failed as not run). `named: false` sends them
+ * outcome (after a failure, the rest are failed). `unknown` is set when some may have run
+ * unbeknown to the client (a lost connection, a client-side timeout): the caller must
+ * not retry them as if they had not, nor reuse the connection. `named: false` sends them
  * unnamed (parsed afresh), for a connection whose cache is stale.
  */
 export async function pipeline(
   client: pg.PoolClient, statements: readonly Statement[], opts: { named?: boolean; types?: pg.CustomTypesConfig } = {},
-): Promise<Settled[]> {
+): Promise<Settled[] & { unknown?: boolean }> {
   for (const s of statements) {
     if (!s.parameters.every(bindable)) throw new NotPipelinable('a parameter pg would convert with code of its own');
   }
@@ -179,8 +222,9 @@ export async function pipeline(
   const block = new Block(statements, opts.named ?? true, opts.types);
   void client.query(block as never);
   const failure = await block.finished;
-  const results = block.results.slice();
+  const results: Settled[] & { unknown?: boolean } = block.results.slice();
   while (results.length < statements.length) results.push({ ok: false, error: failure });
+  if (block.unknown) results.unknown = true;
   return results;
 }
 

@@ -139,11 +139,11 @@ export function createPostgresStore(pool: pg.Pool, clock: Clock): PostgresStore 
    * and head, then every guard and write, the chained audit events and COMMIT. Throws
    * (after ROLLBACK) when any statement fails, e.g. a guard.
    */
-  async function attemptPipelined(client: pg.PoolClient, batch: Pending[], seen: { stale: boolean }): Promise<Outcome[]> {
+  async function attemptPipelined(client: pg.PoolClient, batch: Pending[], seen: { drop: boolean }): Promise<Outcome[]> {
     const audited = batch.some((p) => p.change.audit?.length);
     try {
       const begun = await pipeline(client, audited ? BEGIN_AUDITED : BEGIN_AUDITED.slice(0, 1), { types });
-      seen.stale ||= anyStale(begun);
+      seen.drop ||= anyStale(begun) || begun.unknown === true;
       const opened = rowsOrThrow(begun);
       let head = audited ? (opened[2]![0] as ChainHead | undefined) : undefined;
       const ts = clock.now();
@@ -162,7 +162,9 @@ export function createPostgresStore(pool: pg.Pool, clock: Clock): PostgresStore 
       if (events.length) statements.push({ sql: INSERT_AUDIT, parameters: AUDIT_COLUMNS.map((c) => events.map((e) => e[c])) });
       statements.push({ sql: 'COMMIT', parameters: [] });
       const results = await pipeline(client, statements, { types });
-      seen.stale ||= anyStale(results);
+      seen.drop ||= anyStale(results) || results.unknown === true;
+      // Statements the server may have run, COMMIT among them: never replayed.
+      if (results.unknown) throw new CommitInDoubt('the connection failed before the server confirmed the batch');
       // A block stops at its first error, so COMMIT did not run; the error is the first one.
       batchRowsOrThrow(results);
       return outcomes;
@@ -185,8 +187,9 @@ export function createPostgresStore(pool: pg.Pool, clock: Clock): PostgresStore 
       return null;
     });
     if (!client) return;
-    // A connection with a stale prepared statement is replayed unnamed, then dropped.
-    const seen = { stale: false };
+    // A connection with a stale prepared statement, or one that failed mid-block, is
+    // dropped after the batch (the replay sends its statements unnamed).
+    const seen = { drop: false };
     try {
       try {
         outcomes = await attemptPipelined(client, batch, seen);
@@ -204,7 +207,7 @@ export function createPostgresStore(pool: pg.Pool, clock: Clock): PostgresStore 
     } catch (error) {
       for (const p of batch) p.reject(error);
     } finally {
-      client.release(seen.stale);
+      client.release(seen.drop);
     }
   }
   async function drain() {
@@ -234,23 +237,24 @@ export function createPostgresStore(pool: pg.Pool, clock: Clock): PostgresStore 
       if (!queries.length) return [] as never;
       const compiled = queries.map((q) => q.compile());
       const client = await pool.connect();
-      let stale = false;
+      let drop = false;
       try {
-        let results: Settled[];
+        let results: Settled[] & { unknown?: boolean };
         try {
           results = await pipeline(client, compiled, { types });
         } catch (err) {
           if (!(err instanceof NotPipelinable)) throw err;
           return (await Promise.all(compiled.map(async (c) => (await client.query(c.sql, c.parameters as unknown[])).rows))) as never;
         }
+        drop = results.unknown === true;
         if (anyStale(results)) {
           // Answer this read afresh, and let the pool replace the connection.
-          stale = true;
+          drop = true;
           results = await pipeline(client, compiled, { named: false, types });
         }
         return rowsOrThrow(results) as never;
       } finally {
-        client.release(stale);
+        client.release(drop);
       }
     },
     async close() {

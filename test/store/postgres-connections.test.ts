@@ -67,4 +67,40 @@ describe('PostgreSQL connections cut by the server', () => {
       await admin.query(`DROP SCHEMA IF EXISTS ${own} CASCADE`);
     }
   });
+
+  it('never replays a batch whose outcome a client-side timeout left unknown: it is reported in doubt and applied once', async () => {
+    await ready;
+    const own = `${schema}_timeout`;
+    await admin.query(`CREATE SCHEMA ${own}`);
+    const locker = new pg.Client({ connectionString: testDatabaseUrl(), options: `-c search_path=${own}` });
+    try {
+      const url = new URL(testDatabaseUrl());
+      url.searchParams.set('query_timeout', '300');
+      const pool = createPool(url.toString(), { schema: own, max: 2 });
+      await migratePostgres(pool);
+      const store = createPostgresStore(pool, fixedClock());
+      const db = store.db;
+      await store.commit({ writes: [db.insertInto('consumers').values({ id: 'c', status: 'active', created_at: 0 }), db.insertInto('personas').values({ consumer_id: 'c', name: 'p', label: 'L', created_at: 0 })] });
+      await locker.connect();
+      await locker.query('BEGIN');
+      await locker.query("SELECT * FROM personas WHERE name = 'p' FOR UPDATE");
+      const waiting = store.commit({
+        writes: [db.updateTable('personas').set((eb) => ({ label: eb('label', '||', 'x') })).where('name', '=', 'p')],
+        audit: [{ action: 'test.slow', outcome: 'success', actor_type: 'system' }],
+      });
+      const outcome = waiting.then(() => 'committed', (err: Error) => err.name);
+      await new Promise((r) => setTimeout(r, 700)); // past the 300 ms timeout
+      await locker.query('COMMIT'); // the blocked batch now runs to its COMMIT on the server
+      expect(await outcome).toBe('CommitInDoubt');
+      await new Promise((r) => setTimeout(r, 300));
+      expect(await db.selectFrom('personas').select('label').where('name', '=', 'p').executeTakeFirstOrThrow()).toEqual({ label: 'Lx' });
+      expect(await db.selectFrom('audit_events').select('seq').where('action', '=', 'test.slow').execute()).toHaveLength(1);
+      // The store goes on committing on a fresh connection.
+      await store.commit({ audit: [{ action: 'test.after', outcome: 'success', actor_type: 'system' }] });
+      await store.close();
+    } finally {
+      await locker.end().catch(() => {});
+      await admin.query(`DROP SCHEMA IF EXISTS ${own} CASCADE`);
+    }
+  });
 });
