@@ -25,11 +25,9 @@ const AUDIT_COLUMNS = [
 // array per parameter, unnested into rows.
 const INSERT_AUDIT = `INSERT INTO audit_events (${AUDIT_COLUMNS.join(', ')}) SELECT * FROM unnest(${
   AUDIT_COLUMNS.map((c, i) => `$${i + 1}::${c === 'seq' || c === 'ts' ? 'bigint' : 'text'}[]`).join(', ')})`;
-const BEGIN_AUDITED: Statement[] = [
-  { sql: 'BEGIN', parameters: [] },
-  { sql: 'SELECT pg_advisory_xact_lock($1)', parameters: [AUDIT_LOCK] },
-  { sql: 'SELECT seq, hash FROM audit_events ORDER BY seq DESC LIMIT 1', parameters: [] },
-];
+const LOCK_CHAIN: Statement = { sql: 'SELECT pg_advisory_xact_lock($1)', parameters: [AUDIT_LOCK] };
+const CHAIN_HEAD: Statement = { sql: 'SELECT seq, hash FROM audit_events ORDER BY seq DESC LIMIT 1', parameters: [] };
+const BEGIN_AUDITED: Statement[] = [{ sql: 'BEGIN', parameters: [] }, LOCK_CHAIN, CHAIN_HEAD];
 
 const types = {
   getTypeParser: ((oid: number, format?: 'text' | 'binary') =>
@@ -56,18 +54,11 @@ export function createPool(url: string, opts: { schema?: string; max?: number; o
   return pool;
 }
 
-/** Thrown when a batch's COMMIT went through although a statement before it failed: the
- *  batch must not be replayed (it would apply twice); its callers get this error. */
+/** Thrown when the server may have run a batch's statements, COMMIT among them, without
+ *  the client hearing back (a lost connection, a client-side timeout): the batch must not
+ *  be replayed (it could apply twice); its callers get this error. */
 class CommitInDoubt extends Error {
   override name = 'CommitInDoubt';
-}
-
-/** Each statement's rows; throws the first failure, or CommitInDoubt if COMMIT still committed. */
-function batchRowsOrThrow(results: readonly Settled[]) {
-  const failed = results.find((r) => !r.ok);
-  const last = results[results.length - 1];
-  if (failed && last?.ok && last.command === 'COMMIT') throw new CommitInDoubt('a batch committed although one of its statements failed');
-  return rowsOrThrow(results);
 }
 
 export function createPostgresStore(pool: pg.Pool, clock: Clock): PostgresStore {
@@ -79,8 +70,8 @@ export function createPostgresStore(pool: pg.Pool, clock: Clock): PostgresStore 
 
   // Held to COMMIT: other Trove processes on this database append after us.
   async function lockChain(client: pg.PoolClient, chain: { head?: ChainHead; locked: boolean }) {
-    await client.query('SELECT pg_advisory_xact_lock($1)', [AUDIT_LOCK]);
-    chain.head = (await client.query<ChainHead>('SELECT seq, hash FROM audit_events ORDER BY seq DESC LIMIT 1')).rows[0];
+    await client.query(LOCK_CHAIN.sql, LOCK_CHAIN.parameters as unknown[]);
+    chain.head = (await client.query<ChainHead>(CHAIN_HEAD.sql)).rows[0];
     chain.locked = true;
   }
 
@@ -166,7 +157,7 @@ export function createPostgresStore(pool: pg.Pool, clock: Clock): PostgresStore 
       // Statements the server may have run, COMMIT among them: never replayed.
       if (results.unknown) throw new CommitInDoubt('the connection failed before the server confirmed the batch');
       // A block stops at its first error, so COMMIT did not run; the error is the first one.
-      batchRowsOrThrow(results);
+      rowsOrThrow(results);
       return outcomes;
     } catch (err) {
       await client.query('ROLLBACK').catch(() => {});
