@@ -30,6 +30,10 @@ export function openSqlite(filename: string): Database.Database {
   sqlite.pragma('journal_mode = WAL');
   sqlite.pragma('synchronous = FULL');
   sqlite.pragma('foreign_keys = ON');
+  // A page cache of up to 64 MiB (SQLite's default is 2 MiB), filled only as pages are
+  // read: a read then finds its grant, key and attribute pages here, not through a
+  // system call each. It stays valid across this connection's own commits.
+  sqlite.pragma('cache_size = -65536');
   return sqlite;
 }
 

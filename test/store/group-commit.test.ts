@@ -123,8 +123,11 @@ describe('group commit', () => {
     expect(one).toEqual([{ one: 1 }]);
     await expect(deps.store.readAll([db.selectNoFrom(sql<number>`1`.as('one')), db.selectFrom(sql`no_such_table`.as('t')).selectAll()]))
       .rejects.toThrow(/no_such_table/);
-    // The connection it ran on is still good for the next call.
+    // The connection it ran on is still good for the next call, and for a commit: no
+    // transaction was left open by the failure.
     for (let i = 0; i < 12; i++) expect((await deps.store.readAll([db.selectNoFrom(sql<number>`2`.as('two'))]))[0]).toEqual([{ two: 2 }]);
+    const committed = await deps.store.commit({ audit: [{ action: 'test.after_failed_read', outcome: 'success', actor_type: 'operator' }] });
+    expect(committed.events).toHaveLength(1);
   });
 
   it(`keeps answering reads on ${testDialect} after a migration adds a column under a SELECT * it has already run`, async () => {
