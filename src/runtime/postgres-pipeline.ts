@@ -16,7 +16,7 @@ export class NotPipelinable extends Error {
 // Values are converted to wire text here, on the client; one that cannot be (or whose
 // toJSON throws) must be refused before anything is sent, never halfway through a block.
 const PRIMITIVES = new Set(['string', 'number', 'bigint', 'boolean']);
-function bindable(v: unknown): boolean {
+export function bindable(v: unknown): boolean {
   if (v === null || v === undefined || PRIMITIVES.has(typeof v)) return true;
   return Array.isArray(v) && v.every((e) => e === null || e === undefined || PRIMITIVES.has(typeof e));
 }

@@ -2,7 +2,8 @@
 // queue up while a transaction is being written go into the next one together, sent in
 // two round trips of prepared statements (postgres-pipeline.ts). Audit appends take a
 // transaction-scoped advisory lock so the sequence stays gapless and the hash chain
-// linear across processes. int8 comes back as number.
+// linear across processes. Reads arriving together share one block too
+// (postgres-read-group.ts). int8 comes back as number.
 import pg from 'pg';
 import { Kysely, PostgresDialect, type Compilable, type CompiledQuery } from 'kysely';
 import type { Clock } from '../clock.ts';
@@ -13,7 +14,8 @@ import { isGuardViolation, type Change, type Committed, type Store } from '../db
 import { GuardFailed } from '../errors.ts';
 import { chainEvents, type ChainHead } from '../features/audit/chain.ts';
 import { readMigrationFiles } from './migration-files.ts';
-import { anyStale, NotPipelinable, pipeline, rowsOrThrow, type Settled, type Statement } from './postgres-pipeline.ts';
+import { anyStale, pipeline, rowsOrThrow, type Statement } from './postgres-pipeline.ts';
+import { groupedReads } from './postgres-read-group.ts';
 
 const AUDIT_LOCK = 0x7472_6f76; // "trov"
 const INT8 = 20;
@@ -171,6 +173,7 @@ export function createPostgresStore(pool: pg.Pool, clock: Clock): PostgresStore 
   // failing guard fails only its own request. Callers are answered after COMMIT.
   let queue: Pending[] = [];
   let draining = false;
+  const read = groupedReads(pool, types);
   async function flush(batch: Pending[]) {
     let outcomes: Outcome[];
     const client = await pool.connect().catch((error: unknown) => {
@@ -226,27 +229,7 @@ export function createPostgresStore(pool: pg.Pool, clock: Clock): PostgresStore 
     },
     async readAll(queries) {
       if (!queries.length) return [] as never;
-      const compiled = queries.map((q) => q.compile());
-      const client = await pool.connect();
-      let drop = false;
-      try {
-        let results: Settled[] & { unknown?: boolean };
-        try {
-          results = await pipeline(client, compiled, { types });
-        } catch (err) {
-          if (!(err instanceof NotPipelinable)) throw err;
-          return (await Promise.all(compiled.map(async (c) => (await client.query(c.sql, c.parameters as unknown[])).rows))) as never;
-        }
-        drop = results.unknown === true;
-        if (anyStale(results)) {
-          // Answer this read afresh, and let the pool replace the connection.
-          drop = true;
-          results = await pipeline(client, compiled, { named: false, types });
-        }
-        return rowsOrThrow(results) as never;
-      } finally {
-        client.release(drop);
-      }
+      return (await read(queries.map((q) => q.compile()))) as never;
     },
     async close() {
       while (draining || queue.length) await new Promise((r) => setTimeout(r, 5));

@@ -1,0 +1,118 @@
+// Group reads on PostgreSQL: the reads that reach the store in one turn of the event loop
+// go to the server together, as one block on one connection (postgres-block.ts) — one
+// socket write, one wake-up of one server process and one flush back for all of them,
+// where a block per read cost each read its own, and a busy server's processes took
+// turns on the CPU for each. A read still fails alone: a block stops at its first error,
+// so the reads before it are answered, the failing one gets its error, and those after
+// it (which did not run) are sent again. Reads change nothing, so sending one again is safe.
+import type pg from 'pg';
+import { anyStale, bindable, pipeline, type Settled, type Statement } from './postgres-pipeline.ts';
+
+type Rows = Record<string, unknown>[][];
+type Read = { statements: Statement[]; resolve(rows: Rows): void; reject(error: unknown): void };
+
+/** Statements per block at most: a larger group is split over several connections. */
+const MAX_STATEMENTS = 240;
+
+export function groupedReads(pool: pg.Pool, types: pg.CustomTypesConfig) {
+  let queue: Read[] = [];
+  let scheduled = false;
+
+  // pg converts some values with code of its own, which may fail before the server sees
+  // the block; such a read runs on its own, one query per statement.
+  async function alone(read: Read) {
+    try {
+      const client = await pool.connect();
+      try {
+        const rows: Rows = [];
+        for (const s of read.statements) rows.push((await client.query(s.sql, s.parameters as unknown[])).rows);
+        read.resolve(rows);
+      } finally {
+        client.release();
+      }
+    } catch (error) {
+      read.reject(error);
+    }
+  }
+
+  /** Answers each read from its slice of the block's outcomes; returns those to send again. */
+  function answer(reads: Read[], results: Settled[] & { unknown?: boolean }): Read[] {
+    const again: Read[] = [];
+    let at = 0;
+    let failed = false;
+    for (const read of reads) {
+      const mine = results.slice(at, (at += read.statements.length));
+      const error = mine.find((r) => !r.ok);
+      if (!error) read.resolve(mine.map((r) => (r as { rows: Record<string, unknown>[] }).rows));
+      // After a server error the rest of the block did not run; after a lost connection
+      // it may have, but a read has no effect to double, and its connection is gone anyway.
+      else if (failed && !results.unknown) again.push(read);
+      else {
+        failed = true;
+        read.reject((error as { error: unknown }).error);
+      }
+    }
+    return again;
+  }
+
+  async function send(reads: Read[]): Promise<void> {
+    let client: pg.PoolClient;
+    try {
+      client = await pool.connect();
+    } catch (error) {
+      for (const r of reads) r.reject(error);
+      return;
+    }
+    let drop = false;
+    let again: Read[] = [];
+    try {
+      const statements = reads.flatMap((r) => r.statements);
+      let results = await pipeline(client, statements, { types });
+      drop = results.unknown === true;
+      if (anyStale(results)) {
+        // Answer these reads afresh, and let the pool replace the connection.
+        drop = true;
+        results = await pipeline(client, statements, { named: false, types });
+      }
+      again = answer(reads, results);
+    } catch (error) {
+      drop = true;
+      for (const r of reads) r.reject(error);
+    } finally {
+      client.release(drop);
+    }
+    if (again.length) await send(again);
+  }
+
+  function flush() {
+    scheduled = false;
+    const reads = queue;
+    queue = [];
+    let block: Read[] = [];
+    let size = 0;
+    for (const read of reads) {
+      if (block.length && size + read.statements.length > MAX_STATEMENTS) {
+        void send(block);
+        block = [];
+        size = 0;
+      }
+      block.push(read);
+      size += read.statements.length;
+    }
+    if (block.length) void send(block);
+  }
+
+  /** The rows of each statement, in order; rejects with the first statement's error. */
+  return (statements: Statement[]): Promise<Rows> => new Promise<Rows>((resolve, reject) => {
+    const read: Read = { statements, resolve, reject };
+    if (!statements.every((s) => s.parameters.every(bindable))) {
+      void alone(read);
+      return;
+    }
+    queue.push(read);
+    if (!scheduled) {
+      scheduled = true;
+      setImmediate(flush);
+    }
+  });
+}
