@@ -23,6 +23,11 @@ function statementName(sql: string): string | undefined {
 }
 
 export type Statement = Pick<CompiledQuery, 'sql' | 'parameters'>;
+
+/** A statement the server skipped: an earlier one of its block failed. */
+export class NotRun extends Error {}
+/** A statement the server may or may not have run: the client lost track (connection, timeout). */
+export class OutcomeUnknown extends Error {}
 export type Settled = { ok: true; rows: Record<string, unknown>[]; command: string } | { ok: false; error: unknown };
 
 // pg's own row parsing and value conversion (exported, not in its type definitions), so
@@ -54,7 +59,8 @@ export class Block {
   /** True when the server may have run statements the client never heard back about. */
   unknown = false;
   private result: RowParser | null = null;
-  private parseError: { index: number; error: unknown } | null = null;
+  /** Statements whose rows pg's parsers refused (index → error); the rest are parsed as usual. */
+  private readonly parseErrors = new Map<number, unknown>();
   private settled = false;
   private done!: (failure: unknown) => void;
   readonly finished = new Promise<unknown>((resolve) => { this.done = resolve; });
@@ -128,15 +134,25 @@ export class Block {
   }
 
   handleDataRow(msg: { fields: unknown[] }) {
-    if (this.settled || this.parseError) return;
+    const index = this.results.length;
+    if (this.settled || this.parseErrors.has(index)) return;
     try {
       const result = this.result!;
       result.addRow(result.parseRow(msg.fields));
     } catch (error) {
       // As pg's own Query does: a value its parser refuses fails the statement, reported
-      // once the server has answered, and the connection stays in step.
-      this.parseError = { index: this.results.length, error };
+      // once the server has answered, and the connection stays in step. Only that
+      // statement: the server ran the rest, and their rows are parsed as usual.
+      this.parseErrors.set(index, error);
     }
+  }
+
+  /** Marks the statements whose rows could not be parsed as failed; returns the first error. */
+  private applyParseErrors(): unknown {
+    for (const [index, error] of this.parseErrors) {
+      if (index < this.results.length) this.results[index] = { ok: false, error };
+    }
+    return this.parseErrors.values().next().value;
   }
 
   handleCommandComplete(msg: { text?: string; command?: string }) {
@@ -168,18 +184,18 @@ export class Block {
     }
     this.doubt(this.results.length);
     this.unknown = !fromServer;
+    this.applyParseErrors();
     this.results.push({ ok: false, error });
-    const rest = new Error(fromServer ? 'not run: an earlier statement of its block failed' : 'outcome unknown: the connection failed before the server answered');
+    const rest = fromServer
+      ? new NotRun('not run: an earlier statement of its block failed')
+      : new OutcomeUnknown('outcome unknown: the connection failed before the server answered');
     while (this.results.length < this.statements.length) this.results.push({ ok: false, error: rest });
     this.finish(error);
   }
 
   handleReadyForQuery() {
     if (this.settled) return;
-    if (this.parseError) {
-      this.results[this.parseError.index] = { ok: false, error: this.parseError.error };
-      return this.finish(this.parseError.error);
-    }
+    if (this.parseErrors.size) return this.finish(this.applyParseErrors());
     if (this.results.length === this.statements.length) return this.finish(null);
     this.doubt(this.results.length);
     this.unknown = true;

@@ -2,9 +2,14 @@
 // together share one block on one connection, and each is still answered — or fails —
 // on its own.
 import { sql } from 'kysely';
+import pg from 'pg';
 import { describe, expect, it, vi } from 'vitest';
 import { fixedClock } from '../../src/clock.ts';
-import { openPostgresTestStore } from '../helpers/postgres.ts';
+import { groupedReads } from '../../src/runtime/postgres-read-group.ts';
+import { openPostgresTestStore, testDatabaseUrl } from '../helpers/postgres.ts';
+
+const plain = (text: string) => ({ sql: text, parameters: [] });
+const outcome = (p: Promise<unknown>) => p.then((rows) => rows, (err: Error) => `rejected: ${err.message}`);
 
 async function openStore() {
   const { store } = await openPostgresTestStore(fixedClock());
@@ -54,5 +59,59 @@ describe('grouped reads on PostgreSQL', () => {
     expect(answers.map((rows) => rows.map((r) => r[0]!.n))).toEqual(Array.from({ length: 100 }, (_, i) => [i, i, i]));
     expect(connects.mock.calls.length).toBeGreaterThan(1);
     await store.close();
+  });
+
+  it('fails only the read whose row pg cannot parse: the reads after it in the block keep their rows', async () => {
+    // A numeric parser that refuses one value stands in for any value pg's parsers reject.
+    const types = {
+      getTypeParser: ((oid: number, format?: string) => (oid === 1700
+        ? (v: string) => {
+          if (v === '13') throw new Error('unparsable numeric');
+          return Number(v);
+        }
+        : pg.types.getTypeParser(oid, format as 'text'))) as pg.CustomTypesConfig['getTypeParser'],
+    };
+    const pool = new pg.Pool({ connectionString: testDatabaseUrl(), max: 2 });
+    try {
+      const read = groupedReads(pool, types);
+      const answers = await Promise.all([
+        read([plain('SELECT 1::int AS a')]),
+        read([plain('SELECT 13::numeric AS bad')]),
+        read([plain('SELECT g::numeric AS n FROM generate_series(1, 3) g')]),
+        read([plain("SELECT 'x'::text AS t")]),
+      ].map(outcome));
+      expect(answers).toEqual([[[{ a: 1 }]], 'rejected: unparsable numeric', [[{ n: 1 }, { n: 2 }, { n: 3 }]], [[{ t: 'x' }]]]);
+    } finally {
+      await pool.end();
+    }
+  });
+
+  it('answers every read of a group whose connection the server ended mid-block, sending the unanswered ones again on a fresh connection', async () => {
+    const admin = new pg.Client({ connectionString: testDatabaseUrl() });
+    await admin.connect();
+    const pool = new pg.Pool({ connectionString: testDatabaseUrl(), max: 2 });
+    pool.on('error', () => {}); // the ended connection, reported by the pool
+    try {
+      const read = groupedReads(pool, pg.types as pg.CustomTypesConfig);
+      const marker = `ended_${Date.now()}`;
+      const answers = Promise.all([
+        read([plain('SELECT 1 AS a')]),
+        read([plain(`SELECT pg_backend_pid() AS pid, pg_sleep(0.4)::text AS ${marker}`)]),
+        read([plain('SELECT 3 AS c')]),
+      ].map(outcome));
+      await new Promise((r) => setTimeout(r, 150));
+      const ended = await admin.query('SELECT pid FROM pg_stat_activity WHERE query LIKE $1 AND pid <> pg_backend_pid()', [`%${marker}%`]);
+      expect(ended.rows).toHaveLength(1);
+      await admin.query('SELECT pg_terminate_backend($1)', [ended.rows[0].pid]);
+      const [first, second, third] = await answers;
+      expect(first).toEqual([[{ a: 1 }]]);
+      // Answered by another server process than the one that was ended.
+      expect(second).toEqual([[{ pid: expect.any(Number), [marker]: '' }]]);
+      expect((second as [[{ pid: number }]])[0][0].pid).not.toBe(ended.rows[0].pid);
+      expect(third).toEqual([[{ c: 3 }]]);
+    } finally {
+      await pool.end();
+      await admin.end();
+    }
   });
 });
