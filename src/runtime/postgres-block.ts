@@ -26,8 +26,6 @@ export type Statement = Pick<CompiledQuery, 'sql' | 'parameters'>;
 
 /** A statement the server skipped: an earlier one of its block failed. */
 export class NotRun extends Error {}
-/** A statement the server may or may not have run: the client lost track (connection, timeout). */
-export class OutcomeUnknown extends Error {}
 export type Settled = { ok: true; rows: Record<string, unknown>[]; command: string } | { ok: false; error: unknown };
 
 // pg's own row parsing and value conversion (exported, not in its type definitions), so
@@ -188,7 +186,7 @@ export class Block {
     this.results.push({ ok: false, error });
     const rest = fromServer
       ? new NotRun('not run: an earlier statement of its block failed')
-      : new OutcomeUnknown('outcome unknown: the connection failed before the server answered');
+      : new Error('outcome unknown: the connection failed before the server answered');
     while (this.results.length < this.statements.length) this.results.push({ ok: false, error: rest });
     this.finish(error);
   }

@@ -52,7 +52,8 @@ export function groupedReads(pool: pg.Pool, types: pg.CustomTypesConfig) {
   /**
    * Answers each read from its slice of the block's outcomes; returns those to send again:
    * the reads the server skipped after a failing one, and (up to MAX_RESENDS times) those
-   * caught by a lost connection, whose outcome the client never heard.
+   * caught by a lost connection, whose outcome the client never heard. Every round answers
+   * or spends a resend of at least one read (the first failing one), so this ends.
    */
   function answer(reads: Read[], results: Settled[], lost: boolean): Read[] {
     const again: Read[] = [];
@@ -61,7 +62,8 @@ export function groupedReads(pool: pg.Pool, types: pg.CustomTypesConfig) {
       const mine = results.slice(at, (at += read.statements.length));
       const failure = mine.find((r) => !r.ok) as { error: unknown } | undefined;
       if (!failure) read.resolve(mine.map((r) => (r as { rows: Record<string, unknown>[] }).rows));
-      else if (failure.error instanceof NotRun && !lost) again.push(read);
+      // Skipped after another read's failure: not this read's doing, so it costs no resend.
+      else if (failure.error instanceof NotRun) again.push(read);
       else if (lost && read.resent < MAX_RESENDS) {
         read.resent++;
         again.push(read);

@@ -114,4 +114,24 @@ describe('grouped reads on PostgreSQL', () => {
       await admin.end();
     }
   });
+
+  it('gives up on a read that ends its own connection every time after four resends, while the read skipped behind it is answered', async () => {
+    const pool = new pg.Pool({ connectionString: testDatabaseUrl(), max: 2 });
+    pool.on('error', () => {});
+    const connects = vi.spyOn(pool, 'connect');
+    try {
+      const read = groupedReads(pool, pg.types as pg.CustomTypesConfig);
+      const [suicidal, fine] = await Promise.all([
+        read([plain('SELECT pg_terminate_backend(pg_backend_pid()) AS ended')]),
+        read([plain('SELECT 2 AS b')]),
+      ].map(outcome));
+      expect(suicidal).toMatch(/^rejected: terminating connection/);
+      // Skipped behind it every time, the other read is sent once more on its own and answered.
+      expect(fine).toEqual([[{ b: 2 }]]);
+      // Sent five times in all (once, then four resends), plus that last send of the other read.
+      expect(connects).toHaveBeenCalledTimes(6);
+    } finally {
+      await pool.end();
+    }
+  });
 });
