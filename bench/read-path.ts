@@ -4,8 +4,10 @@
 // 10,000 grants, (d) the same on PostgreSQL when a URL is given. Each target runs in its
 // own process; autocannon (50 connections) loads them in interleaved rounds after a
 // warm-up, and each round also records the CPU the target spent per request (for
-// PostgreSQL, the database server's too: it shares the machine). Every process started
-// here is stopped here.
+// PostgreSQL, the database server's too: it shares the machine) and the load generator's
+// (this process, which shares the cores with the target: on two cores the sum of the two
+// is what bounds a target that runs on more than one thread). Every process started here
+// is stopped here.
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -119,17 +121,18 @@ export async function benchReadPath(o: ReadPathOptions) {
     }
     for (const t of targets) await load(t, o.warmup, o.connections);
     // Per round, the CPU the target (and, for PostgreSQL, the database server) spent per request.
-    type Run = autocannon.Result & { cpu: number | null; dbCpu: number | null };
+    type Run = autocannon.Result & { cpu: number | null; dbCpu: number | null; loadCpu: number | null };
     const runs = new Map<string, Run[]>();
     for (let r = 0; r < o.rounds; r++) {
       for (const t of targets) {
-        const before = { own: cpuUs(t.child.pid), db: t.name === 'trove_postgres' ? postgresCpuUs() : null };
+        const before = { own: cpuUs(t.child.pid), db: t.name === 'trove_postgres' ? postgresCpuUs() : null, load: process.cpuUsage() };
         const res = await load(t, o.seconds, o.connections);
+        const loadUsage = process.cpuUsage(before.load);
         const own = cpuUs(t.child.pid);
         const db = before.db === null ? null : postgresCpuUs();
         const total = (res.requests as unknown as { total: number }).total;
         const perReq = (a: number | null, b: number | null) => (a === null || b === null || !total ? null : Math.round((b - a) / total));
-        runs.set(t.name, [...(runs.get(t.name) ?? []), { ...res, cpu: perReq(before.own, own), dbCpu: perReq(before.db, db) }]);
+        runs.set(t.name, [...(runs.get(t.name) ?? []), { ...res, cpu: perReq(before.own, own), dbCpu: perReq(before.db, db), loadCpu: perReq(0, loadUsage.user + loadUsage.system) }]);
         console.error(`round ${r + 1} ${t.name}: ${Math.round(res.requests.average)} req/s, p99 ${res.latency.p99} ms, non-2xx ${res.non2xx}`);
       }
     }
@@ -143,7 +146,7 @@ export async function benchReadPath(o: ReadPathOptions) {
       return [t.name, {
         req_per_s: avg((r) => r.requests.average), p50_ms: avg((r) => r.latency.p50), p99_ms: avg((r) => r.latency.p99),
         non_2xx: rs.reduce((s, r) => s + r.non2xx + r.errors, 0), peak_rss_mb: peakRssMb(t.child.pid),
-        cpu_us_per_req: median(rs.map((r) => r.cpu)),
+        cpu_us_per_req: median(rs.map((r) => r.cpu)), load_generator_cpu_us_per_req: median(rs.map((r) => r.loadCpu)),
         ...(t.name === 'trove_postgres' ? { postgres_server_cpu_us_per_req: median(rs.map((r) => r.dbCpu)) } : {}),
         rounds: rs.map((r) => Math.round(r.requests.average)),
       }];
