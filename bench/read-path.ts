@@ -120,19 +120,20 @@ export async function benchReadPath(o: ReadPathOptions) {
       targets.push(await startTrove('trove_postgres', { ...env, PORT: '18093', TROVE_DATA_DIR: join(dir, 'pg'), DATABASE_URL: u.toString() }, o.consumers));
     }
     for (const t of targets) await load(t, o.warmup, o.connections);
-    // Per round, the CPU the target (and, for PostgreSQL, the database server) spent per request.
+    // Per round, the CPU the target (and, for PostgreSQL, the database server) spent per
+    // request, and the load generator's (this process; process.cpuUsage() is in µs).
     type Run = autocannon.Result & { cpu: number | null; dbCpu: number | null; loadCpu: number | null };
     const runs = new Map<string, Run[]>();
     for (let r = 0; r < o.rounds; r++) {
       for (const t of targets) {
         const before = { own: cpuUs(t.child.pid), db: t.name === 'trove_postgres' ? postgresCpuUs() : null, load: process.cpuUsage() };
         const res = await load(t, o.seconds, o.connections);
-        const loadUsage = process.cpuUsage(before.load);
+        const loadUs = Object.values(process.cpuUsage(before.load)).reduce((a, b) => a + b, 0);
         const own = cpuUs(t.child.pid);
         const db = before.db === null ? null : postgresCpuUs();
         const total = (res.requests as unknown as { total: number }).total;
         const perReq = (a: number | null, b: number | null) => (a === null || b === null || !total ? null : Math.round((b - a) / total));
-        runs.set(t.name, [...(runs.get(t.name) ?? []), { ...res, cpu: perReq(before.own, own), dbCpu: perReq(before.db, db), loadCpu: perReq(0, loadUsage.user + loadUsage.system) }]);
+        runs.set(t.name, [...(runs.get(t.name) ?? []), { ...res, cpu: perReq(before.own, own), dbCpu: perReq(before.db, db), loadCpu: perReq(0, loadUs) }]);
         console.error(`round ${r + 1} ${t.name}: ${Math.round(res.requests.average)} req/s, p99 ${res.latency.p99} ms, non-2xx ${res.non2xx}`);
       }
     }

@@ -32,7 +32,9 @@ export function openSqlite(filename: string): Database.Database {
   sqlite.pragma('foreign_keys = ON');
   // A page cache of up to 64 MiB (SQLite's default is 2 MiB), filled only as pages are
   // read: a read then finds its grant, key and attribute pages here, not through a
-  // system call each. It stays valid across this connection's own commits.
+  // system call each. It stays valid across this connection's own commits (another
+  // connection's commit drops it). Its price: every COMMIT scans the cache's hash table
+  // (~3 % of a read under perf), about what the saved reads earn back on two cores.
   sqlite.pragma('cache_size = -65536');
   return sqlite;
 }
