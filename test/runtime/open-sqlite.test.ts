@@ -1,5 +1,5 @@
 // openSqlite: how every Trove connection runs (WAL, fsync at every commit, reads through
-// a memory map with SQLite's default page cache), and that mapped reads stay correct
+// a memory map with a small page cache), and that mapped reads stay correct
 // while another connection writes, grows the file and checkpoints into it.
 import { mkdtempSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
