@@ -54,6 +54,12 @@ export function createApp(deps: Deps, opts: AppOptions = {}) {
     return renderError(new NotFound('No route matches this path.'), c);
   });
   app.use(requestId());
+  // Keys rotated by another node or the CLI reach this one within the key cache TTL.
+  app.use(async (_c, next) => {
+    const stale = deps.keys.fresh(deps.clock.now());
+    if (stale) await stale;
+    await next();
+  });
   app.use(
     secureHeaders({
       contentSecurityPolicy: {

@@ -8,12 +8,21 @@ import { backfillCheckpoints } from './features/audit/checkpoint.ts';
 import { commit } from './features/audit/commit.ts';
 import { bootstrapKeys } from './features/keys/bootstrap.ts';
 import { loadKeyRing } from './features/keys/keyring.ts';
+import { fromB64u } from './crypto/encoding.ts';
 
+/** `masterKey` is the current master key; earlier ones come from the configuration. The key
+ *  ring keeps its own copies, so the caller may wipe its buffer once boot returns. */
 export async function boot(base: BaseDeps, masterKey: Uint8Array, migrationsApplied: string[] = []): Promise<Deps> {
   await bootstrapKeys(base, masterKey);
+  const previous = base.config.previousMasterKeys.map(fromB64u);
+  const keys = await loadKeyRing(base, { current: masterKey, previous }, { cacheMs: base.config.keyCacheMs });
+  previous.forEach((k) => k.fill(0));
   const deps: Deps = {
-    notify: quietNotify, limits: createRateLimiter(base.clock, base.config.rateLimitScale), ...base, keys: await loadKeyRing(base, masterKey),
+    notify: quietNotify, limits: createRateLimiter(base.clock, base.config.rateLimitScale), ...base, keys,
   };
+  if (!keys.activeFromCurrent) {
+    base.log.warn('TROVE_MASTER_KEY is not yet the vault\'s master key: the active key-encryption key opens with a key in TROVE_PREVIOUS_MASTER_KEYS. Run `trove keys rotate --master` to move the vault to TROVE_MASTER_KEY.');
+  }
   const audit: AuditDraft[] = [];
   if (migrationsApplied.length) audit.push(migrationsAudit(migrationsApplied));
   if (base.config.production) {

@@ -9,6 +9,10 @@ export type Config = {
   dataDir: string;
   databaseUrl: string | undefined;
   masterKey: string | undefined;
+  /** Earlier master keys, needed only until `trove keys rotate --master` has re-wrapped everything. */
+  previousMasterKeys: string[];
+  /** How long a node serves its copy of the key rows before re-reading them (signing and KEK rotation). */
+  keyCacheMs: number;
   origin: string;
   production: boolean;
   webhookAllowPrivate: boolean;
@@ -35,6 +39,11 @@ const schema = z.object({
     .regex(/^postgres(ql)?:\/\//, 'expected a postgres:// URL (unset means embedded SQLite)')
     .optional(),
   TROVE_MASTER_KEY: base64url32.optional(),
+  TROVE_PREVIOUS_MASTER_KEYS: z
+    .string()
+    .regex(/^[A-Za-z0-9_-]{43}(,[A-Za-z0-9_-]{43})*$/, 'expected comma-separated master keys (each 32 bytes, base64url)')
+    .optional(),
+  TROVE_KEY_CACHE_SECONDS: z.coerce.number().min(0.1).max(3600).default(30),
   TROVE_ORIGIN: z
     .url({ protocol: /^https?$/, error: 'expected an http(s) origin such as https://vault.example.com' })
     .optional(),
@@ -58,6 +67,12 @@ export function parseConfig(env: Record<string, string | undefined>): Config {
   if (production && !v.TROVE_MASTER_KEY) {
     throw new ConfigError('Invalid configuration:\n  TROVE_MASTER_KEY: required when NODE_ENV=production (32 bytes, base64url)');
   }
+  if (v.TROVE_PREVIOUS_MASTER_KEYS && !v.TROVE_MASTER_KEY) {
+    throw new ConfigError('Invalid configuration:\n  TROVE_PREVIOUS_MASTER_KEYS: needs TROVE_MASTER_KEY (the new master key) as well');
+  }
+  if (v.TROVE_PREVIOUS_MASTER_KEYS?.split(',').includes(v.TROVE_MASTER_KEY ?? '')) {
+    throw new ConfigError('Invalid configuration:\n  TROVE_PREVIOUS_MASTER_KEYS: must not repeat TROVE_MASTER_KEY');
+  }
   if (production && !origin.startsWith('https://')) {
     throw new ConfigError('Invalid configuration:\n  TROVE_ORIGIN: must be https:// when NODE_ENV=production');
   }
@@ -67,6 +82,8 @@ export function parseConfig(env: Record<string, string | undefined>): Config {
     dataDir: v.TROVE_DATA_DIR,
     databaseUrl: v.DATABASE_URL,
     masterKey: v.TROVE_MASTER_KEY,
+    previousMasterKeys: v.TROVE_PREVIOUS_MASTER_KEYS ? v.TROVE_PREVIOUS_MASTER_KEYS.split(',') : [],
+    keyCacheMs: Math.round(v.TROVE_KEY_CACHE_SECONDS * 1000),
     origin,
     production,
     webhookAllowPrivate: v.TROVE_WEBHOOK_ALLOW_PRIVATE,

@@ -1,35 +1,54 @@
-// `trove keys rotate [--signing|--master]`: rotates the signing key (default) or the
-// key-encryption key (re-wrapping every data key and private key).
+// `trove keys rotate [--signing|--master]`: a new signing key (default), or the move of the
+// whole vault to a new master key (TROVE_MASTER_KEY = the new key, TROVE_PREVIOUS_MASTER_KEYS
+// = the old one), re-wrapping every data key and private key in resumable batches.
 import type { Config } from '../config.ts';
 import { jsonLog } from '../deps.ts';
 import { systemClock } from '../clock.ts';
+import { TroveError } from '../errors.ts';
 import { rotateMasterKey } from '../features/keys/rotate-master.ts';
 import { rotateSigningKey } from '../features/keys/rotate-signing.ts';
 import { createNodeDeps } from '../runtime/node.ts';
 import { output, parse, UsageError } from './args.ts';
 import { help } from './migrate.ts';
+import { progress } from './progress.ts';
 
 export const KEYS_HELP = `Usage: trove keys rotate [--signing | --master] [--json]
 
-  --signing   create a new Ed25519 signing key; the old one stays in the JWKS for the overlap (default)
-  --master    derive a new key-encryption key version and re-wrap every data key and private key`;
+  --signing   create a new Ed25519 signing key; the old one stays in the JWKS for the overlap (default).
+              Every node picks it up within TROVE_KEY_CACHE_SECONDS (30 s), no restart needed.
+  --master    move the vault to a new master key. Set TROVE_MASTER_KEY to the NEW key and
+              TROVE_PREVIOUS_MASTER_KEYS to the current one (here and on every running node,
+              restarting them), then run this: it makes a key-encryption key from the new
+              key and re-wraps every data key and private key under it in batches. If it is
+              interrupted, run it again to finish. When it reports done, remove
+              TROVE_PREVIOUS_MASTER_KEYS everywhere and destroy the old key.`;
 
 export async function keysCommand(argv: string[], config: Config): Promise<number> {
   const { values, positionals } = parse(argv, { signing: { type: 'boolean' }, master: { type: 'boolean' } }, 1);
   if (values.help) return help(KEYS_HELP);
   if (positionals[0] !== 'rotate') throw new UsageError(`unknown keys subcommand: ${positionals[0] ?? '(none)'}; try: trove keys rotate`);
   if (values.signing && values.master) throw new UsageError('choose one of --signing or --master');
+  if (values.master && !config.previousMasterKeys.length) {
+    throw new UsageError('--master needs the new key in TROVE_MASTER_KEY and the current one in TROVE_PREVIOUS_MASTER_KEYS (see --help)');
+  }
   const log = jsonLog((line) => process.stderr.write(`${line}\n`), systemClock);
   const deps = await createNodeDeps(config, { log });
   try {
     if (values.master) {
-      const r = await rotateMasterKey(deps);
-      output(values.json, r, `key-encryption key v${r.from} → v${r.to}; re-wrapped ${r.dataKeys} data keys and ${r.keys} private keys`);
+      const bar = progress('re-wrapping keys', { json: values.json });
+      const r = await rotateMasterKey(deps, { onBatch: (p) => bar.update(p.dataKeys + p.keys, p.dataKeys + p.keys + p.remaining) });
+      bar.end();
+      output(values.json, r,
+        `key-encryption key v${r.from} → v${r.to} (from the new master key)${r.resumed ? ', resumed' : ''}; re-wrapped ${r.dataKeys} data keys and ${r.keys} private keys.\n` +
+        'Done: remove TROVE_PREVIOUS_MASTER_KEYS on every node and destroy the old master key.');
     } else {
       const r = await rotateSigningKey(deps);
       output(values.json, r, `new signing key ${r.kid}; retired ${r.retired.join(', ') || 'none'} (still published during the overlap)`);
     }
     return 0;
+  } catch (err) {
+    if (err instanceof TroveError && err.status < 500) throw new UsageError(err.message);
+    throw err;
   } finally {
     await deps.store.close();
   }

@@ -26,12 +26,15 @@ async function freePort(): Promise<number> {
 
 export type LiveServer = Awaited<ReturnType<typeof liveServer>>;
 
-export async function liveServer(extraEnv: Record<string, string> = {}) {
-  const dir = mkdtempSync(join(tmpdir(), 'trove-live-'));
+/** A Trove process; with `sameDataAs`, a second node on the first one's database (and data
+ *  directory), which only the first one's cleanup removes. */
+export async function liveServer(extraEnv: Record<string, string> = {}, opts: { sameDataAs?: LiveServer } = {}) {
+  const shared = opts.sameDataAs;
+  const dir = shared?.dir ?? mkdtempSync(join(tmpdir(), 'trove-live-'));
   const port = await freePort();
-  let databaseUrl: string | undefined;
+  let databaseUrl: string | undefined = shared?.databaseUrl;
   let dbName: string | undefined;
-  if (testDialect === 'postgres') {
+  if (testDialect === 'postgres' && !shared) {
     dbName = `trove_live_${Date.now().toString(36)}_${Math.floor(Math.random() * 1e6)}`;
     const admin = new pg.Client({ connectionString: testDatabaseUrl() });
     await admin.connect();
@@ -41,7 +44,7 @@ export async function liveServer(extraEnv: Record<string, string> = {}) {
     u.pathname = `/${dbName}`;
     databaseUrl = u.toString();
   }
-  const origin = `http://localhost:${port}`;
+  const origin = shared?.origin ?? `http://localhost:${port}`;
   const env = {
     PATH: process.env.PATH ?? '', PORT: String(port), HOST: '127.0.0.1', TROVE_DATA_DIR: dir, TROVE_MASTER_KEY: MASTER_KEY,
     TROVE_ORIGIN: origin, NODE_ENV: 'development', TROVE_RATE_LIMIT_SCALE: '0', ...(databaseUrl ? { DATABASE_URL: databaseUrl } : {}), ...extraEnv,
@@ -49,7 +52,12 @@ export async function liveServer(extraEnv: Record<string, string> = {}) {
   let child: ChildProcess | null = null;
   const base = `http://127.0.0.1:${port}`;
 
-  async function start() {
+  /** Starts the process; `envOverrides` change its environment from now on (e.g. a new master key). */
+  async function start(envOverrides: Record<string, string | undefined> = {}) {
+    for (const [k, v] of Object.entries(envOverrides)) {
+      if (v === undefined) delete (env as Record<string, string>)[k];
+      else (env as Record<string, string>)[k] = v;
+    }
     child = spawn(process.execPath, ['src/runtime/node-main.ts'], { env, stdio: ['ignore', 'ignore', 'pipe'] });
     let stderr = '';
     child.stderr!.on('data', (d) => (stderr += d));
@@ -61,7 +69,7 @@ export async function liveServer(extraEnv: Record<string, string> = {}) {
       } catch {
         // not up yet
       }
-      if (Date.now() > deadline) throw new Error(`Trove did not start: ${stderr}`);
+      if (child?.exitCode !== null || Date.now() > deadline) throw new Error(`Trove did not start: ${stderr}`);
       await new Promise((r) => setTimeout(r, 50));
     }
   }
@@ -78,6 +86,7 @@ export async function liveServer(extraEnv: Record<string, string> = {}) {
 
   async function cleanup() {
     await kill();
+    if (shared) return;
     rmSync(dir, { recursive: true, force: true });
     if (dbName) {
       const admin = new pg.Client({ connectionString: testDatabaseUrl() });

@@ -20,8 +20,9 @@ export async function commit(deps: Deps, change: Change): Promise<Committed> {
 }
 
 /** commit(), where a guard that no longer holds (a concurrent request changed the state
- *  first) gets the answer the caller would have given had it seen that state: lost(guard). */
-export async function commitOr(deps: Deps, change: Change, lost: (guard: string) => Promise<never> | never): Promise<Committed> {
+ *  first) gets the answer the caller would have given had it seen that state: lost(guard)
+ *  (which throws, or returns what the caller takes as "try again"). */
+export async function commitOr<T = never>(deps: Deps, change: Change, lost: (guard: string) => Promise<T> | T): Promise<Committed | T> {
   try {
     return await commit(deps, change);
   } catch (err) {

@@ -73,8 +73,29 @@ function timely(claims: AccessClaims & { nbf?: number }, nowMs: number): boolean
   return !(typeof claims.nbf === 'number' && claims.nbf > now) && claims.exp > now;
 }
 
-/** Verifies signature, type, issuer, audience and lifetime; null when any fails. */
+/** Verifies signature, type, issuer, audience and lifetime; null when any fails. A token
+ *  signed by a key this node has not loaded yet (just rotated on another node) re-reads
+ *  the keys once (at most once a second) before it is refused. */
 export async function verifyAccessToken(deps: Deps, token: string, opts: { allowExpired?: boolean } = {}): Promise<AccessClaims | null> {
+  const claims = await verifyWithLoadedKeys(deps, token, opts);
+  if (claims) return claims;
+  const kid = headerKid(token);
+  if (!kid || deps.keys.allPublicKeys().keys.some((k) => k.kid === kid)) return null;
+  await deps.keys.reload(deps.clock.now());
+  if (!deps.keys.allPublicKeys().keys.some((k) => k.kid === kid)) return null;
+  return verifyWithLoadedKeys(deps, token, opts);
+}
+
+function headerKid(token: string): string | undefined {
+  try {
+    const kid = jose.decodeProtectedHeader(token).kid;
+    return typeof kid === 'string' ? kid : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+async function verifyWithLoadedKeys(deps: Deps, token: string, opts: { allowExpired?: boolean }): Promise<AccessClaims | null> {
   const keys = keySet(deps);
   const tokens = rememberedFor(deps, keys.ids);
   const now = opts.allowExpired ? 0 : deps.clock.now();

@@ -1,12 +1,22 @@
 // Creates a consumer with a fresh random data key, wrapped under the active KEK with
 // AAD naming the consumer and KEK version. The plaintext key never reaches the database.
+// The KEK must still be the active one when the row commits: during a master-key
+// rotation a node that has not yet re-read the keys would otherwise wrap a new key
+// under a KEK whose master key is about to be destroyed.
 import type { Deps } from '../../deps.ts';
+import type { Guard } from '../../db/store.ts';
 import { newDataKey, wrapDataKey } from '../../crypto/envelope.ts';
 import { newId } from '../../crypto/random.ts';
 
-/** The insert for a new consumer row; the caller commits it with its own audit event. */
-export function newConsumer(deps: Deps, id = newId()): { id: string; insert: ReturnType<typeof insertConsumer> } {
-  return { id, insert: insertConsumer(deps, id) };
+export const KEK_ACTIVE_GUARD = 'kek_active';
+
+/** The insert for a new consumer row and its guard; the caller commits them with its own audit event. */
+export function newConsumer(deps: Deps, id = newId()): { id: string; insert: ReturnType<typeof insertConsumer>; guard: Guard } {
+  const guard: Guard = {
+    name: KEK_ACTIVE_GUARD,
+    exists: deps.store.db.selectFrom('keys').select('id').where('id', '=', `kek-${deps.keys.kekVersion}`).where('status', '=', 'active'),
+  };
+  return { id, insert: insertConsumer(deps, id), guard };
 }
 
 function insertConsumer(deps: Deps, id: string) {

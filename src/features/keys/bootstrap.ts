@@ -1,26 +1,37 @@
 // First start: creates KEK v1, a signing key and the pairwise key, audited as an
-// operator event. Later starts find them and change nothing.
+// operator event. Later starts find them and change nothing. Several nodes may start
+// at once on an empty database: one commit wins, and the others use what it created.
 import type { BaseDeps } from '../../deps.ts';
 import { deriveKek } from '../../crypto/envelope.ts';
 import { kekRow, pairwiseKeyRow, signingKeyRow } from './key-rows.ts';
 
+const anyKey = (deps: BaseDeps) => deps.store.db.selectFrom('keys').select('id').limit(1).executeTakeFirst();
+
 export async function bootstrapKeys(deps: BaseDeps, masterKey: Uint8Array): Promise<boolean> {
-  const existing = await deps.store.db.selectFrom('keys').select('id').limit(1).executeTakeFirst();
-  if (existing) return false;
+  if (await anyKey(deps)) return false;
   const ctx = { db: deps.store.db, sodium: deps.sodium, now: deps.clock.now() };
   const kek = deriveKek(deps.sodium, masterKey, 1);
   const signing = await signingKeyRow(ctx, kek, 1, 1);
-  await deps.store.commit({
-    writes: [kekRow(ctx, kek, 1), signing.insert, pairwiseKeyRow(ctx, kek, 1, 1)],
-    audit: [
-      {
-        action: 'keys.created',
-        outcome: 'success',
-        actor_type: 'operator',
-        detail: { kek_version: 1, signing_kid: signing.kid, pairwise_version: 1 },
-      },
-    ],
-  });
+  try {
+    await deps.store.commit({
+      writes: [kekRow(ctx, kek, 1), signing.insert, pairwiseKeyRow(ctx, kek, 1, 1)],
+      audit: [
+        {
+          action: 'keys.created',
+          outcome: 'success',
+          actor_type: 'operator',
+          detail: { kek_version: 1, signing_kid: signing.kid, pairwise_version: 1 },
+        },
+      ],
+    });
+  } catch (err) {
+    // Another node created the keys between our look and our commit (its insert of
+    // kek-1 made ours collide, and our whole commit rolled back): use its keys.
+    if (await anyKey(deps)) return false;
+    throw err;
+  } finally {
+    kek.fill(0);
+  }
   deps.log.info('created key-encryption key v1, a signing key and the pairwise key', { kid: signing.kid });
   return true;
 }
