@@ -1,9 +1,12 @@
-// The system's Chromium via playwright-core for the portal's tests: pages with a virtual
-// WebAuthn authenticator (DevTools protocol), CSP violations and console errors recorded,
-// axe-core scans, and desktop/phone screenshots into test-results/screenshots (gitignored).
+// Chromium via playwright-core for the portal's tests: pages with a virtual WebAuthn
+// authenticator (DevTools protocol), CSP violations and console errors recorded, axe-core
+// scans, and desktop/phone screenshots into test-results/screenshots (gitignored).
+// Which Chromium: CHROMIUM_PATH, else a system one (CANDIDATES), else the one in the
+// @sparticuz/chromium dev dependency (Linux x64 only), inflated once to the temp dir, so a
+// machine with only Node needs nothing else installed.
 import { existsSync, mkdirSync, readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
 import { projectRoot } from '../../src/runtime/paths.ts';
 
@@ -13,18 +16,41 @@ export const PHONE = { width: 390, height: 844 };
 
 const CANDIDATES = ['/usr/bin/chromium', '/usr/bin/chromium-browser', '/usr/bin/google-chrome', '/usr/bin/google-chrome-stable'];
 
-export function chromiumPath(): string {
-  const found = [process.env.CHROMIUM_PATH, ...CANDIDATES].find((p): p is string => Boolean(p && existsSync(p)));
-  if (!found) throw new Error('No Chromium found: install it (apt-get install chromium; .ci/run does) or set CHROMIUM_PATH');
-  return found;
+const ARGS = ['--no-sandbox', '--disable-dev-shm-usage', '--disable-gpu', '--no-first-run', '--disable-extensions'];
+
+/** @sparticuz/chromium's serverless flags we leave out: --single-process takes the whole
+ * browser down when a context closes (and --no-zygote goes with it); the ones that turn off
+ * web security would hide what the tests check (CSP, same-origin); its --disable-features and
+ * --enable-features would replace Playwright's own lists; Playwright passes --headless. */
+const SPARTICUZ_DROPPED = /^--(single-process|no-zygote|headless|disable-web-security|allow-running-insecure-content|disable-site-isolation-trials|disable-features|enable-features)(=|$)/;
+
+type Found = { path: string; args: string[]; env?: Record<string, string> };
+
+async function findChromium(): Promise<Found> {
+  const local = [process.env.CHROMIUM_PATH, ...CANDIDATES].find((p): p is string => Boolean(p && existsSync(p)));
+  if (local) return { path: local, args: ARGS };
+  if (process.platform !== 'linux' || process.arch !== 'x64') {
+    throw new Error(`No Chromium found: set CHROMIUM_PATH (the bundled @sparticuz/chromium is for Linux x64, this is ${process.platform} ${process.arch})`);
+  }
+  const { default: sparticuz } = await import('@sparticuz/chromium');
+  sparticuz.setGraphicsMode = false; // its flags for no WebGL, matching --disable-gpu below
+  const path = await sparticuz.executablePath();
+  const args = [...new Set([...sparticuz.args.filter((a) => !SPARTICUZ_DROPPED.test(a)), ...ARGS])];
+  // A machine without fontconfig of its own gets the fonts inflated next to the binary.
+  const env = existsSync('/etc/fonts/fonts.conf') || process.env.FONTCONFIG_PATH ? undefined : { FONTCONFIG_PATH: join(dirname(path), 'fonts') };
+  return { path, args, env };
 }
 
-export function launch(): Promise<Browser> {
-  return chromium.launch({
-    executablePath: chromiumPath(),
-    headless: true,
-    args: ['--no-sandbox', '--disable-dev-shm-usage', '--disable-gpu', '--no-first-run', '--disable-extensions'],
-  });
+let found: Promise<Found> | undefined;
+
+/** The Chromium the tests use (see the header); the first call may inflate it. */
+export async function chromiumPath(): Promise<string> {
+  return (await (found ??= findChromium())).path;
+}
+
+export async function launch(): Promise<Browser> {
+  const { path, args, env } = await (found ??= findChromium());
+  return chromium.launch({ executablePath: path, headless: true, args, ...(env ? { env: { ...process.env, ...env } } : {}) });
 }
 
 export type Tab = { context: BrowserContext; page: Page; problems: string[] };

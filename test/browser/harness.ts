@@ -1,6 +1,7 @@
 // What the portal's browser tests run against: a real Trove process on a temp SQLite file
 // (origin http://localhost:<port>, a secure context for WebAuthn), the demo brand site
-// registered through the CLI, the CLI itself, and Chromium. stop() ends all of it.
+// registered through the CLI, the CLI itself, and Chromium. stop() ends all of it, and a
+// failing start-up (Chromium not launching included) ends what it had started before throwing.
 import { spawnSync } from 'node:child_process';
 import { createServer } from 'node:net';
 import type { Browser } from 'playwright-core';
@@ -31,33 +32,42 @@ export type Harness = {
 };
 
 export async function startHarness(): Promise<Harness> {
-  const live = await liveServer({ TROVE_WEBHOOK_ALLOW_PRIVATE: 'true' });
-  await live.start();
-  const browser = await launch();
+  let live: LiveServer | undefined;
+  let browser: Browser | undefined;
   const demos: { close(): Promise<void> }[] = [];
+  async function stop() {
+    await browser?.close().catch(() => undefined);
+    for (const d of demos.splice(0)) await d.close().catch(() => undefined);
+    await live?.cleanup();
+  }
+  try {
+    live = await liveServer({ TROVE_WEBHOOK_ALLOW_PRIVATE: 'true' });
+    await live.start();
+    browser = await launch();
+  } catch (e) {
+    await stop().catch(() => undefined);
+    throw e;
+  }
+  const server = live;
   return {
-    live, browser, origin: live.origin,
+    live: server, browser, origin: server.origin,
     cli<T>(...args: string[]): T {
-      const r = spawnSync(process.execPath, ['src/cli/trove.ts', ...args, '--json'], { encoding: 'utf8', env: { ...process.env, ...live.cliEnv() } });
+      const r = spawnSync(process.execPath, ['src/cli/trove.ts', ...args, '--json'], { encoding: 'utf8', env: { ...process.env, ...server.cliEnv() } });
       if (r.status !== 0) throw new Error(`trove ${args.join(' ')} failed: ${r.stderr || r.stdout}`);
       return JSON.parse(r.stdout) as T;
     },
     signCheckpoint() {
-      const r = spawnSync(process.execPath, ['src/cli/trove.ts', 'audit', 'checkpoint', '--json'], { encoding: 'utf8', env: { ...process.env, ...live.cliEnv() } });
+      const r = spawnSync(process.execPath, ['src/cli/trove.ts', 'audit', 'checkpoint', '--json'], { encoding: 'utf8', env: { ...process.env, ...server.cliEnv() } });
       if (r.status !== 0) throw new Error(`signing a checkpoint failed: ${r.stderr}`);
       return JSON.parse(r.stdout) as { seq: number; hash: string };
     },
     async startDemo() {
       const port = await freePort();
-      const brand = registerDemoBrand(live.cliEnv(), `http://localhost:${port}`);
-      const demo = await startDemoBrand({ troveOrigin: live.origin, port, clientId: brand.client_id, clientSecret: brand.client_secret });
+      const brand = registerDemoBrand(server.cliEnv(), `http://localhost:${port}`);
+      const demo = await startDemoBrand({ troveOrigin: server.origin, port, clientId: brand.client_id, clientSecret: brand.client_secret });
       demos.push(demo);
       return { ...demo, clientId: brand.client_id };
     },
-    async stop() {
-      await browser.close().catch(() => undefined);
-      for (const d of demos) await d.close().catch(() => undefined);
-      await live.cleanup();
-    },
+    stop,
   };
 }
