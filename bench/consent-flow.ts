@@ -23,7 +23,7 @@ export async function benchConsentFlow(flows: number) {
   try {
     const app = createApp(deps);
     const c = newConsumer(deps);
-    const s = newSession(deps, 'consumer', c.id);
+    const s = newSession(deps, 'consumer', c.id, { credential: 'bench' });
     await commit(deps, { writes: [c.insert, s.insert] });
     const cookie = `trove_session=${s.rawId}`;
     const csrf = csrfTokenFor(deps, s.rawId);

@@ -17,6 +17,8 @@ import { loadSession } from './http/session-cookie.ts';
 import { requireConsumer } from './http/require-consumer.ts';
 import { attributeRoutes } from './http/consumer/attributes.ts';
 import { credentialRoutes } from './http/consumer/credentials.ts';
+import { sessionRoutes } from './http/consumer/sessions.ts';
+import { stepUpRoutes } from './http/consumer/step-up.ts';
 import { intentRoutes } from './http/consumer/intents.ts';
 import { meRoutes } from './http/consumer/me.ts';
 import { passkeyAuthRoutes } from './http/consumer/passkey-auth.ts';
@@ -107,6 +109,8 @@ export function createApp(deps: Deps, opts: AppOptions = {}) {
   app.route('/', personaRoutes(deps));
   app.route('/', intentRoutes(deps));
   app.route('/', credentialRoutes(deps));
+  app.route('/', sessionRoutes(deps));
+  app.route('/', stepUpRoutes(deps));
   app.route('/', consumerGrantRoutes(deps));
   app.route('/', metadataRoutes(deps));
   app.route('/', oauthRoutes(deps));

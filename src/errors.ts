@@ -34,6 +34,14 @@ export class Forbidden extends TroveError {
   }
 }
 
+/** Signed in, but the call needs a fresh passkey assertion (step-up). A 403, not a 401: the
+ *  session is good and a client that signs out on 401 would throw it away. */
+export class StepUpRequired extends TroveError {
+  constructor(maxAgeSeconds: number) {
+    super(403, 'step-up-required', 'Confirm it is you', `This needs a passkey confirmation from the last ${maxAgeSeconds / 60} minutes: POST /api/me/step-up/options, then /api/me/step-up/verify, and retry (or send the assertion as "step_up" with this call).`, { max_age: maxAgeSeconds });
+  }
+}
+
 /** Also used where revealing existence would leak: "not found" is the safe answer. */
 export class NotFound extends TroveError {
   constructor(detail = 'No such resource.') {

@@ -23,6 +23,8 @@ export type ConsumerRow = {
   kek_version: number | null;
   created_at: number;
   erased_at: number | null;
+  /** When the consumer dismissed the post-sign-up prompt to add a way back in (migration 0008). */
+  backup_prompt_dismissed_at: number | null;
 };
 
 export type AttributeRow = {
@@ -71,7 +73,7 @@ export type PasskeyRow = {
 
 export type ChallengeRow = {
   challenge_hash: string;
-  purpose: 'register' | 'login';
+  purpose: 'register' | 'login' | 'step_up';
   user_id: string | null;
   consumer_id: string | null;
   expires_at: number;
@@ -85,6 +87,14 @@ export type SessionRow = {
   created_at: number;
   last_seen_at: number;
   expires_at: number;
+  /** Random id for listing and revoking (never the lookup hash); set on every row since 0008. */
+  public_id: string;
+  /** What opened it: a passkey id (consumer's or auditor's), or 'recovery'. */
+  credential: string | null;
+  /** Coarse browser and OS from User-Agent, at most 60 characters. */
+  device: string | null;
+  /** Last strong authentication (sign-in, sign-up, step-up), epoch ms. */
+  auth_at: number;
 };
 
 export type RecoveryCodeRow = { code_hash: string; consumer_id: string; created_at: number; used_at: number | null };

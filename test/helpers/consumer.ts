@@ -2,7 +2,7 @@
 // through the real features (the passkey ceremonies have their own tests).
 import type { Hono } from 'hono';
 import { commit } from '../../src/features/audit/commit.ts';
-import { csrfTokenFor, newSession } from '../../src/features/identity/sessions.ts';
+import { csrfTokenFor, newSession, RECOVERY_CREDENTIAL } from '../../src/features/identity/sessions.ts';
 import type { Deps } from '../../src/deps.ts';
 import { seedConsumer } from './deps.ts';
 
@@ -32,7 +32,8 @@ export function caller(app: Hono<any>, cookie: string, csrf: string, consumerId 
 
 export async function signedInConsumer(deps: Deps, app: Hono<any>): Promise<Caller> { // eslint-disable-line @typescript-eslint/no-explicit-any
   const consumerId = await seedConsumer(deps);
-  const session = newSession(deps, 'consumer', consumerId);
+  // No passkey ceremony here: the session stands for one opened with a recovery code (fresh, as any sign-in).
+  const session = newSession(deps, 'consumer', consumerId, { credential: RECOVERY_CREDENTIAL });
   await commit(deps, { writes: [session.insert] });
   return caller(app, `trove_session=${session.rawId}`, csrfTokenFor(deps, session.rawId), consumerId);
 }

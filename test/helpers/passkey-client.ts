@@ -38,3 +38,18 @@ export async function signedUpCaller(app: AnyApp, origin: string): Promise<Calle
   const body = await res.json();
   return { ...caller(app, sessionCookie(res)!, body.csrf_token, body.consumer.id), authenticator };
 }
+
+/** Signs in with the authenticator (a new "device" when no cookie is sent) and returns that session's caller. */
+export async function signedInCaller(app: AnyApp, authenticator: SoftwareAuthenticator, headers: Record<string, string> = {}, overrides?: AuthenticatorOverrides): Promise<Caller> {
+  const { res } = await signIn(app, authenticator, overrides, headers);
+  if (res.status !== 200) throw new Error(`sign-in failed: ${res.status} ${await res.text()}`);
+  const body = await res.json();
+  return caller(app, sessionCookie(res)!, body.csrf_token, body.consumer.id);
+}
+
+/** The step-up ceremony from a signed-in caller: options, the authenticator, verify. */
+export async function stepUp(me: Caller, authenticator: SoftwareAuthenticator, overrides?: AuthenticatorOverrides) {
+  const options = await (await me.call('/api/me/step-up/options', { method: 'POST', json: {} })).json();
+  const response = authenticator.authenticate(options, overrides);
+  return { res: await me.call('/api/me/step-up/verify', { method: 'POST', json: response }), response, options };
+}

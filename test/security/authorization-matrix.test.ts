@@ -78,6 +78,12 @@ const EXPECTED: Record<string, Profile> = {
   'PATCH /api/me/passkeys/:id': P.consumerOwn,
   'DELETE /api/me/passkeys/:id': P.consumerOwn,
   'POST /api/me/recovery-codes': P.consumerSelf,
+  'POST /api/me/backup-prompt/dismiss': P.consumerSelf,
+  'GET /api/me/sessions': P.consumerSelf,
+  'DELETE /api/me/sessions/:id': P.consumerOwn,
+  'POST /api/me/sessions/revoke-others': P.consumerSelf,
+  'POST /api/me/step-up/options': P.consumerSelf,
+  'POST /api/me/step-up/verify': P.consumerSelf,
   'GET /api/me/requests/:id': P.consumerOwn,
   'POST /api/me/requests/:id/approve': P.consumerOwn,
   'POST /api/me/requests/:id/deny': P.consumerOwn,
@@ -121,7 +127,7 @@ async function world() {
   await a.call(`/api/me/requests/${pending}`);
   const auditorFor = async (brands?: string[]) => {
     const au = await addAuditor(deps, { name: 'au', brands });
-    const s = newSession(deps, 'auditor', au.id);
+    const s = newSession(deps, 'auditor', au.id, { credential: 'auditor-test-key' });
     await commit(deps, { writes: [s.insert] });
     return { bearer: au.token, cookie: `trove_session=${s.rawId}`, csrf: csrfTokenFor(deps, s.rawId) };
   };
@@ -135,7 +141,9 @@ async function world() {
     auditorAll: await auditorFor(),
     disabledBrand: { bearer: az.access_token, basic: basic(z as SecretClient) },
   };
+  const aSession = await deps.store.db.selectFrom('sessions').select('public_id').where('subject_id', '=', a.consumerId).executeTakeFirstOrThrow();
   const ids: Record<string, string> = {
+    '/api/me/sessions/:id': aSession.public_id,
     '/api/me/grants/:id': ax.grant_id, '/api/me/grants/:id/revoke': ax.grant_id, '/api/me/receipts/:id': ax.receipt_id,
     '/api/me/intents/:id': intent.id, '/api/me/passkeys/:id': 'pk-a', '/api/me/requests/:id': pending,
     '/api/me/requests/:id/approve': pending, '/api/me/requests/:id/deny': pending,
@@ -161,7 +169,7 @@ function requestInit(method: string, path: string, c: Creds): RequestInit {
   } else if (c.bearer && (path.startsWith('/v1/') || path.startsWith('/api/auditor'))) headers.authorization = `Bearer ${c.bearer}`;
   if (method !== 'GET' && method !== 'HEAD') {
     headers['content-type'] = 'application/json';
-    const body = path.endsWith('/value') ? { kind: 'discount', description: 'x' } : path.includes('/passkeys/') ? { name: 'Renamed' } : {};
+    const body = path.endsWith('/value') ? { kind: 'discount', description: 'x' } : path.includes('/passkeys/') && method === 'PATCH' ? { name: 'Renamed' } : {};
     return { method, headers, body: JSON.stringify(body) };
   }
   return { method, headers };

@@ -58,7 +58,7 @@ export async function enrolVerify(deps: Deps, input: { code: string; response: R
   const info = verified.registrationInfo;
   const db = deps.store.db;
   const consume = consumeAuditorChallenge(deps, row);
-  const session = newSession(deps, 'auditor', auditor.id);
+  const session = newSession(deps, 'auditor', auditor.id, { credential: info.credential.id });
   const now = deps.clock.now();
   await commitOr(deps, {
     guards: [consume.guard, { name: 'enrol_code_unused', exists: db.selectFrom('auditors').select('id').where('id', '=', auditor.id).where('enrol_hash', '=', auditor.enrol_hash) }],
@@ -123,7 +123,7 @@ export async function auditorSignIn(deps: Deps, response: AuthenticationResponse
     return refuse(deps, row, counter ? 'counter_not_increased' : 'verification_failed', passkey.auditor_id);
   }
   const consume = consumeAuditorChallenge(deps, row);
-  const session = newSession(deps, 'auditor', auditor.id);
+  const session = newSession(deps, 'auditor', auditor.id, { credential: passkey.id });
   await commitOr(deps, {
     guards: [consume.guard, { name: 'counter_unchanged', exists: db.selectFrom('auditor_passkeys').select('id').where('id', '=', passkey.id).where('counter', '=', passkey.counter) }],
     writes: [

@@ -1,11 +1,14 @@
 // Recovery codes: ten single-use codes (100 random bits each), shown once, stored only
-// as hashes. Generating a new set replaces the old one; each code signs in once.
+// as hashes. Generating a new set replaces the old one and needs a fresh session
+// (step-up); each code signs in once, and that sign-in counts as fresh, so someone who
+// lost every passkey can add a new one.
 import type { Deps } from '../../deps.ts';
 import { hashSecret } from '../../crypto/hash.ts';
 import { randomBytes } from '../../crypto/random.ts';
 import { Unauthorized } from '../../errors.ts';
 import { commit, commitOr } from '../audit/commit.ts';
-import { newSession } from './sessions.ts';
+import { newSession, RECOVERY_CREDENTIAL, type Session } from './sessions.ts';
+import { assertFresh, freshGuard, stepUpRequired } from './step-up.ts';
 
 export const RECOVERY_CODE_COUNT = 10;
 const ALPHABET = '0123456789ABCDEFGHJKMNPQRSTVWXYZ'; // Crockford base32: no I, L, O, U
@@ -22,15 +25,20 @@ export function normaliseCode(input: string): string {
   return clean.match(/.{1,5}/g)?.join('-') ?? '';
 }
 
-export async function generateRecoveryCodes(deps: Deps, consumerId: string): Promise<string[]> {
+export async function generateRecoveryCodes(deps: Deps, session: Session): Promise<string[]> {
+  assertFresh(deps, session);
+  const consumerId = session.subjectId;
   const codes = Array.from({ length: RECOVERY_CODE_COUNT }, newCode);
   const now = deps.clock.now();
-  await commit(deps, {
+  await commitOr(deps, {
+    guards: [freshGuard(deps, session)],
     writes: [
       deps.store.db.deleteFrom('recovery_codes').where('consumer_id', '=', consumerId),
       deps.store.db.insertInto('recovery_codes').values(codes.map((c) => ({ code_hash: hashSecret(c), consumer_id: consumerId, created_at: now, used_at: null }))),
     ],
     audit: [{ action: 'recovery_codes.generated', outcome: 'success', actor_type: 'consumer', actor_id: consumerId, consumer_id: consumerId, detail: { count: codes.length } }],
+  }, () => {
+    throw stepUpRequired();
   });
   return codes;
 }
@@ -42,13 +50,13 @@ export async function unusedRecoveryCodes(deps: Deps, consumerId: string): Promi
 }
 
 /** Signs in with a recovery code, consuming it; returns the new session id. */
-export async function signInWithRecoveryCode(deps: Deps, code: string, previousSessionHash?: string) {
+export async function signInWithRecoveryCode(deps: Deps, code: string, previousSessionHash?: string, device: string | null = null) {
   const db = deps.store.db;
   const codeHash = hashSecret(normaliseCode(code));
   const row = await db.selectFrom('recovery_codes').selectAll().where('code_hash', '=', codeHash).executeTakeFirst();
   const consumer = row && await db.selectFrom('consumers').select('id').where('id', '=', row.consumer_id).where('status', '=', 'active').executeTakeFirst();
   if (!row || row.used_at !== null || !consumer) return refuse(deps, row?.consumer_id ?? null, row ? 'recovery_code_used' : 'recovery_code_unknown');
-  const session = newSession(deps, 'consumer', row.consumer_id);
+  const session = newSession(deps, 'consumer', row.consumer_id, { credential: RECOVERY_CREDENTIAL, device });
   await commitOr(deps, {
     guards: [{ name: 'recovery_code_unused', exists: db.selectFrom('recovery_codes').select('code_hash').where('code_hash', '=', codeHash).where('used_at', 'is', null) }],
     writes: [

@@ -1,5 +1,6 @@
 // Passkey registration: sign-up (a new consumer with a fresh data key, their first
-// passkey and a session, in one commit) or, when signed in, adding a passkey. The
+// passkey and a session opened by it, in one commit) or, when signed in, adding a
+// passkey, which needs a fresh session (step-up) at the start and again at commit. The
 // challenge is consumed in that same commit.
 import { generateRegistrationOptions, verifyRegistrationResponse, type RegistrationResponseJSON } from '@simplewebauthn/server';
 import type { Deps } from '../../deps.ts';
@@ -12,10 +13,13 @@ import { consumeChallenge, findChallenge, storeChallenge } from './challenges.ts
 import { newConsumer } from './create-consumer.ts';
 import { relyingParty } from './relying-party.ts';
 import { newSession, type Session } from './sessions.ts';
+import { assertFresh, freshGuard, onStaleSession } from './step-up.ts';
 
 export async function registrationOptions(deps: Deps, session: Session | null, input: { name?: string }) {
   const rp = relyingParty(deps);
   const consumerId = session?.subjectId ?? null;
+  // Checked before the browser asks anyone to create a passkey that would then be refused.
+  if (session) assertFresh(deps, session);
   const existing = consumerId
     ? await deps.store.db.selectFrom('passkeys').select(['id', 'transports']).where('consumer_id', '=', consumerId).execute()
     : [];
@@ -42,6 +46,7 @@ export async function verifyRegistration(
   deps: Deps,
   session: Session | null,
   input: { response: RegistrationResponseJSON; name?: string },
+  device: string | null = null,
 ): Promise<RegistrationResult> {
   const rp = relyingParty(deps);
   const { challenge, row } = await findChallenge(deps, input.response.response?.clientDataJSON, 'register');
@@ -63,16 +68,20 @@ export async function verifyRegistration(
   const consume = consumeChallenge(deps, row);
   const now = deps.clock.now();
 
-  if (signedInAs) {
+  if (session && signedInAs) {
+    assertFresh(deps, session);
     await commitOr(deps, {
-      guards: [consume.guard],
+      guards: [consume.guard, freshGuard(deps, session)],
       writes: [consume.write, db.insertInto('passkeys').values(passkeyRow(info, input.name, signedInAs, now))],
       audit: [{ action: 'passkey.added', outcome: 'success', actor_type: 'consumer', actor_id: signedInAs, consumer_id: signedInAs, detail: { passkey: info.credential.id } }],
-    }, challengeSpent);
+    }, (guard) => {
+      onStaleSession(guard);
+      return challengeSpent();
+    });
     return { consumerId: signedInAs, passkeyId: info.credential.id, created: false };
   }
   const consumer = newConsumer(deps, row.user_id ?? undefined);
-  const started = newSession(deps, 'consumer', consumer.id);
+  const started = newSession(deps, 'consumer', consumer.id, { credential: info.credential.id, device });
   const audit: AuditDraft[] = [
     { action: 'consumer.created', outcome: 'success', actor_type: 'consumer', actor_id: consumer.id, consumer_id: consumer.id },
     { action: 'passkey.added', outcome: 'success', actor_type: 'consumer', actor_id: consumer.id, consumer_id: consumer.id, detail: { passkey: info.credential.id } },

@@ -1,6 +1,7 @@
 // Usernameless passkey sign-in: options with an empty allow-list (discoverable
 // credentials), then verification against the stored public key and counter. Success
-// rotates the session; every failure is audited with its reason.
+// rotates the session (the new one remembers this passkey opened it); every failure is
+// audited with its reason.
 import { generateAuthenticationOptions, verifyAuthenticationResponse, type AuthenticationResponseJSON } from '@simplewebauthn/server';
 import type { Deps } from '../../deps.ts';
 import type { ChallengeRow } from '../../db/schema.ts';
@@ -35,7 +36,7 @@ async function refuse(deps: Deps, row: ChallengeRow, reason: string, consumerId:
   throw new Unauthorized('Sign-in failed. Try again with a passkey registered here.');
 }
 
-export async function verifySignIn(deps: Deps, response: AuthenticationResponseJSON, previousSessionHash?: string) {
+export async function verifySignIn(deps: Deps, response: AuthenticationResponseJSON, previousSessionHash?: string, device: string | null = null) {
   const rp = relyingParty(deps);
   const { challenge, row, problem } = await lookupChallenge(deps, response.response?.clientDataJSON, 'login');
   if (!row || (problem && problem !== 'used')) throw new Unauthorized(CHALLENGE_GONE);
@@ -70,7 +71,7 @@ export async function verifySignIn(deps: Deps, response: AuthenticationResponseJ
   }
 
   const consume = consumeChallenge(deps, row);
-  const session = newSession(deps, 'consumer', passkey.consumer_id);
+  const session = newSession(deps, 'consumer', passkey.consumer_id, { credential: passkey.id, device });
   await commitOr(deps, {
     guards: [
       consume.guard,

@@ -1,5 +1,6 @@
 // Sign-up and sign-in: /api/passkeys/register/*, /api/passkeys/login/*, recovery-code
-// sign-in and logout. Success sets a fresh session cookie and returns the CSRF token.
+// sign-in and logout. Success sets a fresh session cookie and returns the CSRF token; the
+// new session records a coarse device hint from User-Agent (never the header itself).
 import { Hono, type Context } from 'hono';
 import { z } from 'zod';
 import type { Deps } from '../../deps.ts';
@@ -7,26 +8,20 @@ import { signInWithRecoveryCode } from '../../features/identity/recovery.ts';
 import { registrationOptions, verifyRegistration } from '../../features/identity/register-passkey.ts';
 import { endSessionWrite, csrfTokenFor } from '../../features/identity/sessions.ts';
 import { signInOptions, verifySignIn } from '../../features/identity/sign-in-passkey.ts';
+import { deviceHint } from '../../features/identity/device-hint.ts';
 import { commit } from '../../features/audit/commit.ts';
 import type { AppEnv } from '../context.ts';
 import { clearSessionCookie, setSessionCookie } from '../session-cookie.ts';
 import { body } from '../validate.ts';
+import { provenSession, stepUpField } from './step-up.ts';
+import { authenticationResponse, registrationResponse } from './webauthn-json.ts';
 
-export const b64u = z.string().min(1).max(4096).regex(/^[A-Za-z0-9_-]*$/, 'expected base64url');
-export const registrationResponse = z.looseObject({
-  id: b64u, rawId: b64u, type: z.literal('public-key'),
-  response: z.looseObject({ clientDataJSON: b64u, attestationObject: z.string().min(1).max(16384), transports: z.array(z.string().max(20)).max(10).optional() }),
-  clientExtensionResults: z.record(z.string(), z.unknown()).default({}),
-});
-export const authenticationResponse = z.looseObject({
-  id: b64u, rawId: b64u, type: z.literal('public-key'),
-  response: z.looseObject({ clientDataJSON: b64u, authenticatorData: b64u, signature: b64u, userHandle: b64u.optional() }),
-  clientExtensionResults: z.record(z.string(), z.unknown()).default({}),
-});
+export { authenticationResponse, b64u, registrationResponse } from './webauthn-json.ts';
 const label = z.string().trim().min(1).max(60);
 
 export const passkeySchemas = {
-  registerOptions: z.strictObject({ name: label.optional() }),
+  // Signed in, adding a passkey needs a fresh session: a step-up assertion may come along.
+  registerOptions: z.strictObject({ name: label.optional(), ...stepUpField }),
   registerVerify: z.strictObject({ response: registrationResponse, name: label.optional() }),
   loginOptions: z.strictObject({}),
   loginVerify: authenticationResponse,
@@ -47,22 +42,24 @@ function signedIn(c: Context, deps: Deps, consumerId: string, sessionId: string)
 export function passkeyAuthRoutes(deps: Deps) {
   return new Hono<AppEnv>()
     .post('/api/passkeys/register/options', body(passkeySchemas.registerOptions), async (c) => {
-      return c.json(await registrationOptions(deps, consumerSession(c), c.req.valid('json')));
+      const { step_up, ...input } = c.req.valid('json');
+      const session = consumerSession(c) && await provenSession(c, deps, step_up);
+      return c.json(await registrationOptions(deps, session, input));
     })
     .post('/api/passkeys/register/verify', body(passkeySchemas.registerVerify), async (c) => {
       const input = c.req.valid('json');
-      const result = await verifyRegistration(deps, consumerSession(c), input as Parameters<typeof verifyRegistration>[2]);
+      const result = await verifyRegistration(deps, consumerSession(c), input as Parameters<typeof verifyRegistration>[2], deviceHint(c.req.header('user-agent')));
       if (result.sessionId) return signedIn(c, deps, result.consumerId, result.sessionId);
       return c.json({ consumer: { id: result.consumerId }, passkey: { id: result.passkeyId } });
     })
     .post('/api/passkeys/login/options', body(passkeySchemas.loginOptions), async (c) => c.json(await signInOptions(deps)))
     .post('/api/passkeys/login/verify', body(passkeySchemas.loginVerify), async (c) => {
       const previous = c.get('session')?.idHash;
-      const result = await verifySignIn(deps, c.req.valid('json') as Parameters<typeof verifySignIn>[1], previous);
+      const result = await verifySignIn(deps, c.req.valid('json') as Parameters<typeof verifySignIn>[1], previous, deviceHint(c.req.header('user-agent')));
       return signedIn(c, deps, result.consumerId, result.sessionId);
     })
     .post('/api/recovery/login', body(passkeySchemas.recovery), async (c) => {
-      const result = await signInWithRecoveryCode(deps, c.req.valid('json').code, c.get('session')?.idHash);
+      const result = await signInWithRecoveryCode(deps, c.req.valid('json').code, c.get('session')?.idHash, deviceHint(c.req.header('user-agent')));
       return signedIn(c, deps, result.consumerId, result.sessionId);
     })
     .post('/api/session/logout', async (c) => {

@@ -7,6 +7,9 @@ import { valueInput } from '../../features/value/ledger.ts';
 import { deliveriesQuery } from '../brand/lifecycle.ts';
 import { attributeSchemas } from '../consumer/attributes.ts';
 import { credentialSchemas } from '../consumer/credentials.ts';
+import { meSchemas } from '../consumer/me.ts';
+import { sessionSchemas } from '../consumer/sessions.ts';
+import { stepUpSchemas } from '../consumer/step-up.ts';
 import { consentSchemas } from '../consumer/grants.ts';
 import { idParam as intentId } from '../consumer/intents.ts';
 import { passkeySchemas } from '../consumer/passkey-auth.ts';
@@ -55,14 +58,20 @@ export const OPERATIONS: Operation[] = [
   op({ method: 'get', path: '/v1/grants/{id}/receipt', tag: 'Brand data API', summary: 'The grant’s latest signed consent receipt', auth: 'bearer', params: grantId }),
   op({ method: 'get', path: '/v1/intents', tag: 'Brand data API', summary: 'Open intents the brand’s grants cover (audited)', auth: 'bearer' }),
   op({ method: 'get', path: '/v1/webhooks/deliveries', tag: 'Brand data API', summary: 'The brand’s webhook delivery log', auth: 'bearer', query: deliveriesQuery }),
-  op({ method: 'post', path: '/api/passkeys/register/options', tag: 'Consumer API', summary: 'Start sign-up (or add a passkey when signed in)', auth: 'none', body: passkeySchemas.registerOptions }),
+  op({ method: 'post', path: '/api/passkeys/register/options', tag: 'Consumer API', summary: 'Start sign-up (or add a passkey when signed in: needs step-up)', auth: 'none', body: passkeySchemas.registerOptions }),
   op({ method: 'post', path: '/api/passkeys/register/verify', tag: 'Consumer API', summary: 'Finish sign-up; sets the session cookie', auth: 'none', body: passkeySchemas.registerVerify }),
   op({ method: 'post', path: '/api/passkeys/login/options', tag: 'Consumer API', summary: 'Start a usernameless sign-in', auth: 'none', body: passkeySchemas.loginOptions }),
   op({ method: 'post', path: '/api/passkeys/login/verify', tag: 'Consumer API', summary: 'Finish sign-in; sets the session cookie', auth: 'none', body: passkeySchemas.loginVerify }),
   op({ method: 'post', path: '/api/recovery/login', tag: 'Consumer API', summary: 'Sign in with a single-use recovery code', auth: 'none', body: passkeySchemas.recovery }),
   op({ method: 'post', path: '/api/session/logout', tag: 'Consumer API', summary: 'End the session', auth: 'session', ok: 204 }),
   op({ method: 'get', path: '/api/me', tag: 'Consumer API', summary: 'The signed-in consumer and the CSRF token', auth: 'session' }),
-  op({ method: 'delete', path: '/api/me', tag: 'Consumer API', summary: 'Erase the account (crypto-shredding)', auth: 'session', ok: 204 }),
+  op({ method: 'delete', path: '/api/me', tag: 'Consumer API', summary: 'Erase the account (crypto-shredding; needs step-up)', auth: 'session', body: stepUpSchemas.sensitive, ok: 204 }),
+  op({ method: 'post', path: '/api/me/backup-prompt/dismiss', tag: 'Consumer API', summary: 'Stop prompting for recovery codes or a second passkey', auth: 'session', body: meSchemas.dismiss, ok: 204 }),
+  op({ method: 'get', path: '/api/me/sessions', tag: 'Consumer API', summary: 'My sessions: device, opened, last seen, which is this one', auth: 'session' }),
+  op({ method: 'delete', path: '/api/me/sessions/{id}', tag: 'Consumer API', summary: 'End a session (this one too: that signs out)', auth: 'session', params: sessionSchemas.id, ok: 204 }),
+  op({ method: 'post', path: '/api/me/sessions/revoke-others', tag: 'Consumer API', summary: 'Sign out everywhere else', auth: 'session', body: sessionSchemas.revokeOthers }),
+  op({ method: 'post', path: '/api/me/step-up/options', tag: 'Consumer API', summary: 'Start a step-up: assertion options for my own passkeys', auth: 'session', body: stepUpSchemas.options }),
+  op({ method: 'post', path: '/api/me/step-up/verify', tag: 'Consumer API', summary: 'Finish a step-up: sensitive calls are allowed for five minutes', auth: 'session', body: stepUpSchemas.verify }),
   op({ method: 'get', path: '/api/me/export', tag: 'Consumer API', summary: 'Everything held about me, decrypted', auth: 'session' }),
   op({ method: 'get', path: '/api/catalog/attributes', tag: 'Consumer API', summary: 'The catalogue of well-known attributes', auth: 'none' }),
   op({ method: 'get', path: '/api/me/attributes', tag: 'Consumer API', summary: 'My profile', auth: 'session' }),
@@ -77,8 +86,8 @@ export const OPERATIONS: Operation[] = [
   op({ method: 'delete', path: '/api/me/intents/{id}', tag: 'Consumer API', summary: 'Withdraw an intent', auth: 'session', params: intentId, ok: 204 }),
   op({ method: 'get', path: '/api/me/passkeys', tag: 'Consumer API', summary: 'My passkeys', auth: 'session' }),
   op({ method: 'patch', path: '/api/me/passkeys/{id}', tag: 'Consumer API', summary: 'Rename a passkey', auth: 'session', params: credentialSchemas.id, body: credentialSchemas.rename, ok: 204 }),
-  op({ method: 'delete', path: '/api/me/passkeys/{id}', tag: 'Consumer API', summary: 'Remove a passkey (never the last without recovery codes)', auth: 'session', params: credentialSchemas.id, ok: 204 }),
-  op({ method: 'post', path: '/api/me/recovery-codes', tag: 'Consumer API', summary: 'New recovery codes, shown once', auth: 'session', ok: 201 }),
+  op({ method: 'delete', path: '/api/me/passkeys/{id}', tag: 'Consumer API', summary: 'Remove a passkey (never the last without recovery codes; needs step-up; ends the sessions it opened)', auth: 'session', params: credentialSchemas.id, body: stepUpSchemas.sensitive, ok: 204 }),
+  op({ method: 'post', path: '/api/me/recovery-codes', tag: 'Consumer API', summary: 'New recovery codes, shown once (needs step-up)', auth: 'session', body: stepUpSchemas.sensitive, ok: 201 }),
   op({ method: 'get', path: '/api/me/requests/{id}', tag: 'Consumer API', summary: 'A brand’s request, for the consent screen', auth: 'session', params: consentSchemas.id }),
   op({ method: 'post', path: '/api/me/requests/{id}/approve', tag: 'Consumer API', summary: 'Approve, optionally dropping optional attributes', auth: 'session', params: consentSchemas.id, body: consentSchemas.approve }),
   op({ method: 'post', path: '/api/me/requests/{id}/deny', tag: 'Consumer API', summary: 'Deny the request', auth: 'session', params: consentSchemas.id }),
