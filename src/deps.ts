@@ -6,6 +6,7 @@ import type { Sodium } from './crypto/sodium.ts';
 import type { Store } from './db/store.ts';
 import type { KeyRing } from './features/keys/keyring.ts';
 import type { RateLimiter } from './features/limits/rate-limiter.ts';
+import type { Outbound } from './features/outbound/outbound.ts';
 
 export type Logger = {
   info(msg: string, fields?: Record<string, unknown>): void;
@@ -26,6 +27,8 @@ export type Deps = {
   notify: { webhooksQueued(): void };
   /** Per-IP and per-client request limits for sign-in and the OAuth endpoints. */
   limits: RateLimiter;
+  /** Outbound HTTP behind the SSRF guard (webhooks, jwks_uri); absent: such requests fail closed. */
+  outbound?: Outbound;
 };
 
 /** What exists before the key ring is loaded (start-up, key bootstrap, CLI verify). */

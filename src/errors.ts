@@ -100,3 +100,18 @@ export class GuardFailed extends Error {
     this.guard = guard;
   }
 }
+
+export type OutboundFailure = 'refused' | 'unresolvable' | 'timeout' | 'too-large' | 'network';
+
+/** An outbound request (webhook, JWKS) Trove refused or could not complete. `message` is a
+ *  fixed phrase safe to record for the brand; `detail` (addresses, socket errors) is for the
+ *  operator's log only and is never sent to a caller. */
+export class OutboundFailed extends Error {
+  readonly reason: OutboundFailure;
+  readonly detail: string | undefined;
+  constructor(reason: OutboundFailure, message: string, detail?: string) {
+    super(message);
+    this.reason = reason;
+    this.detail = detail;
+  }
+}
