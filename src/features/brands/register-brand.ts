@@ -5,8 +5,7 @@ import { hashSecret } from '../../crypto/hash.ts';
 import { newId, newSecret } from '../../crypto/random.ts';
 import { BadRequest, NotFound } from '../../errors.ts';
 import { commit } from '../audit/commit.ts';
-import { webhookUrlProblem } from '../webhooks/url-policy.ts';
-import { brandInput, redirectUriProblem } from './brand-input.ts';
+import { brandInput, brandUrlProblem, redirectUriProblem } from './brand-input.ts';
 
 export async function registerBrand(deps: Deps, raw: unknown): Promise<{ client_id: string; client_secret?: string }> {
   const parsed = brandInput.safeParse(raw);
@@ -19,10 +18,8 @@ export async function registerBrand(deps: Deps, raw: unknown): Promise<{ client_
     const problem = redirectUriProblem(uri, deps.config.production);
     if (problem) throw new BadRequest(`redirect_uri ${uri} ${problem}`);
   }
-  if (input.webhook_url) {
-    const problem = webhookUrlProblem(input.webhook_url, deps.config.webhookAllowPrivate);
-    if (problem) throw new BadRequest(`webhook_url ${problem}`);
-  }
+  const urlProblem = brandUrlProblem(input, deps.config);
+  if (urlProblem) throw new BadRequest(urlProblem);
   const id = `brand_${newId()}`;
   const secret = input.auth.method === 'client_secret_basic' ? newSecret('trv_cs') : undefined;
   const now = deps.clock.now();
