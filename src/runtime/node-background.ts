@@ -1,27 +1,12 @@
 // Background work on Node: the webhook dispatcher (woken at once when a feature queues
 // a delivery, and every second for retries) and the grant-expiry sweeper (every minute).
-// Both stop cleanly; nothing here holds the process open.
-import { lookup } from 'node:dns/promises';
+// Both stop cleanly; nothing here holds the process open. Deliveries go out through
+// deps.outbound (node-outbound.ts, the SSRF guard).
 import type { Deps } from '../deps.ts';
 import { expireDueGrants } from '../features/grants/expire-grants.ts';
-import { deliverDue, type Transport } from '../features/webhooks/dispatch.ts';
+import { deliverDue } from '../features/webhooks/dispatch.ts';
 
-export const nodeTransport: Transport = {
-  async post(url, body, signal) {
-    const res = await fetch(url, {
-      method: 'POST', body, signal, redirect: 'manual',
-      headers: { 'content-type': 'application/secevent+jwt', accept: 'application/json' },
-    });
-    await res.body?.cancel();
-    return { status: res.status };
-  },
-  async resolve(host) {
-    return (await lookup(host, { all: true })).map((a) => a.address);
-  },
-};
-
-export function startBackground(deps: Deps, opts: { transport?: Transport; tickMs?: number; sweepMs?: number } = {}) {
-  const transport = opts.transport ?? nodeTransport;
+export function startBackground(deps: Deps, opts: { tickMs?: number; sweepMs?: number } = {}) {
   let running = false;
   let again = false;
   let stopped = false;
@@ -34,7 +19,7 @@ export function startBackground(deps: Deps, opts: { transport?: Transport; tickM
     try {
       do {
         again = false;
-        while (!stopped && (await deliverDue(deps, transport)) > 0);
+        while (!stopped && (await deliverDue(deps)) > 0);
       } while (again && !stopped);
     } catch (err) {
       deps.log.error('webhook dispatcher failed; will retry', { error: String(err) });

@@ -10,6 +10,7 @@ import type { Config } from '../config.ts';
 import type { BaseDeps, Deps, Logger } from '../deps.ts';
 import type { Store } from '../db/store.ts';
 import { loadMasterKey } from './master-key.ts';
+import { createNodeOutbound } from './node-outbound.ts';
 import { createPool, createPostgresStore, migratePostgres } from './postgres-store.ts';
 import { createSqliteStore, openSqlite } from './sqlite-store.ts';
 import { migrateSqlite } from './sqlite-migrations.ts';
@@ -45,7 +46,8 @@ export async function createNodeDeps(config: Config, opts: NodeOptions): Promise
   await sodium.ready;
   const { store, applied } = await openStore(config, clock, opts.log);
   if (applied.length) opts.log.info('migrations applied', { files: applied });
-  const base: BaseDeps = { config, store, clock, sodium, log: opts.log, checkpointEvery: opts.checkpointEvery ?? 1000 };
+  const outbound = createNodeOutbound({ allowPrivate: config.webhookAllowPrivate });
+  const base: BaseDeps = { config, store, clock, sodium, log: opts.log, checkpointEvery: opts.checkpointEvery ?? 1000, outbound };
   try {
     return await boot(base, masterKey, applied);
   } catch (err) {

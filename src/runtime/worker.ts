@@ -1,6 +1,8 @@
 // The Cloudflare Workers entry: builds deps once per isolate inside the first request
 // (workerd forbids random bytes and WASM compilation at global scope), from D1 and the
-// Worker's vars and secrets. Migrations are applied by wrangler, not here.
+// Worker's vars and secrets. Migrations are applied by wrangler, not here. Outbound
+// requests (webhooks, jwks_uri) go through worker-outbound.ts, which says what the
+// platform's fetch already prevents.
 import sodium from 'libsodium-wrappers';
 import { createApp, type App } from '../app.ts';
 import { boot } from '../boot.ts';
@@ -8,10 +10,11 @@ import { systemClock } from '../clock.ts';
 import { parseConfig } from '../config.ts';
 import { jsonLog, type Deps } from '../deps.ts';
 import { expireDueGrants } from '../features/grants/expire-grants.ts';
-import { deliverDue, type Transport } from '../features/webhooks/dispatch.ts';
+import { deliverDue } from '../features/webhooks/dispatch.ts';
 import { fromB64u } from '../crypto/encoding.ts';
 import { createD1Store, type D1Like } from './d1-store.ts';
 import { openLibsodiumGate } from './sodium-shim.ts';
+import { createWorkerOutbound } from './worker-outbound.ts';
 import { workerPortalFiles, type AssetsBinding } from './worker-portal.ts';
 
 export type WorkerEnv = { DB: D1Like; ASSETS?: AssetsBinding } & Record<string, unknown>;
@@ -19,13 +22,6 @@ export type WorkerEnv = { DB: D1Like; ASSETS?: AssetsBinding } & Record<string, 
 type Built = { app: App; deps: Deps };
 let built: Promise<Built> | undefined;
 let queued = false;
-
-const fetchTransport: Transport = {
-  async post(url, body, signal) {
-    const res = await fetch(url, { method: 'POST', body, signal, redirect: 'manual', headers: { 'content-type': 'application/secevent+jwt', accept: 'application/json' } });
-    return { status: res.status };
-  },
-};
 
 async function build(env: WorkerEnv): Promise<Built> {
   const vars = Object.fromEntries(Object.entries(env).filter(([, v]) => typeof v === 'string')) as Record<string, string>;
@@ -37,7 +33,8 @@ async function build(env: WorkerEnv): Promise<Built> {
   const store = createD1Store(env.DB, systemClock);
   // Queued webhooks go out right after the response (waitUntil) and on the cron.
   const notify = { webhooksQueued: () => { queued = true; } };
-  const deps = await boot({ config, store, clock: systemClock, sodium, log, checkpointEvery: 1000, notify }, fromB64u(config.masterKey));
+  const outbound = createWorkerOutbound({ allowPrivate: config.webhookAllowPrivate });
+  const deps = await boot({ config, store, clock: systemClock, sodium, log, checkpointEvery: 1000, notify, outbound }, fromB64u(config.masterKey));
   // Cloudflare's edge sets CF-Connecting-IP to the visitor's address.
   const staticFiles = env.ASSETS ? workerPortalFiles(env.ASSETS) : undefined;
   return { app: createApp(deps, { staticFiles, clientIp: (c) => c.req.header('cf-connecting-ip') }), deps };
@@ -60,7 +57,7 @@ export default {
       const res = await app.fetch(request);
       if (queued && ctx) {
         queued = false;
-        ctx.waitUntil(deliverDue(deps, fetchTransport).catch((err) => deps.log.error('webhook delivery failed', { error: String(err) })));
+        ctx.waitUntil(deliverDue(deps).catch((err) => deps.log.error('webhook delivery failed', { error: String(err) })));
       }
       return res;
     } catch (err) {
@@ -75,6 +72,6 @@ export default {
   /** Cron Trigger: expire grants past their date, then deliver what is due. */
   async scheduled(_event: unknown, env: WorkerEnv, ctx: Ctx): Promise<void> {
     const { deps } = await ready(env);
-    ctx.waitUntil(expireDueGrants(deps).then(() => deliverDue(deps, fetchTransport)));
+    ctx.waitUntil(expireDueGrants(deps).then(() => deliverDue(deps)));
   },
 };

@@ -10,6 +10,7 @@ import type { Store } from '../../src/db/store.ts';
 import { createSqliteStore, openSqlite, type SqliteStore } from '../../src/runtime/sqlite-store.ts';
 import { openPostgresTestStore } from './postgres.ts';
 import { migrateSqlite } from '../../src/runtime/sqlite-migrations.ts';
+import { createNodeOutbound } from '../../src/runtime/node-outbound.ts';
 import { newConsumer } from '../../src/features/identity/create-consumer.ts';
 import { commit } from '../../src/features/audit/commit.ts';
 
@@ -44,7 +45,9 @@ export async function testDeps(opts: { file?: string; checkpointEvery?: number; 
   const config = parseConfig({ NODE_ENV: 'test', TROVE_DATA_DIR: '/nonexistent', TROVE_ORIGIN: opts.origin, TROVE_WEBHOOK_ALLOW_PRIVATE: opts.allowPrivateWebhooks ? 'true' : undefined,
     // Every app.request comes from one unknown address on a frozen clock: limits are off unless a test turns them on.
     TROVE_RATE_LIMIT_SCALE: String(opts.rateLimitScale ?? 0) });
-  const base = { config, store, clock, sodium, log: testLog, checkpointEvery: opts.checkpointEvery ?? 1000 };
+  // The real outbound guard, as the Node runtime builds it (tests swap in a resolver when they need one).
+  const outbound = createNodeOutbound({ allowPrivate: config.webhookAllowPrivate });
+  const base = { config, store, clock, sodium, log: testLog, checkpointEvery: opts.checkpointEvery ?? 1000, outbound };
   const deps = await boot(base, new Uint8Array(opts.masterKey ?? TEST_MASTER_KEY), applied);
   return Object.assign(deps, { clock, schema }) as TestDeps;
 }

@@ -7,8 +7,10 @@ import { createApp } from '../../src/app.ts';
 import { registerBrand } from '../../src/features/brands/register-brand.ts';
 import { expireDueGrants } from '../../src/features/grants/expire-grants.ts';
 import { backoff, deliverDue, MAX_ATTEMPTS } from '../../src/features/webhooks/dispatch.ts';
-import { nodeTransport, startBackground } from '../../src/runtime/node-background.ts';
+import { startBackground } from '../../src/runtime/node-background.ts';
+import { createNodeOutbound } from '../../src/runtime/node-outbound.ts';
 import { REDIRECT, shoeDetails } from '../helpers/brands.ts';
+import { connectionCounter } from '../helpers/probe-servers.ts';
 import { signedInConsumer } from '../helpers/consumer.ts';
 import { sqliteTestDeps, testDeps, type TestDeps } from '../helpers/deps.ts';
 import { form, read, tokensFor } from '../helpers/raw-oauth.ts';
@@ -62,14 +64,14 @@ describe('revocation events to brands', () => {
     receiver.failNext(3);
     await me.call(`/api/me/grants/${tokens.grant_id}/revoke`, { method: 'POST' });
     for (let failure = 1; failure <= 3; failure++) {
-      expect(await deliverDue(deps, nodeTransport)).toBe(1);
+      expect(await deliverDue(deps)).toBe(1);
       // Not due again until its backoff has passed.
-      expect(await deliverDue(deps, nodeTransport)).toBe(0);
+      expect(await deliverDue(deps)).toBe(0);
       deps.clock.advance(backoff(failure, () => 1) + 1);
     }
-    expect(await deliverDue(deps, nodeTransport)).toBe(1);
+    expect(await deliverDue(deps)).toBe(1);
     deps.clock.advance(24 * 3600_000);
-    expect(await deliverDue(deps, nodeTransport)).toBe(0);
+    expect(await deliverDue(deps)).toBe(0);
     expect(receiver.received).toHaveLength(1);
     const cc = await (await form(app, '/oauth/token', brand, { grant_type: 'client_credentials' })).json();
     const log = await (await app.request('/v1/webhooks/deliveries', { headers: { authorization: `Bearer ${cc.access_token}` } })).json();
@@ -82,7 +84,7 @@ describe('revocation events to brands', () => {
     receiver.failNext(100);
     await me.call(`/api/me/grants/${tokens.grant_id}/revoke`, { method: 'POST' });
     for (let i = 0; i < MAX_ATTEMPTS; i++) {
-      await deliverDue(deps, nodeTransport);
+      await deliverDue(deps);
       deps.clock.advance(2 * 3600_000);
     }
     const row = await deps.store.db.selectFrom('webhook_deliveries').selectAll().executeTakeFirstOrThrow();
@@ -114,7 +116,7 @@ describe('revocation events to brands', () => {
     deps.clock.advance(4 * 60_000 + 1);
     expect((await read(app, tokens.access_token)).status).toBe(403);
     expect(await expireDueGrants(deps)).toBe(1);
-    await deliverDue(deps, nodeTransport);
+    await deliverDue(deps);
     const set = await verifySet(deps, app, receiver.received[0]!.body, brand.clientId);
     expect(Object.keys(set.events)).toEqual(['https://trove.dev/events/grant.expired']);
     const grant = await deps.store.db.selectFrom('grants').select('status').where('id', '=', tokens.grant_id).executeTakeFirstOrThrow();
@@ -126,7 +128,7 @@ describe('revocation events to brands', () => {
     await tokensFor(app, brand, me);
     await me.call('/api/me/attributes/email', { method: 'PUT', json: { value: 'new@example.com' } });
     await me.call('/api/me/attributes/phone', { method: 'PUT', json: { value: '+31 6 1234 5678' } }); // not granted: no event
-    await deliverDue(deps, nodeTransport);
+    await deliverDue(deps);
     expect(receiver.received).toHaveLength(1);
     const set = await verifySet(deps, app, receiver.received[0]!.body, brand.clientId);
     expect(set.events['https://trove.dev/events/grant.attributes_changed']).toMatchObject({ attributes: ['email'] });
@@ -140,6 +142,32 @@ describe('webhook URL policy', () => {
       const deps = await testDeps();
       await expect(registerBrand(deps, { name: 'X', redirect_uris: [REDIRECT], auth: { method: 'client_secret_basic' }, webhook_url: url })).rejects.toThrow(/webhook_url/);
     });
+
+  it.each(['https://192.0.2.2:9390/h', 'https://[::ffff:127.0.0.1]/h', 'https://[::ffff:a9fe:a9fe]/h', 'https://[64:ff9b::7f00:1]/h', 'https://[fec0::1]/h', 'https://localhost./h'])(
+    'refuses %s, a form the old policy let through', async (url) => {
+      const deps = await testDeps();
+      await expect(registerBrand(deps, { name: 'X', redirect_uris: [REDIRECT], auth: { method: 'client_secret_basic' }, webhook_url: url })).rejects.toThrow(/webhook_url/);
+    });
+
+  it('refuses at delivery a URL that passed registration but now resolves to loopback, recording no address', async () => {
+    const deps = await testDeps();
+    const probe = await connectionCounter();
+    cleanups.push(probe.close);
+    const app = createApp(deps);
+    const me = await signedInConsumer(deps, app);
+    await me.call('/api/me/attributes/email', { method: 'PUT', json: { value: 'ada@example.com' } });
+    const r = await registerBrand(deps, { name: 'Rebound', redirect_uris: [REDIRECT], auth: { method: 'client_secret_basic' }, webhook_url: `https://hooks.brand.example:${probe.port}/trove` });
+    const tokens = await tokensFor(app, { clientId: r.client_id, secret: r.client_secret! }, me);
+    await me.call(`/api/me/grants/${tokens.grant_id}/revoke`, { method: 'POST' });
+    // The brand's DNS now answers a public address first and loopback second (rebinding).
+    const asked: string[] = [];
+    deps.outbound = createNodeOutbound({ allowPrivate: false, resolve: async (name) => (asked.push(name), [{ address: '93.184.215.14', family: 4 }, { address: '127.0.0.1', family: 4 }]) });
+    expect(await deliverDue(deps)).toBe(1);
+    const row = await deps.store.db.selectFrom('webhook_deliveries').selectAll().executeTakeFirstOrThrow();
+    expect(row).toMatchObject({ status: 'pending', attempts: 1, last_status: null, last_error: 'URL refused: resolves to an address Trove does not call' });
+    expect(asked).toEqual(['hooks.brand.example']);
+    expect(probe.connections()).toBe(0);
+  });
 
   it('accepts a public https URL', async () => {
     const deps = await testDeps();

@@ -1,23 +1,19 @@
 // Push delivery of queued Security Event Tokens (RFC 8935): claim a due delivery with a
 // lease (so two dispatchers never send the same one), POST it, then record the outcome.
-// Failures retry with exponential backoff and jitter, up to MAX_ATTEMPTS.
+// Failures retry with exponential backoff and jitter, up to MAX_ATTEMPTS. Every POST goes
+// through deps.outbound (the SSRF guard: URL policy, vetted and pinned addresses, no
+// redirects); the brand's delivery log records a fixed phrase, the operator's log the detail.
 import type { Deps } from '../../deps.ts';
 import type { WebhookDeliveryRow } from '../../db/schema.ts';
-import { GuardFailed } from '../../errors.ts';
+import { GuardFailed, OutboundFailed } from '../../errors.ts';
 import { commit } from '../audit/commit.ts';
-import { isPrivateAddress, webhookUrlProblem } from './url-policy.ts';
+import { failureText, outboundOf } from '../outbound/outbound.ts';
 
 export const MAX_ATTEMPTS = 8;
 export const BASE_DELAY_MS = 1000;
 export const MAX_DELAY_MS = 3600_000;
 const LEASE_MS = 30_000;
 const TIMEOUT_MS = 10_000;
-
-export type Transport = {
-  post(url: string, body: string, signal: AbortSignal): Promise<{ status: number }>;
-  /** Addresses a host resolves to, to refuse private ones (absent where the platform forbids them anyway). */
-  resolve?(host: string): Promise<string[]>;
-};
 
 /** Exponential backoff with ±50 % jitter: about 1 s, 2 s, 4 s … capped at an hour. */
 export function backoff(attempts: number, random = Math.random): number {
@@ -39,24 +35,22 @@ async function claim(deps: Deps, d: WebhookDeliveryRow): Promise<boolean> {
   }
 }
 
-async function attempt(deps: Deps, transport: Transport, d: WebhookDeliveryRow): Promise<{ ok: boolean; status: number | null; error: string | null }> {
-  const problem = webhookUrlProblem(d.url, deps.config.webhookAllowPrivate);
-  if (problem) return { ok: false, status: null, error: `URL refused: ${problem}` };
-  if (transport.resolve && !deps.config.webhookAllowPrivate) {
-    const addresses = await transport.resolve(new URL(d.url).hostname).catch(() => []);
-    if (!addresses.length) return { ok: false, status: null, error: 'host does not resolve' };
-    if (addresses.some(isPrivateAddress)) return { ok: false, status: null, error: 'URL refused: resolves to a private address' };
-  }
+async function attempt(deps: Deps, d: WebhookDeliveryRow): Promise<{ ok: boolean; status: number | null; error: string | null }> {
   try {
-    const res = await transport.post(d.url, d.set_jws, AbortSignal.timeout(TIMEOUT_MS));
+    const res = await outboundOf(deps).request({
+      method: 'POST', url: d.url, body: d.set_jws, timeoutMs: TIMEOUT_MS, maxBytes: 0,
+      headers: { 'content-type': 'application/secevent+jwt', accept: 'application/json' },
+    });
+    // A 3xx is a failure like any other: the guard never follows it elsewhere.
     return { ok: res.status >= 200 && res.status < 300, status: res.status, error: res.status >= 300 ? `HTTP ${res.status}` : null };
   } catch (err) {
-    return { ok: false, status: null, error: err instanceof Error ? err.message.slice(0, 200) : 'request failed' };
+    deps.log.warn('webhook delivery failed', { delivery: d.id, brand: d.brand_id, error: failureText(err), detail: err instanceof OutboundFailed ? err.detail : String(err) });
+    return { ok: false, status: null, error: failureText(err) };
   }
 }
 
 /** Delivers every due delivery once; returns how many were attempted. */
-export async function deliverDue(deps: Deps, transport: Transport, limit = 50): Promise<number> {
+export async function deliverDue(deps: Deps, limit = 50): Promise<number> {
   const db = deps.store.db;
   const due = await db.selectFrom('webhook_deliveries').selectAll()
     .where('status', '=', 'pending').where('next_attempt_at', '<=', deps.clock.now()).orderBy('next_attempt_at').limit(limit).execute();
@@ -64,7 +58,7 @@ export async function deliverDue(deps: Deps, transport: Transport, limit = 50): 
   for (const d of due) {
     if (!(await claim(deps, d))) continue;
     attempted += 1;
-    const result = await attempt(deps, transport, d);
+    const result = await attempt(deps, d);
     const attempts = d.attempts + 1;
     const now = deps.clock.now();
     const final = result.ok || attempts >= MAX_ATTEMPTS;
