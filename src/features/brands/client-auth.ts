@@ -1,20 +1,22 @@
 // Authenticates a brand at the token, PAR, revocation and introspection endpoints:
 // private_key_jwt (RFC 7523; preferred: an assertion signed with the brand's key, single
 // use by jti) or client_secret_basic (secret compared as a hash in constant time).
+// Keys behind a jwks_uri come through remote-jwks.ts (the outbound guard, cached and
+// rate-limited per brand); why they could not be fetched goes to the operator's log only.
 import { Buffer } from 'node:buffer';
 import * as jose from 'jose';
 import type { Deps } from '../../deps.ts';
 import type { LimitClass } from '../limits/rate-limiter.ts';
 import type { BrandRow } from '../../db/schema.ts';
 import { sha256Hex, verifySecret } from '../../crypto/hash.ts';
-import { OAuthError, TooManyRequests } from '../../errors.ts';
+import { OAuthError, OutboundFailed, TooManyRequests } from '../../errors.ts';
+import { remoteKeySet } from './remote-jwks.ts';
 
 export const JWT_BEARER = 'urn:ietf:params:oauth:client-assertion-type:jwt-bearer';
 
 export type ClientAuthInput = { authorization?: string; form: Record<string, string | undefined> };
 
 const invalidClient = (why: string) => new OAuthError('invalid_client', why, 401);
-const remoteSets = new Map<string, ReturnType<typeof jose.createRemoteJWKSet>>();
 
 async function activeBrand(deps: Deps, id: string): Promise<BrandRow> {
   const brand = await deps.store.db.selectFrom('brands').selectAll().where('id', '=', id).executeTakeFirst();
@@ -69,6 +71,19 @@ function withoutEdAlg(set: jose.JSONWebKeySet): jose.JSONWebKeySet {
   return { keys: set.keys.map((k) => (k.kty === 'OKP' && k.alg === 'EdDSA' ? { ...k, alg: undefined } : k)) };
 }
 
+/** Keys from the brand's jwks_uri; a kid not in the cached set asks once for a fresh copy (key rotation). */
+function remoteKeys(deps: Deps, brand: BrandRow): jose.JWTVerifyGetKey {
+  return async (header, token) => {
+    const pick = async (refresh: boolean) => jose.createLocalJWKSet(withoutEdAlg(await remoteKeySet(deps, brand, refresh)))(header, token);
+    try {
+      return await pick(false);
+    } catch (err) {
+      if (err instanceof jose.errors.JWKSNoMatchingKey) return pick(true);
+      throw err;
+    }
+  };
+}
+
 async function verifyAssertion(deps: Deps, assertion: string, endpoint: string): Promise<BrandRow> {
   let iss: string | undefined;
   try {
@@ -79,9 +94,7 @@ async function verifyAssertion(deps: Deps, assertion: string, endpoint: string):
   if (!iss) throw invalidClient('The client assertion has no issuer.');
   const brand = await activeBrand(deps, iss);
   if (brand.auth_method !== 'private_key_jwt') throw invalidClient('Client authentication failed.');
-  const keys = brand.jwks
-    ? jose.createLocalJWKSet(withoutEdAlg(JSON.parse(brand.jwks) as jose.JSONWebKeySet))
-    : (remoteSets.get(brand.jwks_uri!) ?? remoteSets.set(brand.jwks_uri!, jose.createRemoteJWKSet(new URL(brand.jwks_uri!))).get(brand.jwks_uri!)!);
+  const keys = brand.jwks ? jose.createLocalJWKSet(withoutEdAlg(JSON.parse(brand.jwks) as jose.JSONWebKeySet)) : remoteKeys(deps, brand);
   const origin = deps.config.origin;
   let payload: jose.JWTPayload;
   try {
@@ -91,8 +104,14 @@ async function verifyAssertion(deps: Deps, assertion: string, endpoint: string):
       algorithms: ['Ed25519', 'EdDSA', 'ES256', 'ES384', 'PS256', 'RS256'],
     }));
   } catch (err) {
-    deps.log.warn('client assertion rejected', { brand: brand.id, reason: err instanceof Error ? err.message : 'rejected' });
-    throw invalidClient(`The client assertion is not valid: ${err instanceof Error ? err.message : 'rejected'}.`);
+    if (!(err instanceof jose.errors.JOSEError)) {
+      // Fetching the keys failed (KeysUnavailable, OutboundFailed, anything else): the caller is
+      // not authenticated yet, so nothing about Trove's network goes back to it.
+      deps.log.warn('brand keys unavailable', { brand: brand.id, reason: err instanceof Error ? err.message : String(err), detail: err instanceof OutboundFailed ? err.detail : undefined });
+      throw invalidClient('Client authentication failed.');
+    }
+    deps.log.warn('client assertion rejected', { brand: brand.id, reason: err.message });
+    throw invalidClient(`The client assertion is not valid: ${err.message}.`);
   }
   // Single use: remember the jti until the assertion would have expired anyway.
   try {
