@@ -75,6 +75,11 @@ export function createApp(deps: Deps, opts: AppOptions = {}) {
       },
       referrerPolicy: 'no-referrer',
       crossOriginEmbedderPolicy: false,
+      // Agrees with frame-ancestors 'none' for browsers that only read the older header.
+      xFrameOptions: 'DENY',
+      // HSTS only when the origin is https: over http browsers must ignore it (RFC 6797
+      // §8.1), so on the development origin it would only claim a protection not in place.
+      strictTransportSecurity: deps.config.origin.startsWith('https://'),
     }),
   );
   const limitBody = bodyLimit({

@@ -110,4 +110,17 @@ describe('security headers', () => {
     expect(res.headers.get('referrer-policy')).toBe('no-referrer');
     expect(res.headers.get('x-content-type-options')).toBe('nosniff');
   });
+
+  it('sends X-Frame-Options DENY, agreeing with frame-ancestors none', async () => {
+    const res = await app.request('/healthz');
+    expect(res.headers.get('x-frame-options')).toBe('DENY');
+  });
+
+  it('sends Strict-Transport-Security only when the origin is https', async () => {
+    expect(deps.config.origin).toMatch(/^http:/);
+    expect((await app.request('/healthz')).headers.get('strict-transport-security')).toBeNull();
+    const secureDeps = await testDeps({ origin: 'https://vault.example' });
+    expect((await createApp(secureDeps).request('/healthz')).headers.get('strict-transport-security')).toMatch(/^max-age=\d+/);
+    await secureDeps.store.close();
+  });
 });
