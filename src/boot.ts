@@ -9,6 +9,7 @@ import { commit } from './features/audit/commit.ts';
 import { bootstrapKeys } from './features/keys/bootstrap.ts';
 import { loadKeyRing } from './features/keys/keyring.ts';
 import { fromB64u } from './crypto/encoding.ts';
+import { sealLegacyText } from './features/profile/seal-legacy.ts';
 
 /** `masterKey` is the current master key; earlier ones come from the configuration. The key
  *  ring keeps its own copies, so the caller may wipe its buffer once boot returns. */
@@ -29,6 +30,8 @@ export async function boot(base: BaseDeps, masterKey: Uint8Array, migrationsAppl
     audit.push({ action: 'operator.started', outcome: 'success', actor_type: 'operator', detail: { mode: 'production' } });
   }
   if (audit.length) await commit(deps, { audit });
+  const sealed = await sealLegacyText(deps);
+  if (sealed) base.log.info('sealed persona labels and value texts stored before they were sealed', { rows: sealed });
   await backfillCheckpoints(deps);
   return deps;
 }

@@ -4,9 +4,19 @@ import { ConfigError, parseConfig } from '../src/config.ts';
 describe('configuration', () => {
   it('has the documented defaults', () => {
     expect(parseConfig({})).toEqual({
-      port: 8787, host: '127.0.0.1', dataDir: './data', databaseUrl: undefined, masterKey: undefined,
+      port: 8787, host: '127.0.0.1', dataDir: './data', databaseUrl: undefined, masterKey: undefined, previousMasterKeys: [], keyCacheMs: 30_000,
       origin: 'http://localhost:8787', production: false, webhookAllowPrivate: false, rateLimitScale: 1,
     });
+  });
+
+  it('takes earlier master keys for a rotation only beside a new one, never repeating it', () => {
+    const a = Buffer.alloc(32, 1).toString('base64url');
+    const b = Buffer.alloc(32, 2).toString('base64url');
+    expect(parseConfig({ TROVE_MASTER_KEY: a, TROVE_PREVIOUS_MASTER_KEYS: `${b},${b.replace('C', 'D')}` }).previousMasterKeys).toHaveLength(2);
+    expect(() => parseConfig({ TROVE_PREVIOUS_MASTER_KEYS: b })).toThrow(/TROVE_PREVIOUS_MASTER_KEYS: needs TROVE_MASTER_KEY/);
+    expect(() => parseConfig({ TROVE_MASTER_KEY: a, TROVE_PREVIOUS_MASTER_KEYS: a })).toThrow(/must not repeat/);
+    expect(() => parseConfig({ TROVE_MASTER_KEY: a, TROVE_PREVIOUS_MASTER_KEYS: 'short' })).toThrow(/TROVE_PREVIOUS_MASTER_KEYS/);
+    expect(parseConfig({ TROVE_KEY_CACHE_SECONDS: '1.5' }).keyCacheMs).toBe(1500);
   });
 
   it('derives the origin from PORT unless TROVE_ORIGIN is set', () => {

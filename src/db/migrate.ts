@@ -7,8 +7,8 @@ export type MigrationFile = { name: string; sql: string };
 export type MigrationTarget = {
   /** Names already recorded in d1_migrations (creating the table if needed). */
   applied(): Promise<string[]>;
-  /** Runs one file and records it, atomically. */
-  apply(file: MigrationFile): Promise<void>;
+  /** Runs one file and records it, atomically; false when another process had just done it. */
+  apply(file: MigrationFile): Promise<boolean | void>;
 };
 
 export const MIGRATIONS_TABLE_SQL = `CREATE TABLE IF NOT EXISTS d1_migrations(
@@ -20,6 +20,7 @@ export const MIGRATIONS_TABLE_SQL = `CREATE TABLE IF NOT EXISTS d1_migrations(
 export async function migrate(target: MigrationTarget, files: MigrationFile[]): Promise<string[]> {
   const done = new Set(await target.applied());
   const pending = files.filter((f) => !done.has(f.name)).sort((a, b) => a.name.localeCompare(b.name));
-  for (const file of pending) await target.apply(file);
-  return pending.map((f) => f.name);
+  const applied: string[] = [];
+  for (const file of pending) if ((await target.apply(file)) !== false) applied.push(file.name);
+  return applied;
 }

@@ -130,7 +130,8 @@ export type AuditorChallengeRow = {
   used_at: number | null;
 };
 
-export type PersonaRow = { consumer_id: string; name: string; label: string; created_at: number };
+/** label_sealed is the label sealed under the consumer's data key (plaintext only while label_nonce is NULL, before start-up sealed it). */
+export type PersonaRow = { consumer_id: string; name: string; label_sealed: string; label_nonce: string | null; created_at: number };
 
 export type IntentRow = {
   id: string;
@@ -241,9 +242,12 @@ export type ValueEventRow = {
   brand_id: string;
   consumer_id: string;
   kind: string;
-  description: string;
+  /** {description, reference} sealed under the consumer's data key (plaintext description only while text_nonce is NULL). */
+  text_sealed: string;
+  text_nonce: string | null;
   amount: number | null;
   unit: string | null;
+  /** Plaintext only in rows written before sealing; NULL once sealed. */
   reference: string | null;
   created_at: number;
 };

@@ -44,6 +44,13 @@ export type Store = {
    * (a hot-path helper: PostgreSQL pays a round trip per statement, SQLite does not).
    */
   readAll<const Q extends readonly Compilable<unknown>[]>(queries: Q): Promise<RowsOf<Q>>;
+  /**
+   * After an erasure: makes what was deleted from these tables as unrecoverable from the
+   * database's own files as this database allows (SQLite: the WAL, which still holds the
+   * deleted rows' pages, checkpointed and truncated; PostgreSQL: VACUUM; D1: nothing it
+   * exposes). What remains possible is written in the README and the threat model.
+   */
+  scrub(tables: readonly (keyof Database)[]): Promise<void>;
   close(): Promise<void>;
 };
 

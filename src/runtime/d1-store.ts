@@ -60,6 +60,9 @@ export function createD1Store(d1: D1Like, clock: Clock): Store {
       const results = await d1.batch(queries.map((q) => stmt(q.compile())));
       return (results as { results: unknown[] }[]).map((r) => r.results) as never;
     },
+    // D1 manages its storage itself and offers no way to purge freed pages; Time Travel
+    // keeps the database's history (30 days on paid plans) — see the README.
+    async scrub() {},
     async close() {},
   };
 

@@ -231,6 +231,14 @@ export function createPostgresStore(pool: pg.Pool, clock: Clock): PostgresStore 
       if (!queries.length) return [] as never;
       return (await read(queries.map((q) => q.compile()))) as never;
     },
+    async scrub(tables) {
+      // VACUUM drops the dead tuples an erasure left (an UPDATE or DELETE only marks them),
+      // so no query, and no ordinary page read, sees them again. It cannot run inside a
+      // transaction, and it does not wipe the freed bytes or the WAL (see the README).
+      if (!tables.length) return;
+      const names = tables.map((t) => pg.escapeIdentifier(t)).join(', ');
+      await pool.query(`VACUUM ${names}`);
+    },
     async close() {
       while (draining || queue.length) await new Promise((r) => setTimeout(r, 5));
       await db.destroy();

@@ -35,6 +35,9 @@ export function openSqlite(filename: string): Database.Database {
   sqlite.pragma('journal_mode = WAL');
   sqlite.pragma('synchronous = FULL');
   sqlite.pragma('foreign_keys = ON');
+  // Deleted and overwritten content is zeroed in the page (and freed pages wholly), so an
+  // erased consumer's wrapped key and ciphertexts do not linger in free space of the file.
+  sqlite.pragma('secure_delete = ON');
   // Reads come from a memory map of the file (up to 1 GiB; beyond it, and for pages
   // still in the WAL, through the page cache): no system call and no copy per page. The
   // page cache is then kept small (2 MiB; better-sqlite3 builds SQLite with 16 MiB),

@@ -120,6 +120,18 @@ export function createSqliteStore(sqlite: Database.Database, clock: Clock, opts:
         endRead.run();
       }
     },
+    async scrub() {
+      // Deleted rows are zeroed in the database file (secure_delete, set at open), but the
+      // WAL still holds the pages as they were: checkpoint every frame into the file and
+      // truncate the WAL to nothing before the caller answers.
+      if (sqlite.memory || sqlite.readonly) return;
+      for (let attempt = 0; ; attempt++) {
+        const [r] = sqlite.pragma('wal_checkpoint(TRUNCATE)') as { busy: number; log: number; checkpointed: number }[];
+        if (r && r.busy === 0 && r.log === 0) return;
+        if (attempt === 50) throw new Error('the WAL could not be truncated after an erasure: a reader holds it');
+        await new Promise((res) => setTimeout(res, 20));
+      }
+    },
     async close() {
       // What was accepted is committed before the file closes.
       while (queue.length || flushing || scheduled) {

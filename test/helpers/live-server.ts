@@ -28,7 +28,7 @@ export type LiveServer = Awaited<ReturnType<typeof liveServer>>;
 
 /** A Trove process; with `sameDataAs`, a second node on the first one's database (and data
  *  directory), which only the first one's cleanup removes. */
-export async function liveServer(extraEnv: Record<string, string> = {}, opts: { sameDataAs?: LiveServer } = {}) {
+export async function liveServer(extraEnv: Record<string, string> = {}, opts: { sameDataAs?: { dir: string; databaseUrl?: string; origin: string } } = {}) {
   const shared = opts.sameDataAs;
   const dir = shared?.dir ?? mkdtempSync(join(tmpdir(), 'trove-live-'));
   const port = await freePort();
@@ -84,6 +84,17 @@ export async function liveServer(extraEnv: Record<string, string> = {}, opts: { 
     });
   }
 
+  /** A clean shutdown (SIGTERM): in-flight work finishes and the database is closed. */
+  function stop(): Promise<void> {
+    const c = child;
+    child = null;
+    if (!c || c.exitCode !== null) return Promise.resolve();
+    return new Promise((resolve) => {
+      c.once('exit', () => resolve());
+      c.kill('SIGTERM');
+    });
+  }
+
   async function cleanup() {
     await kill();
     if (shared) return;
@@ -105,5 +116,5 @@ export async function liveServer(extraEnv: Record<string, string> = {}, opts: { 
     request: (path: string, init?: RequestInit) => fetch(`${base}${path}`, init),
   };
 
-  return { start, kill, cleanup, cliEnv, asApp, origin, base, dir, databaseUrl };
+  return { start, kill, stop, cleanup, cliEnv, asApp, origin, base, dir, databaseUrl };
 }

@@ -2,10 +2,10 @@ import { beforeEach, describe, expect, it } from 'vitest';
 import { createApp } from '../../src/app.ts';
 import { verifyJws } from '../../src/crypto/signing.ts';
 import { RECEIPT_TYP } from '../../src/features/grants/receipts.ts';
-import { secretBrand } from '../helpers/brands.ts';
+import { secretBrand, shoeDetails } from '../helpers/brands.ts';
 import { signedInConsumer, type Caller } from '../helpers/consumer.ts';
 import { testDeps, type TestDeps } from '../helpers/deps.ts';
-import { form, tokensFor, type SecretClient } from '../helpers/raw-oauth.ts';
+import { form, read, tokensFor, type SecretClient } from '../helpers/raw-oauth.ts';
 
 let deps: TestDeps;
 let app: ReturnType<typeof createApp>;
@@ -96,5 +96,49 @@ describe('the value ledger', () => {
       expect(res.status, JSON.stringify(bad)).toBe(400);
     }
     expect(await deps.store.db.selectFrom('value_events').selectAll().execute()).toEqual([]);
+  });
+
+  it('refuses value on a grant the consumer revoked, and after the consumer erased their account, with 409 and nothing written', async () => {
+    const send = (grantId: string, token: string) => app.request(`/v1/grants/${grantId}/value`, {
+      method: 'POST', headers: { ...bearer(token), 'content-type': 'application/json' }, body: JSON.stringify({ kind: 'gift', description: 'Late gift' }),
+    });
+    const cc = async () => (await (await form(app, '/oauth/token', brand, { grant_type: 'client_credentials' })).json()).access_token as string;
+    const revoked = await tokensFor(app, brand, me);
+    expect((await me.call(`/api/me/grants/${revoked.grant_id}/revoke`, { method: 'POST', json: {} })).status).toBe(200);
+    const refused = await send(revoked.grant_id, await cc());
+    expect(refused.status).toBe(409);
+    expect((await refused.json()).detail).toMatch(/ended \(revoked\)/);
+
+    const other = await signedInConsumer(deps, app);
+    const live = await tokensFor(app, brand, other);
+    expect((await send(live.grant_id, await cc())).status).toBe(201);
+    expect((await other.call('/api/me', { method: 'DELETE' })).status).toBe(204);
+    expect((await send(live.grant_id, await cc())).status).toBe(409);
+    // Erasure removed the erased consumer's ledger rows; the refused ones were never written.
+    expect(await deps.store.db.selectFrom('value_events').selectAll().execute()).toEqual([]);
+    const recorded = await deps.store.db.selectFrom('audit_events').select('action').where('action', '=', 'value.recorded').execute();
+    expect(recorded).toHaveLength(1);
+  });
+
+  it('takes value on a once grant after its one read', async () => {
+    const tokens = await tokensFor(app, brand, me, { details: shoeDetails({ access: 'once' }) });
+    expect((await read(app, tokens.access_token)).status).toBe(200);
+    const res = await app.request(`/v1/grants/${tokens.grant_id}/value`, {
+      method: 'POST', headers: { ...bearer(tokens.access_token), 'content-type': 'application/json' }, body: JSON.stringify({ kind: 'gift', description: 'Thanks' }),
+    });
+    expect(res.status).toBe(201);
+  });
+
+  it('keeps the description and reference sealed in the database, and shows them to the consumer', async () => {
+    const tokens = await tokensFor(app, brand, me);
+    await app.request(`/v1/grants/${tokens.grant_id}/value`, {
+      method: 'POST', headers: { ...bearer(tokens.access_token), 'content-type': 'application/json' },
+      body: JSON.stringify({ kind: 'discount', description: 'Sealed coupon text', reference: 'SEALED-REF-1', amount: 5, unit: 'EUR' }),
+    });
+    const row = await deps.store.db.selectFrom('value_events').selectAll().executeTakeFirstOrThrow();
+    expect(JSON.stringify(row)).not.toMatch(/Sealed coupon text|SEALED-REF-1/);
+    expect(row).toMatchObject({ reference: null, amount: 5, unit: 'EUR' });
+    const value = await (await me.call('/api/me/value')).json();
+    expect(value.brands[0].received).toEqual([expect.objectContaining({ description: 'Sealed coupon text', reference: 'SEALED-REF-1' })]);
   });
 });

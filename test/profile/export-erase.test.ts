@@ -53,7 +53,7 @@ describe('erasure', () => {
 
     const after = await deps.store.db.selectFrom('consumers').selectAll().where('id', '=', me.consumerId).executeTakeFirstOrThrow();
     expect(after).toMatchObject({ status: 'erased', data_key_wrapped: null, data_key_nonce: null });
-    for (const table of ['attributes', 'intents', 'personas', 'passkeys', 'recovery_codes'] as const) {
+    for (const table of ['attributes', 'intents', 'personas', 'passkeys', 'recovery_codes', 'value_events', 'webauthn_challenges'] as const) {
       expect(await deps.store.db.selectFrom(table).selectAll().where('consumer_id', '=', me.consumerId).execute(), table).toEqual([]);
     }
     expect((await me.call('/api/me')).status).toBe(401);
@@ -66,6 +66,14 @@ describe('erasure', () => {
 });
 
 describe('personas and intents', () => {
+  it('keeps a persona\'s label sealed in the database and shows it to its owner', async () => {
+    expect((await me.call('/api/me/personas', { method: 'POST', json: { name: 'work', label: 'Secret side project' } })).status).toBe(201);
+    const row = await deps.store.db.selectFrom('personas').selectAll().where('name', '=', 'work').executeTakeFirstOrThrow();
+    expect(JSON.stringify(row)).not.toContain('Secret side project');
+    const listed = await (await me.call('/api/me/personas')).json();
+    expect(listed.personas).toContainEqual(expect.objectContaining({ name: 'work', label: 'Secret side project' }));
+  });
+
   it('refuses a duplicate persona with 409 and a bad name with 400', async () => {
     expect((await me.call('/api/me/personas', { method: 'POST', json: { name: 'family', label: 'Again' } })).status).toBe(409);
     expect((await me.call('/api/me/personas', { method: 'POST', json: { name: 'Bad Name!', label: 'x' } })).status).toBe(400);

@@ -1,7 +1,8 @@
 // openSqlite: how every Trove connection runs (WAL, fsync at every commit, reads through
-// a memory map with a small page cache), and that mapped reads stay correct
-// while another connection writes, grows the file and checkpoints into it.
-import { mkdtempSync, rmSync, statSync } from 'node:fs';
+// a memory map with a small page cache, deleted content zeroed), and that mapped reads
+// stay correct while another connection writes, grows the file and checkpoints into it.
+import Database from 'better-sqlite3';
+import { mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -17,7 +18,32 @@ describe('openSqlite', () => {
     expect(db.pragma('synchronous', { simple: true })).toBe(2); // FULL
     expect(db.pragma('mmap_size', { simple: true })).toBe(MMAP_BYTES);
     expect(db.pragma('cache_size', { simple: true })).toBe(CACHE_KIB);
+    expect(db.pragma('secure_delete', { simple: true })).toBe(1);
     db.close();
+  });
+
+  it('zeroes what a delete or a shrinking update frees, so the file keeps no copy of it (an ordinary connection does)', () => {
+    const leftovers = (open: (file: string) => Database.Database, name: string) => {
+      const file = join(dir, name);
+      const db = open(file);
+      db.exec('CREATE TABLE t (id INTEGER PRIMARY KEY, a TEXT, b TEXT)');
+      const insert = db.prepare('INSERT INTO t (a, b) VALUES (?, ?)');
+      db.transaction(() => {
+        for (let i = 0; i < 200; i++) insert.run(`keep-${i}-${'k'.repeat(40)}`, `secret-${i}-${'s'.repeat(40)}`);
+      })();
+      db.prepare('UPDATE t SET b = NULL WHERE id % 2 = 0').run();
+      db.prepare('DELETE FROM t WHERE id % 2 = 1').run();
+      db.pragma('wal_checkpoint(TRUNCATE)');
+      const text = readFileSync(file).toString('latin1');
+      db.close();
+      return (text.match(/secret-\d+-s{40}/g) ?? []).length;
+    };
+    expect(leftovers(openSqlite, 'secure.db')).toBe(0);
+    expect(leftovers((f) => {
+      const db = new Database(f);
+      db.pragma('journal_mode = WAL');
+      return db;
+    }, 'ordinary.db')).toBeGreaterThan(0);
   });
 
   it('reads what another connection wrote, grew the file with and checkpointed, never a stale mapped page', () => {

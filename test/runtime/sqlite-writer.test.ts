@@ -22,7 +22,7 @@ async function store(name: string, writer?: SqliteWriter) {
 const raw = (sql: string, parameters: unknown[] = []): Compilable<unknown> =>
   ({ compile: () => ({ sql, parameters, query: {} }) as unknown as CompiledQuery<unknown> });
 const persona = (name: string, value: unknown = 0) =>
-  raw("INSERT INTO personas (consumer_id, name, label, created_at) VALUES ('c1', ?, 'L', ?)", [name, value]);
+  raw("INSERT INTO personas (consumer_id, name, label_sealed, created_at) VALUES ('c1', ?, 'L', ?)", [name, value]);
 const consumer = raw("INSERT INTO consumers (id, status, created_at) VALUES ('c1', 'active', 0)");
 
 describe('SQLite writer', () => {
@@ -64,7 +64,7 @@ describe('SQLite writer', () => {
     it(`on ${where}: a write that must change a row commits when it does and fails alone, after its batch's other writes, when not`, async () => {
       const s = await store(file === ':memory:' ? file : `changes-${file}`, writer);
       await s.commit({ writes: [consumer, persona('a'), persona('b')] });
-      const relabel = (name: string) => s.db.updateTable('personas').set({ label: 'M' }).where('name', '=', name).where('label', '=', 'L');
+      const relabel = (name: string) => s.db.updateTable('personas').set({ label_sealed: 'M' }).where('name', '=', name).where('label_sealed', '=', 'L');
       const results = await Promise.allSettled([
         // The change before it in the batch writes a row; changes() must not see that write as its own.
         s.commit({ writes: [persona('c')], audit: [{ action: 'test.ok', outcome: 'success', actor_type: 'system' }] }),
@@ -75,8 +75,8 @@ describe('SQLite writer', () => {
       expect(results.map((r) => r.status)).toEqual(['fulfilled', 'rejected', 'fulfilled', 'rejected']);
       expect((results[1] as PromiseRejectedResult).reason).toMatchObject({ guard: 'relabel_missing' });
       expect((results[3] as PromiseRejectedResult).reason).toMatchObject({ guard: 'relabel_a_again' });
-      const labels = await s.db.selectFrom('personas').select(['name', 'label']).orderBy('name').execute();
-      expect(labels).toEqual([{ name: 'a', label: 'M' }, { name: 'b', label: 'L' }, { name: 'c', label: 'L' }]);
+      const labels = await s.db.selectFrom('personas').select(['name', 'label_sealed']).orderBy('name').execute();
+      expect(labels).toEqual([{ name: 'a', label_sealed: 'M' }, { name: 'b', label_sealed: 'L' }, { name: 'c', label_sealed: 'L' }]);
       expect(await verifyAuditLog(s.db, { keys: [] })).toMatchObject({ ok: true, checked: 2 });
       await s.close();
     });

@@ -25,7 +25,7 @@ describe('group commit', () => {
     const consumer = await seedConsumer(deps);
     const changes = Array.from({ length: 20 }, (_, i) => deps.store.commit({
       guards: i === 7 ? [{ name: 'never', exists: db.selectFrom('consumers').select('id').where('id', '=', 'nobody') }] : [],
-      writes: [db.insertInto('personas').values({ consumer_id: consumer, name: `p${i}`, label: 'L', created_at: 0 })],
+      writes: [db.insertInto('personas').values({ consumer_id: consumer, name: `p${i}`, label_sealed: 'L', created_at: 0 })],
       audit: [{ action: 'test.grouped', outcome: 'success', actor_type: 'system', detail: { i } }],
     }));
     const results = await Promise.allSettled(changes);
@@ -44,8 +44,8 @@ describe('group commit', () => {
     const deps = await testDeps();
     const db = deps.store.db;
     const consumer = await seedConsumer(deps);
-    await deps.store.commit({ writes: [0, 1, 2, 3].map((i) => db.insertInto('personas').values({ consumer_id: consumer, name: `p${i}`, label: 'old', created_at: 0 })) });
-    const rename = (name: string) => db.updateTable('personas').set({ label: 'new' }).where('consumer_id', '=', consumer).where('name', '=', name);
+    await deps.store.commit({ writes: [0, 1, 2, 3].map((i) => db.insertInto('personas').values({ consumer_id: consumer, name: `p${i}`, label_sealed: 'old', created_at: 0 })) });
+    const rename = (name: string) => db.updateTable('personas').set({ label_sealed: 'new' }).where('consumer_id', '=', consumer).where('name', '=', name);
     const never = { name: 'never', exists: db.selectFrom('consumers').select('id').where('id', '=', 'nobody') };
     const results = await Promise.allSettled([
       ...['p0', 'p1', 'nobody', 'p3'].map((name) => deps.store.commit({
@@ -61,8 +61,8 @@ describe('group commit', () => {
     expect(results.map((r) => r.status)).toEqual(['fulfilled', 'fulfilled', 'rejected', 'fulfilled', 'rejected']);
     expect((results[2] as PromiseRejectedResult).reason).toMatchObject({ guard: 'renamed:nobody' });
     expect((results[4] as PromiseRejectedResult).reason).toMatchObject({ guard: 'never' });
-    const labels = await db.selectFrom('personas').select(['name', 'label']).where('consumer_id', '=', consumer).orderBy('name').execute();
-    expect(labels).toEqual([{ name: 'p0', label: 'new' }, { name: 'p1', label: 'new' }, { name: 'p2', label: 'old' }, { name: 'p3', label: 'new' }]);
+    const labels = await db.selectFrom('personas').select(['name', 'label_sealed']).where('consumer_id', '=', consumer).orderBy('name').execute();
+    expect(labels).toEqual([{ name: 'p0', label_sealed: 'new' }, { name: 'p1', label_sealed: 'new' }, { name: 'p2', label_sealed: 'old' }, { name: 'p3', label_sealed: 'new' }]);
     const audited = await db.selectFrom('audit_events').select('detail').where('action', '=', 'test.renamed').orderBy('seq').execute();
     expect(audited.map((e) => JSON.parse(e.detail!).name)).toEqual(['p0', 'p1', 'p3']);
   });
@@ -71,20 +71,20 @@ describe('group commit', () => {
     const deps = await testDeps();
     const db = deps.store.db;
     const consumer = await seedConsumer(deps);
-    await deps.store.commit({ writes: [db.insertInto('personas').values({ consumer_id: consumer, name: 'p', label: 'L', created_at: 0 })] });
+    await deps.store.commit({ writes: [db.insertInto('personas').values({ consumer_id: consumer, name: 'p', label_sealed: 'L', created_at: 0 })] });
     const unsendable = { toJSON: () => { throw new Error('cannot be sent'); } };
     const results = await Promise.allSettled([
       deps.store.commit({
-        writes: [db.updateTable('personas').set((eb) => ({ label: eb('label', '||', 'x') })).where('name', '=', 'p')],
+        writes: [db.updateTable('personas').set((eb) => ({ label_sealed: eb('label_sealed', '||', 'x') })).where('name', '=', 'p')],
         audit: [{ action: 'test.appended', outcome: 'success', actor_type: 'system' }],
       }),
       deps.store.commit({
-        writes: [db.updateTable('personas').set({ label: unsendable as unknown as string }).where('name', '=', 'p')],
+        writes: [db.updateTable('personas').set({ label_sealed: unsendable as unknown as string }).where('name', '=', 'p')],
         audit: [{ action: 'test.unsendable', outcome: 'success', actor_type: 'system' }],
       }),
     ]);
     expect(results.map((r) => r.status)).toEqual(['fulfilled', 'rejected']);
-    expect(await db.selectFrom('personas').select('label').where('name', '=', 'p').executeTakeFirstOrThrow()).toEqual({ label: 'Lx' });
+    expect(await db.selectFrom('personas').select('label_sealed').where('name', '=', 'p').executeTakeFirstOrThrow()).toEqual({ label_sealed: 'Lx' });
     const actions = await db.selectFrom('audit_events').select('action').where('action', 'like', 'test.%').orderBy('seq').execute();
     expect(actions.map((a) => a.action)).toEqual(['test.appended']);
     expect(await verifyAuditLog(db, await publicSigningKeys(deps))).toMatchObject({ ok: true });

@@ -84,12 +84,12 @@ describe('PostgreSQL connections cut by the server', () => {
       await migratePostgres(pool);
       const store = createPostgresStore(pool, fixedClock());
       const db = store.db;
-      await store.commit({ writes: [db.insertInto('consumers').values({ id: 'c', status: 'active', created_at: 0 }), db.insertInto('personas').values({ consumer_id: 'c', name: 'p', label: 'L', created_at: 0 })] });
+      await store.commit({ writes: [db.insertInto('consumers').values({ id: 'c', status: 'active', created_at: 0 }), db.insertInto('personas').values({ consumer_id: 'c', name: 'p', label_sealed: 'L', created_at: 0 })] });
       await locker.connect();
       await locker.query('BEGIN');
       await locker.query("SELECT * FROM personas WHERE name = 'p' FOR UPDATE");
       const waiting = store.commit({
-        writes: [db.updateTable('personas').set((eb) => ({ label: eb('label', '||', 'x') })).where('name', '=', 'p')],
+        writes: [db.updateTable('personas').set((eb) => ({ label_sealed: eb('label_sealed', '||', 'x') })).where('name', '=', 'p')],
         audit: [{ action: 'test.slow', outcome: 'success', actor_type: 'system' }],
       });
       const outcome = waiting.then(() => 'committed', (err: Error) => err.name);
@@ -97,7 +97,7 @@ describe('PostgreSQL connections cut by the server', () => {
       await locker.query('COMMIT'); // the blocked batch now runs to its COMMIT on the server
       expect(await outcome).toBe('CommitInDoubt');
       await new Promise((r) => setTimeout(r, 300));
-      expect(await db.selectFrom('personas').select('label').where('name', '=', 'p').executeTakeFirstOrThrow()).toEqual({ label: 'Lx' });
+      expect(await db.selectFrom('personas').select('label_sealed').where('name', '=', 'p').executeTakeFirstOrThrow()).toEqual({ label_sealed: 'Lx' });
       expect(await db.selectFrom('audit_events').select('seq').where('action', '=', 'test.slow').execute()).toHaveLength(1);
       // The store goes on committing on a fresh connection.
       await store.commit({ audit: [{ action: 'test.after', outcome: 'success', actor_type: 'system' }] });

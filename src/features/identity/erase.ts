@@ -1,6 +1,9 @@
 // Erasure is crypto-shredding: one commit destroys the consumer's wrapped data key and
-// every ciphertext, their credentials and sessions, and revokes every active grant. The audit trail stays (it holds
-// names, never values) and still verifies.
+// every ciphertext, their value ledger, credentials and sessions, and revokes every
+// active grant. Then, before the caller answers, the store scrubs what the deletes left
+// in the database's files (SQLite: the WAL truncated; deleted cells were zeroed by
+// secure_delete), so a copy of the files taken after the answer holds no trace of the
+// key. The audit trail stays (it holds names, never values) and still verifies.
 import type { Deps } from '../../deps.ts';
 import { GuardFailed } from '../../errors.ts';
 import { commit } from '../audit/commit.ts';
@@ -18,19 +21,22 @@ export async function eraseConsumer(deps: Deps, consumerId: string, attempt = 1)
     if (err instanceof GuardFailed && attempt < 3) return eraseConsumer(deps, consumerId, attempt + 1);
     throw err;
   }
+  await deps.store.scrub([...SCRUBBED]);
   deps.notify.webhooksQueued();
 }
+
+const OWNED = ['attributes', 'intents', 'personas', 'passkeys', 'recovery_codes', 'value_events', 'webauthn_challenges'] as const;
+const SCRUBBED = [...OWNED, 'consumers', 'sessions'] as const;
 
 type Endings = Awaited<ReturnType<typeof endGrantChange>>[];
 
 function eraseCommit(deps: Deps, consumerId: string, endings: Endings, now: number) {
   const db = deps.store.db;
-  const owned = ['attributes', 'intents', 'personas', 'passkeys', 'recovery_codes'] as const;
   return commit(deps, {
     guards: endings.flatMap((e) => e.guards),
     writes: [
       ...endings.flatMap((e) => e.writes),
-      ...owned.map((t) => db.deleteFrom(t).where('consumer_id', '=', consumerId)),
+      ...OWNED.map((t) => db.deleteFrom(t).where('consumer_id', '=', consumerId)),
       db.deleteFrom('sessions').where('subject_type', '=', 'consumer').where('subject_id', '=', consumerId),
       db.updateTable('consumers')
         .set({ status: 'erased', data_key_wrapped: null, data_key_nonce: null, kek_version: null, erased_at: now })

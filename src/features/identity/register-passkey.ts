@@ -10,7 +10,7 @@ import { Unauthorized } from '../../errors.ts';
 import { commitOr } from '../audit/commit.ts';
 import type { AuditDraft } from '../audit/event.ts';
 import { consumeChallenge, findChallenge, storeChallenge } from './challenges.ts';
-import { newConsumer } from './create-consumer.ts';
+import { KEK_ACTIVE_GUARD, newConsumer } from './create-consumer.ts';
 import { relyingParty } from './relying-party.ts';
 import { newSession, type Session } from './sessions.ts';
 import { assertFresh, freshGuard, onStaleSession } from './step-up.ts';
@@ -80,19 +80,24 @@ export async function verifyRegistration(
     });
     return { consumerId: signedInAs, passkeyId: info.credential.id, created: false };
   }
-  const consumer = newConsumer(deps, row.user_id ?? undefined);
-  const started = newSession(deps, 'consumer', consumer.id, { credential: info.credential.id, device });
-  const audit: AuditDraft[] = [
-    { action: 'consumer.created', outcome: 'success', actor_type: 'consumer', actor_id: consumer.id, consumer_id: consumer.id },
-    { action: 'passkey.added', outcome: 'success', actor_type: 'consumer', actor_id: consumer.id, consumer_id: consumer.id, detail: { passkey: info.credential.id } },
-    { action: 'session.signed_in', outcome: 'success', actor_type: 'consumer', actor_id: consumer.id, consumer_id: consumer.id, detail: { method: 'passkey_sign_up' } },
-  ];
-  await commitOr(deps, {
-    guards: [consume.guard],
-    writes: [consume.write, consumer.insert, db.insertInto('passkeys').values(passkeyRow(info, input.name, consumer.id, now)), started.insert],
-    audit,
-  }, challengeSpent);
-  return { consumerId: consumer.id, passkeyId: info.credential.id, created: true, sessionId: started.rawId };
+  // Twice at most: a rotation that made another KEK active since this node read the keys
+  // fails the first commit on its guard; the keys are re-read and the sign-up goes again.
+  for (let attempt = 1; ; attempt++) {
+    const consumer = newConsumer(deps, row.user_id ?? undefined);
+    const started = newSession(deps, 'consumer', consumer.id, { credential: info.credential.id, device });
+    const audit: AuditDraft[] = [
+      { action: 'consumer.created', outcome: 'success', actor_type: 'consumer', actor_id: consumer.id, consumer_id: consumer.id },
+      { action: 'passkey.added', outcome: 'success', actor_type: 'consumer', actor_id: consumer.id, consumer_id: consumer.id, detail: { passkey: info.credential.id } },
+      { action: 'session.signed_in', outcome: 'success', actor_type: 'consumer', actor_id: consumer.id, consumer_id: consumer.id, detail: { method: 'passkey_sign_up' } },
+    ];
+    const committed = await commitOr(deps, {
+      guards: [consume.guard, consumer.guard],
+      writes: [consume.write, consumer.insert, db.insertInto('passkeys').values(passkeyRow(info, input.name, consumer.id, now)), started.insert],
+      audit,
+    }, (guard) => (guard === KEK_ACTIVE_GUARD && attempt === 1 ? null : challengeSpent()));
+    if (committed) return { consumerId: consumer.id, passkeyId: info.credential.id, created: true, sessionId: started.rawId };
+    await deps.keys.reload(deps.clock.now(), { force: true });
+  }
 }
 
 /** The same response was verified twice at once (a double submit): the first one won. */
