@@ -6,6 +6,7 @@ import { writeFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { benchAuditVerify } from './audit-verify.ts';
 import { benchConsentFlow } from './consent-flow.ts';
+import { benchErasure } from './erasure.ts';
 import { benchReadPath } from './read-path.ts';
 import { benchSealing } from './sealing.ts';
 
@@ -27,6 +28,10 @@ const results = {
   audit_verify: await benchAuditVerify(quick ? 100_000 : Number(values.events)),
   consent_flow: await benchConsentFlow(quick ? 50 : 300),
   sealing: await benchSealing(quick ? 10_000 : 100_000),
+  erasure: {
+    sqlite: await benchErasure(quick ? 1000 : 10_000, quick ? 5 : 20),
+    ...(values.pg ? { postgres: await benchErasure(quick ? 1000 : 10_000, quick ? 5 : 20, values.pg) } : {}),
+  },
 };
 const text = JSON.stringify(results, null, 2);
 console.log(text);

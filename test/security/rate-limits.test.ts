@@ -4,8 +4,9 @@ import { DEFAULT_LIMITS } from '../../src/features/limits/rate-limiter.ts';
 import { secretBrand } from '../helpers/brands.ts';
 import { testDeps, type TestDeps } from '../helpers/deps.ts';
 import { basic, par, type SecretClient } from '../helpers/raw-oauth.ts';
+import { signedUpCaller, signIn } from '../helpers/passkey-client.ts';
 
-// At scale 0.05: sign-in 1/min per IP, PAR 6 per IP and 3 per client, token 15/6, introspect 30/15.
+// At scale 0.05: sign-in 15/min per IP, 0 (so off) failures per credential, PAR 6 per IP and 3 per client, token 15/6, introspect 30/15.
 const SCALE = 0.05;
 let deps: TestDeps;
 let app: ReturnType<typeof createApp>;
@@ -91,5 +92,36 @@ describe('rate limits', () => {
       const res = await app.request('/v1/attributes', { headers: { 'x-test-ip': '10.9.9.9', authorization: 'Bearer x' } });
       expect(res.status).toBe(401);
     }
+  });
+});
+
+describe('sign-in failures per credential', () => {
+  it('refuse a credential that failed too often, from any address, while others behind the same address still sign in', async () => {
+    const d = await testDeps({ rateLimitScale: 1 });
+    const a = createApp(d, { clientIp: (c) => c.req.header('x-test-ip') });
+    const victim = await signedUpCaller(a as never, d.config.origin);
+    const attacker = (await signedUpCaller(a as never, d.config.origin)).authenticator;
+    const post = (ip: string, path: string, json: unknown) =>
+      Promise.resolve(a.request(path, { method: 'POST', headers: { 'content-type': 'application/json', 'x-test-ip': ip }, body: JSON.stringify(json) }));
+    // A client behind the shared address tries one credential id with assertions that cannot verify.
+    const guessed = victim.authenticator.credentials()[0]!.id;
+    const failures = DEFAULT_LIMITS.signin_failure.perClient;
+    for (let i = 0; i < failures; i++) {
+      const options = await (await post('203.0.113.9', '/api/passkeys/login/options', {})).json();
+      const forged = { ...attacker.authenticate(options), id: guessed, rawId: guessed };
+      expect((await post('203.0.113.9', '/api/passkeys/login/verify', forged)).status).toBe(401);
+    }
+    // That credential is now refused from anywhere, with Retry-After, until the window ends.
+    const options = await (await post('198.51.100.7', '/api/passkeys/login/options', {})).json();
+    const refused = await post('198.51.100.7', '/api/passkeys/login/verify', victim.authenticator.authenticate(options));
+    expect(refused.status).toBe(429);
+    expect(Number(refused.headers.get('retry-after'))).toBeGreaterThan(60);
+    // Someone else behind the same shared address signs in as usual.
+    const neighbour = await signedUpCaller(a as never, d.config.origin);
+    const { res } = await signIn({ request: (p: string, init: RequestInit) => a.request(p, { ...init, headers: { ...(init.headers as Record<string, string>), 'x-test-ip': '203.0.113.9' } }) } as never, neighbour.authenticator);
+    expect(res.status).toBe(200);
+    d.clock.advance(DEFAULT_LIMITS.signin_failure.windowMs);
+    const again = await (await post('198.51.100.7', '/api/passkeys/login/options', {})).json();
+    expect((await post('198.51.100.7', '/api/passkeys/login/verify', victim.authenticator.authenticate(again))).status).toBe(200);
   });
 });

@@ -10,6 +10,7 @@ import { csrfTokenFor } from '../../features/identity/sessions.ts';
 import type { AppEnv } from '../context.ts';
 import { authenticationResponse, registrationResponse } from '../consumer/passkey-auth.ts';
 import { setSessionCookie } from '../session-cookie.ts';
+import { limitCredentialFailures } from '../rate-limit.ts';
 import { body } from '../validate.ts';
 import { requireAuditor, type AuditorEnv } from './auditor-auth.ts';
 
@@ -38,7 +39,7 @@ export function auditorPortalRoutes(deps: Deps) {
     .post('/api/auditor/login/options', body(auditorPortalSchemas.loginOptions), async (c) => c.json(await auditorSignInOptions(deps)))
     .post('/api/auditor/login/verify', body(auditorPortalSchemas.loginVerify), async (c) => {
       const response = c.req.valid('json').response as Parameters<typeof auditorSignIn>[1];
-      const result = await auditorSignIn(deps, response, c.get('session')?.idHash);
+      const result = await limitCredentialFailures(deps, `auditor:${response.id}`, () => auditorSignIn(deps, response, c.get('session')?.idHash));
       return signedIn(c, deps, result.auditor, result.sessionId);
     })
     .route('/', new Hono<AuditorEnv>().get('/api/auditor/me', requireAuditor(deps, { sessionOnly: true }), (c) => {

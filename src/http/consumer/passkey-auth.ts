@@ -12,6 +12,7 @@ import { deviceHint } from '../../features/identity/device-hint.ts';
 import { commit } from '../../features/audit/commit.ts';
 import type { AppEnv } from '../context.ts';
 import { clearSessionCookie, setSessionCookie } from '../session-cookie.ts';
+import { limitCredentialFailures } from '../rate-limit.ts';
 import { body } from '../validate.ts';
 import { provenSession, stepUpField } from './step-up.ts';
 import { authenticationResponse, registrationResponse } from './webauthn-json.ts';
@@ -55,7 +56,9 @@ export function passkeyAuthRoutes(deps: Deps) {
     .post('/api/passkeys/login/options', body(passkeySchemas.loginOptions), async (c) => c.json(await signInOptions(deps)))
     .post('/api/passkeys/login/verify', body(passkeySchemas.loginVerify), async (c) => {
       const previous = c.get('session')?.idHash;
-      const result = await verifySignIn(deps, c.req.valid('json') as Parameters<typeof verifySignIn>[1], previous, deviceHint(c.req.header('user-agent')));
+      const input = c.req.valid('json');
+      const result = await limitCredentialFailures(deps, input.id, () =>
+        verifySignIn(deps, input as Parameters<typeof verifySignIn>[1], previous, deviceHint(c.req.header('user-agent'))));
       return signedIn(c, deps, result.consumerId, result.sessionId);
     })
     .post('/api/recovery/login', body(passkeySchemas.recovery), async (c) => {
