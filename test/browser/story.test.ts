@@ -2,6 +2,8 @@
 // approved, the brand showing exactly that, the read in Activity, revocation and its event,
 // the auditor's verified chain; axe-core and CSP checks on every page, with screenshots.
 import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import Database from 'better-sqlite3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Page } from 'playwright-core';
 import { openTab, screenshots, seriousViolations, type Tab } from './browser.ts';
@@ -28,6 +30,17 @@ async function checkPage(tab: Tab, shot?: string) {
   if (shot) await screenshots(tab.page, shot);
 }
 
+/** Runs SQL on the server's database file (the server keeps running; SQLite in WAL mode lets both in). */
+function onServerDb<T>(fn: (db: Database.Database) => T): T {
+  const db = new Database(join(h.live.dir, 'trove.db'));
+  try {
+    db.pragma('busy_timeout = 5000');
+    return fn(db);
+  } finally {
+    db.close();
+  }
+}
+
 const heading = (page: Page, name: string | RegExp) => page.getByRole('heading', { level: 1, name }).waitFor();
 
 async function addValue(page: Page, label: string, fill: (p: Page) => Promise<void>, shown: string) {
@@ -44,6 +57,12 @@ describe('the portal, end to end', () => {
     await heading(page, 'Your data, your terms');
     await checkPage(me, 'sign-in');
     await page.getByRole('button', { name: 'Create a Trove account' }).click();
+    // One passkey is one way in: the portal asks for a second before going on; skipping is remembered.
+    await heading(page, 'Keep a way back in');
+    await checkPage(me, 'backup-prompt');
+    await page.getByRole('button', { name: 'Skip', exact: true }).click();
+    await heading(page, 'Overview');
+    await page.reload();
     await heading(page, 'Overview');
     await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Profile' }).click();
     await heading(page, 'Your profile');
@@ -187,10 +206,21 @@ describe('the portal, end to end', () => {
     await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Settings' }).click();
     await heading(page, 'Settings');
     await expect.poll(() => page.locator('main').textContent()).toContain('You have 0 unused recovery codes.');
+    // Six minutes pass for the session's last passkey proof (the server runs on the real clock):
+    // new codes need a step-up, which the portal runs with the passkey, then sends the call again.
+    onServerDb((db) => db.prepare(`UPDATE sessions SET auth_at = auth_at - 360000 WHERE subject_type = 'consumer'`).run());
     await page.getByRole('button', { name: 'Make new recovery codes' }).click();
     await page.locator('.codes code').first().waitFor();
     const codes = await page.locator('.codes code').allTextContents();
     expect(codes.length).toBeGreaterThanOrEqual(8);
+    expect(onServerDb((db) => db.prepare(`SELECT action FROM audit_events WHERE action IN ('session.stepped_up', 'recovery_codes.generated') ORDER BY seq`).all()))
+      .toEqual([{ action: 'session.stepped_up' }, { action: 'recovery_codes.generated' }]);
+    // Chromium logs the refused first call (403 step-up-required) that the portal answered by stepping up.
+    expect(me.problems).toEqual(['Failed to load resource: the server responded with a status of 403 (Forbidden)']);
+    me.problems.splice(0);
+    const sessions = page.getByRole('region', { name: 'Where you’re signed in' });
+    await expect.poll(() => sessions.locator('[data-session="current"]').count()).toBe(1);
+    expect(await sessions.textContent()).toContain('This device');
     await checkPage(me, 'settings');
 
     const [exported] = await Promise.all([page.waitForEvent('download'), page.getByRole('link', { name: 'Download my data' }).click()]);
@@ -206,7 +236,7 @@ describe('the portal, end to end', () => {
     await dialog.getByRole('button', { name: 'Cancel' }).click();
     await dialog.waitFor({ state: 'hidden' });
 
-    await page.getByRole('button', { name: 'Sign out' }).click();
+    await page.getByRole('button', { name: 'Sign out', exact: true }).click();
     await heading(page, 'Your data, your terms');
     await page.getByText('Lost your passkey? Use a recovery code').click();
     await page.getByLabel('Recovery code').fill(codes[0]!);
@@ -278,6 +308,12 @@ describe('the portal, end to end', () => {
     await page.goto(`${h.origin}/`);
     await heading(page, 'Your data, your terms');
     await page.getByRole('button', { name: 'Create a Trove account' }).click();
+    // This time the new consumer saves recovery codes from the prompt, and goes on.
+    await heading(page, 'Keep a way back in');
+    await page.getByRole('button', { name: 'Make recovery codes' }).click();
+    await page.locator('.codes code').first().waitFor();
+    expect(await page.locator('.codes code').count()).toBe(10);
+    await page.getByRole('button', { name: 'I have saved them, continue' }).click();
     await heading(page, 'Overview');
     expect((await page.request.get(`${h.origin}/api/auditor/me`)).status()).toBe(401);
     expect(tab.problems).toEqual([]);

@@ -1,11 +1,13 @@
 // The consumer's portal: routes to pages, with sign-in in front of every page that needs
-// a session (the consent page keeps its place in the flow: signing in returns to it).
+// a session (the consent page keeps its place in the flow: signing in returns to it), and
+// the prompt to keep a way back in in front of them while the account has a single one.
 import { navigate, type Location } from './router.ts';
 import { consumerSession, signOut } from './session.ts';
 import { Loading } from './ui/bits.tsx';
 import { Page } from './ui/page.tsx';
 import { Shell, type NavItem } from './ui/shell.tsx';
 import { Activity } from './pages/activity.tsx';
+import { BackupPrompt } from './pages/backup-prompt.tsx';
 import { Consent } from './pages/consent.tsx';
 import { GrantDetail } from './pages/grant-detail.tsx';
 import { Grants } from './pages/grants.tsx';
@@ -63,6 +65,9 @@ export function ConsumerApp(props: { loc: Location }) {
     const next = loc.query.get('next');
     queueMicrotask(() => navigate(next && next.startsWith('/') && !next.startsWith('//') ? next : '/', { replace: true }));
     content = <Loading />;
+  } else if (session.me.backup_prompt && loc.path !== '/consent') {
+    // Not in front of a brand's request: it expires in minutes; the prompt comes after it.
+    content = <BackupPrompt />;
   } else content = page(loc);
   return (
     <Shell home="/" product="Trove" nav={session.status === 'in' ? NAV : []} path={loc.path}

@@ -1,8 +1,9 @@
 // Passkey ceremonies in the browser (@simplewebauthn/browser) against the consumer and
-// auditor APIs, and recovery-code sign-in. Each success refreshes the session store.
+// auditor APIs, and recovery-code sign-in. Each success refreshes the session store. The
+// step-up ceremony is what api() runs when a sensitive call needs a fresh passkey proof.
 import { browserSupportsWebAuthn, startAuthentication, startRegistration } from '@simplewebauthn/browser';
 import type { PublicKeyCredentialCreationOptionsJSON, PublicKeyCredentialRequestOptionsJSON } from '@simplewebauthn/browser';
-import { api, setCsrfToken } from './api.ts';
+import { api, onStepUpRequired, setCsrfToken } from './api.ts';
 import { auditorSession, consumerSession } from './session.ts';
 
 export const passkeysSupported = () => browserSupportsWebAuthn();
@@ -26,6 +27,15 @@ export async function signInWithPasskey() {
 export async function signInWithRecoveryCode(code: string) {
   await signedInAsConsumer(await api<SignedIn>('/api/recovery/login', { method: 'POST', body: { code: code.trim() } }));
 }
+
+/** Confirms it is the signed-in consumer with one of their own passkeys (valid five minutes). */
+export async function stepUpWithPasskey() {
+  const optionsJSON = await api<PublicKeyCredentialRequestOptionsJSON>('/api/me/step-up/options', { method: 'POST', body: {} });
+  const response = await startAuthentication({ optionsJSON });
+  await api('/api/me/step-up/verify', { method: 'POST', body: response });
+}
+
+onStepUpRequired(stepUpWithPasskey);
 
 /** Signed in already: add another passkey (another device) to the account. */
 export async function addPasskey(name?: string) {

@@ -1,5 +1,6 @@
 // The shapes the consumer and auditor APIs answer with, as far as the portal reads them.
-export type Me = { consumer: { id: string; created_at: number }; csrf_token: string };
+/** backup_prompt: the account has a single way in; prompt to add one (until dismissed). */
+export type Me = { consumer: { id: string; created_at: number }; csrf_token: string; backup_prompt?: boolean };
 export type AuditorMe = { id: string; name: string; brands: string[] | null; csrf_token: string };
 
 export type CatalogEntry = { name: string; label: string; type: string; example: unknown; description: string; options?: string[] };
@@ -59,6 +60,11 @@ export type Intent = {
   id: string; text: string; category?: string; size?: string; colour?: string; budget?: { amount: number; currency: string };
   persona: string | null; until: number | null; status: string; created_at: number; withdrawn_at: number | null;
   read_by: { brand_id: string | null; at: number }[];
+};
+
+export type SessionInfo = {
+  id: string; device: string | null; created_at: number; last_seen_at: number; expires_at: number; current: boolean;
+  signed_in_with: { type: 'passkey'; passkey: { id: string; name: string | null } | null } | { type: 'recovery_code' };
 };
 
 export type Passkey = { id: string; name: string | null; device_type: string; backed_up: boolean; transports: string[]; created_at: number; last_used_at: number | null };

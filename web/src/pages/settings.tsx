@@ -1,5 +1,7 @@
 // Settings (/settings): passkeys (add, remove), recovery codes (a new set, shown once),
-// export of everything held about me, and deleting the account after a clear warning.
+// where I'm signed in, export of everything held about me, and deleting the account after
+// a clear warning. The passkey and recovery-code changes and deletion ask for the passkey
+// again when the last sign-in is over five minutes old (api() runs that step-up).
 import { useState } from 'preact/hooks';
 import { api } from '../api.ts';
 import { dateTime } from '../format.ts';
@@ -10,6 +12,7 @@ import type { Passkey } from '../types.ts';
 import { Button, ErrorMessage, Loading, Notice, useAction, useLoad } from '../ui/bits.tsx';
 import { ConfirmDialog } from '../ui/confirm-dialog.tsx';
 import { Page } from '../ui/page.tsx';
+import { SessionsCard } from './sessions-card.tsx';
 
 export function Settings() {
   const keys = useLoad(() => api<{ passkeys: Passkey[]; recovery_codes_left: number }>('/api/me/passkeys'));
@@ -24,6 +27,7 @@ export function Settings() {
   const erase = useAction();
   return (
     <Page title="Settings">
+      <p class="hint">Changing your passkeys or recovery codes, or deleting your account, asks for your passkey again if you signed in more than five minutes ago.</p>
       <section class="card" aria-labelledby="pk-h">
         <h2 id="pk-h">Passkeys</h2>
         {keys.loading && !keys.data ? <Loading what="your passkeys" /> : null}
@@ -65,6 +69,8 @@ export function Settings() {
         })}>Make new recovery codes</Button>
       </section>
 
+      <SessionsCard />
+
       <section class="card" aria-labelledby="ex-h">
         <h2 id="ex-h">Export your data</h2>
         <p>Download everything Trove holds about you as one JSON file: your profile, personas, intents, passkeys (public parts), grants and the audit events about you.</p>
@@ -84,9 +90,11 @@ export function Settings() {
           await api(`/api/me/passkeys/${encodeURIComponent(removing!.id)}`, { method: 'DELETE' });
           setRemoving(null);
           keys.reload();
+          // Removing the passkey this session signed in with ends this session too.
+          await consumerSession.refresh();
         })}
       >
-        <p>You can no longer sign in with it. Trove will not remove your last passkey unless you have unused recovery codes.</p>
+        <p>You can no longer sign in with it, and every session it signed in is signed out (this one too, if you signed in with it). Trove will not remove your last passkey unless you have unused recovery codes.</p>
       </ConfirmDialog>
 
       <ConfirmDialog
