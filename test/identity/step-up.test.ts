@@ -138,6 +138,30 @@ describe('step-up before sensitive calls', () => {
     expect(await events('recovery_codes.generated')).toEqual([]);
   });
 
+  it('refuses the erasure when the session is ended elsewhere between the check and the commit', async () => {
+    let competitor: (() => Promise<Response>) | undefined;
+    const racing: TestDeps = { ...deps, store: { ...deps.store, commit: async (change: Change) => {
+      const run = competitor;
+      if (run && change.audit?.some((e) => e.action === 'consumer.erased')) {
+        competitor = undefined;
+        expect((await run()).status).toBe(204);
+      }
+      return deps.store.commit(change);
+    } } };
+    const raceApp = createApp(racing);
+    const here = caller(raceApp, me.cookie, me.csrf, me.consumerId);
+    const elsewhere = await signedInCaller(raceApp, me.authenticator);
+    const { sessions } = await (await elsewhere.call('/api/me/sessions')).json();
+    const mine = sessions.find((s: { current: boolean }) => !s.current).id as string;
+    competitor = () => elsewhere.call(`/api/me/sessions/${mine}`, { method: 'DELETE' });
+    const res = await here.call('/api/me', { method: 'DELETE', json: {} });
+    expect(res.status).toBe(403);
+    const row = await deps.store.db.selectFrom('consumers').select(['status', 'data_key_wrapped']).where('id', '=', me.consumerId).executeTakeFirstOrThrow();
+    expect(row.status).toBe('active');
+    expect(row.data_key_wrapped).toBeTruthy();
+    expect(await events('consumer.erased')).toEqual([]);
+  });
+
   it('counts a recovery-code sign-in as fresh, so a consumer who lost every passkey can add a new one', async () => {
     const { codes } = await (await recoveryCodes(me)).json();
     stale();

@@ -5,20 +5,26 @@
 // secure_delete), so a copy of the files taken after the answer holds no trace of the
 // key. The audit trail stays (it holds names, never values) and still verifies.
 import type { Deps } from '../../deps.ts';
+import type { Guard } from '../../db/store.ts';
+import type { Session } from './sessions.ts';
+import { freshGuard, onStaleSession } from './step-up.ts';
 import { GuardFailed } from '../../errors.ts';
 import { commit } from '../audit/commit.ts';
 import { endGrantChange } from '../grants/end-grant.ts';
 
-export async function eraseConsumer(deps: Deps, consumerId: string, attempt = 1): Promise<void> {
+/** With `session`, the erasure commits only while that session is still fresh (step-up). */
+export async function eraseConsumer(deps: Deps, consumerId: string, opts: { session?: Pick<Session, 'idHash'> } = {}, attempt = 1): Promise<void> {
+  const extra: Guard[] = opts.session ? [freshGuard(deps, opts.session)] : [];
   const db = deps.store.db;
   const now = deps.clock.now();
   const active = await db.selectFrom('grants').selectAll().where('consumer_id', '=', consumerId).where('status', '=', 'active').execute();
   const endings = await Promise.all(active.map((g) => endGrantChange(deps, g, { status: 'revoked', actor: 'consumer', actorId: consumerId, reason: 'consumer_erased' })));
   try {
-    await eraseCommit(deps, consumerId, endings, now);
+    await eraseCommit(deps, consumerId, extra, endings, now);
   } catch (err) {
+    if (err instanceof GuardFailed) onStaleSession(err.guard);
     // A grant ended meanwhile (its brand gave it up, or it expired): start again from the grants as they are now.
-    if (err instanceof GuardFailed && attempt < 3) return eraseConsumer(deps, consumerId, attempt + 1);
+    if (err instanceof GuardFailed && attempt < 3) return eraseConsumer(deps, consumerId, opts, attempt + 1);
     throw err;
   }
   await deps.store.scrub([...SCRUBBED]);
@@ -30,10 +36,10 @@ const SCRUBBED = [...OWNED, 'consumers', 'sessions'] as const;
 
 type Endings = Awaited<ReturnType<typeof endGrantChange>>[];
 
-function eraseCommit(deps: Deps, consumerId: string, endings: Endings, now: number) {
+function eraseCommit(deps: Deps, consumerId: string, extra: Guard[], endings: Endings, now: number) {
   const db = deps.store.db;
   return commit(deps, {
-    guards: endings.flatMap((e) => e.guards),
+    guards: [...extra, ...endings.flatMap((e) => e.guards)],
     writes: [
       ...endings.flatMap((e) => e.writes),
       ...OWNED.map((t) => db.deleteFrom(t).where('consumer_id', '=', consumerId)),

@@ -36,10 +36,10 @@ export function meRoutes(deps: Deps) {
       return c.json(doc);
     })
     .delete('/api/me', body(stepUpSchemas.sensitive), async (c) => {
-      // Checked here, just before the erasure's commit rather than as a guard inside it
-      // (erase.ts takes no extra guards yet): see docs/threat-model.md, stale sessions.
-      assertFresh(deps, await provenSession(c, deps, c.req.valid('json').step_up));
-      await eraseConsumer(deps, consumerId(c));
+      // Fresh now, and still fresh (the session not ended meanwhile) at the erasure's commit.
+      const session = await provenSession(c, deps, c.req.valid('json').step_up);
+      assertFresh(deps, session);
+      await eraseConsumer(deps, consumerId(c), { session });
       clearSessionCookie(c, deps);
       return c.body(null, 204);
     });
