@@ -81,12 +81,22 @@ export class TooManyRequests extends TroveError {
   }
 }
 
-/** RFC 6749 error for OAuth endpoints: rendered as {error, error_description}. */
+/** RFC 6749 §5.2 allows only %x20-21 / %x23-5B / %x5D-7E in error_description (clients put it
+ *  in a quoted header parameter): a double quote becomes ', a backslash /, an ellipsis three dots,
+ *  whitespace a space, and anything else outside printable ASCII '?'. Messages echo caller
+ *  input (parameter names, zod and jose texts), so this is enforced here, not by authors. */
+export function oauthDescription(text: string): string {
+  return text.replaceAll('"', "'").replaceAll('\\', '/').replaceAll('\u2026', '...')
+    .replace(/\s/g, ' ').replace(/[^\x20-\x7e]/g, '?');
+}
+
+/** RFC 6749 error for OAuth endpoints: rendered as {error, error_description}; the
+ *  description is made §5.2-safe on construction, so every OAuthError is. */
 export class OAuthError extends Error {
   readonly status: number;
   readonly error: string;
   constructor(error: string, description: string, status = 400) {
-    super(description);
+    super(oauthDescription(description));
     this.error = error;
     this.status = status;
   }

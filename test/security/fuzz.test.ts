@@ -2,7 +2,8 @@
 // path parameters: inputs from each schema's own field names and far beyond it (wrong
 // types, huge and deeply nested values, unicode edge cases, duplicate and
 // prototype-pollution keys, broken JSON). No case may get a 5xx, and a refused request
-// may change nothing but the audit log (and burn a WebAuthn challenge).
+// may change nothing but the audit log (and burn a WebAuthn challenge); an OAuth error
+// body keeps to RFC 6749 §5.2's characters.
 import { createHash } from 'node:crypto';
 import fc from 'fast-check';
 import { sql } from 'kysely';
@@ -137,7 +138,12 @@ describe('fuzzing', () => {
         const headers: Record<string, string> = { ...headersFor(o) };
         if (k.body !== undefined) headers['content-type'] = k.form ? 'application/x-www-form-urlencoded' : 'application/json';
         const res = await app.request(url, { method: o.method.toUpperCase(), headers, ...(k.body !== undefined ? { body: k.body } : {}) });
-        await res.arrayBuffer();
+        const text = await res.text();
+        // RFC 6749 §5.2: whatever the input, an OAuth error says so in the allowed characters only.
+        if (o.tag === 'OAuth' && res.status >= 400 && res.status < 500) {
+          const { error, error_description } = JSON.parse(text) as { error: string; error_description?: string };
+          expect(`${error} ${error_description ?? ''}`, `${o.method} ${url}`).toMatch(/^[\x20\x21\x23-\x5b\x5d-\x7e]*$/);
+        }
         statuses.set(res.status, (statuses.get(res.status) ?? 0) + 1);
         if (res.status >= 500) serverErrors += 1;
         expect(res.status, `${o.method} ${url}`).toBeLessThan(500);
