@@ -39,7 +39,11 @@ export function errorHandler(log: Logger) {
     }
     if (err instanceof OAuthError) {
       const headers: Record<string, string> = { 'content-type': 'application/json', 'cache-control': 'no-store' };
-      if (err.status === 401) headers['www-authenticate'] = 'Basic realm="trove"';
+      // RFC 6749 §5.2: the challenge matches the scheme the client used, so only a client that
+      // sent HTTP Basic gets one. A client authenticating in the body (client_secret_post,
+      // private_key_jwt) gets the bare 401 the section allows; a challenge would make
+      // libraries (openid-client) report the challenge and hide the error body.
+      if (err.error === 'invalid_client' && /^basic /i.test(c.req.header('authorization') ?? '')) headers['www-authenticate'] = 'Basic realm="trove"';
       return new Response(JSON.stringify({ error: err.error, error_description: err.message }), { status: err.status, headers });
     }
     if (err instanceof HTTPException && err.status < 500) {

@@ -1,6 +1,7 @@
 // What an operator may register as a brand: metadata shown to consumers, exact redirect
 // URIs (https, or http on loopback outside production), and either a public JWKS
-// (private_key_jwt, preferred) or a generated secret (client_secret_basic). URLs Trove
+// (private_key_jwt, preferred) or a generated secret (method 'client_secret_basic', which
+// authenticates with HTTP Basic or client_secret_post: client-auth.ts). URLs Trove
 // itself calls (webhook_url, jwks_uri) must pass the outbound policy; the logo, which every
 // consumer's browser loads unasked, must be https on a public host; homepage and policy
 // links follow the redirect-URI rule (https, http only on loopback outside production).

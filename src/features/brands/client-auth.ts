@@ -1,6 +1,9 @@
 // Authenticates a brand at the token, PAR, revocation and introspection endpoints:
 // private_key_jwt (RFC 7523; preferred: an assertion signed with the brand's key, single
-// use by jti) or client_secret_basic (secret compared as a hash in constant time).
+// use by jti) or its client secret, sent with HTTP Basic or in the body (client_secret_basic
+// or client_secret_post, RFC 6749 §2.3.1; compared as a hash in constant time). A brand is
+// bound to what it registered: a key brand never gets in with a secret, nor the reverse;
+// exactly one method per request (§2.3).
 // Keys behind a jwks_uri come through remote-jwks.ts (the outbound guard, cached and
 // rate-limited per brand); why they could not be fetched goes to the operator's log only.
 import { Buffer } from 'node:buffer';
@@ -35,19 +38,30 @@ function parseBasic(header: string): { id: string; secret: string } {
   }
 }
 
+/** A brand registered with a secret. The stored method is named 'client_secret_basic' (the
+ *  schema predates POST), but it records the credential, a secret, not the transport: Basic
+ *  and the body carry the same secret, so either is accepted, as most servers do. */
+async function secretBrand(deps: Deps, id: string, secret: string): Promise<BrandRow> {
+  const brand = await activeBrand(deps, id);
+  if (brand.auth_method !== 'client_secret_basic' || !brand.secret_hash || !verifySecret(secret, brand.secret_hash)) {
+    throw invalidClient('Client authentication failed.');
+  }
+  return brand;
+}
+
 export async function authenticateClient(deps: Deps, input: ClientAuthInput, endpoint: string): Promise<BrandRow> {
   const { form } = input;
   const hasAssertion = form.client_assertion_type !== undefined || form.client_assertion !== undefined;
   const hasBasic = /^basic /i.test(input.authorization ?? '');
-  if (hasAssertion && hasBasic) throw new OAuthError('invalid_request', 'Use exactly one client authentication method.');
-  if (form.client_secret !== undefined) throw invalidClient('client_secret_post is not supported; use private_key_jwt or client_secret_basic.');
+  const hasPost = form.client_secret !== undefined;
+  if (Number(hasAssertion) + Number(hasBasic) + Number(hasPost) > 1) throw new OAuthError('invalid_request', 'Use exactly one client authentication method.');
   let brand: BrandRow;
   if (hasBasic) {
     const { id, secret } = parseBasic(input.authorization!);
-    brand = await activeBrand(deps, id);
-    if (brand.auth_method !== 'client_secret_basic' || !brand.secret_hash || !verifySecret(secret, brand.secret_hash)) {
-      throw invalidClient('Client authentication failed.');
-    }
+    brand = await secretBrand(deps, id, secret);
+  } else if (hasPost) {
+    if (!form.client_id) throw invalidClient('client_secret_post needs client_id in the body.');
+    brand = await secretBrand(deps, form.client_id, form.client_secret!);
   } else if (hasAssertion) {
     if (form.client_assertion_type !== JWT_BEARER || !form.client_assertion) throw invalidClient('Unsupported client assertion.');
     brand = await verifyAssertion(deps, form.client_assertion, endpoint);

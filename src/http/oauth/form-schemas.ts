@@ -6,6 +6,7 @@ import { OAuthError } from '../../errors.ts';
 const s = (max = 2048) => z.string().max(max);
 const clientAuth = {
   client_id: s(200).optional(),
+  client_secret: s(200).optional().describe('client_secret_post (RFC 6749 §2.3.1), with client_id; or send the secret with HTTP Basic'),
   client_assertion_type: s(200).optional(),
   client_assertion: s(8192).optional(),
 };

@@ -5,7 +5,7 @@ import type { Deps } from '../../deps.ts';
 export function metadataRoutes(deps: Deps) {
   return new Hono().get('/.well-known/oauth-authorization-server', (c) => {
     const o = deps.config.origin;
-    const authMethods = ['private_key_jwt', 'client_secret_basic'];
+    const authMethods = ['private_key_jwt', 'client_secret_basic', 'client_secret_post'];
     const algs = ['Ed25519', 'EdDSA', 'ES256', 'ES384', 'PS256', 'RS256'];
     c.header('cache-control', 'public, max-age=300');
     return c.json({

@@ -25,7 +25,7 @@ const SECURITY: Record<Auth, Record<string, string[]>[] | undefined> = {
   none: [],
   session: [{ session: [], csrf: [] }],
   bearer: [{ accessToken: [] }],
-  client: [{ clientSecretBasic: [] }, { privateKeyJwt: [] }],
+  client: [{ clientSecretBasic: [] }, { clientSecretPost: [] }, { privateKeyJwt: [] }],
   auditor: [{ auditorToken: [] }, { session: [] }],
 };
 
@@ -72,6 +72,7 @@ export function openApiDocument(origin: string) {
         accessToken: { type: 'http', scheme: 'bearer', bearerFormat: 'JWT (RFC 9068, at+jwt)' },
         clientSecretBasic: { type: 'http', scheme: 'basic' },
         auditorToken: { type: 'http', scheme: 'bearer', bearerFormat: 'opaque trv_au_… token from trove auditor add' },
+        clientSecretPost: { type: 'apiKey', in: 'query', name: 'client_secret', description: 'client_secret_post (RFC 6749 §2.3.1): the client secret sent in the form body with client_id' },
         privateKeyJwt: { type: 'apiKey', in: 'query', name: 'client_assertion', description: 'RFC 7523 client assertion, sent in the form body with client_assertion_type' },
       },
       schemas: {
