@@ -20,7 +20,9 @@ export async function pushAuthorizationRequest(deps: Deps, brand: BrandRow, form
   if (form.code_challenge_method !== 'S256') throw new OAuthError('invalid_request', 'code_challenge_method must be S256.');
   if (!form.code_challenge || !PKCE.test(form.code_challenge)) throw new OAuthError('invalid_request', 'code_challenge is required (43-128 characters, base64url of SHA-256).');
   if (form.state !== undefined && form.state.length > 512) throw new OAuthError('invalid_request', 'state is too long (at most 512 characters).');
-  if (form.scope) throw new OAuthError('invalid_scope', 'Trove grants are described by authorization_details, not scope.');
+  // scope is ignored, not refused (RFC 6749 §3.3 lets the server ignore it): frameworks send
+  // one by default, Trove has none, and the token response's authorization_details
+  // (RFC 9396 §7) tell the client exactly what was granted.
   const details = parseAuthorizationDetails(form.authorization_details);
   if (!details.ok) throw new OAuthError('invalid_authorization_details', details.error);
 

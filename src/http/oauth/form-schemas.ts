@@ -15,6 +15,7 @@ export const oauthForms = {
   par: z.looseObject({
     ...clientAuth, response_type: s(20), redirect_uri: s(), state: s(512).optional(), code_challenge: s(128),
     code_challenge_method: s(10), authorization_details: s(8192),
+    scope: s().optional().describe('Ignored (RFC 6749 §3.3): Trove has no scopes; authorization_details say what is requested and, in the token response, what was granted'),
   }),
   token: z.looseObject({
     ...clientAuth, grant_type: z.enum(['authorization_code', 'refresh_token', 'client_credentials']),

@@ -1,4 +1,6 @@
-// GET /.well-known/oauth-authorization-server (RFC 8414): what Trove really supports.
+// GET /.well-known/oauth-authorization-server (RFC 8414): what Trove really supports. No
+// scopes_supported: Trove has no scopes (authorization_details say what is granted), and
+// an empty list says nothing a client can use.
 import { Hono } from 'hono';
 import type { Deps } from '../../deps.ts';
 
@@ -29,7 +31,6 @@ export function metadataRoutes(deps: Deps) {
       introspection_endpoint_auth_signing_alg_values_supported: algs,
       authorization_details_types_supported: ['trove_attributes'],
       authorization_response_iss_parameter_supported: true,
-      scopes_supported: [],
       service_documentation: `${o}/docs`,
     });
   });
