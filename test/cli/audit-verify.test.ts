@@ -1,5 +1,5 @@
 import { execFileSync, spawnSync } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -81,11 +81,21 @@ describe('trove command line', () => {
       const sig = run('keys', 'rotate', '--json');
       expect(sig.status, sig.stderr).toBe(0);
       expect(JSON.parse(sig.stdout)).toMatchObject({ kid: expect.stringMatching(/^sig-/), retired: [expect.any(String)] });
-      const master = run('keys', 'rotate', '--master', '--json');
-      expect(JSON.parse(master.stdout)).toMatchObject({ from: 1, to: 2 });
+      // Without a new key there is nothing to rotate to: a clear usage error.
+      const refused = run('keys', 'rotate', '--master', '--json');
+      expect(refused.status).toBe(2);
+      expect(refused.stderr).toMatch(/TROVE_PREVIOUS_MASTER_KEYS/);
+      // The development key file is the old key; the new one comes from the environment.
+      const old = readFileSync(join(own, 'master.key'), 'utf8').trim();
+      const fresh = Buffer.alloc(32, 0x42).toString('base64url');
+      const master = spawnSync(process.execPath, ['src/cli/trove.ts', 'keys', 'rotate', '--master', '--json'], {
+        encoding: 'utf8', env: { ...env, TROVE_MASTER_KEY: fresh, TROVE_PREVIOUS_MASTER_KEYS: old },
+      });
+      expect(master.status, master.stderr).toBe(0);
+      expect(JSON.parse(master.stdout)).toMatchObject({ from: 1, to: 2, dataKeys: 0, keys: 3 });
       const verify = run('audit', 'verify', '--json');
       expect(verify.status).toBe(0);
-      expect(JSON.parse(verify.stdout)).toMatchObject({ ok: true, checked: 4 });
+      expect(JSON.parse(verify.stdout)).toMatchObject({ ok: true, checked: 5 });
     } finally {
       rmSync(own, { recursive: true, force: true });
     }
