@@ -1,5 +1,8 @@
-// createApp(deps): middleware order, route mounting and the one error handler. Runtime
-// adapters wrap it; nothing here knows whether it runs on Node or workerd.
+// createApp(deps): the middleware every request passes (request id, key freshness,
+// security headers, body limit, JSON syntax, 405s), the route table registered in one
+// loop (each entry behind exactly the auth and limits it declares, see
+// http/register-routes.ts), the portal's static files, and the one error handler.
+// Runtime adapters wrap it; nothing here knows whether it runs on Node or workerd.
 import { Hono, type MiddlewareHandler } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
 import { methodNotAllowed } from 'hono/method-not-allowed';
@@ -7,33 +10,13 @@ import { requestId } from 'hono/request-id';
 import { secureHeaders } from 'hono/secure-headers';
 import type { Deps } from './deps.ts';
 import { MethodNotAllowed, NotFound, PayloadTooLarge } from './errors.ts';
-import { errorHandler } from './http/error-handler.ts';
-import { healthRoutes } from './http/health.ts';
-import { jsonBody } from './http/json-body.ts';
-import { jwksRoutes } from './http/jwks.ts';
 import type { AppEnv } from './http/context.ts';
-import { csrf } from './http/csrf.ts';
-import { loadSession } from './http/session-cookie.ts';
-import { requireConsumer } from './http/require-consumer.ts';
-import { attributeRoutes } from './http/consumer/attributes.ts';
-import { credentialRoutes } from './http/consumer/credentials.ts';
-import { sessionRoutes } from './http/consumer/sessions.ts';
-import { stepUpRoutes } from './http/consumer/step-up.ts';
-import { intentRoutes } from './http/consumer/intents.ts';
-import { meRoutes } from './http/consumer/me.ts';
-import { passkeyAuthRoutes } from './http/consumer/passkey-auth.ts';
-import { personaRoutes } from './http/consumer/personas.ts';
-import { consumerGrantRoutes } from './http/consumer/grants.ts';
-import { metadataRoutes } from './http/oauth/metadata.ts';
-import { oauthRoutes } from './http/oauth/endpoints.ts';
-import { dataApiRoutes } from './http/brand/data-api.ts';
-import { brandLifecycleRoutes } from './http/brand/lifecycle.ts';
-import { lifecycleRoutes } from './http/consumer/lifecycle.ts';
-import { openApiRoutes } from './http/openapi/routes.ts';
-import { IP_LIMITED, limitByIp, type ClientIp } from './http/rate-limit.ts';
-import { activityRoutes } from './http/consumer/activity.ts';
-import { auditApiRoutes } from './http/auditor/audit-api.ts';
-import { auditorPortalRoutes } from './http/auditor/auditor-portal.ts';
+import { errorHandler } from './http/error-handler.ts';
+import { jsonBody } from './http/json-body.ts';
+import type { ClientIp } from './http/rate-limit.ts';
+import { registerRoutes } from './http/register-routes.ts';
+import type { Route } from './http/route.ts';
+import { ROUTES } from './http/routes.ts';
 
 export const BODY_LIMIT = 64 * 1024;
 
@@ -41,6 +24,8 @@ export type AppOptions = {
   staticFiles?: MiddlewareHandler;
   /** The caller's address as the runtime sees it (socket, or the edge's header). */
   clientIp?: ClientIp;
+  /** The route table (tests register it in another order to show order means nothing). */
+  routes?: readonly Route[];
 };
 
 export function createApp(deps: Deps, opts: AppOptions = {}) {
@@ -90,13 +75,6 @@ export function createApp(deps: Deps, opts: AppOptions = {}) {
   });
   // GET and HEAD have no body to limit; asking would build a full Request on every read.
   app.use((c, next) => (c.req.method === 'GET' || c.req.method === 'HEAD' ? next() : limitBody(c, next)));
-  // Rate limits first: a flood is refused before any other work is done for it.
-  const clientIp = opts.clientIp ?? (() => undefined);
-  for (const [path, cls] of IP_LIMITED) app.use(path, limitByIp(deps, cls, clientIp));
-  // CSRF before body checks: a forged cross-site call is refused as such (403).
-  app.use('/api/*', loadSession(deps), csrf(deps));
-  // The auditor API is GET-only; a portal session may read it as well as a token.
-  app.use('/v1/audit/*', loadSession(deps));
   app.use(jsonBody());
   app.use(
     methodNotAllowed({
@@ -104,28 +82,7 @@ export function createApp(deps: Deps, opts: AppOptions = {}) {
       onMethodNotAllowed: (c, allowed) => renderError(new MethodNotAllowed(allowed), c),
     }),
   );
-  app.use('/api/me', requireConsumer);
-  app.use('/api/me/*', requireConsumer);
-  app.route('/', healthRoutes(deps));
-  app.route('/', jwksRoutes(deps));
-  app.route('/', passkeyAuthRoutes(deps));
-  app.route('/', meRoutes(deps));
-  app.route('/', attributeRoutes(deps));
-  app.route('/', personaRoutes(deps));
-  app.route('/', intentRoutes(deps));
-  app.route('/', credentialRoutes(deps));
-  app.route('/', sessionRoutes(deps));
-  app.route('/', stepUpRoutes(deps));
-  app.route('/', consumerGrantRoutes(deps));
-  app.route('/', metadataRoutes(deps));
-  app.route('/', oauthRoutes(deps));
-  app.route('/', dataApiRoutes(deps));
-  app.route('/', brandLifecycleRoutes(deps));
-  app.route('/', lifecycleRoutes(deps));
-  app.route('/', activityRoutes(deps));
-  app.route('/', auditorPortalRoutes(deps));
-  app.route('/', auditApiRoutes(deps));
-  app.route('/', openApiRoutes(deps));
+  registerRoutes(app, deps, opts.routes ?? ROUTES, opts.clientIp ?? (() => undefined));
   return app;
 }
 

@@ -1,5 +1,6 @@
 // The handful of typed errors features throw. Each knows its HTTP status, a stable
-// problem type and whether its detail may be shown; only the HTTP error handler renders them.
+// problem type, the headers its answer needs (a WWW-Authenticate challenge, Retry-After,
+// Allow) and whether its detail may be shown; only the HTTP error handler renders them.
 
 export class TroveError extends Error {
   readonly status: number;
@@ -7,12 +8,49 @@ export class TroveError extends Error {
   readonly title: string;
   /** Extra members for the problem body (e.g. the offending field). Never values of attributes. */
   readonly extra: Record<string, unknown>;
+  /** Headers the answer carries (set by subclasses). */
+  readonly headers: Record<string, string> = {};
   constructor(status: number, type: string, title: string, detail?: string, extra: Record<string, unknown> = {}) {
     super(detail ?? title);
     this.status = status;
     this.type = type;
     this.title = title;
     this.extra = extra;
+  }
+}
+
+/** A value a caller sent that cannot be used: 400 naming the field (never echoing a value). */
+export class InvalidField extends TroveError {
+  constructor(field: string, reason: string) {
+    super(400, 'bad-request', 'Bad request', `${field}: ${reason}`, { invalid_params: [{ name: field, reason }] });
+  }
+}
+
+/** The realms of Trove's two bearer-protected APIs: the brand data API and the auditor API. */
+export const BRAND_REALM = 'trove';
+export const AUDIT_REALM = 'trove-audit';
+
+/** RFC 6750 §3: the challenge of a protected resource. Without credentials it names only the
+ *  realm (§3.1); with a bad token it adds error="invalid_token" and a description that
+ *  keeps to the quoted-string characters. */
+export function bearerChallenge(realm: string, error?: { code: string; description: string }): string {
+  if (!error) return `Bearer realm="${realm}"`;
+  return `Bearer realm="${realm}", error="${error.code}", error_description="${oauthDescription(error.description)}"`;
+}
+
+/** No credentials where a bearer token is required: 401 with the bare challenge. */
+export class MissingToken extends TroveError {
+  constructor(realm: string, detail: string) {
+    super(401, 'unauthorized', 'Unauthorized', detail);
+    this.headers['www-authenticate'] = bearerChallenge(realm);
+  }
+}
+
+/** A bearer token that is malformed, expired, revoked, or whose holder is disabled. */
+export class InvalidToken extends TroveError {
+  constructor(realm: string, detail: string) {
+    super(401, 'invalid-token', 'Invalid access token', detail);
+    this.headers['www-authenticate'] = bearerChallenge(realm, { code: 'invalid_token', description: detail });
   }
 }
 
@@ -52,12 +90,20 @@ export class NotFound extends TroveError {
 export class MethodNotAllowed extends TroveError {
   constructor(allow: string[]) {
     super(405, 'method-not-allowed', 'Method not allowed', `Allowed: ${allow.join(', ')}.`, { allow });
+    this.headers.allow = allow.join(', ');
   }
 }
 
 export class Conflict extends TroveError {
   constructor(detail: string) {
     super(409, 'conflict', 'Conflict', detail);
+  }
+}
+
+/** The service cannot answer now (its database is unreachable). */
+export class Unavailable extends TroveError {
+  constructor(detail: string) {
+    super(503, 'unavailable', 'Service unavailable', detail);
   }
 }
 
@@ -78,6 +124,7 @@ export class TooManyRequests extends TroveError {
   constructor(retryAfter: number) {
     super(429, 'rate-limited', 'Too many requests', 'Slow down and retry later.');
     this.retryAfter = retryAfter;
+    this.headers['retry-after'] = String(retryAfter);
   }
 }
 
@@ -108,6 +155,16 @@ export class GuardFailed extends Error {
   constructor(guard: string) {
     super(`commit guard failed: ${guard}`);
     this.guard = guard;
+  }
+}
+
+/** Inside a store's batch: a guard did not hold; `dirty` when an earlier guard of the same
+ *  change had already written (a `changes` guard), so the batch must be replayed without it. */
+export class GuardDoesNotHold extends GuardFailed {
+  readonly dirty: boolean;
+  constructor(guard: string, dirty: boolean) {
+    super(guard);
+    this.dirty = dirty;
   }
 }
 

@@ -33,8 +33,8 @@ export function errorHandler(log: Logger) {
     }
     if (err instanceof TroveError) {
       const res = problem(c, err.status, err.type, err.title, err.message, err.extra);
-      if (err instanceof TooManyRequests) res.headers.set('retry-after', String(err.retryAfter));
-      if (err.status === 405 && Array.isArray(err.extra.allow)) res.headers.set('allow', err.extra.allow.join(', '));
+      // The error knows its headers: a WWW-Authenticate challenge, Retry-After, Allow.
+      for (const [name, value] of Object.entries(err.headers)) res.headers.set(name, value);
       return res;
     }
     if (err instanceof OAuthError) {

@@ -1,10 +1,16 @@
-// Reads JSON bodies once, before any route: a body that is not valid JSON, or is sent
-// with another content type to a JSON endpoint, is refused with a clear 4xx; so is a NUL
-// character anywhere in the URL or the JSON (no field needs one; PostgreSQL text refuses it).
+// Reads JSON bodies once, before any route: a body that is not valid JSON is refused with
+// a clear 400; so is a NUL character anywhere in the URL or the JSON (no field needs one;
+// PostgreSQL text refuses it). Another content type at the JSON API is answered 415 by
+// the route pipeline, after its CSRF check (a cross-site form is a forgery first).
 import type { MiddlewareHandler } from 'hono';
 import { BadRequest, UnsupportedMediaType } from '../errors.ts';
 
 const WITH_BODY = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
+
+/** The JSON API takes JSON only (415 otherwise). */
+export function requireJsonType(method: string, contentType: string | undefined): void {
+  if (WITH_BODY.has(method) && contentType && !/json/i.test(contentType)) throw new UnsupportedMediaType('application/json');
+}
 
 export function jsonBody(): MiddlewareHandler {
   return async (c, next) => {
@@ -25,8 +31,6 @@ export function jsonBody(): MiddlewareHandler {
         // PostgreSQL text cannot hold NUL, and no field of Trove's needs one.
         if (nul) throw new BadRequest('The request body may not contain NUL characters (\\u0000).');
       }
-    } else if (c.req.path.startsWith('/api/') && WITH_BODY.has(c.req.method) && type && !/json/i.test(type)) {
-      throw new UnsupportedMediaType('application/json');
     }
     await next();
   };

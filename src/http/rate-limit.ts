@@ -1,7 +1,8 @@
-// Per-IP rate limits in front of sign-in and the OAuth endpoints. The client address
-// comes from the runtime adapter (only it can see the socket or the edge's header);
-// per-client limits are counted after client authentication (features/brands).
-import type { Context, MiddlewareHandler } from 'hono';
+// Per-address rate limits, applied to the routes whose table entry names a class (sign-in
+// and the OAuth endpoints). The client address comes from the runtime adapter (only it can
+// see the socket or the edge's header); per-client limits are counted after client
+// authentication (features/brands), and failed sign-ins per credential here.
+import type { Context } from 'hono';
 import type { Deps } from '../deps.ts';
 import { TooManyRequests, TroveError } from '../errors.ts';
 import type { LimitClass } from '../features/limits/rate-limiter.ts';
@@ -25,25 +26,9 @@ export async function limitCredentialFailures<T>(deps: Deps, credentialId: strin
   }
 }
 
-export function limitByIp(deps: Deps, cls: LimitClass, clientIp: ClientIp): MiddlewareHandler {
-  return async (c, next) => {
-    if (c.req.method === 'POST') {
-      const wait = deps.limits.hit(cls, 'ip', clientIp(c) ?? 'unknown');
-      if (wait) throw new TooManyRequests(wait);
-    }
-    await next();
-  };
+/** Counts one state-changing call from this address; 429 once its class's budget is spent. */
+export function limitByIp(deps: Deps, cls: LimitClass, ip: string, method: string): void {
+  if (method !== 'POST') return;
+  const wait = deps.limits.hit(cls, 'ip', ip);
+  if (wait) throw new TooManyRequests(wait);
 }
-
-/** Which paths each class guards (POST only). */
-export const IP_LIMITED: [string, LimitClass][] = [
-  ['/api/passkeys/login/*', 'signin'],
-  ['/api/passkeys/register/*', 'signin'],
-  ['/api/recovery/login', 'signin'],
-  ['/api/auditor/login/*', 'signin'],
-  ['/api/auditor/enrol/*', 'signin'],
-  ['/oauth/par', 'par'],
-  ['/oauth/token', 'token'],
-  ['/oauth/introspect', 'introspect'],
-  ['/oauth/revoke', 'introspect'],
-];

@@ -1,11 +1,10 @@
 // The session cookie: HttpOnly, SameSite=Lax, Secure (with the __Host- prefix) on
 // https origins; plain http://localhost gets an unprefixed, non-Secure cookie so
-// development works. Resolves the session for every /api request.
-import type { Context, MiddlewareHandler } from 'hono';
+// development works.
+import type { Context } from 'hono';
 import { deleteCookie, getCookie, setCookie } from 'hono/cookie';
 import type { Deps } from '../deps.ts';
-import { resolveSession, SESSION_ABSOLUTE_MS } from '../features/identity/sessions.ts';
-import type { AppEnv } from './context.ts';
+import { SESSION_ABSOLUTE_MS } from '../features/identity/sessions.ts';
 
 export function cookieName(deps: Deps): string {
   return deps.config.origin.startsWith('https://') ? '__Host-trove_session' : 'trove_session';
@@ -22,9 +21,7 @@ export function clearSessionCookie(c: Context, deps: Deps) {
   deleteCookie(c, cookieName(deps), { path: '/', secure: deps.config.origin.startsWith('https://') });
 }
 
-export function loadSession(deps: Deps): MiddlewareHandler<AppEnv> {
-  return async (c, next) => {
-    c.set('session', await resolveSession(deps, getCookie(c, cookieName(deps))));
-    await next();
-  };
+/** The session id the request's cookie carries, if any (resolved by the route pipeline). */
+export function sessionCookieValue(c: Context, deps: Deps): string | undefined {
+  return getCookie(c, cookieName(deps));
 }

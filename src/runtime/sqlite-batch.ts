@@ -6,6 +6,7 @@
 import Database from 'better-sqlite3';
 import type { AuditEventRow } from '../db/schema.ts';
 import { isGuardViolation } from '../db/store.ts';
+import { GuardDoesNotHold } from '../errors.ts';
 import type { AuditDraft } from '../features/audit/event.ts';
 import { chainEvents, type ChainHead } from '../features/audit/chain.ts';
 
@@ -57,17 +58,6 @@ const AUDIT_COLUMNS: readonly (keyof AuditEventRow)[] = [
   'seq', 'id', 'ts', 'actor_type', 'actor_id', 'action', 'outcome', 'consumer_id', 'brand_id', 'grant_id',
   'attributes', 'purpose', 'reason', 'detail', 'prev_hash', 'hash',
 ];
-
-class GuardDoesNotHold extends Error {
-  readonly guard: string;
-  /** An earlier guard of the same change had already written (a `changes` guard). */
-  readonly dirty: boolean;
-  constructor(guard: string, dirty: boolean) {
-    super(`guard ${guard} does not hold`);
-    this.guard = guard;
-    this.dirty = dirty;
-  }
-}
 
 export function toWireError(err: unknown): WireError {
   if (err instanceof GuardDoesNotHold) return { guard: err.guard, name: 'GuardFailed', message: err.message };

@@ -97,7 +97,8 @@ describe('authorization code exchange', () => {
     const tokens = await (await exchange(app, brand, code, verifier)).json();
     expect((await read(app, tokens.access_token)).status).toBe(200);
     await oauthError(await exchange(app, brand, code, verifier), 400, 'invalid_grant');
-    expect((await read(app, tokens.access_token)).status).toBe(403);
+    // Its tokens are revoked: 401 invalid_token (RFC 6750), not a grant refusal.
+    expect((await read(app, tokens.access_token)).status).toBe(401);
     await oauthError(await form(app, '/oauth/token', brand, { grant_type: 'refresh_token', refresh_token: tokens.refresh_token }), 400, 'invalid_grant');
   });
 
@@ -122,7 +123,7 @@ describe('refresh tokens', () => {
     await oauthError(await form(app, '/oauth/token', brand, { grant_type: 'refresh_token', refresh_token: first.refresh_token! }), 400, 'invalid_grant');
     // The family is gone: the newest refresh token and its access token stop working too.
     await oauthError(await form(app, '/oauth/token', brand, { grant_type: 'refresh_token', refresh_token: second.refresh_token }), 400, 'invalid_grant');
-    expect((await read(app, second.access_token)).status).toBe(403);
+    expect((await read(app, second.access_token)).status).toBe(401);
   });
 });
 

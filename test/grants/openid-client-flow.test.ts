@@ -68,7 +68,8 @@ async function wholeFlow(config: client.Configuration) {
   expect(await client.tokenIntrospection(config, refreshed.access_token)).toMatchObject({ active: true, client_id: config.clientMetadata().client_id, sub: data.sub });
   await client.tokenRevocation(config, refreshed.access_token);
   expect((await client.tokenIntrospection(config, refreshed.access_token)).active).toBe(false);
-  expect((await client.fetchProtectedResource(config, refreshed.access_token, attributes, 'GET')).status).toBe(403);
+  // A revoked token is 401 invalid_token with its challenge, which openid-client reports as such.
+  await expect(client.fetchProtectedResource(config, refreshed.access_token, attributes, 'GET')).rejects.toMatchObject({ name: 'WWWAuthenticateChallengeError', status: 401 });
   // The rotated-out refresh token is refused, and the library hands over Trove's explanation.
   await expect(client.refreshTokenGrant(config, tokens.refresh_token!)).rejects.toMatchObject({ error: 'invalid_grant', error_description: expect.stringContaining('no longer valid') });
 

@@ -2,13 +2,13 @@
 // while events are appended (it is a sequence number), signed checkpoints, and the
 // verifier. Each query is itself an audit event, committed before anything is read;
 // a scoped auditor's answers only ever contain its brands' events.
+import { InvalidField } from '../../errors.ts';
 import { Buffer } from 'node:buffer';
 import { z } from 'zod';
 import type { Deps } from '../../deps.ts';
 import { commit } from '../audit/commit.ts';
 import { verifyAuditLog } from '../audit/verify.ts';
 import { publicSigningKeys } from '../keys/keyring.ts';
-import { invalid } from '../profile/validate-attribute.ts';
 import type { Auditor } from './accounts.ts';
 import { describeFilter, eventCondition, eventFilter, type EventFilter } from './event-filter.ts';
 import { eventView } from './event-view.ts';
@@ -32,7 +32,7 @@ export function encodeCursor(kind: string, seq: number): string {
 export function decodeCursor(kind: string, cursor: string | undefined): number | null {
   if (cursor === undefined) return null;
   const m = /^([a-z]+):(\d{1,15})$/.exec(Buffer.from(cursor, 'base64url').toString('utf8'));
-  if (!m || m[1] !== kind) throw invalid('query.cursor', 'is not a cursor from this listing (order and filters must stay the same)');
+  if (!m || m[1] !== kind) throw new InvalidField('query.cursor', 'is not a cursor from this listing (order and filters must stay the same)');
   return Number(m[2]);
 }
 

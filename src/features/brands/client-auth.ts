@@ -49,7 +49,10 @@ async function secretBrand(deps: Deps, id: string, secret: string): Promise<Bran
   return brand;
 }
 
-export async function authenticateClient(deps: Deps, input: ClientAuthInput, endpoint: string): Promise<BrandRow> {
+/** `endpoint` is the path an assertion may name as its audience; `limit` the route's
+ *  rate-limit class, counted per client once the client is known. */
+export async function authenticateClient(deps: Deps, input: ClientAuthInput, at: { endpoint: string; limit?: LimitClass }): Promise<BrandRow> {
+  const endpoint = at.endpoint;
   const { form } = input;
   const hasAssertion = form.client_assertion_type !== undefined || form.client_assertion !== undefined;
   const hasBasic = /^basic /i.test(input.authorization ?? '');
@@ -70,15 +73,11 @@ export async function authenticateClient(deps: Deps, input: ClientAuthInput, end
   }
   if (form.client_id !== undefined && form.client_id !== brand.id) throw new OAuthError('invalid_request', 'client_id does not match the authenticated client.');
   // Counted only once authenticated, so nobody can spend another brand's allowance.
-  const cls = CLIENT_LIMIT_CLASS[endpoint];
-  const wait = cls ? deps.limits.hit(cls, 'client', brand.id) : 0;
+  const wait = at.limit ? deps.limits.hit(at.limit, 'client', brand.id) : 0;
   if (wait) throw new TooManyRequests(wait);
   return brand;
 }
 
-const CLIENT_LIMIT_CLASS: Record<string, LimitClass | undefined> = {
-  '/oauth/par': 'par', '/oauth/token': 'token', '/oauth/introspect': 'introspect', '/oauth/revoke': 'introspect',
-};
 
 /** "EdDSA" and "Ed25519" (RFC 9864) name the same algorithm for an Ed25519 key: accept either. */
 function withoutEdAlg(set: jose.JSONWebKeySet): jose.JSONWebKeySet {

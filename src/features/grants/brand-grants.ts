@@ -4,9 +4,8 @@ import { Buffer } from 'node:buffer';
 import { z } from 'zod';
 import type { Deps } from '../../deps.ts';
 import type { GrantRow } from '../../db/schema.ts';
-import { GuardFailed, NotFound } from '../../errors.ts';
+import { GuardFailed, InvalidField, NotFound } from '../../errors.ts';
 import { commit } from '../audit/commit.ts';
-import { invalid } from '../profile/validate-attribute.ts';
 import { endGrantChange } from './end-grant.ts';
 
 export const grantListQuery = z.object({
@@ -34,7 +33,7 @@ function decodeCursor(cursor: string): [number, string] {
   } catch {
     // fall through
   }
-  throw invalid('cursor', 'is not a cursor this API gave out');
+  throw new InvalidField('cursor', 'is not a cursor this API gave out');
 }
 
 export async function listBrandGrants(deps: Deps, brandId: string, q: z.infer<typeof grantListQuery>) {

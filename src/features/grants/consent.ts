@@ -6,10 +6,9 @@ import type { Deps } from '../../deps.ts';
 import type { GrantRequestRow, GrantRow } from '../../db/schema.ts';
 import { hashSecret } from '../../crypto/hash.ts';
 import { newId, newSecret } from '../../crypto/random.ts';
-import { NotFound } from '../../errors.ts';
+import { InvalidField, NotFound } from '../../errors.ts';
 import { commitOr } from '../audit/commit.ts';
 import { CATALOG_BY_NAME } from '../profile/catalog.ts';
-import { invalid } from '../profile/validate-attribute.ts';
 import { INTENTS, type TroveAttributes } from './authorization-details.ts';
 import { describeDuration, parseDuration } from './iso-duration.ts';
 import { pairwiseSubject } from './pairwise.ts';
@@ -89,9 +88,9 @@ export async function approveRequest(deps: Deps, consumerId: string, id: string,
   const offered = [...d.attributes, ...d.optional_attributes];
   const selected = chosen ?? offered;
   const missing = d.attributes.filter((a) => !selected.includes(a));
-  if (missing.length) throw invalid('attributes', `required attributes cannot be dropped (${missing.join(', ')}); deny the request instead`);
+  if (missing.length) throw new InvalidField('attributes', `required attributes cannot be dropped (${missing.join(', ')}); deny the request instead`);
   const extra = selected.filter((a) => !offered.includes(a));
-  if (extra.length) throw invalid('attributes', `not requested: ${extra.join(', ')}`);
+  if (extra.length) throw new InvalidField('attributes', `not requested: ${extra.join(', ')}`);
   const granted = offered.filter((a) => selected.includes(a));
 
   const db = deps.store.db;

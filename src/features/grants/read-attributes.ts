@@ -5,7 +5,7 @@
 import type { Deps } from '../../deps.ts';
 import { prepared, rows } from '../../db/prepared.ts';
 import type { GrantRow } from '../../db/schema.ts';
-import { Forbidden, GuardFailed, NotFound } from '../../errors.ts';
+import { BRAND_REALM, Forbidden, GuardFailed, InvalidToken, NotFound } from '../../errors.ts';
 import { commit } from '../audit/commit.ts';
 import { openGrantedAttributes } from '../profile/attribute-values.ts';
 import { INTENTS } from './authorization-details.ts';
@@ -20,6 +20,11 @@ async function deny(deps: Deps, reader: Reader, grant: GrantRow, reason: DenyRea
       consumer_id: grant.consumer_id, grant_id: grant.id, attributes: JSON.parse(grant.attributes) as string[], purpose: grant.purpose, reason,
     }],
   });
+  // The token itself no longer counts (revoked, or its brand disabled): 401 invalid_token with
+  // the RFC 6750 challenge. The grant ended (revoked, expired, exhausted): 403 with the reason.
+  if (reason === 'token_revoked' || reason === 'brand_disabled') {
+    throw new InvalidToken(BRAND_REALM, reason === 'token_revoked' ? 'The access token was revoked.' : 'This brand is disabled.');
+  }
   throw new Forbidden(`This grant cannot be read: ${reason.replace('_', ' ')}.`, { reason });
 }
 

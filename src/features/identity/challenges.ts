@@ -7,8 +7,7 @@ import { fromB64u, fromUtf8 } from '../../crypto/encoding.ts';
 import { hashSecret } from '../../crypto/hash.ts';
 import type { ChallengeRow } from '../../db/schema.ts';
 import type { Guard } from '../../db/store.ts';
-import { Unauthorized } from '../../errors.ts';
-import { invalid } from '../profile/validate-attribute.ts';
+import { InvalidField, Unauthorized } from '../../errors.ts';
 
 export const CHALLENGE_TTL_MS = 5 * 60_000;
 
@@ -30,7 +29,7 @@ export function challengeFromClientData(clientDataJSON: unknown): string {
     if (typeof data.challenge !== 'string') throw new Error('no challenge');
     return data.challenge;
   } catch {
-    throw invalid('response.clientDataJSON', 'is not base64url-encoded client data with a challenge');
+    throw new InvalidField('response.clientDataJSON', 'is not base64url-encoded client data with a challenge');
   }
 }
 

@@ -8,6 +8,7 @@ import type { Deps } from '../../deps.ts';
 import { hashSecret, hmacSha256 } from '../../crypto/hash.ts';
 import { toB64u } from '../../crypto/encoding.ts';
 import { newId, newSecret } from '../../crypto/random.ts';
+import { commit } from '../audit/commit.ts';
 
 export const SESSION_IDLE_MS = 30 * 60_000;
 export const SESSION_ABSOLUTE_MS = 12 * 3600_000;
@@ -74,4 +75,15 @@ export function endAllSessionsWrite(deps: Deps, subjectType: Session['subjectTyp
 /** Domain-separated HMAC of the session id under the vault's pairwise key. */
 export function csrfTokenFor(deps: Deps, rawSessionId: string): string {
   return toB64u(hmacSha256(deps.keys.pairwiseKey, `trove-csrf-v1|${rawSessionId}`));
+}
+
+/** Ends this session, audited (logout). */
+export async function signOut(deps: Deps, session: Session): Promise<void> {
+  await commit(deps, {
+    writes: [endSessionWrite(deps, session.idHash)],
+    audit: [{
+      action: 'session.signed_out', outcome: 'success', actor_type: session.subjectType, actor_id: session.subjectId,
+      ...(session.subjectType === 'consumer' ? { consumer_id: session.subjectId } : {}),
+    }],
+  });
 }

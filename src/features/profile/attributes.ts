@@ -1,13 +1,13 @@
 // The consumer's profile: validated attribute writes (sealed as JSON), the decrypted
 // view for the owner, and deletion. Audit events carry names and personas, never values.
 import type { Deps } from '../../deps.ts';
-import { NotFound } from '../../errors.ts';
+import { InvalidField, NotFound } from '../../errors.ts';
 import { commit } from '../audit/commit.ts';
 import { attributeChangeNotices } from '../grants/attribute-notices.ts';
 import { readAttributes, writeAttributes } from './attribute-values.ts';
 import { CATALOG_BY_NAME } from './catalog.ts';
 import { assertPersona } from './personas.ts';
-import { invalid, validateAttribute } from './validate-attribute.ts';
+import { validateAttribute } from './validate-attribute.ts';
 
 export const MAX_ATTRIBUTE_ROWS = 300;
 
@@ -19,7 +19,7 @@ export async function setAttribute(deps: Deps, consumerId: string, name: string,
   await assertPersona(deps, consumerId, persona);
   const rows = await deps.store.db.selectFrom('attributes').select(['name', 'persona']).where('consumer_id', '=', consumerId).execute();
   if (!rows.some((r) => r.name === name && r.persona === persona) && rows.length >= MAX_ATTRIBUTE_ROWS) {
-    throw invalid('name', `at most ${MAX_ATTRIBUTE_ROWS} attribute values per profile`);
+    throw new InvalidField('name', `at most ${MAX_ATTRIBUTE_ROWS} attribute values per profile`);
   }
   const notices = await attributeChangeNotices(deps, consumerId, [name]);
   await writeAttributes(deps, consumerId, [{ name, persona, value: JSON.stringify(value) }], notices);

@@ -75,3 +75,11 @@ export const CUSTOM_PREFIX = 'x-';
 export const CUSTOM_NAME = /^x-[a-z0-9][a-z0-9_-]{0,62}$/;
 export const CUSTOM_TEXT_MAX = 1000;
 export const CUSTOM_JSON_MAX = 4096;
+
+/** The catalogue as the consumer API publishes it (without the validating schemas). */
+export function catalogView() {
+  return {
+    attributes: CATALOG.map(({ schema: _s, ...e }) => e),
+    custom: { prefix: CUSTOM_PREFIX, types: ['text', 'json'], text_max: CUSTOM_TEXT_MAX, json_max_bytes: CUSTOM_JSON_MAX },
+  };
+}

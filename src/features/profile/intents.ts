@@ -6,11 +6,10 @@ import type { Deps } from '../../deps.ts';
 import { open, seal } from '../../crypto/aead.ts';
 import { fromUtf8, utf8 } from '../../crypto/encoding.ts';
 import { newId } from '../../crypto/random.ts';
-import { NotFound } from '../../errors.ts';
+import { InvalidField, NotFound } from '../../errors.ts';
 import { commit } from '../audit/commit.ts';
 import { dataKeyFor } from './data-key.ts';
 import { assertPersona } from './personas.ts';
-import { invalid } from './validate-attribute.ts';
 
 export const MAX_OPEN_INTENTS = 50;
 const YEAR_MS = 366 * 24 * 3600_000;
@@ -35,11 +34,11 @@ const aad = (consumerId: string, id: string) => `trove:intent:v1|${consumerId}|$
 export async function createIntent(deps: Deps, consumerId: string, input: IntentInput) {
   const now = deps.clock.now();
   const expiresAt = input.until ? Date.parse(input.until) : null;
-  if (expiresAt !== null && (expiresAt <= now || expiresAt > now + YEAR_MS)) throw invalid('until', 'must be in the future and within a year');
+  if (expiresAt !== null && (expiresAt <= now || expiresAt > now + YEAR_MS)) throw new InvalidField('until', 'must be in the future and within a year');
   const persona = input.persona ?? '';
   await assertPersona(deps, consumerId, persona);
   const open = await deps.store.db.selectFrom('intents').select('id').where('consumer_id', '=', consumerId).where('status', '=', 'open').execute();
-  if (open.length >= MAX_OPEN_INTENTS) throw invalid('text', `at most ${MAX_OPEN_INTENTS} open intents`);
+  if (open.length >= MAX_OPEN_INTENTS) throw new InvalidField('text', `at most ${MAX_OPEN_INTENTS} open intents`);
   const id = newId();
   const { until: _u, persona: _p, ...content } = input;
   const key = await dataKeyFor(deps, consumerId);
@@ -86,4 +85,11 @@ export async function withdrawIntent(deps: Deps, consumerId: string, id: string)
     writes: [db.updateTable('intents').set({ status: 'withdrawn', withdrawn_at: deps.clock.now() }).where('id', '=', id).where('consumer_id', '=', consumerId)],
     audit: [{ action: 'intent.withdrawn', outcome: 'success', actor_type: 'consumer', actor_id: consumerId, consumer_id: consumerId, detail: { intent: id } }],
   });
+}
+
+/** One of the consumer's intents; another's is not found. */
+export async function consumerIntent(deps: Deps, consumerId: string, id: string) {
+  const intent = (await listIntents(deps, consumerId)).find((i) => i.id === id);
+  if (!intent) throw new NotFound('No such intent.');
+  return intent;
 }

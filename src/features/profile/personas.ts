@@ -2,11 +2,10 @@
 // attribute may hold a different value per persona. Deleting a persona deletes its values.
 // The label the consumer gives a persona is sealed like a value; its name is an id.
 import type { Deps } from '../../deps.ts';
-import { Conflict, NotFound } from '../../errors.ts';
+import { Conflict, InvalidField, NotFound } from '../../errors.ts';
 import { commit } from '../audit/commit.ts';
 import { dataKeyFor } from './data-key.ts';
 import { openText, personaLabelAad, sealText } from './sealed-text.ts';
-import { invalid } from './validate-attribute.ts';
 
 export const PERSONA_NAME = /^[a-z0-9][a-z0-9-]{0,39}$/;
 export const MAX_PERSONAS = 20;
@@ -29,14 +28,14 @@ export async function assertPersona(deps: Deps, consumerId: string, persona: str
   if (persona === '') return;
   const row = await deps.store.db.selectFrom('personas').select('name')
     .where('consumer_id', '=', consumerId).where('name', '=', persona).executeTakeFirst();
-  if (!row) throw invalid('persona', `no persona named "${persona.slice(0, 40)}"; create it first`);
+  if (!row) throw new InvalidField('persona', `no persona named "${persona.slice(0, 40)}"; create it first`);
 }
 
 export async function createPersona(deps: Deps, consumerId: string, input: { name: string; label: string }) {
-  if (!PERSONA_NAME.test(input.name)) throw invalid('name', 'use 1-40 lowercase letters, digits or -');
+  if (!PERSONA_NAME.test(input.name)) throw new InvalidField('name', 'use 1-40 lowercase letters, digits or -');
   const existing = await deps.store.db.selectFrom('personas').select('name').where('consumer_id', '=', consumerId).execute();
   if (existing.some((p) => p.name === input.name)) throw new Conflict(`Persona "${input.name}" exists already.`);
-  if (existing.length >= MAX_PERSONAS) throw invalid('name', `at most ${MAX_PERSONAS} personas`);
+  if (existing.length >= MAX_PERSONAS) throw new InvalidField('name', `at most ${MAX_PERSONAS} personas`);
   const key = await dataKeyFor(deps, consumerId);
   const sealed = sealText(deps, key, personaLabelAad(consumerId, input.name), input.label);
   key.fill(0);

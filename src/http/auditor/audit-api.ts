@@ -1,13 +1,11 @@
 // The auditor API under /v1/audit: filtered events, streamed exports, signed
-// checkpoints and the verifier. Every call is an audit event of its own.
-import { Hono } from 'hono';
+// checkpoints and the verifier. Every call is an audit event of its own; no answer is cached.
+import type { Context } from 'hono';
 import { z } from 'zod';
-import type { Deps } from '../../deps.ts';
 import { startExport } from '../../features/auditors/audit-export.ts';
 import { eventsQuery, listCheckpoints, listEvents, pageQuery, verifyForAuditor } from '../../features/auditors/audit-queries.ts';
 import { eventFilter } from '../../features/auditors/event-filter.ts';
-import { query } from '../validate.ts';
-import { requireAuditor, type AuditorEnv } from './auditor-auth.ts';
+import { route, type Route } from '../route.ts';
 
 export const exportQuery = eventFilter.extend({ format: z.enum(['jsonl', 'csv']).default('jsonl') });
 
@@ -27,13 +25,22 @@ function streamOf(chunks: AsyncGenerator<string>): ReadableStream<Uint8Array> {
   });
 }
 
-export function auditApiRoutes(deps: Deps) {
-  return new Hono<AuditorEnv>()
-    .use('/v1/audit/*', requireAuditor(deps))
-    .get('/v1/audit/events', query(eventsQuery), async (c) => c.json(await listEvents(deps, c.get('auditor'), c.req.valid('query'))))
-    .get('/v1/audit/export', query(exportQuery), async (c) => {
-      const { format, ...filter } = c.req.valid('query');
-      const chunks = await startExport(deps, c.get('auditor'), format, filter);
+const noStore = (c: Context) => c.header('cache-control', 'no-store');
+
+export const auditApiRoutes: Route[] = [
+  route({
+    method: 'get', path: '/v1/audit/events', tag: 'Auditor API', auth: 'auditor', query: eventsQuery,
+    summary: 'Audit events by filter, cursor paged (stable while events are appended)',
+    handler: async ({ deps, c, auth, query }) => {
+      noStore(c);
+      return c.json(await listEvents(deps, auth.auditor, query));
+    },
+  }),
+  route({
+    method: 'get', path: '/v1/audit/export', tag: 'Auditor API', auth: 'auditor', query: exportQuery, okType: 'application/jsonl',
+    summary: 'Streamed export as JSON Lines (with signed checkpoints and trailer) or CSV',
+    handler: async ({ deps, auth, query: { format, ...filter } }) => {
+      const chunks = await startExport(deps, auth.auditor, format, filter);
       const stamp = new Date(deps.clock.now()).toISOString().replace(/[:.]/g, '-');
       return new Response(streamOf(chunks), {
         headers: {
@@ -42,7 +49,20 @@ export function auditApiRoutes(deps: Deps) {
           'cache-control': 'no-store',
         },
       });
-    })
-    .get('/v1/audit/checkpoints', query(pageQuery), async (c) => c.json(await listCheckpoints(deps, c.get('auditor'), c.req.valid('query'))))
-    .get('/v1/audit/verify', async (c) => c.json(await verifyForAuditor(deps, c.get('auditor'))));
-}
+    },
+  }),
+  route({
+    method: 'get', path: '/v1/audit/checkpoints', tag: 'Auditor API', auth: 'auditor', query: pageQuery, summary: 'Signed checkpoints of the chain, newest first',
+    handler: async ({ deps, c, auth, query }) => {
+      noStore(c);
+      return c.json(await listCheckpoints(deps, auth.auditor, query));
+    },
+  }),
+  route({
+    method: 'get', path: '/v1/audit/verify', tag: 'Auditor API', auth: 'auditor', summary: 'Verify the hash chain and checkpoints',
+    handler: async ({ deps, c, auth }) => {
+      noStore(c);
+      return c.json(await verifyForAuditor(deps, auth.auditor));
+    },
+  }),
+];

@@ -1,18 +1,16 @@
 // The auditor's portal sign-in under /api/auditor: passkey enrolment from the one-time
 // link, usernameless sign-in, and "who am I" with the CSRF token. Sessions are the
 // consumers' kind with subject type auditor, so logout is /api/session/logout.
-import { Hono, type Context } from 'hono';
+import type { Context } from 'hono';
 import { z } from 'zod';
 import type { Deps } from '../../deps.ts';
 import type { Auditor } from '../../features/auditors/accounts.ts';
 import { auditorSignIn, auditorSignInOptions, enrolOptions, enrolVerify } from '../../features/auditors/auditor-passkeys.ts';
 import { csrfTokenFor } from '../../features/identity/sessions.ts';
-import type { AppEnv } from '../context.ts';
-import { authenticationResponse, registrationResponse } from '../consumer/passkey-auth.ts';
-import { setSessionCookie } from '../session-cookie.ts';
+import { authenticationResponse, registrationResponse } from '../consumer/webauthn-json.ts';
 import { limitCredentialFailures } from '../rate-limit.ts';
-import { body } from '../validate.ts';
-import { requireAuditor, type AuditorEnv } from './auditor-auth.ts';
+import { route, type Route } from '../route.ts';
+import { setSessionCookie } from '../session-cookie.ts';
 
 const code = z.string().min(1).max(100).regex(/^trv_ae_[A-Za-z0-9_-]+$/, 'expected the code from an enrolment link');
 
@@ -28,22 +26,39 @@ function signedIn(c: Context, deps: Deps, auditor: Auditor, sessionId: string) {
   return c.json({ auditor, csrf_token: csrfTokenFor(deps, sessionId) });
 }
 
-export function auditorPortalRoutes(deps: Deps) {
-  return new Hono<AppEnv>()
-    .post('/api/auditor/enrol/options', body(auditorPortalSchemas.enrolOptions), async (c) => c.json(await enrolOptions(deps, c.req.valid('json').code)))
-    .post('/api/auditor/enrol/verify', body(auditorPortalSchemas.enrolVerify), async (c) => {
-      const input = c.req.valid('json') as Parameters<typeof enrolVerify>[1];
-      const result = await enrolVerify(deps, input);
+export const auditorPortalRoutes: Route[] = [
+  route({
+    method: 'post', path: '/api/auditor/enrol/options', tag: 'Auditor API', auth: 'none', limit: 'signin', body: auditorPortalSchemas.enrolOptions,
+    summary: 'Passkey creation options for a one-time enrolment code',
+    handler: async ({ deps, c, body }) => c.json(await enrolOptions(deps, body.code)),
+  }),
+  route({
+    method: 'post', path: '/api/auditor/enrol/verify', tag: 'Auditor API', auth: 'none', limit: 'signin', body: auditorPortalSchemas.enrolVerify,
+    summary: 'Enrol the passkey and sign in',
+    handler: async ({ deps, c, body }) => {
+      const result = await enrolVerify(deps, body as Parameters<typeof enrolVerify>[1]);
       return signedIn(c, deps, result.auditor, result.sessionId);
-    })
-    .post('/api/auditor/login/options', body(auditorPortalSchemas.loginOptions), async (c) => c.json(await auditorSignInOptions(deps)))
-    .post('/api/auditor/login/verify', body(auditorPortalSchemas.loginVerify), async (c) => {
-      const response = c.req.valid('json').response as Parameters<typeof auditorSignIn>[1];
-      const result = await limitCredentialFailures(deps, `auditor:${response.id}`, () => auditorSignIn(deps, response, c.get('session')?.idHash));
+    },
+  }),
+  route({
+    method: 'post', path: '/api/auditor/login/options', tag: 'Auditor API', auth: 'none', limit: 'signin', body: auditorPortalSchemas.loginOptions,
+    summary: 'Usernameless passkey sign-in options',
+    handler: async ({ deps, c }) => c.json(await auditorSignInOptions(deps)),
+  }),
+  route({
+    method: 'post', path: '/api/auditor/login/verify', tag: 'Auditor API', auth: 'none', limit: 'signin', body: auditorPortalSchemas.loginVerify,
+    summary: 'Sign in as an auditor',
+    handler: async ({ deps, c, auth, body }) => {
+      const response = body.response as Parameters<typeof auditorSignIn>[1];
+      const result = await limitCredentialFailures(deps, `auditor:${response.id}`, () => auditorSignIn(deps, response, auth.session?.idHash));
       return signedIn(c, deps, result.auditor, result.sessionId);
-    })
-    .route('/', new Hono<AuditorEnv>().get('/api/auditor/me', requireAuditor(deps, { sessionOnly: true }), (c) => {
-      const auditor = c.get('auditor');
-      return c.json({ id: auditor.id, name: auditor.name, brands: auditor.brands, csrf_token: csrfTokenFor(deps, c.get('session')!.rawId) });
-    }));
-}
+    },
+  }),
+  route({
+    method: 'get', path: '/api/auditor/me', tag: 'Auditor API', auth: 'auditor-session', summary: 'The signed-in auditor, scope and CSRF token',
+    handler: ({ deps, c, auth }) => {
+      c.header('cache-control', 'no-store');
+      return c.json({ id: auth.auditor.id, name: auth.auditor.name, brands: auth.auditor.brands, csrf_token: csrfTokenFor(deps, auth.session!.rawId) });
+    },
+  }),
+];

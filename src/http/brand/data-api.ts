@@ -1,61 +1,73 @@
-// The brand data API: GET /v1/attributes (the token's grant), the grants the brand
-// holds (GET /v1/grants, /v1/grants/{id}, /v1/grants/{id}/attributes) and giving a
-// grant up (DELETE /v1/grants/{id}). Every read is audited inside readGrant.
-import { Hono } from 'hono';
-import { z } from 'zod';
-import type { Deps } from '../../deps.ts';
+// The brand data API: GET /v1/attributes (the token's grant), the grants the brand holds
+// (GET /v1/grants, /v1/grants/{id}, /v1/grants/{id}/attributes) and giving a grant up
+// (DELETE /v1/grants/{id}). Every read is audited inside readGrant; reads check token,
+// brand and grant as guards of their audited commit (brand-grant-token), so a denied read
+// is recorded with its reason.
+import type { Context } from 'hono';
 import { Forbidden } from '../../errors.ts';
+import type { AccessClaims } from '../../features/grants/access-token.ts';
 import { brandGrant, brandGrantView, grantListQuery, listBrandGrants, relinquishGrant } from '../../features/grants/brand-grants.ts';
 import { readGrant } from '../../features/grants/read-attributes.ts';
-import { params, query } from '../validate.ts';
-import { bearer, type BrandEnv } from './bearer.ts';
+import { route, type Route } from '../route.ts';
+import { brandResponses, grantIdParam } from './brand-schemas.ts';
 
-const idParam = z.object({ id: z.string().min(1).max(64) });
+const reader = (token: AccessClaims) => ({ brandId: token.client_id, jti: token.jti });
 
-export function dataApiRoutes(deps: Deps) {
-  const reader = (c: { get(k: 'token'): BrandEnv['Variables']['token'] }) => ({ brandId: c.get('token').client_id, jti: c.get('token').jti });
-  const readBearer = bearer(deps, { checkedAtCommit: true });
-  const anyBearer = bearer(deps);
-  return new Hono<BrandEnv>()
-    // Reads check token, brand and grant as guards of their audited commit, so a denied
-    // read is recorded with its reason; everything else is refused at the door.
-    .use('/v1/attributes', bearer(deps, { checkedAtCommit: true }))
-    .use('/v1/grants', bearer(deps))
-    .use('/v1/grants/*', (c, next) => (c.req.method === 'GET' && c.req.path.endsWith('/attributes') ? readBearer : anyBearer)(c, next))
-    .get('/v1/attributes', async (c) => {
-      const grantId = c.get('token').grant_id;
+/** A token issued for one consumer grant reaches only that grant. */
+export function ownGrant(token: AccessClaims, id: string) {
+  if (token.grant_id && token.grant_id !== id) throw new Forbidden('This token is bound to another grant.');
+}
+
+const noStore = (c: Context) => c.header('cache-control', 'no-store');
+
+export const dataApiRoutes: Route[] = [
+  route({
+    method: 'get', path: '/v1/attributes', tag: 'Brand data API', auth: 'brand-grant-token', response: brandResponses.attributes,
+    summary: 'Read the granted attributes of the token’s subject (audited)',
+    handler: async ({ deps, c, auth }) => {
+      const grantId = auth.token.grant_id;
       if (!grantId) throw new Forbidden('This endpoint needs a token issued for a consumer grant; use /v1/grants/{id}/attributes with a client token.');
-      c.header('cache-control', 'no-store');
-      return c.json(await readGrant(deps, reader(c), grantId));
-    })
-    .get('/v1/grants', query(grantListQuery), async (c) => {
-      const token = c.get('token');
-      const q = c.req.valid('query');
+      noStore(c);
+      return c.json(await readGrant(deps, reader(auth.token), grantId));
+    },
+  }),
+  route({
+    method: 'get', path: '/v1/grants', tag: 'Brand data API', auth: 'brand-token', query: grantListQuery, response: brandResponses.grants,
+    summary: 'The brand’s grants, for sync',
+    handler: async ({ deps, c, auth, query }) => {
+      const token = auth.token;
       if (token.grant_id) {
         // A consumer-bound token sees only its own grant.
         const g = await brandGrant(deps, token.client_id, token.grant_id);
-        return c.json({ grants: [brandGrantView(g)].filter((v) => !q.status || v.status === q.status), next_cursor: null });
+        return c.json({ grants: [brandGrantView(g)].filter((v) => !query.status || v.status === query.status), next_cursor: null });
       }
-      return c.json(await listBrandGrants(deps, token.client_id, q));
-    })
-    .get('/v1/grants/:id', params(idParam), async (c) => {
-      const token = c.get('token');
-      const id = c.req.valid('param').id;
-      if (token.grant_id && token.grant_id !== id) throw new Forbidden('This token is bound to another grant.');
-      return c.json(brandGrantView(await brandGrant(deps, token.client_id, id)));
-    })
-    .get('/v1/grants/:id/attributes', params(idParam), async (c) => {
-      const token = c.get('token');
-      const id = c.req.valid('param').id;
-      if (token.grant_id && token.grant_id !== id) throw new Forbidden('This token is bound to another grant.');
-      c.header('cache-control', 'no-store');
-      return c.json(await readGrant(deps, reader(c), id));
-    })
-    .delete('/v1/grants/:id', params(idParam), async (c) => {
-      const token = c.get('token');
-      const id = c.req.valid('param').id;
-      if (token.grant_id && token.grant_id !== id) throw new Forbidden('This token is bound to another grant.');
-      await relinquishGrant(deps, token.client_id, id);
+      return c.json(await listBrandGrants(deps, token.client_id, query));
+    },
+  }),
+  route({
+    method: 'get', path: '/v1/grants/{id}', tag: 'Brand data API', auth: 'brand-token', owned: true, params: grantIdParam, response: brandResponses.grant,
+    summary: 'One grant',
+    handler: async ({ deps, c, auth, params }) => {
+      ownGrant(auth.token, params.id);
+      return c.json(brandGrantView(await brandGrant(deps, auth.token.client_id, params.id)));
+    },
+  }),
+  route({
+    method: 'get', path: '/v1/grants/{id}/attributes', tag: 'Brand data API', auth: 'brand-grant-token', owned: true, params: grantIdParam, response: brandResponses.attributes,
+    summary: 'Read a grant’s attributes (audited)',
+    handler: async ({ deps, c, auth, params }) => {
+      ownGrant(auth.token, params.id);
+      noStore(c);
+      return c.json(await readGrant(deps, reader(auth.token), params.id));
+    },
+  }),
+  route({
+    method: 'delete', path: '/v1/grants/{id}', tag: 'Brand data API', auth: 'brand-token', owned: true, params: grantIdParam, ok: 204,
+    summary: 'Give a grant up',
+    handler: async ({ deps, c, auth, params }) => {
+      ownGrant(auth.token, params.id);
+      await relinquishGrant(deps, auth.token.client_id, params.id);
       return c.body(null, 204);
-    });
-}
+    },
+  }),
+];

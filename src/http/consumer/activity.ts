@@ -1,14 +1,14 @@
 // GET /api/me/activity: the consumer's own audit trail, newest first, cursor paged.
-import { Hono } from 'hono';
-import type { Deps } from '../../deps.ts';
 import { activityQuery, consumerActivity } from '../../features/activity/consumer-activity.ts';
-import type { AppEnv } from '../context.ts';
-import { consumerId } from '../require-consumer.ts';
-import { query } from '../validate.ts';
+import { route, type Route } from '../route.ts';
 
-export function activityRoutes(deps: Deps) {
-  return new Hono<AppEnv>().get('/api/me/activity', query(activityQuery), async (c) => {
-    c.header('cache-control', 'no-store');
-    return c.json(await consumerActivity(deps, consumerId(c), c.req.valid('query')));
-  });
-}
+export const activityRoutes: Route[] = [
+  route({
+    method: 'get', path: '/api/me/activity', tag: 'Consumer API', auth: 'consumer', query: activityQuery,
+    summary: 'Every event about me (reads, denied attempts, decisions), newest first',
+    handler: async ({ deps, c, auth, query }) => {
+      c.header('cache-control', 'no-store');
+      return c.json(await consumerActivity(deps, auth.consumerId, query));
+    },
+  }),
+];

@@ -1,13 +1,9 @@
 // The profile: GET /api/me/attributes, PUT and DELETE /api/me/attributes/{name}
 // (optionally for one persona), and the public catalogue.
-import { Hono } from 'hono';
 import { z } from 'zod';
-import type { Deps } from '../../deps.ts';
 import { deleteAttribute, listProfile, setAttribute } from '../../features/profile/attributes.ts';
-import { CATALOG } from '../../features/profile/catalog.ts';
-import type { AppEnv } from '../context.ts';
-import { consumerId } from '../require-consumer.ts';
-import { body, params, query } from '../validate.ts';
+import { catalogView } from '../../features/profile/catalog.ts';
+import { route, type Route } from '../route.ts';
 
 export const attributeSchemas = {
   name: z.object({ name: z.string().min(1).max(64) }),
@@ -15,25 +11,32 @@ export const attributeSchemas = {
   put: z.strictObject({ value: z.unknown(), persona: z.string().max(40).nullable().optional() }),
 };
 
-export function attributeRoutes(deps: Deps) {
-  return new Hono<AppEnv>()
-    .get('/api/catalog/attributes', (c) => {
+export const attributeRoutes: Route[] = [
+  route({
+    method: 'get', path: '/api/catalog/attributes', tag: 'Consumer API', auth: 'none', summary: 'The catalogue of well-known attributes',
+    handler: ({ c }) => {
       c.header('cache-control', 'public, max-age=3600');
-      return c.json({
-        attributes: CATALOG.map(({ schema: _s, ...e }) => e),
-        custom: { prefix: 'x-', types: ['text', 'json'], text_max: 1000, json_max_bytes: 4096 },
-      });
-    })
-    .get('/api/me/attributes', async (c) => {
+      return c.json(catalogView());
+    },
+  }),
+  route({
+    method: 'get', path: '/api/me/attributes', tag: 'Consumer API', auth: 'consumer', summary: 'My profile',
+    handler: async ({ deps, c, auth }) => {
       c.header('cache-control', 'no-store');
-      return c.json({ attributes: await listProfile(deps, consumerId(c)) });
-    })
-    .put('/api/me/attributes/:name', params(attributeSchemas.name), body(attributeSchemas.put), async (c) => {
-      const { name } = c.req.valid('param');
-      return c.json(await setAttribute(deps, consumerId(c), name, c.req.valid('json')));
-    })
-    .delete('/api/me/attributes/:name', params(attributeSchemas.name), query(attributeSchemas.persona), async (c) => {
-      await deleteAttribute(deps, consumerId(c), c.req.valid('param').name, c.req.valid('query').persona ?? '');
+      return c.json({ attributes: await listProfile(deps, auth.consumerId) });
+    },
+  }),
+  route({
+    method: 'put', path: '/api/me/attributes/{name}', tag: 'Consumer API', auth: 'consumer', params: attributeSchemas.name, body: attributeSchemas.put,
+    summary: 'Set an attribute (optionally for a persona)',
+    handler: async ({ deps, c, auth, params, body }) => c.json(await setAttribute(deps, auth.consumerId, params.name, body)),
+  }),
+  route({
+    method: 'delete', path: '/api/me/attributes/{name}', tag: 'Consumer API', auth: 'consumer', params: attributeSchemas.name, query: attributeSchemas.persona, ok: 204,
+    summary: 'Delete an attribute value',
+    handler: async ({ deps, c, auth, params, query }) => {
+      await deleteAttribute(deps, auth.consumerId, params.name, query.persona ?? '');
       return c.body(null, 204);
-    });
-}
+    },
+  }),
+];

@@ -1,42 +1,48 @@
 // Credentials: GET /api/me/passkeys, PATCH/DELETE /api/me/passkeys/{id}, and
 // POST /api/me/recovery-codes (a new set, shown once). Removing a passkey and new codes
-// need a fresh session (step-up; the assertion may come along as "step_up"); removing
-// the passkey that opened this session also signs it out.
-import { Hono } from 'hono';
+// need a fresh session (consumer-step-up); removing the passkey that opened this session
+// also signs it out.
 import { z } from 'zod';
-import type { Deps } from '../../deps.ts';
 import { listPasskeys, removePasskey, renamePasskey } from '../../features/identity/passkeys.ts';
 import { generateRecoveryCodes, unusedRecoveryCodes } from '../../features/identity/recovery.ts';
-import type { AppEnv } from '../context.ts';
-import { consumerId } from '../require-consumer.ts';
+import { route, type Route } from '../route.ts';
 import { clearSessionCookie } from '../session-cookie.ts';
-import { body, params } from '../validate.ts';
-import { provenSession, stepUpSchemas } from './step-up.ts';
+import { stepUpSchemas } from './step-up.ts';
 
 export const credentialSchemas = {
   id: z.object({ id: z.string().min(1).max(1024) }),
   rename: z.strictObject({ name: z.string().trim().min(1).max(60) }),
 };
 
-export function credentialRoutes(deps: Deps) {
-  return new Hono<AppEnv>()
-    .get('/api/me/passkeys', async (c) => {
-      const id = consumerId(c);
-      return c.json({ passkeys: await listPasskeys(deps, id), recovery_codes_left: await unusedRecoveryCodes(deps, id) });
-    })
-    .patch('/api/me/passkeys/:id', params(credentialSchemas.id), body(credentialSchemas.rename), async (c) => {
-      await renamePasskey(deps, consumerId(c), c.req.valid('param').id, c.req.valid('json').name);
+export const credentialRoutes: Route[] = [
+  route({
+    method: 'get', path: '/api/me/passkeys', tag: 'Consumer API', auth: 'consumer', summary: 'My passkeys',
+    handler: async ({ deps, c, auth }) =>
+      c.json({ passkeys: await listPasskeys(deps, auth.consumerId), recovery_codes_left: await unusedRecoveryCodes(deps, auth.consumerId) }),
+  }),
+  route({
+    method: 'patch', path: '/api/me/passkeys/{id}', tag: 'Consumer API', auth: 'consumer', owned: true, params: credentialSchemas.id, body: credentialSchemas.rename, ok: 204,
+    summary: 'Rename a passkey',
+    handler: async ({ deps, c, auth, params, body }) => {
+      await renamePasskey(deps, auth.consumerId, params.id, body.name);
       return c.body(null, 204);
-    })
-    .delete('/api/me/passkeys/:id', params(credentialSchemas.id), body(stepUpSchemas.sensitive), async (c) => {
-      const session = await provenSession(c, deps, c.req.valid('json').step_up);
-      const { endedCurrent } = await removePasskey(deps, session, c.req.valid('param').id);
+    },
+  }),
+  route({
+    method: 'delete', path: '/api/me/passkeys/{id}', tag: 'Consumer API', auth: 'consumer-step-up', owned: true, params: credentialSchemas.id, body: stepUpSchemas.sensitive, ok: 204,
+    summary: 'Remove a passkey (never the last without recovery codes; needs step-up; ends the sessions it opened)',
+    handler: async ({ deps, c, auth, params }) => {
+      const { endedCurrent } = await removePasskey(deps, auth.session, params.id);
       if (endedCurrent) clearSessionCookie(c, deps);
       return c.body(null, 204);
-    })
-    .post('/api/me/recovery-codes', body(stepUpSchemas.sensitive), async (c) => {
-      const session = await provenSession(c, deps, c.req.valid('json').step_up);
+    },
+  }),
+  route({
+    method: 'post', path: '/api/me/recovery-codes', tag: 'Consumer API', auth: 'consumer-step-up', body: stepUpSchemas.sensitive, ok: 201,
+    summary: 'New recovery codes, shown once (needs step-up)',
+    handler: async ({ deps, c, auth }) => {
       c.header('cache-control', 'no-store');
-      return c.json({ codes: await generateRecoveryCodes(deps, session) }, 201);
-    });
-}
+      return c.json({ codes: await generateRecoveryCodes(deps, auth.session) }, 201);
+    },
+  }),
+];

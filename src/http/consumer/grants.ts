@@ -1,33 +1,47 @@
 // The consumer's side of grants: the consent decision on a request
 // (/api/me/requests/{id}, /approve with an optional trim, /deny) and their grants
 // (/api/me/grants, /api/me/grants/{id}, /api/me/grants/{id}/revoke).
-import { Hono } from 'hono';
 import { z } from 'zod';
-import type { Deps } from '../../deps.ts';
 import { approveRequest, denyRequest, viewRequest } from '../../features/grants/consent.ts';
 import { consumerGrant, listConsumerGrants, revokeGrant } from '../../features/grants/consumer-grants.ts';
-import type { AppEnv } from '../context.ts';
-import { consumerId } from '../require-consumer.ts';
-import { body, params } from '../validate.ts';
+import { route, type Route } from '../route.ts';
 
 export const consentSchemas = {
   id: z.object({ id: z.string().min(1).max(64) }),
   approve: z.strictObject({ attributes: z.array(z.string().max(64)).max(60).optional() }),
 };
-const idParam = consentSchemas.id;
+const id = consentSchemas.id;
 
-export function consumerGrantRoutes(deps: Deps) {
-  return new Hono<AppEnv>()
-    .get('/api/me/requests/:id', params(idParam), async (c) => {
+export const consumerGrantRoutes: Route[] = [
+  route({
+    method: 'get', path: '/api/me/requests/{id}', tag: 'Consumer API', auth: 'consumer', owned: true, params: id, summary: 'A brand’s request, for the consent screen',
+    handler: async ({ deps, c, auth, params }) => {
       c.header('cache-control', 'no-store');
-      return c.json(await viewRequest(deps, consumerId(c), c.req.valid('param').id));
-    })
-    .post('/api/me/requests/:id/approve', params(idParam), body(consentSchemas.approve), async (c) => {
-      const { redirect_to } = await approveRequest(deps, consumerId(c), c.req.valid('param').id, c.req.valid('json').attributes);
+      return c.json(await viewRequest(deps, auth.consumerId, params.id));
+    },
+  }),
+  route({
+    method: 'post', path: '/api/me/requests/{id}/approve', tag: 'Consumer API', auth: 'consumer', owned: true, params: id, body: consentSchemas.approve,
+    summary: 'Approve, optionally dropping optional attributes',
+    handler: async ({ deps, c, auth, params, body }) => {
+      const { redirect_to } = await approveRequest(deps, auth.consumerId, params.id, body.attributes);
       return c.json({ redirect_to });
-    })
-    .post('/api/me/requests/:id/deny', params(idParam), async (c) => c.json(await denyRequest(deps, consumerId(c), c.req.valid('param').id)))
-    .get('/api/me/grants', async (c) => c.json(await listConsumerGrants(deps, consumerId(c))))
-    .get('/api/me/grants/:id', params(idParam), async (c) => c.json(await consumerGrant(deps, consumerId(c), c.req.valid('param').id)))
-    .post('/api/me/grants/:id/revoke', params(idParam), async (c) => c.json(await revokeGrant(deps, consumerId(c), c.req.valid('param').id)));
-}
+    },
+  }),
+  route({
+    method: 'post', path: '/api/me/requests/{id}/deny', tag: 'Consumer API', auth: 'consumer', owned: true, params: id, summary: 'Deny the request',
+    handler: async ({ deps, c, auth, params }) => c.json(await denyRequest(deps, auth.consumerId, params.id)),
+  }),
+  route({
+    method: 'get', path: '/api/me/grants', tag: 'Consumer API', auth: 'consumer', summary: 'My grants, active and ended',
+    handler: async ({ deps, c, auth }) => c.json(await listConsumerGrants(deps, auth.consumerId)),
+  }),
+  route({
+    method: 'get', path: '/api/me/grants/{id}', tag: 'Consumer API', auth: 'consumer', owned: true, params: id, summary: 'One grant, with read count and last read',
+    handler: async ({ deps, c, auth, params }) => c.json(await consumerGrant(deps, auth.consumerId, params.id)),
+  }),
+  route({
+    method: 'post', path: '/api/me/grants/{id}/revoke', tag: 'Consumer API', auth: 'consumer', owned: true, params: id, summary: 'Revoke a grant, effective at once',
+    handler: async ({ deps, c, auth, params }) => c.json(await revokeGrant(deps, auth.consumerId, params.id)),
+  }),
+];

@@ -1,26 +1,28 @@
 // Intents: GET/POST /api/me/intents, GET/DELETE /api/me/intents/{id} (DELETE withdraws).
-import { Hono } from 'hono';
 import { z } from 'zod';
-import type { Deps } from '../../deps.ts';
-import { NotFound } from '../../errors.ts';
-import { createIntent, intentInput, listIntents, withdrawIntent } from '../../features/profile/intents.ts';
-import type { AppEnv } from '../context.ts';
-import { consumerId } from '../require-consumer.ts';
-import { body, params } from '../validate.ts';
+import { consumerIntent, createIntent, intentInput, listIntents, withdrawIntent } from '../../features/profile/intents.ts';
+import { route, type Route } from '../route.ts';
 
 export const idParam = z.object({ id: z.string().min(1).max(64) });
 
-export function intentRoutes(deps: Deps) {
-  return new Hono<AppEnv>()
-    .get('/api/me/intents', async (c) => c.json({ intents: await listIntents(deps, consumerId(c)) }))
-    .post('/api/me/intents', body(intentInput), async (c) => c.json(await createIntent(deps, consumerId(c), c.req.valid('json')), 201))
-    .get('/api/me/intents/:id', params(idParam), async (c) => {
-      const intent = (await listIntents(deps, consumerId(c))).find((i) => i.id === c.req.valid('param').id);
-      if (!intent) throw new NotFound('No such intent.');
-      return c.json(intent);
-    })
-    .delete('/api/me/intents/:id', params(idParam), async (c) => {
-      await withdrawIntent(deps, consumerId(c), c.req.valid('param').id);
+export const intentRoutes: Route[] = [
+  route({
+    method: 'get', path: '/api/me/intents', tag: 'Consumer API', auth: 'consumer', summary: 'My intents and who read them',
+    handler: async ({ deps, c, auth }) => c.json({ intents: await listIntents(deps, auth.consumerId) }),
+  }),
+  route({
+    method: 'post', path: '/api/me/intents', tag: 'Consumer API', auth: 'consumer', body: intentInput, ok: 201, summary: 'Publish an intent',
+    handler: async ({ deps, c, auth, body }) => c.json(await createIntent(deps, auth.consumerId, body), 201),
+  }),
+  route({
+    method: 'get', path: '/api/me/intents/{id}', tag: 'Consumer API', auth: 'consumer', owned: true, params: idParam, summary: 'One intent',
+    handler: async ({ deps, c, auth, params }) => c.json(await consumerIntent(deps, auth.consumerId, params.id)),
+  }),
+  route({
+    method: 'delete', path: '/api/me/intents/{id}', tag: 'Consumer API', auth: 'consumer', owned: true, params: idParam, ok: 204, summary: 'Withdraw an intent',
+    handler: async ({ deps, c, auth, params }) => {
+      await withdrawIntent(deps, auth.consumerId, params.id);
       return c.body(null, 204);
-    });
-}
+    },
+  }),
+];

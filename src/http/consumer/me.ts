@@ -1,46 +1,53 @@
 // /api/me: who is signed in (with the CSRF token the portal sends back, and whether to
 // prompt for a way back in), export of everything held about them, and erasure of the
-// account, which needs a fresh session (step-up; the assertion may come along).
-import { Hono } from 'hono';
+// account (consumer-step-up: fresh now, and again at the erasure's commit).
 import { z } from 'zod';
-import type { Deps } from '../../deps.ts';
 import { backupPromptDue, dismissBackupPrompt } from '../../features/identity/backup-prompt.ts';
 import { eraseConsumer } from '../../features/identity/erase.ts';
-import { assertFresh } from '../../features/identity/step-up.ts';
 import { csrfTokenFor } from '../../features/identity/sessions.ts';
+import { consumerProfileSummary } from '../../features/profile/consumer-summary.ts';
 import { exportConsumer } from '../../features/profile/export.ts';
-import type { AppEnv } from '../context.ts';
-import { consumerId } from '../require-consumer.ts';
+import { route, type Route } from '../route.ts';
 import { clearSessionCookie } from '../session-cookie.ts';
-import { body } from '../validate.ts';
-import { provenSession, stepUpSchemas } from './step-up.ts';
+import { stepUpSchemas } from './step-up.ts';
 
 export const meSchemas = { dismiss: z.strictObject({}) };
 
-export function meRoutes(deps: Deps) {
-  return new Hono<AppEnv>()
-    .get('/api/me', async (c) => {
-      const id = consumerId(c);
-      const row = await deps.store.db.selectFrom('consumers').select(['id', 'created_at']).where('id', '=', id).executeTakeFirstOrThrow();
+export const meRoutes: Route[] = [
+  route({
+    method: 'get', path: '/api/me', tag: 'Consumer API', auth: 'consumer', summary: 'The signed-in consumer and the CSRF token',
+    handler: async ({ deps, c, auth }) => {
       c.header('cache-control', 'no-store');
-      return c.json({ consumer: row, csrf_token: csrfTokenFor(deps, c.get('session')!.rawId), backup_prompt: await backupPromptDue(deps, id) });
-    })
-    .post('/api/me/backup-prompt/dismiss', body(meSchemas.dismiss), async (c) => {
-      await dismissBackupPrompt(deps, consumerId(c));
+      return c.json({
+        consumer: await consumerProfileSummary(deps, auth.consumerId), csrf_token: csrfTokenFor(deps, auth.session.rawId),
+        backup_prompt: await backupPromptDue(deps, auth.consumerId),
+      });
+    },
+  }),
+  route({
+    method: 'post', path: '/api/me/backup-prompt/dismiss', tag: 'Consumer API', auth: 'consumer', body: meSchemas.dismiss, ok: 204,
+    summary: 'Stop prompting for recovery codes or a second passkey',
+    handler: async ({ deps, c, auth }) => {
+      await dismissBackupPrompt(deps, auth.consumerId);
       return c.body(null, 204);
-    })
-    .get('/api/me/export', async (c) => {
-      const doc = await exportConsumer(deps, consumerId(c));
+    },
+  }),
+  route({
+    method: 'get', path: '/api/me/export', tag: 'Consumer API', auth: 'consumer', summary: 'Everything held about me, decrypted',
+    handler: async ({ deps, c, auth }) => {
+      const doc = await exportConsumer(deps, auth.consumerId);
       c.header('content-disposition', 'attachment; filename="trove-export.json"');
       c.header('cache-control', 'no-store');
       return c.json(doc);
-    })
-    .delete('/api/me', body(stepUpSchemas.sensitive), async (c) => {
-      // Fresh now, and still fresh (the session not ended meanwhile) at the erasure's commit.
-      const session = await provenSession(c, deps, c.req.valid('json').step_up);
-      assertFresh(deps, session);
-      await eraseConsumer(deps, consumerId(c), { session });
+    },
+  }),
+  route({
+    method: 'delete', path: '/api/me', tag: 'Consumer API', auth: 'consumer-step-up', body: stepUpSchemas.sensitive, ok: 204,
+    summary: 'Erase the account (crypto-shredding; needs step-up)',
+    handler: async ({ deps, c, auth }) => {
+      await eraseConsumer(deps, auth.consumerId, { session: auth.session });
       clearSessionCookie(c, deps);
       return c.body(null, 204);
-    });
-}
+    },
+  }),
+];

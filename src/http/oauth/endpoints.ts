@@ -1,55 +1,53 @@
 // The OAuth endpoints: POST /oauth/par, GET /oauth/authorize, POST /oauth/token,
-// POST /oauth/revoke, POST /oauth/introspect. Errors are RFC 6749 bodies.
-import { Hono } from 'hono';
-import type { Deps } from '../../deps.ts';
+// POST /oauth/revoke, POST /oauth/introspect. Errors are RFC 6749 bodies; every answer
+// with a token or a secret is no-store.
 import { OAuthError } from '../../errors.ts';
-import { authenticateClient } from '../../features/brands/client-auth.ts';
 import { pushAuthorizationRequest, startAuthorization } from '../../features/grants/par.ts';
 import { authorizationCodeGrant, clientCredentialsGrant, refreshTokenGrant } from '../../features/grants/token-grants.ts';
 import { introspectToken, revokeToken } from '../../features/grants/token-introspection.ts';
-import { clientAuthInput, oauthForm } from './form.ts';
-import { checkForm, oauthForms } from './form-schemas.ts';
+import { route, type Route } from '../route.ts';
+import { authorizeQuery, oauthForms, oauthResponses } from './form-schemas.ts';
 
 const noStore = { 'cache-control': 'no-store', pragma: 'no-cache' };
 
-export function oauthRoutes(deps: Deps) {
-  return new Hono()
-    .post('/oauth/par', async (c) => {
-      const form = await oauthForm(c);
-      const brand = await authenticateClient(deps, clientAuthInput(c, form), '/oauth/par');
-      checkForm(oauthForms.par, form);
-      return c.json(await pushAuthorizationRequest(deps, brand, form), 201, noStore);
-    })
-    .get('/oauth/authorize', async (c) => {
-      const to = await startAuthorization(deps, { client_id: c.req.query('client_id'), request_uri: c.req.query('request_uri') });
-      return c.redirect(to, 303);
-    })
-    .post('/oauth/token', async (c) => {
-      const form = await oauthForm(c);
-      const brand = await authenticateClient(deps, clientAuthInput(c, form), '/oauth/token');
-      checkForm(oauthForms.token, form);
+export const oauthRoutes: Route[] = [
+  route({
+    method: 'post', path: '/oauth/par', tag: 'OAuth', auth: 'client', limit: 'par', form: oauthForms.par, ok: 201, response: oauthResponses.par,
+    summary: 'Push an authorization request with trove_attributes details (RFC 9126, RFC 9396)',
+    handler: async ({ deps, c, auth, form }) => c.json(await pushAuthorizationRequest(deps, auth.brand, form), 201, noStore),
+  }),
+  route({
+    method: 'get', path: '/oauth/authorize', tag: 'OAuth', auth: 'none', query: authorizeQuery, ok: 303,
+    summary: 'Send the browser to the consent page',
+    handler: async ({ deps, c, query }) => c.redirect(await startAuthorization(deps, query), 303),
+  }),
+  route({
+    method: 'post', path: '/oauth/token', tag: 'OAuth', auth: 'client', limit: 'token', form: oauthForms.token, response: oauthResponses.token,
+    summary: 'Exchange a code (PKCE), refresh (rotated) or get a client token',
+    handler: async ({ deps, c, auth, form }) => {
       switch (form.grant_type) {
         case 'authorization_code':
-          return c.json(await authorizationCodeGrant(deps, brand, form), 200, noStore);
+          return c.json(await authorizationCodeGrant(deps, auth.brand, form), 200, noStore);
         case 'refresh_token':
-          return c.json(await refreshTokenGrant(deps, brand, form), 200, noStore);
+          return c.json(await refreshTokenGrant(deps, auth.brand, form), 200, noStore);
         case 'client_credentials':
-          return c.json(await clientCredentialsGrant(deps, brand, form), 200, noStore);
+          return c.json(await clientCredentialsGrant(deps, auth.brand, form), 200, noStore);
         default:
           throw new OAuthError('unsupported_grant_type', 'Use authorization_code, refresh_token or client_credentials.');
       }
-    })
-    .post('/oauth/revoke', async (c) => {
-      const form = await oauthForm(c);
-      const brand = await authenticateClient(deps, clientAuthInput(c, form), '/oauth/revoke');
-      checkForm(oauthForms.revoke, form);
-      await revokeToken(deps, brand, form.token!);
+    },
+  }),
+  route({
+    method: 'post', path: '/oauth/revoke', tag: 'OAuth', auth: 'client', limit: 'introspect', form: oauthForms.revoke,
+    summary: 'Revoke a token (RFC 7009)',
+    handler: async ({ deps, c, auth, form }) => {
+      await revokeToken(deps, auth.brand, form.token);
       return c.body(null, 200, noStore);
-    })
-    .post('/oauth/introspect', async (c) => {
-      const form = await oauthForm(c);
-      const brand = await authenticateClient(deps, clientAuthInput(c, form), '/oauth/introspect');
-      checkForm(oauthForms.introspect, form);
-      return c.json(await introspectToken(deps, brand, form.token!), 200, noStore);
-    });
-}
+    },
+  }),
+  route({
+    method: 'post', path: '/oauth/introspect', tag: 'OAuth', auth: 'client', limit: 'introspect', form: oauthForms.introspect, response: oauthResponses.introspect,
+    summary: 'Introspect a token (RFC 7662)',
+    handler: async ({ deps, c, auth, form }) => c.json(await introspectToken(deps, auth.brand, form.token), 200, noStore),
+  }),
+];

@@ -27,6 +27,17 @@ export const oauthForms = {
 
 export const authorizeQuery = z.object({ client_id: s(200), request_uri: s(200) });
 
+/** What the endpoints answer, for the OpenAPI document. */
+export const oauthResponses = {
+  par: z.object({ request_uri: z.string(), expires_in: z.number().int() }),
+  token: z.object({
+    access_token: z.string(), token_type: z.literal('Bearer'), expires_in: z.number().int(),
+    refresh_token: z.string().optional(), grant_id: z.string().optional(), receipt_id: z.string().optional(),
+    authorization_details: z.array(z.record(z.string(), z.unknown())).optional().describe('What was granted: the consumer may have dropped optional attributes'),
+  }),
+  introspect: z.looseObject({ active: z.boolean(), client_id: z.string().optional(), sub: z.string().optional(), exp: z.number().int().optional(), grant_id: z.string().optional() }),
+};
+
 /** Shape check with an RFC 6749 error body; the grant type gets its own error code. */
 export function checkForm<S extends z.ZodType>(schema: S, form: Record<string, string | undefined>): z.infer<S> {
   const parsed = schema.safeParse(form);

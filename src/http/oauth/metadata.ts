@@ -1,11 +1,11 @@
 // GET /.well-known/oauth-authorization-server (RFC 8414): what Trove really supports. No
 // scopes_supported: Trove has no scopes (authorization_details say what is granted), and
 // an empty list says nothing a client can use.
-import { Hono } from 'hono';
-import type { Deps } from '../../deps.ts';
+import { route, type Route } from '../route.ts';
 
-export function metadataRoutes(deps: Deps) {
-  return new Hono().get('/.well-known/oauth-authorization-server', (c) => {
+export const metadataRoutes: Route[] = [route({
+  method: 'get', path: '/.well-known/oauth-authorization-server', tag: 'OAuth', auth: 'none', summary: 'Authorization server metadata (RFC 8414)',
+  handler: ({ deps, c }) => {
     const o = deps.config.origin;
     const authMethods = ['private_key_jwt', 'client_secret_basic', 'client_secret_post'];
     const algs = ['Ed25519', 'EdDSA', 'ES256', 'ES384', 'PS256', 'RS256'];
@@ -33,5 +33,5 @@ export function metadataRoutes(deps: Deps) {
       authorization_response_iss_parameter_supported: true,
       service_documentation: `${o}/docs`,
     });
-  });
-}
+  },
+})];

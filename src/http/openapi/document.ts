@@ -1,10 +1,13 @@
-// Builds the OpenAPI 3.1 document from the operation list: parameters, bodies and forms
-// are the JSON Schema (2020-12) of the very zod schemas the routes validate with.
+// Builds the OpenAPI 3.1 document from the route table: parameters, bodies, forms and
+// answers are the JSON Schema (2020-12) of the very zod schemas the routes validate with,
+// and each operation's security is the auth its entry declares.
 import { z } from 'zod';
-import { OPERATIONS, type Auth, type Operation } from './operations.ts';
+import type { AuthKind, Route } from '../route.ts';
 
-function schemaOf(s: z.ZodType): Record<string, unknown> {
-  const json = z.toJSONSchema(s, { io: 'input', unrepresentable: 'any' }) as Record<string, unknown>;
+type Operation = Route;
+
+function schemaOf(s: z.ZodType, io: 'input' | 'output' = 'input'): Record<string, unknown> {
+  const json = z.toJSONSchema(s, { io, unrepresentable: 'any' }) as Record<string, unknown>;
   delete json.$schema;
   return json;
 }
@@ -21,12 +24,16 @@ function parameters(o: Operation) {
   return out;
 }
 
-const SECURITY: Record<Auth, Record<string, string[]>[] | undefined> = {
+const SECURITY: Record<AuthKind, Record<string, string[]>[]> = {
   none: [],
-  session: [{ session: [], csrf: [] }],
-  bearer: [{ accessToken: [] }],
+  consumer: [{ session: [], csrf: [] }],
+  'consumer-step-up': [{ session: [], csrf: [] }],
+  'brand-token': [{ accessToken: [] }],
+  'brand-grant-token': [{ accessToken: [] }],
   client: [{ clientSecretBasic: [] }, { clientSecretPost: [] }, { privateKeyJwt: [] }],
   auditor: [{ auditorToken: [] }, { session: [] }],
+  'auditor-session': [{ session: [] }],
+  operator: [{ operatorToken: [] }],
 };
 
 function operation(o: Operation) {
@@ -43,7 +50,7 @@ function operation(o: Operation) {
     responses: {
       [String(ok)]: ok === 204 || ok === 303
         ? { description: ok === 204 ? 'Done' : 'Redirect to the consent page' }
-        : { description: 'Success', content: { [o.okType ?? 'application/json']: { schema: {} } } },
+        : { description: 'Success', content: { [o.okType ?? 'application/json']: { schema: o.response ? schemaOf(o.response, 'output') : {} } } },
       '4XX': isOAuth
         ? { description: 'An RFC 6749 error', content: { 'application/json': { schema: { $ref: '#/components/schemas/OAuthError' } } } }
         : { description: 'A problem (RFC 9457)', content: { 'application/problem+json': { schema: { $ref: '#/components/schemas/Problem' } } } },
@@ -51,9 +58,9 @@ function operation(o: Operation) {
   };
 }
 
-export function openApiDocument(origin: string) {
+export function openApiDocument(origin: string, routes: readonly Route[]) {
   const paths: Record<string, Record<string, unknown>> = {};
-  for (const o of OPERATIONS) (paths[o.path] ??= {})[o.method] = operation(o);
+  for (const o of routes) (paths[o.path] ??= {})[o.method] = operation(o);
   return {
     openapi: '3.1.0',
     info: {
@@ -63,7 +70,7 @@ export function openApiDocument(origin: string) {
       description: 'Brands request attributes through OAuth (PAR + PKCE, trove_attributes authorization details) and read them through the audited data API; consumers decide through the consumer API.',
     },
     servers: [{ url: origin }],
-    tags: [{ name: 'OAuth' }, { name: 'Brand data API' }, { name: 'Consumer API' }, { name: 'Auditor API' }, { name: 'System' }],
+    tags: [...new Set(routes.map((r) => r.tag))].map((name) => ({ name })),
     paths,
     components: {
       securitySchemes: {
@@ -72,6 +79,7 @@ export function openApiDocument(origin: string) {
         accessToken: { type: 'http', scheme: 'bearer', bearerFormat: 'JWT (RFC 9068, at+jwt)' },
         clientSecretBasic: { type: 'http', scheme: 'basic' },
         auditorToken: { type: 'http', scheme: 'bearer', bearerFormat: 'opaque trv_au_… token from trove auditor add' },
+        operatorToken: { type: 'http', scheme: 'bearer', bearerFormat: 'the operator credential' },
         clientSecretPost: { type: 'apiKey', in: 'query', name: 'client_secret', description: 'client_secret_post (RFC 6749 §2.3.1): the client secret sent in the form body with client_id' },
         privateKeyJwt: { type: 'apiKey', in: 'query', name: 'client_assertion', description: 'RFC 7523 client assertion, sent in the form body with client_assertion_type' },
       },

@@ -1,0 +1,33 @@
+// The route table: every endpoint Trove serves, gathered from the areas' entry lists. It
+// is the single list the app registers, the OpenAPI document describes, and the
+// authorization matrix and the fuzz test exercise.
+import { auditApiRoutes } from './auditor/audit-api.ts';
+import { auditorPortalRoutes } from './auditor/auditor-portal.ts';
+import { dataApiRoutes } from './brand/data-api.ts';
+import { brandLifecycleRoutes } from './brand/lifecycle.ts';
+import { activityRoutes } from './consumer/activity.ts';
+import { attributeRoutes } from './consumer/attributes.ts';
+import { credentialRoutes } from './consumer/credentials.ts';
+import { consumerGrantRoutes } from './consumer/grants.ts';
+import { intentRoutes } from './consumer/intents.ts';
+import { lifecycleRoutes } from './consumer/lifecycle.ts';
+import { meRoutes } from './consumer/me.ts';
+import { passkeyAuthRoutes } from './consumer/passkey-auth.ts';
+import { personaRoutes } from './consumer/personas.ts';
+import { sessionRoutes } from './consumer/sessions.ts';
+import { stepUpRoutes } from './consumer/step-up.ts';
+import { oauthRoutes } from './oauth/endpoints.ts';
+import { metadataRoutes } from './oauth/metadata.ts';
+import { openApiRoutes } from './openapi/routes.ts';
+import type { Route } from './route.ts';
+import { healthRoutes } from './system/health.ts';
+import { jwksRoutes } from './system/jwks.ts';
+
+export const ROUTES: readonly Route[] = [
+  ...healthRoutes, ...jwksRoutes, ...metadataRoutes, ...oauthRoutes,
+  ...dataApiRoutes, ...brandLifecycleRoutes,
+  ...passkeyAuthRoutes, ...meRoutes, ...attributeRoutes, ...personaRoutes, ...intentRoutes, ...credentialRoutes,
+  ...sessionRoutes, ...stepUpRoutes, ...consumerGrantRoutes, ...lifecycleRoutes, ...activityRoutes,
+  ...auditorPortalRoutes, ...auditApiRoutes,
+  ...openApiRoutes(() => ROUTES),
+];
