@@ -1,7 +1,8 @@
 // "Stride & Co", the demo brand: a small shoe shop that asks Trove for your sizes in
 // exchange for 10% off, through the real flow — PAR with PKCE, the consumer's consent in
 // Trove, code exchange, an audited read — and that listens for Trove's signed revocation
-// events. Server-rendered pages, no inline script or style. State lives in memory.
+// events, deleting what the grant covered when one arrives and saying so (what brands are
+// expected to do). Server-rendered pages, no inline script or style. State lives in memory.
 import { createHash, randomBytes } from 'node:crypto';
 import { Hono } from 'hono';
 import * as jose from 'jose';
@@ -13,13 +14,18 @@ const REQUESTED = ['shoe_size', 'clothing_size'];
 const OPTIONAL = ['interests', 'email'];
 const LABELS: Record<string, string> = { shoe_size: 'Shoe size', clothing_size: 'Clothing size', interests: 'Interests', email: 'Email' };
 
+const when = (iso: string) => `${iso.slice(0, 19).replace('T', ' ')} UTC`;
 const esc = (v: unknown) => String(v).replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
 const show = (v: unknown) => (typeof v === 'string' ? v : Array.isArray(v) ? v.join(', ') : v && typeof v === 'object' ? Object.entries(v).map(([k, x]) => `${k}: ${x}`).join(', ') : String(v));
 
 export function createDemoBrand(cfg: DemoConfig) {
   const basic = `Basic ${Buffer.from(`${encodeURIComponent(cfg.clientId)}:${encodeURIComponent(cfg.clientSecret)}`).toString('base64')}`;
   const pending = new Map<string, string>(); // state → PKCE verifier
-  const session: { tokens?: { access_token: string; refresh_token?: string; grant_id: string }; values?: Record<string, unknown>; missing?: string[]; refused?: string; revokedAt?: string } = {};
+  const session: {
+    tokens?: { access_token: string; refresh_token?: string; grant_id: string }; values?: Record<string, unknown>; missing?: string[]; refused?: string; revokedAt?: string;
+    /** What was deleted on the grant's end, when and why: the shop keeps the fact, not the data. */
+    deleted?: { at: string; names: string[]; why: 'revoked' | 'expired' };
+  } = {};
   const events: DemoEvent[] = [];
   const jwks = jose.createRemoteJWKSet(new URL('/.well-known/jwks.json', cfg.troveOrigin));
 
@@ -47,6 +53,16 @@ export function createDemoBrand(cfg: DemoConfig) {
     }
   }
 
+  /** Deletes every value the ended grant covered (the event names them; else all we hold). */
+  function forget(at: string, why: 'revoked' | 'expired', covered: string[] | undefined) {
+    const held = Object.keys(session.values ?? {});
+    const names = covered?.length ? covered : held;
+    for (const n of names) delete session.values?.[n];
+    if (session.values && !Object.keys(session.values).length) session.values = undefined;
+    session.missing = undefined;
+    session.deleted = { at, why, names: names.filter((n) => held.includes(n)) };
+  }
+
   const page = (body: string) => `<!doctype html><html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
 <title>Stride &amp; Co</title><link rel="stylesheet" href="/style.css"></head><body><header><h1>Stride &amp; Co</h1><p>Shoes and clothes that fit.</p></header><main>${body}</main></body></html>`;
 
@@ -61,7 +77,12 @@ export function createDemoBrand(cfg: DemoConfig) {
   app.get('/privacy', (c) => c.html(page('<h2>Privacy</h2><p>We use your sizes to suggest what fits, keep them for 30 days after you stop sharing, and never sell them.</p>')));
   app.get('/', (c) => {
     const parts: string[] = [];
-    if (session.revokedAt) parts.push(`<p class="notice" role="status" data-testid="revoked-notice">Your consent was revoked at ${esc(session.revokedAt)}. We no longer receive your data.</p>`);
+    if (session.revokedAt) parts.push(`<p class="notice" role="status" data-testid="revoked-notice">Your consent was revoked at ${esc(when(session.revokedAt))}. We no longer receive your data.</p>`);
+    if (session.deleted) {
+      const what = session.deleted.names.length ? session.deleted.names.map((n) => LABELS[n] ?? n).join(', ') : 'nothing was left to delete';
+      const why = session.deleted.why === 'revoked' ? 'you revoked access in Trove' : 'your grant in Trove expired';
+      parts.push(`<p class="notice" data-testid="deleted-notice">Your data was deleted at ${esc(when(session.deleted.at))} because ${why}: ${esc(what)}. We hold none of it now.</p>`);
+    }
     if (session.values) {
       const rows = Object.entries(session.values).map(([k, v]) => `<tr><th scope="row">${esc(LABELS[k] ?? k)}</th><td data-testid="value-${esc(k)}">${esc(show(v))}</td></tr>`).join('');
       parts.push(`<section aria-labelledby="got"><h2 id="got">What you shared with us</h2><table>${rows}</table>`);
@@ -105,6 +126,7 @@ export function createDemoBrand(cfg: DemoConfig) {
     if (!res.ok) return c.html(page(`<p role="alert">The code exchange failed (${res.status}).</p>`), 502);
     session.tokens = await res.json();
     session.revokedAt = undefined;
+    session.deleted = undefined;
     await readNow();
     return c.redirect('/', 303);
   });
@@ -115,10 +137,14 @@ export function createDemoBrand(cfg: DemoConfig) {
   app.post('/webhook', async (c) => {
     try {
       const { payload } = await jose.jwtVerify(await c.req.text(), jwks, { issuer: new URL(cfg.troveOrigin).origin, audience: cfg.clientId, typ: 'secevent+jwt' });
-      for (const [type, detail] of Object.entries((payload.events ?? {}) as Record<string, { grant_id?: string }>)) {
+      for (const [type, detail] of Object.entries((payload.events ?? {}) as Record<string, { grant_id?: string; attributes?: string[] }>)) {
         const short = type.split('/').at(-1)!;
-        events.push({ at: new Date().toISOString(), type: short, grant_id: detail.grant_id });
-        if (short === 'grant.revoked' && detail.grant_id === session.tokens?.grant_id) session.revokedAt = new Date().toISOString();
+        const at = new Date().toISOString();
+        events.push({ at, type: short, grant_id: detail.grant_id });
+        if ((short === 'grant.revoked' || short === 'grant.expired') && detail.grant_id === session.tokens?.grant_id) {
+          if (short === 'grant.revoked') session.revokedAt = at;
+          forget(at, short === 'grant.revoked' ? 'revoked' : 'expired', detail.attributes);
+        }
       }
       return c.body(null, 202);
     } catch {

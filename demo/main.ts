@@ -36,7 +36,7 @@ Demo shop:        ${demo.url}  (Stride & Co, client ${brand.client_id})
 
   1. Open ${troveOrigin}, sign up with a passkey and fill in your shoe and clothing sizes.
   2. Open ${demo.url} and choose "Share your sizes for 10% off".
-  3. Review the request in Trove, untick what you like, approve.
+  3. Review the request in Trove, tick the optional items you want to share, approve.
   4. The shop shows exactly what it received; the read appears in your activity.
-  5. Revoke in Trove: the shop shows the revocation, and "Read again" is refused.
+  5. Revoke in Trove: the shop deletes what it received and says so, and "Read again" is refused.
 Ctrl-C stops both.`);

@@ -50,9 +50,9 @@ export async function demoCommand(argv: string[], config: Config): Promise<numbe
       'Try the whole flow (npm run demo starts both for you):',
       `  1. Open ${config.origin}, sign up with a passkey and fill in your shoe and clothing sizes.`,
       `  2. Open ${publicUrl} and choose "Share your sizes for 10% off".`,
-      '  3. Trove shows who is asking, what for and for how long; untick what you like and approve.',
+      '  3. Trove shows who is asking, what for and for how long; tick the optional items you want to share and approve.',
       '  4. The shop shows exactly what it received; every read appears in your activity.',
-      '  5. Revoke the grant in Trove: the shop gets a signed revocation event and its next read is refused.',
+      '  5. Revoke the grant in Trove: the shop gets a signed revocation event, deletes your data and says so; its next read is refused.',
     ].join('\n'));
     return 0;
   });

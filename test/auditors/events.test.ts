@@ -77,6 +77,19 @@ describe('GET /v1/audit/events filters', () => {
   });
 });
 
+describe('brand names', () => {
+  it('names each brand on the page beside its client id, and no brand the page does not show', async () => {
+    const body = await (await get(`/v1/audit/events?action=grant.read&limit=500`)).json() as { events: View[]; brands: Record<string, string> };
+    expect(body.brands).toEqual({ [w.x.clientId]: 'Brand X, "the shoe people"', [w.y.clientId]: 'Brand Y' });
+    const onlyX = await (await get(`/v1/audit/events?brand=${w.x.clientId}`)).json() as { brands: Record<string, string> };
+    expect(onlyX.brands).toEqual({ [w.x.clientId]: 'Brand X, "the shoe people"' });
+    const scoped = await (await asAuditor(w.app, w.auditors.scoped.token)('/v1/audit/events?limit=500')).json() as { brands: Record<string, string> };
+    expect(Object.keys(scoped.brands)).toEqual([w.x.clientId]);
+    const none = await (await get(`/v1/audit/events?action=profile.attributes_changed`)).json() as { events: View[]; brands: Record<string, string> };
+    expect(none.brands).toEqual({});
+  });
+});
+
 describe('cursor pagination', () => {
   it('returns every event exactly once while events are appended between pages', async () => {
     const seen: number[] = [];

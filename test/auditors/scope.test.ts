@@ -34,7 +34,7 @@ describe('a scoped auditor', () => {
     const get = asAuditor(w.app, w.auditors.scoped.token);
     const other = await (await get(`/v1/audit/events?brand=${w.y.clientId}`)).json();
     const unknown = await (await get('/v1/audit/events?brand=brand_doesnotexist')).json();
-    expect(other).toEqual({ events: [], next_cursor: null });
+    expect(other).toEqual({ events: [], next_cursor: null, brands: {} });
     expect(unknown).toEqual(other);
     // A consumer who used both brands: only brand X's events about them.
     const mixed = await pageAll(get, `&consumer=${w.a.consumerId}`);

@@ -13,6 +13,10 @@ import { projectRoot } from '../../src/runtime/paths.ts';
 export const SCREENSHOTS = join(projectRoot, 'test-results', 'screenshots');
 export const DESKTOP = { width: 1280, height: 860 };
 export const PHONE = { width: 390, height: 844 };
+/** The narrowest common phone width: nothing may overflow at it. */
+export const PHONE_360 = { width: 360, height: 740 };
+const SIZES = { desktop: DESKTOP, phone: PHONE, 'phone-360': PHONE_360 } as const;
+export type ShotSize = keyof typeof SIZES;
 
 const CANDIDATES = ['/usr/bin/chromium', '/usr/bin/chromium-browser', '/usr/bin/google-chrome', '/usr/bin/google-chrome-stable'];
 
@@ -84,6 +88,11 @@ export type Violation = { id: string; impact: string | null; help: string; nodes
 
 /** axe-core's WCAG 2.x A/AA rules on the page as it is; only serious and critical count. */
 export async function seriousViolations(page: Page): Promise<Violation[]> {
+  return (await allViolations(page)).filter((v) => v.impact === 'serious' || v.impact === 'critical');
+}
+
+/** Every axe-core finding (WCAG 2.x A/AA and best practice), minor and moderate ones too. */
+export async function allViolations(page: Page): Promise<Violation[]> {
   // Evaluated through DevTools, so the page's CSP (no inline script) does not apply.
   await page.evaluate(axeSource);
   const result = await page.evaluate(async () => {
@@ -91,19 +100,22 @@ export async function seriousViolations(page: Page): Promise<Violation[]> {
     return axe.run(document, { runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'best-practice'] }, resultTypes: ['violations'] });
   });
   return result.violations
-    .filter((v) => v.impact === 'serious' || v.impact === 'critical')
     .map((v) => ({ id: v.id, impact: v.impact, help: v.help, nodes: v.nodes.map((n) => n.target.join(' ')) }));
 }
 
-/** Full-page screenshots at desktop and phone width: <name>-desktop.png, <name>-phone.png. */
-export async function screenshots(page: Page, name: string): Promise<string[]> {
+/** Full-page screenshots, by default at desktop and phone width: <name>-desktop.png, <name>-phone.png.
+ * With `viewport`, what the screen shows on arrival instead (<name>-phone-viewport.png): a
+ * full-page shot draws sticky parts where the first screen ends, not where a person sees them. */
+export async function screenshots(page: Page, name: string, sizes: ShotSize[] = ['desktop', 'phone'], opts: { viewport?: boolean } = {}): Promise<string[]> {
   mkdirSync(SCREENSHOTS, { recursive: true });
   const files: string[] = [];
-  for (const [label, size] of [['desktop', DESKTOP], ['phone', PHONE]] as const) {
+  for (const label of sizes) {
+    const size = SIZES[label];
     await page.setViewportSize(size);
     await page.evaluate(() => document.fonts.ready);
-    const file = join(SCREENSHOTS, `${name}-${label}.png`);
-    await page.screenshot({ path: file, fullPage: true, animations: 'disabled' });
+    if (opts.viewport) await page.evaluate(() => window.scrollTo(0, 0));
+    const file = join(SCREENSHOTS, `${name}-${label}${opts.viewport ? '-viewport' : ''}.png`);
+    await page.screenshot({ path: file, fullPage: !opts.viewport, animations: 'disabled' });
     files.push(file);
   }
   await page.setViewportSize(DESKTOP);

@@ -1,6 +1,9 @@
 // The consent screen states every requested attribute, the purpose, the value, the
 // duration, the access mode and the retention (and says so when a brand offers nothing or
-// states no retention); fails if any is missing. Also: signed-out arrival, and Deny.
+// states no retention); fails if any is missing. Optional items start unticked; the count
+// on Approve is what the brand then receives, items added in place included. Also:
+// signed-out arrival, Deny, and the keyboard alone.
+import { createHash } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Page } from 'playwright-core';
 import { CATALOG_BY_NAME } from '../../src/features/profile/catalog.ts';
@@ -13,6 +16,7 @@ let h: Harness;
 let brand: { client_id: string; client_secret: string };
 let tab: Tab;
 const CALLBACK = 'http://localhost:9/cb'; // never reached: the browser's navigation there is intercepted
+const VERIFIER = 'dBjftJeZ4CVP-mB92K27uhbUJU1p1r_wW1gFWFIXeyM'; // PKCE, for the one test that redeems its code
 
 type Details = {
   attributes: string[]; optional_attributes?: string[]; purpose: string; purpose_description: string;
@@ -25,7 +29,7 @@ async function authorizeUrl(details: Details): Promise<string> {
     method: 'POST',
     headers: { authorization: `Basic ${Buffer.from(`${brand.client_id}:${brand.client_secret}`).toString('base64')}`, 'content-type': 'application/x-www-form-urlencoded' },
     body: new URLSearchParams({
-      response_type: 'code', redirect_uri: CALLBACK, state: 's1', code_challenge_method: 'S256', code_challenge: 'E9Melhoa2OwvFrEMTJguCHaoeK1t8URWbuGJSstw-cM',
+      response_type: 'code', redirect_uri: CALLBACK, state: 's1', code_challenge_method: 'S256', code_challenge: createHash('sha256').update(VERIFIER).digest('base64url'),
       authorization_details: JSON.stringify([{ type: 'trove_attributes', ...details }]),
     }),
   });
@@ -87,10 +91,62 @@ describe('the consent screen', () => {
     const policy = tab.page.getByRole('link', { name: /Privacy policy/ });
     expect(await policy.getAttribute('href')).toBe('https://complete.example/privacy');
 
-    // Required items have no box to untick; each optional one has a ticked box.
+    // Required items have no box to untick; each optional one starts unticked and reads "Not shared".
     for (const name of details.attributes) expect(await tab.page.locator(`[data-attribute="${name}"] input[type=checkbox]`).count()).toBe(0);
-    for (const name of details.optional_attributes!) expect(await tab.page.locator(`[data-attribute="${name}"] input[type=checkbox]`).isChecked()).toBe(true);
+    for (const name of details.optional_attributes!) {
+      expect(await tab.page.locator(`[data-attribute="${name}"] input[type=checkbox]`).isChecked(), name).toBe(false);
+      expect(await tab.page.locator(`[data-attribute="${name}"] .attr-state`).textContent(), name).toMatch(/^Not shared/);
+    }
     expect(await seriousViolations(tab.page)).toEqual([]);
+  });
+
+  it('counts only the values the brand will receive, and an item added in place goes with them', async () => {
+    const { page } = tab;
+    await openConsent(page, {
+      attributes: ['email', 'given_name'], optional_attributes: ['country', 'shoe_size'], purpose: 'https://w3id.org/dpv#CustomerCare',
+      purpose_description: 'Answer your questions', access: 'once', duration: 'P1D',
+    });
+    const approve = page.getByRole('button', { name: /^Approve and share/ });
+    const address = page.url();
+    // Nothing is in this profile yet: nothing would be sent, and the button says so.
+    expect(await approve.textContent()).toBe('Approve and share 0 items');
+    const email = page.locator('[data-attribute="email"]');
+    expect(await email.textContent()).toContain('Not in your profile, so nothing is shared for this.');
+
+    // The required email is added here, without losing the request.
+    await email.getByRole('button', { name: /^Add to your profile\W+Email address$/ }).click();
+    await page.locator('#edit-email').fill('kim@example.com');
+    await page.getByRole('button', { name: 'Save Email address' }).click();
+    await expect.poll(() => email.locator('.attr-state').textContent()).toBe('Shares: kim@example.com');
+    expect(page.url()).toBe(address);
+    expect(await approve.textContent()).toBe('Approve and share 1 item');
+    expect(await seriousViolations(page)).toEqual([]);
+
+    // Ticking an optional item the profile lacks sends nothing, so the count stays; adding it counts it.
+    const country = page.getByRole('checkbox', { name: /^Country/ });
+    await country.check();
+    expect(await approve.textContent()).toBe('Approve and share 1 item');
+    await page.locator('[data-attribute="country"]').getByRole('button', { name: /^Add to your profile\W+Country$/ }).click();
+    await page.locator('#edit-country').fill('nl');
+    await page.getByRole('button', { name: 'Save Country' }).click();
+    await expect.poll(() => approve.textContent()).toBe('Approve and share 2 items');
+    expect(await country.isChecked()).toBe(true);
+    expect(await page.locator('[data-attribute="shoe_size"] .attr-state').textContent()).toMatch(/^Not shared/);
+
+    await approve.click();
+    await page.waitForURL(/^http:\/\/localhost:9\/cb\?/);
+    // The brand redeems the code and reads: exactly the two values counted, the rest missing.
+    const basic = `Basic ${Buffer.from(`${brand.client_id}:${brand.client_secret}`).toString('base64')}`;
+    const token = await fetch(`${h.live.base}/oauth/token`, {
+      method: 'POST', headers: { authorization: basic, 'content-type': 'application/x-www-form-urlencoded' },
+      body: new URLSearchParams({ grant_type: 'authorization_code', code: new URL(page.url()).searchParams.get('code')!, redirect_uri: CALLBACK, code_verifier: VERIFIER }),
+    });
+    expect(token.status, await token.clone().text()).toBe(200);
+    const { access_token } = await token.json() as { access_token: string };
+    const read = await fetch(`${h.live.base}/v1/attributes`, { headers: { authorization: `Bearer ${access_token}` } });
+    const got = await read.json() as { attributes: Record<string, unknown>; missing: string[] };
+    expect(got.attributes).toEqual({ email: 'kim@example.com', country: 'NL' });
+    expect(got.missing).toEqual(['given_name']);
   });
 
   it('says so plainly when nothing is offered and no retention is stated, and Deny reaches the brand', async () => {
@@ -129,12 +185,13 @@ describe('the consent screen', () => {
       if (/^Approve and share/.test(focused.text)) break;
       await page.keyboard.press('Tab');
     }
-    expect(stops.at(-1)).toBe('Approve and share 2 items');
+    // The previous test put an email and a country in this profile; the optional country starts unticked.
+    expect(stops.at(-1)).toBe('Approve and share 1 item');
     await page.keyboard.press('Shift+Tab');
     expect(await page.evaluate(() => (document.activeElement as HTMLInputElement).id)).toBe('opt-country');
     await page.keyboard.press('Space');
     await page.keyboard.press('Tab');
-    expect(await page.evaluate(() => document.activeElement?.textContent)).toBe('Approve and share 1 item');
+    expect(await page.evaluate(() => document.activeElement?.textContent)).toBe('Approve and share 2 items');
     await page.keyboard.press('Enter');
     await page.waitForURL(/^http:\/\/localhost:9\/cb\?/);
     expect(new URL(page.url()).searchParams.get('code')).toMatch(/^trv_ac_/);

@@ -1,12 +1,14 @@
-// The whole story in Chromium: passkey sign-up, profile, the demo brand's offer trimmed and
-// approved, the brand showing exactly that, the read in Activity, revocation and its event,
-// the auditor's verified chain; axe-core and CSP checks on every page, with screenshots.
+// The whole story in Chromium: passkey sign-up, profile (filled items first, Undo), the demo
+// brand's offer (optional items unticked, the count what the brand then holds, the decision in
+// reach on a phone) approved, the read and the refused read in Activity in plain words,
+// revocation and the shop deleting what it held, the auditor's verified chain; axe-core and
+// CSP checks on every page, with screenshots.
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Page } from 'playwright-core';
-import { openTab, screenshots, seriousViolations, type Tab } from './browser.ts';
+import { allViolations, openTab, PHONE, PHONE_360, screenshots, seriousViolations, type Tab } from './browser.ts';
 import { startHarness, type Harness } from './harness.ts';
 
 let h: Harness;
@@ -43,8 +45,34 @@ function onServerDb<T>(fn: (db: Database.Database) => T): T {
 
 const heading = (page: Page, name: string | RegExp) => page.getByRole('heading', { level: 1, name }).waitFor();
 
+/** At this screen size, without scrolling and scrolled half-way, Approve and Deny are on
+ * screen and not covered by anything, and nothing makes the page scroll sideways. */
+async function decisionInReach(page: Page, size: { width: number; height: number }) {
+  await page.setViewportSize(size);
+  for (const where of ['top', 'middle'] as const) {
+    await page.evaluate((w) => window.scrollTo(0, w === 'top' ? 0 : (document.documentElement.scrollHeight - innerHeight) / 2), where);
+    for (const name of [/^Approve and share/, /^Deny$/]) {
+      const box = await page.getByRole('button', { name }).evaluate((b) => {
+        const r = b.getBoundingClientRect();
+        const hit = document.elementFromPoint(r.left + r.width / 2, r.top + r.height / 2);
+        return { top: r.top, bottom: r.bottom, uncovered: b.contains(hit), sideways: document.documentElement.scrollWidth - innerWidth };
+      });
+      const at = `${String(name)} at ${size.width}×${size.height}, scrolled to the ${where}`;
+      expect(box.top, at).toBeGreaterThanOrEqual(0);
+      expect(box.bottom, at).toBeLessThanOrEqual(size.height);
+      expect(box.uncovered, at).toBe(true);
+      expect(box.sideways, at).toBe(0);
+    }
+  }
+}
+
+/** Adds a value from the profile; an empty item waits behind its section's "Add more". */
 async function addValue(page: Page, label: string, fill: (p: Page) => Promise<void>, shown: string) {
-  await page.getByRole('button', { name: `Add ${label}`, exact: true }).click();
+  const add = page.getByRole('button', { name: `Add ${label}`, exact: true });
+  const more = page.locator('details.add-more', { hasText: label }).locator('summary');
+  await add.or(more).first().waitFor();
+  if (!await add.isVisible()) await more.click();
+  await add.click();
   await fill(page);
   await page.getByRole('button', { name: `Save ${label}`, exact: true }).click();
   await expect.poll(() => page.locator('.attr-row', { hasText: label }).first().textContent()).toContain(shown);
@@ -86,6 +114,44 @@ describe('the portal, end to end', () => {
     await checkPage(me);
   });
 
+  it('keeps the profile short: filled items first, empty ones behind Add more, removal undoable, own items without a prefix', async () => {
+    const { page } = me;
+    await page.getByLabel('Show values for').selectOption('');
+    const sizes = page.getByRole('region', { name: 'Sizes and style' });
+    // Filled items are listed; empty ones wait behind the section's Add more; nothing reads "Not set".
+    expect(await sizes.locator(':scope > ul > .attr-row .attr-label').allTextContents()).toEqual(['Clothing size', 'Shoe size', 'Interests']);
+    expect(await sizes.locator('details.add-more .attr-label').allTextContents()).toEqual(['Trouser size', 'Preferred brands']);
+    const about = page.getByRole('region', { name: 'About you' });
+    expect(await about.textContent()).toContain('Nothing here yet.');
+    expect(await about.locator('details.add-more > summary').textContent()).toBe('Add more to About you (8 not filled in)');
+    expect(await page.locator('main').textContent()).not.toContain('Not set');
+
+    // Removing a value can be undone, from where the keyboard already is.
+    await sizes.getByRole('button', { name: 'Remove Interests' }).click();
+    const undo = sizes.getByRole('button', { name: 'Undo removing Interests' });
+    await undo.waitFor();
+    expect(await sizes.getByRole('status').textContent()).toContain('Removed Interests.');
+    await expect.poll(() => sizes.locator(':scope > ul > .attr-row .attr-label').allTextContents()).toEqual(['Clothing size', 'Shoe size']);
+    await expect.poll(() => page.evaluate(() => document.activeElement?.id)).toBe('undo-remove');
+    await checkPage(me, 'profile-undo');
+    await page.keyboard.press('Enter');
+    await expect.poll(() => sizes.locator(':scope > ul > .attr-row', { hasText: 'Interests' }).textContent()).toContain('hiking, running');
+    await expect.poll(() => page.evaluate(() => document.activeElement?.id)).toBe('edit-interests');
+
+    // An item of one's own is named in plain words; the stored "x-" name stays out of sight.
+    await page.getByLabel('Name', { exact: true }).fill('Favourite colour');
+    await page.getByLabel('Value', { exact: true }).fill('green');
+    await page.getByRole('button', { name: 'Add item' }).click();
+    const own = page.getByRole('region', { name: 'Your own items' });
+    await expect.poll(() => own.locator('.attr-row .attr-label').allTextContents()).toEqual(['Favourite colour']);
+    expect(await own.locator('.attr-row .attr-value').textContent()).toBe('green');
+    expect(await page.locator('main').textContent()).not.toMatch(/\bx-/);
+    const stored = await (await page.request.get(`${h.origin}/api/me/attributes`)).json() as { attributes: { name: string; value: unknown }[] };
+    expect(stored.attributes.find((a) => a.name === 'x-favourite-colour')?.value).toBe('green');
+    await page.locator('details.add-more', { hasText: 'Phone number' }).locator('summary').click();
+    await checkPage(me);
+  });
+
   it('shows the brand’s request in full, takes a trimmed approval, and the brand sees exactly that', async () => {
     const { page } = me;
     await page.goto(demo.url);
@@ -98,15 +164,35 @@ describe('the portal, end to end', () => {
       await expect.poll(() => main.textContent()).toContain(text);
     }
     expect(await main.locator('[data-attribute="shoe_size"]').textContent()).toContain('38 (EU)');
-    await checkPage(me, 'consent');
+    // The offer reads once: its description already states the amount.
+    expect(await main.locator('[data-consent="value"]').textContent()).toBe('What you get10% off your next order');
 
-    // Untick the optional email with the keyboard, then approve.
+    // Optional items start unticked and read "Not shared"; the count is the two required values.
     const email = page.getByRole('checkbox', { name: /Email address/ });
-    await email.focus();
-    await page.keyboard.press('Space');
+    const interests = page.getByRole('checkbox', { name: /Interests/ });
     expect(await email.isChecked()).toBe(false);
-    expect(await page.getByRole('checkbox', { name: /Interests/ }).isChecked()).toBe(true);
-    await page.getByRole('button', { name: 'Approve and share 3 items' }).click();
+    expect(await interests.isChecked()).toBe(false);
+    for (const name of ['email', 'interests']) expect(await main.locator(`[data-attribute="${name}"] .attr-state`).textContent()).toMatch(/^Not shared/);
+    const approve = page.getByRole('button', { name: /^Approve and share/ });
+    expect(await approve.textContent()).toBe('Approve and share 2 items');
+
+    // Tick Interests with the keyboard; Email stays unshared.
+    await interests.focus();
+    await page.keyboard.press('Space');
+    expect(await interests.isChecked()).toBe(true);
+    expect(await main.locator('[data-attribute="interests"] .attr-state').textContent()).toBe('Shares: hiking, running');
+    expect(await approve.textContent()).toBe('Approve and share 3 items');
+    await checkPage(me, 'consent');
+    await screenshots(page, 'consent', ['phone-360']);
+    await screenshots(page, 'consent', ['desktop', 'phone', 'phone-360'], { viewport: true });
+
+    // On a phone the decision is in reach wherever the consumer is on the page.
+    await decisionInReach(page, PHONE);
+    await decisionInReach(page, PHONE_360);
+    expect(await seriousViolations(page), 'axe on the consent screen at phone width').toEqual([]);
+    await page.setViewportSize({ width: 1280, height: 860 });
+    await decisionInReach(page, { width: 1280, height: 860 });
+    await approve.click();
 
     await page.waitForURL(`${demo.url}/`);
     await expect.poll(() => page.getByTestId('value-shoe_size').textContent()).toBe('size: 38, system: EU');
@@ -114,6 +200,9 @@ describe('the portal, end to end', () => {
     expect(await page.getByTestId('value-interests').textContent()).toBe('hiking, running');
     expect(await page.getByTestId('value-email').count()).toBe(0);
     expect(await page.content()).not.toContain('ada@example.com');
+    // What the button counted is what the brand received.
+    expect(await page.locator('[data-testid^="value-"]').count()).toBe(3);
+    expect(Object.keys(demo.held())).toHaveLength(3);
     me.problems.splice(0); // the demo site's own missing favicon is not the portal's business
   });
 
@@ -123,10 +212,26 @@ describe('the portal, end to end', () => {
     await heading(page, 'Activity');
     const read = page.locator('li[data-action="grant.read"]', { hasText: 'Stride & Co' });
     await read.first().waitFor();
-    expect(await read.first().textContent()).toContain('Read your data');
+    expect(await read.first().locator('.event-text').textContent()).toBe('Stride & Co read your shoe size, clothing size and interests');
     await page.getByRole('img', { name: 'Reads over time by brand' }).waitFor();
     expect(await page.locator('.legend').textContent()).toContain('Stride & Co: 1 read');
+    // No log jargon: tokens and reason codes stay in the audit log.
+    const text = (await page.locator('main').textContent())!;
+    for (const jargon of ['access token', 'Got an', 'reason:', 'backup_prompt', '_']) expect(text).not.toContain(jargon);
     await checkPage(me, 'activity');
+
+    // Every axis label is drawn inside the chart, at phone width too.
+    await page.setViewportSize(PHONE);
+    await expect.poll(() => page.locator('.chart > svg').getAttribute('viewBox')).toBe('0 0 360 180');
+    const overhang = await page.locator('.chart > svg').evaluate((svg) => {
+      const width = (svg as SVGSVGElement).viewBox.baseVal.width;
+      return [...svg.querySelectorAll<SVGTextElement>('text.tick')].map((t) => {
+        const b = t.getBBox();
+        return Math.max(0, -b.x, b.x + b.width - width);
+      });
+    });
+    expect(overhang.every((o) => o === 0), `labels overhang by ${overhang.join(', ')}`).toBe(true);
+    await page.setViewportSize({ width: 1280, height: 860 });
   });
 
   it('lists the grant and revokes it after stating the consequences', async () => {
@@ -149,7 +254,10 @@ describe('the portal, end to end', () => {
     const dialog = page.getByRole('dialog', { name: /Revoke Stride & Co’s access\?/ });
     await dialog.waitFor();
     expect(await dialog.textContent()).toContain('Its next read is refused');
-    await checkPage(me);
+    // The offer reads once, here and on the grant.
+    expect(await dialog.textContent()).toContain('What Stride & Co promised you, “10% off your next order”, may end with the grant.');
+    expect(await page.locator('main').textContent()).not.toContain('(10%)');
+    await checkPage(me, 'revoke-dialog');
     await dialog.getByRole('button', { name: 'Revoke access' }).click();
     await page.getByRole('status').filter({ hasText: 'Access revoked' }).waitFor();
     expect(await page.getByTestId('grant-status').textContent()).toBe('Revoked');
@@ -163,15 +271,27 @@ describe('the portal, end to end', () => {
       return page.getByTestId('revoked-notice').count();
     }, { timeout: 20_000, interval: 250 }).toBe(1);
     expect(await page.locator('main').textContent()).toContain('grant.revoked');
+    // The shop deleted what the grant covered, and says so.
+    expect(await page.getByTestId('deleted-notice').textContent()).toContain('because you revoked access in Trove: Shoe size, Clothing size, Interests');
+    expect(await page.locator('[data-testid^="value-"]').count()).toBe(0);
+    expect(demo.held()).toEqual({});
+    await screenshots(page, 'demo-shop-revoked');
     await page.getByRole('button', { name: 'Read my sizes again' }).click();
     await page.getByTestId('read-refused').waitFor();
-    expect(await page.getByTestId('value-shoe_size').count()).toBeLessThanOrEqual(1);
+    expect(await page.locator('[data-testid^="value-"]').count()).toBe(0);
     me.problems.splice(0);
 
-    await page.goto(`${h.origin}/activity?action=grant.read`);
+    // Activity says who tried what and why it was refused, in the consumer's words.
+    await page.goto(`${h.origin}/activity`);
     await heading(page, 'Activity');
-    await page.locator('li[data-action="grant.read"]', { hasText: 'Refused' }).first().waitFor();
-    await checkPage(me);
+    const refused = page.locator('li[data-action="grant.read"].event-denied');
+    await refused.first().waitFor();
+    expect(await refused.first().locator('.event-text').textContent())
+      .toBe('Stride & Co tried to read your shoe size, clothing size and interests — refused (you revoked access)');
+    expect(await page.locator('li[data-action="grant.revoked"] .event-text').first().textContent()).toBe('You revoked Stride & Co’s access');
+    const text = (await page.locator('main').textContent())!;
+    for (const jargon of ['consumer revoked', 'consumer_revoked', 'reason:', 'access token']) expect(text).not.toContain(jargon);
+    await checkPage(me, 'activity-refused');
   });
 
   it('shows the overview, the value ledger and intents, all accessible', async () => {
@@ -184,7 +304,8 @@ describe('the portal, end to end', () => {
     await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Value' }).click();
     await heading(page, 'Value received');
     await page.getByRole('heading', { level: 2, name: 'Stride & Co' }).waitFor();
-    expect(await page.locator('main').textContent()).toContain('10% off your next order (10%)');
+    expect(await page.locator('main').textContent()).toContain('10% off your next order');
+    expect(await page.locator('main').textContent()).not.toContain('(10%)');
     await checkPage(me, 'value');
 
     await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Intents' }).click();
@@ -247,7 +368,6 @@ describe('the portal, end to end', () => {
 
   it('lets an auditor enrol from the CLI’s link, find these events and see the chain verified', async () => {
     const auditor = h.cli<{ id: string; enrol_url: string }>('auditor', 'add', '--name', 'Ada Auditor');
-    const checkpoint = h.signCheckpoint();
     expect(auditor.enrol_url).toMatch(new RegExp(`^${h.origin}/auditor/enrol#trv_ae_`));
     const tab = await openTab(h.browser);
     const { page } = tab;
@@ -259,8 +379,18 @@ describe('the portal, end to end', () => {
     expect(new URL(page.url()).hash).toBe('');
     const verdict = page.locator('[data-verified]');
     await verdict.waitFor();
+    // No checkpoint yet: nothing may claim that checkpoints agree.
+    await page.getByText('No checkpoint has been signed yet (one is signed every 1,000 events).').waitFor();
+    expect(await verdict.textContent()).not.toContain('checkpoints agree');
+    expect(await verdict.textContent()).toContain('No checkpoint has been signed yet, so there is none to compare with.');
+    await screenshots(page, 'auditor-no-checkpoint', ['desktop']);
+    // The operator signs a checkpoint; verifying again compares the chain with it.
+    const checkpoint = h.signCheckpoint();
+    await page.getByRole('button', { name: 'Verify again' }).click();
+    await page.getByTestId('checkpoint').waitFor();
     expect(await verdict.getAttribute('data-verified')).toBe('true');
     expect(await verdict.textContent()).toContain('Chain verified');
+    expect(await verdict.textContent()).toContain('the signed checkpoints agree');
     expect(await page.getByTestId('checkpoint').textContent()).toContain(`Event ${checkpoint.seq}, signed`);
 
     await page.getByLabel('Brand (client id)').fill(demo.clientId);
@@ -271,7 +401,16 @@ describe('the portal, end to end', () => {
     expect(await page.locator('tbody tr[data-action="grant.read"]').count()).toBe(2);
     expect(await page.locator('tbody tr[data-outcome="denied"]').count()).toBe(1);
     expect(await page.locator('tbody tr[data-outcome="success"]').count()).toBe(1);
+    // At 1280 px the table fits: brand names beside client ids, times to the second with the zone.
+    const table = page.getByRole('region', { name: 'Events table' });
+    expect(await table.evaluate((el) => el.scrollWidth - el.clientWidth)).toBe(0);
+    expect(await page.locator('thead th').allTextContents()).toEqual(['Seq', 'Time', 'Action', 'Outcome', 'Actor', 'Brand', 'Consumer', 'Grant', 'Attributes']);
+    const denied = page.locator('tbody tr[data-outcome="denied"] td');
+    expect(await denied.nth(5).locator('.brand-name-cell').textContent()).toBe('Stride & Co');
+    expect(await denied.nth(5).locator('code').getAttribute('title')).toBe(demo.clientId);
+    expect(await denied.nth(1).textContent()).toMatch(/\d{2}:\d{2}:\d{2} (CET|CEST|GMT\+\d)$/);
     await checkPage(tab, 'auditor');
+    expect(await allViolations(page), 'any axe finding on the audit log, moderate ones included').toEqual([]);
 
     const href = await page.getByRole('link', { name: 'Download JSON Lines' }).getAttribute('href');
     expect(href).toContain(`brand=${demo.clientId}`);

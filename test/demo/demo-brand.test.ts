@@ -1,6 +1,7 @@
 // The demo brand against a real Trove process: registered through the CLI, the offer
 // runs PAR → consent → token → read, the shop shows exactly the approved values, and
-// after the consumer revokes, the signed revocation event arrives and the next read is refused.
+// after the consumer revokes, the signed revocation event arrives, the shop deletes what the
+// grant covered and says so, and the next read is refused.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { registerDemoBrand } from '../../demo/register.ts';
 import { startDemoBrand } from '../../demo/start-demo-brand.ts';
@@ -57,6 +58,7 @@ describe('the demo brand', () => {
     expect(page).toContain('data-testid="value-interests">running<');
     expect(page).not.toContain('value-email');
     expect(page).not.toContain('demo@example.com');
+    expect(Object.keys(demo.held())).toEqual(['shoe_size', 'clothing_size', 'interests']);
 
     const grants = await (await me.call('/api/me/grants')).json();
     const grant = grants.active.find((g: { brand: { name: string } | undefined; brand_name?: string }) => JSON.stringify(g).includes('Stride'))!;
@@ -71,6 +73,16 @@ describe('the demo brand', () => {
     await shop('/read-again', { method: 'POST' });
     expect(await (await shop('/')).text()).toContain('data-testid="read-refused"');
   }, 60_000);
+
+  it('deletes what the grant covered when the revocation event arrives, and says so on its page', async () => {
+    // The previous test revoked the grant and waited for the event.
+    expect(demo.held()).toEqual({});
+    const page = await (await shop('/')).text();
+    expect(page).not.toContain('data-testid="value-');
+    expect(page).not.toContain('size: 43');
+    expect(page).not.toContain('running');
+    expect(page).toMatch(/data-testid="deleted-notice">Your data was deleted at \d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2} UTC because you revoked access in Trove: Shoe size, Clothing size, Interests\. We hold none of it now\./);
+  });
 
   it('registers once through trove demo and reuses the registration', () => {
     const again = registerDemoBrand(live.cliEnv(), new URL(demo.url).origin);

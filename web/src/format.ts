@@ -5,8 +5,14 @@ import type { Value } from './types.ts';
 const dateFmt = new Intl.DateTimeFormat(undefined, { year: 'numeric', month: 'short', day: 'numeric' });
 const timeFmt = new Intl.DateTimeFormat(undefined, { year: 'numeric', month: 'short', day: 'numeric', hour: '2-digit', minute: '2-digit' });
 
+const secondsFmt = new Intl.DateTimeFormat(undefined, {
+  year: 'numeric', month: 'short', day: 'numeric', hour: '2-digit', minute: '2-digit', second: '2-digit', timeZoneName: 'short',
+});
+
 export const date = (ms: number) => dateFmt.format(new Date(ms));
 export const dateTime = (ms: number) => timeFmt.format(new Date(ms));
+/** To the second, with the time zone: for the audit log, where order and zone matter. */
+export const dateTimeSeconds = (ms: number) => secondsFmt.format(new Date(ms));
 export const isoDate = (ms: number) => new Date(ms).toISOString();
 
 export function amount(n: number, unit: string | null | undefined): string {
@@ -26,10 +32,22 @@ const KINDS: Record<string, string> = {
   discount: 'Discount', points: 'Points', money: 'Money', early_access: 'Early access', gift: 'Gift', other: 'Other',
 };
 
+const squash = (s: string) => s.toLowerCase().replace(/[\s,]/g, '').replace(/\.00(?!\d)/g, '');
+
+/** "(10%)" after a description, unless the description already says it ("10% off…"). */
+export function amountAfter(description: string, n: number | null | undefined, unit: string | null | undefined): string {
+  if (n === undefined || n === null) return '';
+  const said = squash(description);
+  const plain = /^[A-Z]{3}$/.test(unit ?? '') ? [`${n}${unit!.toLowerCase()}`, `${unit!.toLowerCase()}${n}`] : [];
+  // A whole amount only: "1%" is not said by "11% off", nor "€5" by "€5.50".
+  const says = (a: string) => new RegExp(`(?<![\\d.])${a.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}(?!\\d|\\.\\d)`).test(said);
+  if ([squash(amount(n, unit)), ...plain].some(says)) return '';
+  return ` (${amount(n, unit)})`;
+}
+
 export function valueText(v: Value | null | undefined): string {
   if (!v) return 'Nothing is offered in return.';
-  const n = v.amount !== undefined && v.amount !== null ? ` (${amount(v.amount, v.unit)})` : '';
-  return `${v.description}${n}`;
+  return `${v.description}${amountAfter(v.description, v.amount, v.unit)}`;
 }
 export const kindText = (kind: string) => KINDS[kind] ?? kind;
 
@@ -61,9 +79,9 @@ const ACTIONS: Record<string, string> = {
   'intent.read': 'Read your intents',
   'intent.published': 'You published an intent',
   'intent.withdrawn': 'You withdrew an intent',
-  'token.issued': 'Got an access token',
-  'token.refreshed': 'Renewed its access token',
-  'token.revoked': 'Token revoked',
+  'token.issued': 'Started using the access you approved',
+  'token.refreshed': 'Renewed its session with Trove',
+  'token.revoked': 'Closed its session with Trove',
   'value.recorded': 'Recorded value given to you',
   'session.signed_in': 'You signed in',
   'session.signed_out': 'You signed out',

@@ -49,7 +49,16 @@ export async function listEvents(deps: Deps, auditor: Auditor, q: EventsQuery) {
   const rows = await qb.orderBy('seq', q.order).limit(q.limit + 1).execute();
   const page = rows.slice(0, q.limit);
   const more = rows.length > q.limit;
-  return { events: page.map(eventView), next_cursor: more ? encodeCursor(q.order, page[page.length - 1]!.seq) : null };
+  return { events: page.map(eventView), next_cursor: more ? encodeCursor(q.order, page[page.length - 1]!.seq) : null, brands: await brandNames(deps, page) };
+}
+
+/** Display names of the brands on a page (as brand or as actor), keyed by client id, so a
+ * reader sees "Stride & Co" beside brand_…; only brands the page already names. */
+async function brandNames(deps: Deps, page: { brand_id: string | null; actor_type: string; actor_id: string | null }[]): Promise<Record<string, string>> {
+  const ids = [...new Set(page.flatMap((r) => [r.brand_id, r.actor_type === 'brand' ? r.actor_id : null]).filter((id): id is string => id !== null))];
+  if (!ids.length) return {};
+  const rows = await deps.store.db.selectFrom('brands').select(['id', 'name']).where('id', 'in', ids).execute();
+  return Object.fromEntries(rows.map((b) => [b.id, b.name]));
 }
 
 export function pickFilter(q: EventFilter): EventFilter {

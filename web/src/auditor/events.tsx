@@ -1,9 +1,10 @@
 // The auditor's event viewer (/auditor?…filters): the API's filters kept in the address
 // (so a view can be shared), newest-first paging, the chain's verification status and
-// latest signed checkpoint, and exports of exactly the filtered events.
+// latest signed checkpoint, and exports of exactly the filtered events. The table fits a
+// 1280 px screen: brand names beside client ids, times to the second with the zone.
 import { useState } from 'preact/hooks';
 import { api, withQuery } from '../api.ts';
-import { dateTime } from '../format.ts';
+import { date, dateTimeSeconds } from '../format.ts';
 import { navigate } from '../router.ts';
 import type { AuditEvent, AuditorMe, Page as ApiPage } from '../types.ts';
 import { Button, ErrorMessage, Loading, useLoad } from '../ui/bits.tsx';
@@ -24,7 +25,13 @@ const toLocal = (iso: string) => {
   return new Date(d.getTime() - d.getTimezoneOffset() * 60_000).toISOString().slice(0, 16);
 };
 const fromLocal = (local: string) => (local ? new Date(local).toISOString() : '');
-const short = (s: string | null) => (s ? (s.length > 14 ? `${s.slice(0, 12)}…` : s) : '—');
+const short = (s: string | null) => (s ? (s.length > 12 ? `${s.slice(0, 10)}…` : s) : '—');
+const timeOnly = new Intl.DateTimeFormat(undefined, { hour: '2-digit', minute: '2-digit', second: '2-digit', timeZoneName: 'short' });
+
+/** An identifier shortened for the table, whole in its tooltip (filters and exports take it whole). */
+function Id(props: { id: string | null }) {
+  return props.id ? <code title={props.id}>{short(props.id)}</code> : <>—</>;
+}
 
 export function EventViewer(props: { me: AuditorMe; query: URLSearchParams }) {
   const applied = Object.fromEntries([...FILTERS, 'limit'].map((f) => [f, props.query.get(f) ?? ''])) as Filters;
@@ -34,7 +41,8 @@ export function EventViewer(props: { me: AuditorMe; query: URLSearchParams }) {
   const [cursors, setCursors] = useState<{ key: string; stack: string[] }>({ key, stack: [] });
   const stack = cursors.key === key ? cursors.stack : [];
   const cursor = stack[stack.length - 1];
-  const events = useLoad(() => api<ApiPage<'events', AuditEvent>>('/v1/audit/events', { query: { ...applied, order: 'desc', limit, cursor } }), [key, cursor]);
+  const events = useLoad(() => api<ApiPage<'events', AuditEvent> & { brands?: Record<string, string> }>('/v1/audit/events', { query: { ...applied, order: 'desc', limit, cursor } }), [key, cursor]);
+  const names = events.data?.brands ?? {};
   const set = (k: keyof Filters) => (e: Event) => {
     const v = (e.currentTarget as HTMLInputElement).value;
     setDraft({ ...draft, [k]: k === 'from' || k === 'to' ? fromLocal(v) : v });
@@ -94,24 +102,23 @@ export function EventViewer(props: { me: AuditorMe; query: URLSearchParams }) {
         {events.loading && !events.data ? <Loading what="events" /> : null}
         {events.data ? (
           events.data.events.length ? (
-            <div class="table-scroll" role="region" aria-labelledby="events-h" tabIndex={0}>
+            <div class="table-scroll" role="region" aria-label="Events table" tabIndex={0}>
               <table class="events-table">
                 <thead>
-                  <tr><th scope="col">Seq</th><th scope="col">Time</th><th scope="col">Action</th><th scope="col">Outcome</th><th scope="col">Actor</th><th scope="col">Brand</th><th scope="col">Consumer</th><th scope="col">Grant</th><th scope="col">Attributes</th><th scope="col">Hash</th></tr>
+                  <tr><th scope="col">Seq</th><th scope="col">Time</th><th scope="col">Action</th><th scope="col">Outcome</th><th scope="col">Actor</th><th scope="col">Brand</th><th scope="col">Consumer</th><th scope="col">Grant</th><th scope="col">Attributes</th></tr>
                 </thead>
                 <tbody>
                   {events.data.events.map((e) => (
                     <tr key={e.id} data-action={e.action} data-outcome={e.outcome}>
                       <td>{e.seq}</td>
-                      <td><time dateTime={e.time}>{dateTime(e.ts)}</time></td>
-                      <td>{e.action}{e.reason ? <span class="muted"> ({e.reason})</span> : null}</td>
+                      <td class="cell-time"><time dateTime={e.time} title={dateTimeSeconds(e.ts)}>{date(e.ts)}<br />{timeOnly.format(new Date(e.ts))}</time></td>
+                      <td class="cell-wrap">{e.action}{e.reason ? <span class="muted"> ({e.reason})</span> : null}</td>
                       <td><span class={`badge badge-${e.outcome}`}>{e.outcome}</span></td>
-                      <td>{e.actor_type}{e.actor_id ? <span class="muted"> {short(e.actor_id)}</span> : null}</td>
-                      <td>{short(e.brand_id)}</td>
-                      <td><code>{short(e.consumer_id)}</code></td>
-                      <td><code>{short(e.grant_id)}</code></td>
-                      <td>{e.attributes?.join(', ') ?? '—'}</td>
-                      <td><code>{short(e.hash)}</code></td>
+                      <td>{e.actor_type}{e.actor_id && e.actor_id !== e.brand_id && e.actor_id !== e.consumer_id ? <><br /><Id id={e.actor_id} /></> : null}</td>
+                      <td class="cell-brand">{e.brand_id ? <>{names[e.brand_id] ? <span class="brand-name-cell">{names[e.brand_id]}</span> : null}<Id id={e.brand_id} /></> : '—'}</td>
+                      <td><Id id={e.consumer_id} /></td>
+                      <td><Id id={e.grant_id} /></td>
+                      <td class="cell-wrap">{e.attributes?.join(', ') ?? '—'}</td>
                     </tr>
                   ))}
                 </tbody>

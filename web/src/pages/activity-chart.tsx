@@ -78,8 +78,10 @@ export function ActivityChart(props: { reads: ActivityEvent[]; now: number }) {
             return rect;
           });
         })}
-        {ticks.map((i) => (
-          <text key={i} class="tick" x={PAD.left + (i + 0.5) * barW} y={H - 8} text-anchor="middle">{label(list[i]!.start, unit)}</text>
+        {ticks.map((i, k) => (
+          // The outer labels align to the plot's edges, so neither runs off the drawing.
+          <text key={i} class="tick" x={k === 0 ? PAD.left : k === ticks.length - 1 ? W - PAD.right : PAD.left + (i + 0.5) * barW} y={H - 8}
+            text-anchor={k === 0 ? 'start' : k === ticks.length - 1 ? 'end' : 'middle'}>{label(list[i]!.start, unit)}</text>
         ))}
       </svg>
       <figcaption>

@@ -1,9 +1,11 @@
 // Activity (/activity): every event about me, newest first (reads, refused reads, consent
-// decisions, sign-ins), filterable by brand and kind, with a chart of reads over time.
+// decisions, sign-ins), each in a plain sentence, filterable by brand and kind, with a
+// chart of reads over time.
 import { useState } from 'preact/hooks';
 import { api, withQuery } from '../api.ts';
+import { eventSentence } from '../activity-text.ts';
 import { labelOf, loadCatalog } from '../catalog.ts';
-import { actionText, dateTime, outcomeText } from '../format.ts';
+import { dateTime } from '../format.ts';
 import { navigate } from '../router.ts';
 import type { ActivityEvent, Grant, Page as ApiPage } from '../types.ts';
 import { Button, ErrorMessage, Loading, useAction, useLoad } from '../ui/bits.tsx';
@@ -32,8 +34,12 @@ async function readsFor(brand: string): Promise<ActivityEvent[]> {
 
 export function Activity(props: { brand: string; action: string }) {
   const { brand, action: kind } = props;
-  const brands = useLoad(() => api<{ active: Grant[]; ended: Grant[] }>('/api/me/grants')
-    .then((g) => [...new Map([...g.active, ...g.ended].map((x) => [x.brand.client_id, x.brand.name])).entries()]));
+  const grants = useLoad(() => api<{ active: Grant[]; ended: Grant[] }>('/api/me/grants').then((g) => [...g.active, ...g.ended]));
+  const brands = [...new Map((grants.data ?? []).map((x) => [x.brand.client_id, x.brand.name])).entries()];
+  const ctx = {
+    label: (n: string) => labelOf(catalog.data, n),
+    revokedBy: (id: string) => grants.data?.find((g) => g.id === id)?.revoked_by ?? null,
+  };
   const catalog = useLoad(loadCatalog);
   const reads = useLoad(() => readsFor(brand), [brand]);
   const events = useLoad(() => api<Events>('/api/me/activity', { query: { brand, action: kind, limit: 50 } }), [brand, kind]);
@@ -60,7 +66,7 @@ export function Activity(props: { brand: string; action: string }) {
             <label for="f-brand">Brand</label>
             <select id="f-brand" value={brand} onChange={(e) => setFilter(e.currentTarget.value, kind)}>
               <option value="">All brands</option>
-              {(brands.data ?? []).map(([id, name]) => <option key={id} value={id}>{name}</option>)}
+              {brands.map(([id, name]) => <option key={id} value={id}>{name}</option>)}
             </select>
           </div>
           <div class="field">
@@ -76,13 +82,11 @@ export function Activity(props: { brand: string; action: string }) {
         <ol class="events">
           {shown.map((e) => (
             <li key={e.id} class={`event event-${e.outcome}`} data-action={e.action}>
-              <div class="event-head">
-                <strong>{e.brand ? `${e.brand.name}: ` : ''}{actionText(e.action)}</strong>
-                {e.outcome !== 'success' ? <span class={`badge badge-${e.outcome}`}>{outcomeText(e.outcome)}</span> : null}
-              </div>
-              <p class="muted"><time dateTime={e.time}>{dateTime(e.ts)}</time>{e.reason ? ` · reason: ${e.reason.replace(/_/g, ' ')}` : ''}</p>
-              {e.attributes?.length ? <p>Items: {e.attributes.map((n) => labelOf(catalog.data, n)).join(', ')}</p> : null}
-              {e.grant_id ? <p><a href={`/grants/${e.grant_id}`}>Open the grant<span class="visually-hidden"> for this event</span></a></p> : null}
+              <p class="event-text">{eventSentence(e, ctx)}</p>
+              <p class="muted">
+                <time dateTime={e.time}>{dateTime(e.ts)}</time>
+                {e.grant_id ? <> · <a href={`/grants/${e.grant_id}`}>Open the grant<span class="visually-hidden"> for this event</span></a></> : null}
+              </p>
             </li>
           ))}
         </ol>

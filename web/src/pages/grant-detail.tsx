@@ -2,7 +2,8 @@
 // reads, receipts to download, and Revoke, with what revoking does spelled out first.
 import { useState } from 'preact/hooks';
 import { api } from '../api.ts';
-import { accessText, amount, date, dateTime, durationText, kindText, statusText, valueText } from '../format.ts';
+import { shownLabel } from '../catalog.ts';
+import { accessText, amountAfter, date, dateTime, durationText, kindText, statusText, valueText } from '../format.ts';
 import type { Grant, ValueSummary } from '../types.ts';
 import { BrandMark } from '../ui/brand-mark.tsx';
 import { Button, ErrorMessage, Loading, Notice, useAction, useLoad } from '../ui/bits.tsx';
@@ -41,7 +42,7 @@ export function GrantDetail(props: { id: string }) {
       <div class="consent-grid">
         <section class="card" aria-labelledby="covers-h">
           <h2 id="covers-h">What it covers</h2>
-          <ul class="plain-list">{g.attributes.map((a) => <li key={a.name}>{a.label}</li>)}</ul>
+          <ul class="plain-list">{g.attributes.map((a) => <li key={a.name}>{shownLabel(a)}</li>)}</ul>
           {g.persona ? <p class="muted">From your persona “{g.persona}”.</p> : null}
         </section>
         <section class="card" aria-labelledby="purpose-h">
@@ -74,7 +75,7 @@ export function GrantDetail(props: { id: string }) {
               {received.length ? (
                 <ul class="plain-list">
                   {received.map((v) => (
-                    <li key={v.id}>{kindText(v.kind)}: {v.description}{v.amount !== null ? ` (${amount(v.amount, v.unit)})` : ''}, {date(v.at)}{v.reference ? ` · ref. ${v.reference}` : ''}</li>
+                    <li key={v.id}>{kindText(v.kind)}: {v.description}{amountAfter(v.description, v.amount, v.unit)}, {date(v.at)}{v.reference ? ` · ref. ${v.reference}` : ''}</li>
                   ))}
                 </ul>
               ) : 'Nothing recorded yet.'}
@@ -119,7 +120,7 @@ export function GrantDetail(props: { id: string }) {
           <li>{brand} can no longer read your data. Its next read is refused, and you will see the attempt under Activity.</li>
           <li>{brand} is told at once, with a signed notice, and is expected to delete what it holds{g.retention ? ` within ${durationText(g.retention)}` : ''}.</li>
           <li>What {brand} has already read ({g.access_count === 1 ? '1 read' : `${g.access_count} reads`}) cannot be taken back by Trove.</li>
-          {g.value_promised ? <li>The value promised ({valueText(g.value_promised)}) may end with the grant.</li> : null}
+          {g.value_promised ? <li>What {brand} promised you, “{valueText(g.value_promised)}”, may end with the grant.</li> : null}
           <li>You get a signed receipt of the revocation. To share again, {brand} has to ask you again.</li>
         </ul>
       </ConfirmDialog>

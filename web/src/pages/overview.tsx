@@ -1,20 +1,23 @@
 // The signed-in home page: at a glance, who can read what, the latest reads, and what
 // came back in return, with the next useful step when the profile is still empty.
+import { eventSentence } from '../activity-text.ts';
 import { api } from '../api.ts';
-import { actionText, amount, dateTime } from '../format.ts';
+import { labelOf, loadCatalog } from '../catalog.ts';
+import { amount, dateTime } from '../format.ts';
 import type { ActivityEvent, Grant, Page as ApiPage, ProfileAttribute, ValueSummary } from '../types.ts';
 import { ErrorMessage, Loading, useLoad } from '../ui/bits.tsx';
 import { Page } from '../ui/page.tsx';
 
 export function Overview() {
   const data = useLoad(async () => {
-    const [grants, activity, value, profile] = await Promise.all([
+    const [grants, activity, value, profile, catalog] = await Promise.all([
       api<{ active: Grant[]; ended: Grant[] }>('/api/me/grants'),
       api<ApiPage<'events', ActivityEvent>>('/api/me/activity', { query: { action: 'grant.read', limit: 5 } }),
       api<ValueSummary>('/api/me/value'),
       api<{ attributes: ProfileAttribute[] }>('/api/me/attributes'),
+      loadCatalog(),
     ]);
-    return { grants, reads: activity.events, value, filled: profile.attributes.length };
+    return { grants, reads: activity.events, value, filled: profile.attributes.length, catalog };
   });
   const d = data.data;
   return (
@@ -37,7 +40,10 @@ export function Overview() {
               <ol class="events compact">
                 {d.reads.map((e) => (
                   <li key={e.id} class={`event event-${e.outcome}`}>
-                    <strong>{e.brand?.name ?? 'A brand'}</strong>: {actionText(e.action).toLowerCase()}{e.outcome !== 'success' ? ' (refused)' : ''}
+                    {eventSentence(e, {
+                      label: (n) => labelOf(d.catalog, n),
+                      revokedBy: (id) => [...d.grants.active, ...d.grants.ended].find((g) => g.id === id)?.revoked_by ?? null,
+                    })}
                     <span class="muted"> · {dateTime(e.ts)}</span>
                   </li>
                 ))}

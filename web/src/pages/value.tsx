@@ -1,7 +1,7 @@
 // Value (/value): per brand, what was promised in return for your data and what the brand
 // has recorded as actually given, with totals per unit.
 import { api } from '../api.ts';
-import { amount, date, kindText, statusText, valueText } from '../format.ts';
+import { amount, amountAfter, date, kindText, statusText, valueText } from '../format.ts';
 import type { ValueSummary } from '../types.ts';
 import { ErrorMessage, Loading, useLoad } from '../ui/bits.tsx';
 import { Page } from '../ui/page.tsx';
@@ -40,7 +40,7 @@ export function ValuePage() {
                   {b.received.length ? (
                     <ul class="plain-list">
                       {b.received.map((r) => (
-                        <li key={r.id}>{kindText(r.kind)}: {r.description}{r.amount !== null ? ` (${amount(r.amount, r.unit)})` : ''} <span class="muted">{date(r.at)}{r.reference ? ` · ref. ${r.reference}` : ''}</span></li>
+                        <li key={r.id}>{kindText(r.kind)}: {r.description}{amountAfter(r.description, r.amount, r.unit)} <span class="muted">{date(r.at)}{r.reference ? ` · ref. ${r.reference}` : ''}</span></li>
                       ))}
                     </ul>
                   ) : <p class="muted">Nothing recorded yet.</p>}

@@ -6,13 +6,15 @@ export type NavItem = { href: string; label: string };
 
 export function Shell(props: {
   home: string; product: string; nav: NavItem[]; path: string; onSignOut?: () => void; footer: string; children: ComponentChildren;
+  /** Wider frame, for tables (the audit log) that need the whole of a laptop screen. */
+  wide?: boolean;
 }) {
   const current = (href: string) => (href === props.home ? props.path === href : props.path === href || props.path.startsWith(`${href}/`));
   return (
     <>
       <a class="skip-link" href="#main">Skip to content</a>
       <header class="site-header">
-        <div class="header-inner">
+        <div class={props.wide ? 'header-inner frame-wide' : 'header-inner'}>
           <a class="logo" href={props.home}>
             <svg class="logo-mark" viewBox="0 0 24 24" aria-hidden="true" focusable="false">
               <path d="M4 9l8-5 8 5v9a2 2 0 0 1-2 2H6a2 2 0 0 1-2-2z" />
@@ -32,7 +34,7 @@ export function Shell(props: {
           </nav>
         ) : null}
       </header>
-      <main id="main" tabIndex={-1}>{props.children}</main>
+      <main id="main" tabIndex={-1} class={props.wide ? 'frame-wide' : undefined}>{props.children}</main>
       <footer class="site-footer">
         <p>{props.footer}</p>
       </footer>
