@@ -56,7 +56,7 @@ export default defineConfig({
             },
           })),
         ],
-        resolve: { alias: [{ find: /^libsodium$/, replacement: here('./src/runtime/sodium-shim.ts') }] },
+        resolve: { alias: [{ find: /^libsodium$/, replacement: here('./src/runtime/workers/sodium-shim.ts') }] },
         test: {
           name: 'workers',
           include: ['test/workers/**/*.test.ts'],

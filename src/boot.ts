@@ -3,7 +3,7 @@
 // back-fill any audit checkpoint a crash left out.
 import { quietNotify, type BaseDeps, type Deps } from './deps.ts';
 import { createRateLimiter } from './features/limits/rate-limiter.ts';
-import type { AuditDraft } from './features/audit/event.ts';
+import type { AuditDraft } from './db/audit-event.ts';
 import { backfillCheckpoints } from './features/audit/checkpoint.ts';
 import { commit } from './features/audit/commit.ts';
 import { bootstrapKeys } from './features/keys/bootstrap.ts';

@@ -3,7 +3,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { projectRoot } from '../src/runtime/paths.ts';
+import { projectRoot } from '../src/runtime/node/paths.ts';
 
 const readme = readFileSync(join(projectRoot, 'README.md'), 'utf8');
 

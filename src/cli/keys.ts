@@ -7,7 +7,7 @@ import { systemClock } from '../clock.ts';
 import { TroveError } from '../errors.ts';
 import { rotateMasterKey } from '../features/keys/rotate-master.ts';
 import { rotateSigningKey } from '../features/keys/rotate-signing.ts';
-import { createNodeDeps } from '../runtime/node.ts';
+import { createNodeDeps } from '../runtime/node/deps.ts';
 import { output, parse, UsageError } from './args.ts';
 import { help } from './migrate.ts';
 import { progress } from './progress.ts';

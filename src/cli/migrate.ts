@@ -1,7 +1,7 @@
 // `trove migrate`: applies pending migrations to the configured database.
 import type { Config } from '../config.ts';
 import { systemClock } from '../clock.ts';
-import { openStore } from '../runtime/node.ts';
+import { openStore } from '../runtime/node/deps.ts';
 import { migrationsAudit } from '../boot.ts';
 import { output, parse } from './args.ts';
 

@@ -6,7 +6,7 @@ import type { Config } from '../config.ts';
 import { verifyJws, type PublicJwk } from '../crypto/signing.ts';
 import { RECEIPT_TYP } from '../features/grants/receipts.ts';
 import { publicSigningKeys } from '../features/keys/keyring.ts';
-import { openExisting } from '../runtime/node.ts';
+import { openExisting } from '../runtime/node/deps.ts';
 import { output, parse, UsageError } from './args.ts';
 import { help } from './migrate.ts';
 

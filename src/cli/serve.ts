@@ -2,8 +2,8 @@
 import type { Config } from '../config.ts';
 import { jsonLog } from '../deps.ts';
 import { systemClock } from '../clock.ts';
-import { createNodeDeps } from '../runtime/node.ts';
-import { startServer } from '../runtime/node-server.ts';
+import { createNodeDeps } from '../runtime/node/deps.ts';
+import { startServer } from '../runtime/node/server.ts';
 
 export const SERVE_HELP = `Usage: trove serve
 

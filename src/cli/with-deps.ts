@@ -4,7 +4,7 @@ import type { Config } from '../config.ts';
 import { jsonLog } from '../deps.ts';
 import { systemClock } from '../clock.ts';
 import { TroveError } from '../errors.ts';
-import { createNodeDeps } from '../runtime/node.ts';
+import { createNodeDeps } from '../runtime/node/deps.ts';
 import { UsageError } from './args.ts';
 
 export type CliDeps = Awaited<ReturnType<typeof createNodeDeps>>;

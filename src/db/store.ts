@@ -5,7 +5,7 @@
 import type { Compilable, Kysely, SelectQueryBuilder, UpdateQueryBuilder } from 'kysely';
 import type { Bound } from './prepared.ts';
 import type { AuditEventRow, Database } from './schema.ts';
-import type { AuditDraft } from '../features/audit/event.ts';
+import type { AuditDraft } from './audit-event.ts';
 
 /**
  * A condition that must still hold when the commit applies, e.g. "the grant is active":

@@ -1,7 +1,7 @@
 import { sql } from 'kysely';
 import { describe, expect, it } from 'vitest';
 import { commit } from '../../src/features/audit/commit.ts';
-import { hashEvent } from '../../src/features/audit/chain.ts';
+import { hashEvent } from '../../src/db/audit-chain.ts';
 import { checkpointNow } from '../../src/features/audit/checkpoint.ts';
 import { verifyAuditLog } from '../../src/features/audit/verify.ts';
 import { GuardFailed } from '../../src/errors.ts';

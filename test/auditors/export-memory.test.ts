@@ -3,7 +3,7 @@ import { runInNewContext } from 'node:vm';
 import { describe, expect, it } from 'vitest';
 import { createApp } from '../../src/app.ts';
 import { commit } from '../../src/features/audit/commit.ts';
-import type { AuditDraft } from '../../src/features/audit/event.ts';
+import type { AuditDraft } from '../../src/db/audit-event.ts';
 import { addAuditor } from '../../src/features/auditors/accounts.ts';
 import { testDeps } from '../helpers/deps.ts';
 

@@ -8,7 +8,7 @@ import { existsSync, mkdirSync, readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
-import { projectRoot } from '../../src/runtime/paths.ts';
+import { projectRoot } from '../../src/runtime/node/paths.ts';
 
 export const SCREENSHOTS = join(projectRoot, 'test-results', 'screenshots');
 export const DESKTOP = { width: 1280, height: 860 };

@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { commit } from '../../src/features/audit/commit.ts';
-import { readMigrationFiles } from '../../src/runtime/migration-files.ts';
+import { readMigrationFiles } from '../../src/runtime/store/migration-files.ts';
 import { sqliteTestDeps } from '../helpers/deps.ts';
 
 const dir = mkdtempSync(join(tmpdir(), 'trove-cli-'));

@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { fixedClock } from '../../src/clock.ts';
 import { publicSigningKeys } from '../../src/features/keys/keyring.ts';
-import { createSqliteStore, openSqlite } from '../../src/runtime/sqlite-store.ts';
+import { createSqliteStore, openSqlite } from '../../src/runtime/store/sqlite/store.ts';
 
 const dir = mkdtempSync(join(tmpdir(), 'trove-cli-auditor-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));

@@ -7,10 +7,10 @@ import { parseConfig } from '../../src/config.ts';
 import type { Deps, Logger } from '../../src/deps.ts';
 import type { Clock } from '../../src/clock.ts';
 import type { Store } from '../../src/db/store.ts';
-import { createSqliteStore, openSqlite, type SqliteStore } from '../../src/runtime/sqlite-store.ts';
+import { createSqliteStore, openSqlite, type SqliteStore } from '../../src/runtime/store/sqlite/store.ts';
 import { openPostgresTestStore } from './postgres.ts';
-import { migrateSqlite } from '../../src/runtime/sqlite-migrations.ts';
-import { createNodeOutbound } from '../../src/runtime/node-outbound.ts';
+import { migrateSqlite } from '../../src/runtime/store/sqlite/migrations.ts';
+import { createNodeOutbound } from '../../src/runtime/node/outbound.ts';
 import { newConsumer } from '../../src/features/identity/create-consumer.ts';
 import { commit } from '../../src/features/audit/commit.ts';
 

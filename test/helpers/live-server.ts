@@ -1,5 +1,5 @@
 // A real Trove process on loopback for reliability tests: started with `node
-// src/runtime/node-main.ts` on a temp SQLite directory or a fresh PostgreSQL database,
+// src/runtime/node/main.ts` on a temp SQLite directory or a fresh PostgreSQL database,
 // killed with SIGKILL, restarted on the same data. `asApp` lets the in-process test
 // helpers (which call app.request) drive it over real HTTP.
 import { spawn, type ChildProcess } from 'node:child_process';
@@ -58,7 +58,7 @@ export async function liveServer(extraEnv: Record<string, string> = {}, opts: { 
       if (v === undefined) delete (env as Record<string, string>)[k];
       else (env as Record<string, string>)[k] = v;
     }
-    child = spawn(process.execPath, ['src/runtime/node-main.ts'], { env, stdio: ['ignore', 'ignore', 'pipe'] });
+    child = spawn(process.execPath, ['src/runtime/node/main.ts'], { env, stdio: ['ignore', 'ignore', 'pipe'] });
     let stderr = '';
     child.stderr!.on('data', (d) => (stderr += d));
     const deadline = Date.now() + 15_000;

@@ -3,7 +3,7 @@
 import { afterAll } from 'vitest';
 import type { Clock } from '../../src/clock.ts';
 import { newId } from '../../src/crypto/random.ts';
-import { createPool, createPostgresStore, migratePostgres } from '../../src/runtime/postgres-store.ts';
+import { createPool, createPostgresStore, migratePostgres } from '../../src/runtime/store/postgres/store.ts';
 
 const schemas: string[] = [];
 

@@ -25,7 +25,7 @@ beforeEach(async () => {
 
 /** Every OAuthError message argument written in src: literals, template text, or an expression. */
 function authoredMessages(): string[] {
-  const dir = new URL('../../src/', import.meta.url).pathname;
+  const dir = new URL('../../src', import.meta.url).pathname;
   const files = (readdirSync(dir, { recursive: true }) as string[]).filter((f) => f.endsWith('.ts'));
   const call = /(?:new OAuthError\(\s*'[a-z_]+',\s*|invalid(?:Client|Grant)\()(?:'([^']*)'|`([^`]*)`)/g;
   return files.flatMap((f) => [...readFileSync(join(dir, f), 'utf8').matchAll(call)].map((m) => m[1] ?? m[2]!.replace(/\$\{[^}]*\}/g, '')));

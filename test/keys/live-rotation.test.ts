@@ -8,7 +8,7 @@ import sodium from 'libsodium-wrappers';
 import { afterEach, describe, expect, it } from 'vitest';
 import { parseConfig } from '../../src/config.ts';
 import { fromB64u } from '../../src/crypto/encoding.ts';
-import { openExisting } from '../../src/runtime/node.ts';
+import { openExisting } from '../../src/runtime/node/deps.ts';
 import { caller } from '../helpers/consumer.ts';
 import { liveServer, MASTER_KEY, type LiveServer } from '../helpers/live-server.ts';
 import { sessionCookie, signUp } from '../helpers/passkey-client.ts';

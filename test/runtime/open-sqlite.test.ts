@@ -6,7 +6,7 @@ import { mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { CACHE_KIB, MMAP_BYTES, openSqlite } from '../../src/runtime/sqlite-batch.ts';
+import { CACHE_KIB, MMAP_BYTES, openSqlite } from '../../src/runtime/store/sqlite/batch.ts';
 
 const dir = mkdtempSync(join(tmpdir(), 'trove-open-sqlite-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));

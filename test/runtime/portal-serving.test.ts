@@ -5,8 +5,8 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { createApp } from '../../src/app.ts';
-import { portalRoot } from '../../src/runtime/paths.ts';
-import { portalFiles } from '../../src/runtime/portal-files.ts';
+import { portalRoot } from '../../src/runtime/node/paths.ts';
+import { portalFiles } from '../../src/runtime/node/portal-files.ts';
 import { FIRST_PAGE_JS_BUDGET, portalSize } from '../../scripts/portal-size.ts';
 import { testDeps } from '../helpers/deps.ts';
 

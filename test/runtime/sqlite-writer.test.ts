@@ -7,8 +7,8 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { fixedClock } from '../../src/clock.ts';
 import { GuardFailed } from '../../src/errors.ts';
 import { verifyAuditLog } from '../../src/features/audit/verify.ts';
-import { createSqliteStore, openSqlite, type SqliteWriter } from '../../src/runtime/sqlite-store.ts';
-import { migrateSqlite } from '../../src/runtime/sqlite-migrations.ts';
+import { createSqliteStore, openSqlite, type SqliteWriter } from '../../src/runtime/store/sqlite/store.ts';
+import { migrateSqlite } from '../../src/runtime/store/sqlite/migrations.ts';
 
 const dir = mkdtempSync(join(tmpdir(), 'trove-writer-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));

@@ -3,9 +3,9 @@
 // answers, not instructions, and the exchange has a deadline and a body cap.
 import { afterEach, describe, expect, it } from 'vitest';
 import { OutboundFailed } from '../../src/errors.ts';
-import type { ResolvedAddress } from '../../src/runtime/node-address-guard.ts';
-import { createNodeOutbound } from '../../src/runtime/node-outbound.ts';
-import { createWorkerOutbound } from '../../src/runtime/worker-outbound.ts';
+import type { ResolvedAddress } from '../../src/runtime/node/address-guard.ts';
+import { createNodeOutbound } from '../../src/runtime/node/outbound.ts';
+import { createWorkerOutbound } from '../../src/runtime/workers/outbound.ts';
 import { connectionCounter, probeServer, TEST_CA, type Handler } from '../helpers/probe-servers.ts';
 
 const cleanups: (() => Promise<void>)[] = [];

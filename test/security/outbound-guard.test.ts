@@ -6,8 +6,8 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { OutboundFailed } from '../../src/errors.ts';
 import type { OutboundRequest } from '../../src/features/outbound/outbound.ts';
 import { outboundUrlProblem } from '../../src/features/outbound/url-policy.ts';
-import type { ResolvedAddress } from '../../src/runtime/node-address-guard.ts';
-import { createNodeOutbound } from '../../src/runtime/node-outbound.ts';
+import type { ResolvedAddress } from '../../src/runtime/node/address-guard.ts';
+import { createNodeOutbound } from '../../src/runtime/node/outbound.ts';
 import { connectionCounter } from '../helpers/probe-servers.ts';
 
 const cleanups: (() => Promise<void>)[] = [];

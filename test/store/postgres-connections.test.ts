@@ -6,7 +6,7 @@ import { sql } from 'kysely';
 import pg from 'pg';
 import { afterAll, describe, expect, it } from 'vitest';
 import { newId } from '../../src/crypto/random.ts';
-import { createPool, createPostgresStore, migratePostgres } from '../../src/runtime/postgres-store.ts';
+import { createPool, createPostgresStore, migratePostgres } from '../../src/runtime/store/postgres/store.ts';
 import { fixedClock } from '../../src/clock.ts';
 import { testDatabaseUrl } from '../helpers/postgres.ts';
 

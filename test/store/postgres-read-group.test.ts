@@ -5,7 +5,7 @@ import { sql } from 'kysely';
 import pg from 'pg';
 import { describe, expect, it, vi } from 'vitest';
 import { fixedClock } from '../../src/clock.ts';
-import { groupedReads } from '../../src/runtime/postgres-read-group.ts';
+import { groupedReads } from '../../src/runtime/store/postgres/read-group.ts';
 import { openPostgresTestStore, testDatabaseUrl } from '../helpers/postgres.ts';
 
 const plain = (text: string) => ({ sql: text, parameters: [] });

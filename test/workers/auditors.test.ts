@@ -10,8 +10,8 @@ import { silentLog } from '../../src/deps.ts';
 import { fromB64u } from '../../src/crypto/encoding.ts';
 import { verifyExport } from '../../src/features/audit/verify-export.ts';
 import { addAuditor } from '../../src/features/auditors/accounts.ts';
-import { createD1Store, type D1Like } from '../../src/runtime/d1-store.ts';
-import { openLibsodiumGate } from '../../src/runtime/sodium-shim.ts';
+import { createD1Store, type D1Like } from '../../src/runtime/store/d1/store.ts';
+import { openLibsodiumGate } from '../../src/runtime/workers/sodium-shim.ts';
 
 const get = (path: string, token: string) =>
   exports.default.fetch(new Request(`http://localhost:8787${path}`, { headers: { authorization: `Bearer ${token}` } }));

@@ -9,8 +9,8 @@ import { parseConfig } from '../../src/config.ts';
 import { silentLog } from '../../src/deps.ts';
 import { fromB64u } from '../../src/crypto/encoding.ts';
 import { registerBrand } from '../../src/features/brands/register-brand.ts';
-import { createD1Store, type D1Like } from '../../src/runtime/d1-store.ts';
-import { openLibsodiumGate } from '../../src/runtime/sodium-shim.ts';
+import { createD1Store, type D1Like } from '../../src/runtime/store/d1/store.ts';
+import { openLibsodiumGate } from '../../src/runtime/workers/sodium-shim.ts';
 import { createAuthenticator } from '../helpers/webauthn-authenticator.ts';
 
 const ORIGIN = 'http://localhost:8787';

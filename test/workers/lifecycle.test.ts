@@ -13,8 +13,8 @@ import { verifyJws } from '../../src/crypto/signing.ts';
 import type { GrantRow } from '../../src/db/schema.ts';
 import { RECEIPT_TYP, signReceipt } from '../../src/features/grants/receipts.ts';
 import { signSecurityEvent } from '../../src/features/webhooks/security-event.ts';
-import { createD1Store, type D1Like } from '../../src/runtime/d1-store.ts';
-import { openLibsodiumGate } from '../../src/runtime/sodium-shim.ts';
+import { createD1Store, type D1Like } from '../../src/runtime/store/d1/store.ts';
+import { openLibsodiumGate } from '../../src/runtime/workers/sodium-shim.ts';
 
 const grant: GrantRow = {
   id: 'g1', brand_id: 'brand_1', consumer_id: 'c1', subject: 'pairwise-sub', attributes: '["email"]',

@@ -4,7 +4,7 @@ import { env } from 'cloudflare:workers';
 import { describe, expect, it } from 'vitest';
 import { systemClock } from '../../src/clock.ts';
 import { GuardFailed } from '../../src/errors.ts';
-import { createD1Store, type D1Like } from '../../src/runtime/d1-store.ts';
+import { createD1Store, type D1Like } from '../../src/runtime/store/d1/store.ts';
 
 describe('commit guards on D1', () => {
   it('writes through a write-that-must-change-a-row guard when it matches, and rolls the whole change back when not', async () => {

@@ -13,8 +13,8 @@ import { verifyAuditLog } from '../../src/features/audit/verify.ts';
 import { readAttributes, writeAttributes } from '../../src/features/profile/attribute-values.ts';
 import { newConsumer } from '../../src/features/identity/create-consumer.ts';
 import { GuardFailed } from '../../src/errors.ts';
-import { createD1Store, type D1Like } from '../../src/runtime/d1-store.ts';
-import { openLibsodiumGate } from '../../src/runtime/sodium-shim.ts';
+import { createD1Store, type D1Like } from '../../src/runtime/store/d1/store.ts';
+import { openLibsodiumGate } from '../../src/runtime/workers/sodium-shim.ts';
 
 const get = (path: string, init?: RequestInit) => exports.default.fetch(new Request(`http://localhost:8787${path}`, init));
 

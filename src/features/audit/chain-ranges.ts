@@ -3,7 +3,7 @@
 // the last good head — is exactly what one walk from seq 1 would give. A range checks
 // everything within itself; its first row's link is checked when ranges are stitched.
 import type { AuditEventRow } from '../../db/schema.ts';
-import { GENESIS_HASH, hashEvent, type ChainHead } from './chain.ts';
+import { GENESIS_HASH, hashEvent, type ChainHead } from '../../db/audit-chain.ts';
 
 export type ChainFinding = { seq: number; problem: string };
 

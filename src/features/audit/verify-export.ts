@@ -7,7 +7,7 @@ import { createHash } from 'node:crypto';
 import { verifyJws, type PublicJwk } from '../../crypto/signing.ts';
 import { rowFromView, type AuditEventView } from '../auditors/event-view.ts';
 import { EXPORT_TYP } from '../auditors/audit-export.ts';
-import { GENESIS_HASH, hashEvent } from './chain.ts';
+import { GENESIS_HASH, hashEvent } from '../../db/audit-chain.ts';
 import { CHECKPOINT_TYP } from './checkpoint.ts';
 
 export type ExportVerifyResult = {

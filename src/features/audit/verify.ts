@@ -4,7 +4,7 @@
 import type { Kysely } from 'kysely';
 import type { AuditCheckpointRow, Database } from '../../db/schema.ts';
 import { verifyJws, type PublicJwk } from '../../crypto/signing.ts';
-import type { ChainHead } from './chain.ts';
+import type { ChainHead } from '../../db/audit-chain.ts';
 import { checkRange, stitchRanges, type ChainFinding, type ChainWalkResult, type RangeResult } from './chain-ranges.ts';
 import { CHECKPOINT_TYP } from './checkpoint.ts';
 

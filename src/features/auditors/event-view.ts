@@ -2,7 +2,7 @@
 // ISO time added (nothing dropped, so a verifier can recompute its hash), its way back
 // to a row, and the CSV line for spreadsheets.
 import type { AuditEventRow } from '../../db/schema.ts';
-import { canonicalJson } from '../audit/canonical.ts';
+import { canonicalJson } from '../../db/canonical-json.ts';
 
 export type AuditEventView = Omit<AuditEventRow, 'attributes' | 'detail'> & {
   time: string;

@@ -3,7 +3,7 @@
 // handed out is one audit event, committed before the response, with the grants still
 // usable at commit time.
 import type { Deps } from '../../deps.ts';
-import type { AuditDraft } from '../audit/event.ts';
+import type { AuditDraft } from '../../db/audit-event.ts';
 import { GuardFailed } from '../../errors.ts';
 import { open } from '../../crypto/aead.ts';
 import { fromUtf8 } from '../../crypto/encoding.ts';

@@ -4,7 +4,7 @@
 import type { Change } from '../../db/store.ts';
 import type { Deps } from '../../deps.ts';
 import type { GrantRow } from '../../db/schema.ts';
-import type { ActorType } from '../audit/event.ts';
+import type { ActorType } from '../../db/audit-event.ts';
 import { queueEvent } from '../webhooks/security-event.ts';
 import { endGrantWrites } from './grant-state.ts';
 import { signReceipt } from './receipts.ts';

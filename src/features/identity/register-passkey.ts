@@ -8,7 +8,7 @@ import { fromB64u, toB64u } from '../../crypto/encoding.ts';
 import { newId } from '../../crypto/random.ts';
 import { Unauthorized } from '../../errors.ts';
 import { commitOr } from '../audit/commit.ts';
-import type { AuditDraft } from '../audit/event.ts';
+import type { AuditDraft } from '../../db/audit-event.ts';
 import { consumeChallenge, findChallenge, storeChallenge } from './challenges.ts';
 import { KEK_ACTIVE_GUARD, newConsumer } from './create-consumer.ts';
 import { relyingParty } from './relying-party.ts';

@@ -5,7 +5,7 @@
 import type { Deps } from '../../deps.ts';
 import { NotFound } from '../../errors.ts';
 import { commit } from '../audit/commit.ts';
-import type { AuditDraft } from '../audit/event.ts';
+import type { AuditDraft } from '../../db/audit-event.ts';
 import { isLive, RECOVERY_CREDENTIAL, type Session } from './sessions.ts';
 
 export async function listSessions(deps: Deps, current: Session) {

@@ -1,6 +1,6 @@
 // The contract every outbound HTTP request goes through (webhooks, jwks_uri, anything
 // later): one request, a deadline, a cap on the body kept, no redirects followed. Runtimes
-// implement it (src/runtime/node-outbound.ts, worker-outbound.ts); features only see this.
+// implement it (src/runtime/node/outbound.ts, src/runtime/workers/outbound.ts); features only see this.
 import type { Deps } from '../../deps.ts';
 import { OutboundFailed } from '../../errors.ts';
 

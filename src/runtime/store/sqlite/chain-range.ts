@@ -1,0 +1,36 @@
+// One range of the parallel chain walk (sqlite-chain-walk.ts): as a worker thread it
+// opens the file read-only, checks its seq range and posts the RangeResult back.
+import { isMainThread, parentPort, workerData } from 'node:worker_threads';
+import BetterSqlite from 'better-sqlite3';
+import type { AuditEventRow } from '../../../db/schema.ts';
+import { checkRange } from '../../../features/audit/chain-ranges.ts';
+
+/** lo..hi inclusive; hi null = no upper bound; open = no lower bound either; page = rows per fetch. */
+export type RangeJob = { filename: string; lo: number; hi: number | null; open: boolean; page?: number };
+
+/** Rows are fetched in pages (one native call each), which costs less per row than stepping. */
+const PAGE = 2000;
+
+export function* rangeRows(db: BetterSqlite.Database, job: RangeJob): Generator<AuditEventRow> {
+  const size = job.page ?? PAGE;
+  // Anything below lo (normally nothing: rows below seq 1 are forgeries) comes first.
+  if (job.open) yield* db.prepare('SELECT * FROM audit_events WHERE seq < ? ORDER BY seq').all(job.lo) as AuditEventRow[];
+  const page = db.prepare(`SELECT * FROM audit_events WHERE seq >= @from${job.hi === null ? '' : ' AND seq <= @hi'} ORDER BY seq LIMIT @size`);
+  for (let from = job.lo; ;) {
+    const rows = page.all({ from, size, ...(job.hi === null ? {} : { hi: job.hi }) }) as AuditEventRow[];
+    yield* rows;
+    if (rows.length < size) return;
+    from = rows[rows.length - 1]!.seq + 1;
+  }
+}
+
+// Only in a thread started for a range (this module is also imported for rangeRows).
+const job = isMainThread ? null : (workerData as (RangeJob & { chainRange?: true; wanted: number[] }) | null);
+if (job?.chainRange && parentPort) {
+  const db = new BetterSqlite(job.filename, { readonly: true, fileMustExist: true });
+  try {
+    parentPort.postMessage(checkRange(rangeRows(db, job), job.lo, new Set(job.wanted)));
+  } finally {
+    db.close();
+  }
+}
