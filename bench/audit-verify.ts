@@ -6,11 +6,11 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
-import { createSqliteStore, openSqlite } from '../src/runtime/sqlite-store.ts';
-import { migrateSqlite } from '../src/runtime/sqlite-migrations.ts';
+import { createSqliteStore, openSqlite } from '../src/runtime/store/sqlite/store.ts';
+import { migrateSqlite } from '../src/runtime/store/sqlite/migrations.ts';
 import { systemClock } from '../src/clock.ts';
 import { verifyAuditLog } from '../src/features/audit/verify.ts';
-import { fastChainWalk } from '../src/runtime/sqlite-chain-walk.ts';
+import { fastChainWalk } from '../src/runtime/store/sqlite/chain-walk.ts';
 
 export async function benchAuditVerify(events: number) {
   const dir = mkdtempSync(join(tmpdir(), 'trove-bench-verify-'));

@@ -13,7 +13,7 @@ import { commit } from '../src/features/audit/commit.ts';
 import { registerBrand } from '../src/features/brands/register-brand.ts';
 import { newConsumer } from '../src/features/identity/create-consumer.ts';
 import { csrfTokenFor, newSession } from '../src/features/identity/sessions.ts';
-import { createNodeDeps } from '../src/runtime/node.ts';
+import { createNodeDeps } from '../src/runtime/node/deps.ts';
 
 const pct = (xs: number[], p: number) => Math.round([...xs].sort((a, b) => a - b)[Math.min(xs.length - 1, Math.floor((p / 100) * xs.length))]! * 100) / 100;
 

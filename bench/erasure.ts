@@ -12,7 +12,7 @@ import { parseConfig } from '../src/config.ts';
 import { silentLog } from '../src/deps.ts';
 import { eraseConsumer } from '../src/features/identity/erase.ts';
 import { writeAttributes } from '../src/features/profile/attribute-values.ts';
-import { createNodeDeps } from '../src/runtime/node.ts';
+import { createNodeDeps } from '../src/runtime/node/deps.ts';
 import { seedTrove } from './seed-trove.ts';
 
 const pct = (xs: number[], p: number) => Math.round([...xs].sort((a, b) => a - b)[Math.min(xs.length - 1, Math.floor((p / 100) * xs.length))]! * 10) / 10;

@@ -11,7 +11,7 @@ import { mintAccessToken } from '../src/features/grants/access-token.ts';
 import { pairwiseSubject } from '../src/features/grants/pairwise.ts';
 import { newConsumer } from '../src/features/identity/create-consumer.ts';
 import { dataKeyFor } from '../src/features/profile/data-key.ts';
-import { createNodeDeps } from '../src/runtime/node.ts';
+import { createNodeDeps } from '../src/runtime/node/deps.ts';
 
 const ATTRIBUTES: [string, unknown][] = [
   ['email', 'bench@example.com'], ['given_name', 'Ada'], ['family_name', 'Lovelace'], ['phone', '+441234567890'],

@@ -69,7 +69,7 @@ export function createDemoBrand(cfg: DemoConfig) {
   const app = new Hono();
   app.use(async (c, next) => {
     await next();
-    c.header('content-security-policy', "default-src 'none'; style-src 'self'; form-action 'self' " + new URL(cfg.troveOrigin).origin + "; frame-ancestors 'none'; base-uri 'none'");
+    c.header('content-security-policy', `default-src 'none'; style-src 'self'; form-action 'self' ${new URL(cfg.troveOrigin).origin}; frame-ancestors 'none'; base-uri 'none'`);
     c.header('referrer-policy', 'no-referrer');
     c.header('x-content-type-options', 'nosniff');
   });

@@ -11,7 +11,7 @@ const publicUrl = `http://localhost:${demoPort}`;
 // The demo brand's webhook is on loopback: allow private webhook targets for this run only.
 const env = { ...process.env, PORT: String(trovePort), TROVE_ORIGIN: troveOrigin, TROVE_WEBHOOK_ALLOW_PRIVATE: 'true' };
 
-const trove = spawn(process.execPath, ['src/runtime/node-main.ts'], { env, stdio: 'inherit' });
+const trove = spawn(process.execPath, ['src/runtime/node/main.ts'], { env, stdio: 'inherit' });
 const stopAll = () => {
   trove.kill('SIGTERM');
   process.exit(0);

@@ -3,7 +3,7 @@
 // back-fill any audit checkpoint a crash left out.
 import { quietNotify, type BaseDeps, type Deps } from './deps.ts';
 import { createRateLimiter } from './features/limits/rate-limiter.ts';
-import type { AuditDraft } from './db/audit-event.ts';
+import type { AuditEvent } from './db/audit-event.ts';
 import { backfillCheckpoints } from './features/audit/checkpoint.ts';
 import { commit } from './features/audit/commit.ts';
 import { bootstrapKeys } from './features/keys/bootstrap.ts';
@@ -17,14 +17,14 @@ export async function boot(base: BaseDeps, masterKey: Uint8Array, migrationsAppl
   await bootstrapKeys(base, masterKey);
   const previous = base.config.previousMasterKeys.map(fromB64u);
   const keys = await loadKeyRing(base, { current: masterKey, previous }, { cacheMs: base.config.keyCacheMs });
-  previous.forEach((k) => k.fill(0));
+  for (const k of previous) k.fill(0);
   const deps: Deps = {
     notify: quietNotify, limits: createRateLimiter(base.clock, base.config.rateLimitScale), ...base, keys,
   };
   if (!keys.activeFromCurrent) {
     base.log.warn('TROVE_MASTER_KEY is not yet the vault\'s master key: the active key-encryption key opens with a key in TROVE_PREVIOUS_MASTER_KEYS. Run `trove keys rotate --master` to move the vault to TROVE_MASTER_KEY.');
   }
-  const audit: AuditDraft[] = [];
+  const audit: AuditEvent[] = [];
   if (migrationsApplied.length) audit.push(migrationsAudit(migrationsApplied));
   if (base.config.production) {
     audit.push({ action: 'operator.started', outcome: 'success', actor_type: 'operator', detail: { mode: 'production' } });
@@ -36,6 +36,6 @@ export async function boot(base: BaseDeps, masterKey: Uint8Array, migrationsAppl
   return deps;
 }
 
-export function migrationsAudit(files: string[]): AuditDraft {
+export function migrationsAudit(files: string[]): AuditEvent {
   return { action: 'operator.migrations_applied', outcome: 'success', actor_type: 'operator', detail: { files: files.join(',') } };
 }

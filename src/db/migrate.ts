@@ -8,7 +8,7 @@ export type MigrationTarget = {
   /** Names already recorded in d1_migrations (creating the table if needed). */
   applied(): Promise<string[]>;
   /** Runs one file and records it, atomically; false when another process had just done it. */
-  apply(file: MigrationFile): Promise<boolean | void>;
+  apply(file: MigrationFile): Promise<boolean | undefined>;
 };
 
 export const MIGRATIONS_TABLE_SQL = `CREATE TABLE IF NOT EXISTS d1_migrations(

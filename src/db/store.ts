@@ -15,11 +15,11 @@ import type { AuditDraft } from './audit-event.ts';
  */
 export type Guard = {
   name: string;
-  // eslint-disable-next-line @typescript-eslint/no-explicit-any
+  // biome-ignore lint/suspicious/noExplicitAny: a guard may query any tables for any row shape; Kysely's builders are invariant in both.
   exists: SelectQueryBuilder<Database, any, any> | Bound<unknown>;
 } | {
   name: string;
-  // eslint-disable-next-line @typescript-eslint/no-explicit-any
+  // biome-ignore lint/suspicious/noExplicitAny: as above, for the write that must change a row.
   changes: UpdateQueryBuilder<Database, any, any, any> | Bound<unknown>;
 };
 

@@ -1,3 +1,4 @@
+import type { AuditAction } from '../../src/db/audit-actions.ts';
 import { sql } from 'kysely';
 import { describe, expect, it } from 'vitest';
 import { commit } from '../../src/features/audit/commit.ts';
@@ -13,7 +14,7 @@ async function logWith(n: number, checkpointEvery = 5): Promise<TestDeps> {
   for (let i = have; i < n; i++) {
     deps.clock.advance(1000);
     await commit(deps, {
-      audit: [{ action: 'test.event', outcome: 'success', actor_type: 'system', detail: { i }, attributes: ['email'] }],
+      audit: [{ action: 'test.event' as AuditAction, outcome: 'success', actor_type: 'system', detail: { i }, attributes: ['email'] }],
     });
   }
   return deps;
@@ -92,7 +93,7 @@ describe('audit chain', () => {
     await exec(deps, 'DELETE FROM audit_events WHERE seq >= 16');
     // The application keeps appending on top of the truncated chain: every link is valid.
     for (let i = 0; i < 8; i++) {
-      await deps.store.commit({ audit: [{ action: 'test.rewritten', outcome: 'success', actor_type: 'system' }] });
+      await deps.store.commit({ audit: [{ action: 'test.rewritten' as AuditAction, outcome: 'success', actor_type: 'system' }] });
     }
     const result = await verify(deps);
     expect(result.checked).toBe(23);
@@ -131,7 +132,7 @@ describe('store commit', () => {
       deps.store.commit({
         guards: [guard],
         writes: [db.updateTable('keys').set({ status: 'retired' })],
-        audit: [{ action: 'test.guarded', outcome: 'success', actor_type: 'system' }],
+        audit: [{ action: 'test.guarded' as AuditAction, outcome: 'success', actor_type: 'system' }],
       }),
     ).rejects.toThrow(GuardFailed);
     expect(await db.selectFrom('keys').select('status').where('status', '=', 'retired').execute()).toEqual([]);
@@ -144,7 +145,7 @@ describe('store commit', () => {
     await expect(
       deps.store.commit({
         writes: [db.insertInto('keys').values({ id: 'kek-1', kind: 'kek', version: 99, status: 'active', created_at: 0 } as never)],
-        audit: [{ action: 'test.failed', outcome: 'success', actor_type: 'system' }],
+        audit: [{ action: 'test.failed' as AuditAction, outcome: 'success', actor_type: 'system' }],
       }),
     ).rejects.toThrow();
     expect(await db.selectFrom('audit_events').select('seq').execute()).toHaveLength(3);

@@ -3,7 +3,7 @@ import { runInNewContext } from 'node:vm';
 import { describe, expect, it } from 'vitest';
 import { createApp } from '../../src/app.ts';
 import { commit } from '../../src/features/audit/commit.ts';
-import type { AuditDraft } from '../../src/db/audit-event.ts';
+import type { AuditEvent } from '../../src/db/audit-event.ts';
 import { addAuditor } from '../../src/features/auditors/accounts.ts';
 import { testDeps } from '../helpers/deps.ts';
 
@@ -18,7 +18,7 @@ describe('streaming export', () => {
   it('exports 100,000 events as JSON Lines with peak memory (after collection) growing by less than 40 MB', async () => {
     const deps = await testDeps({ checkpointEvery: 1000 });
     for (let i = 0; i < EVENTS; i += 1000) {
-      const drafts: AuditDraft[] = Array.from({ length: 1000 }, (_, j) => ({
+      const drafts: AuditEvent[] = Array.from({ length: 1000 }, (_, j) => ({
         action: 'grant.read', outcome: 'success', actor_type: 'brand', actor_id: 'brand_bulk', brand_id: 'brand_bulk',
         consumer_id: `c${(i + j) % 977}`, grant_id: `g${(i + j) % 313}`, attributes: ['email', 'shoe_size'], purpose: 'https://w3id.org/dpv#ServiceProvision',
       }));

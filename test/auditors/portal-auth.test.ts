@@ -66,7 +66,7 @@ describe('auditor portal sign-in', () => {
     const refused = await post('/api/auditor/login/verify', { response: consumer.authenticator.authenticate(opts2) });
     expect(refused.status).toBe(401);
     const last = await deps.store.db.selectFrom('audit_events').selectAll().orderBy('seq', 'desc').limit(1).executeTakeFirstOrThrow();
-    expect(last).toMatchObject({ action: 'session.sign_in', outcome: 'denied', actor_type: 'auditor', reason: 'unknown_credential' });
+    expect(last).toMatchObject({ action: 'session.signed_in', outcome: 'denied', actor_type: 'auditor', reason: 'unknown_credential' });
     // And the auditor's credential does not sign in to the consumer portal.
     const copts = await (await post('/api/passkeys/login/options', {})).json();
     expect((await post('/api/passkeys/login/verify', authenticator.authenticate(copts))).status).toBe(401);
@@ -82,7 +82,7 @@ describe('auditor portal sign-in', () => {
     expect(replay.status).toBe(401);
     expect(sessionCookie(replay)).toBeNull();
     const last = await deps.store.db.selectFrom('audit_events').selectAll().orderBy('seq', 'desc').limit(1).executeTakeFirstOrThrow();
-    expect(last).toMatchObject({ action: 'session.sign_in', outcome: 'denied', actor_type: 'auditor', actor_id: auditor.id, reason: 'challenge_used' });
+    expect(last).toMatchObject({ action: 'session.signed_in', outcome: 'denied', actor_type: 'auditor', actor_id: auditor.id, reason: 'challenge_used' });
   });
 
   it('ends the portal session when the auditor is disabled', async () => {

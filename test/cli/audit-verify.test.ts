@@ -1,3 +1,4 @@
+import type { AuditAction } from '../../src/db/audit-actions.ts';
 import { execFileSync, spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -21,7 +22,7 @@ describe('trove audit verify', () => {
     const file = join(dir, 'trove.db');
     const deps = await sqliteTestDeps({ file, checkpointEvery: 4 });
     for (let i = 0; i < 10; i++) {
-      await commit(deps, { audit: [{ action: 'test.event', outcome: 'success', actor_type: 'system', detail: { i } }] });
+      await commit(deps, { audit: [{ action: 'test.event' as AuditAction, outcome: 'success', actor_type: 'system', detail: { i } }] });
     }
     await deps.store.close();
 

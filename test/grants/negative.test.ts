@@ -239,23 +239,25 @@ describe('erasure and export with grants', () => {
     expect(grant).toEqual({ status: 'revoked', revoked_reason: 'consumer_erased' });
   });
 
-  it('includes the consumer\'s grants, with access counts, in the export', async () => {
+  it('includes the consumer\'s grants, with read counts, in the export', async () => {
     const tokens = await tokensFor(app, brand, me);
     await read(app, tokens.access_token);
     const doc = await (await me.call('/api/me/export')).json();
-    expect(doc.grants).toEqual([expect.objectContaining({ id: tokens.grant_id, access_count: 1, status: 'active' })]);
+    expect(doc.grants).toEqual([expect.objectContaining({ id: tokens.grant_id, read_count: 1, status: 'active' })]);
   });
 
-  it('shows the consumer each grant with purpose, value promised, access count and last read', async () => {
+  it('shows the consumer each grant with purpose, value promised, read count and last read, named and timed as the brand sees them', async () => {
     const tokens = await tokensFor(app, brand, me);
     await read(app, tokens.access_token);
     const { active, ended } = await (await me.call('/api/me/grants')).json();
     expect(ended).toEqual([]);
     expect(active[0]).toMatchObject({
-      id: tokens.grant_id, brand: { name: 'Secret Shoes' }, access_count: 1, last_read_at: deps.clock.now(),
+      id: tokens.grant_id, brand: { name: 'Secret Shoes' }, read_count: 1, last_read_at: new Date(deps.clock.now()).toISOString(),
       purpose: { label: 'To send you personalised offers', description: 'Send you offers in your size' },
       value_promised: { kind: 'discount', amount: 10 },
     });
+    const brandView = await (await app.request(`/v1/grants/${tokens.grant_id}`, { headers: { authorization: `Bearer ${tokens.access_token}` } })).json();
+    for (const field of ['read_count', 'last_read_at', 'created_at', 'expires_at', 'revoked_at'] as const) expect(active[0][field], field).toEqual(brandView[field]);
     const other = await signedInConsumer(deps, app);
     expect((await other.call(`/api/me/grants/${tokens.grant_id}`)).status).toBe(404);
     expect((await other.call(`/api/me/grants/${tokens.grant_id}/revoke`, { method: 'POST' })).status).toBe(404);

@@ -1,6 +1,6 @@
 // A mixed audit log for auditor tests: two brands, two consumers, grants, reads, a
 // revocation and a denied read, plus auditors scoped to all brands and to brand X.
-import type { Hono } from 'hono';
+import type { AppLike } from './app-like.ts';
 import { createApp } from '../../src/app.ts';
 import { addAuditor } from '../../src/features/auditors/accounts.ts';
 import type { AuditEventRow } from '../../src/db/schema.ts';
@@ -50,8 +50,7 @@ export async function allEvents(deps: TestDeps): Promise<AuditEventRow[]> {
   return deps.store.db.selectFrom('audit_events').selectAll().orderBy('seq').execute();
 }
 
-// eslint-disable-next-line @typescript-eslint/no-explicit-any
-export function asAuditor(app: Hono<any>, token: string) {
+export function asAuditor(app: AppLike, token: string) {
   return (path: string) => Promise.resolve(app.request(path, { headers: { authorization: `Bearer ${token}` } }));
 }
 

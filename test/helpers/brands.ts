@@ -1,18 +1,16 @@
 // Brands for tests, registered through the real operator feature, plus an oauth4webapi
 // setup that talks to the app in process (customFetch → app.request).
+import type { AppLike } from './app-like.ts';
 import * as jose from 'jose';
 import * as oauth from 'oauth4webapi';
-import type { Hono } from 'hono';
 import type { Deps } from '../../src/deps.ts';
 import { registerBrand } from '../../src/features/brands/register-brand.ts';
 
 export const REDIRECT = 'https://brand.example/callback';
 
-// eslint-disable-next-line @typescript-eslint/no-explicit-any
-export function inProcess(app: Hono<any>) {
+export function inProcess(app: AppLike) {
   return {
-    // eslint-disable-next-line @typescript-eslint/no-explicit-any
-    [oauth.customFetch]: (url: string, init: any) => Promise.resolve(app.request(url, init as RequestInit)),
+    [oauth.customFetch]: (url: string, init: oauth.CustomFetchOptions<string, unknown>) => Promise.resolve(app.request(url, init as RequestInit)),
     [oauth.allowInsecureRequests]: true,
   };
 }

@@ -1,6 +1,6 @@
 // A signed-in consumer for HTTP tests of the profile: created and given a session
 // through the real features (the passkey ceremonies have their own tests).
-import type { Hono } from 'hono';
+import type { AppLike } from './app-like.ts';
 import { commit } from '../../src/features/audit/commit.ts';
 import { csrfTokenFor, newSession, RECOVERY_CREDENTIAL } from '../../src/features/identity/sessions.ts';
 import type { Deps } from '../../src/deps.ts';
@@ -14,7 +14,7 @@ export type Caller = {
   call(path: string, init?: { method?: string; json?: unknown; headers?: Record<string, string> }): Promise<Response>;
 };
 
-export function caller(app: Hono<any>, cookie: string, csrf: string, consumerId = ''): Caller { // eslint-disable-line @typescript-eslint/no-explicit-any
+export function caller(app: AppLike, cookie: string, csrf: string, consumerId = ''): Caller {
   return {
     consumerId, cookie, csrf,
     call: (path, init = {}) =>
@@ -30,7 +30,7 @@ export function caller(app: Hono<any>, cookie: string, csrf: string, consumerId 
   };
 }
 
-export async function signedInConsumer(deps: Deps, app: Hono<any>): Promise<Caller> { // eslint-disable-line @typescript-eslint/no-explicit-any
+export async function signedInConsumer(deps: Deps, app: AppLike): Promise<Caller> {
   const consumerId = await seedConsumer(deps);
   // No passkey ceremony here: the session stands for one opened with a recovery code (fresh, as any sign-in).
   const session = newSession(deps, 'consumer', consumerId, { credential: RECOVERY_CREDENTIAL });

@@ -1,11 +1,10 @@
 // Drives the real passkey ceremonies over app.request with the software authenticator,
 // the way the portal does with @simplewebauthn/browser: options → authenticator → verify.
-import type { Hono } from 'hono';
+import type { AppLike } from './app-like.ts';
 import { createAuthenticator, type AuthenticatorOverrides, type SoftwareAuthenticator } from './webauthn-authenticator.ts';
 import { caller, type Caller } from './consumer.ts';
 
-// eslint-disable-next-line @typescript-eslint/no-explicit-any
-type AnyApp = Hono<any>;
+type AnyApp = AppLike;
 
 export function sessionCookie(res: Response): string | null {
   const set = res.headers.get('set-cookie') ?? '';

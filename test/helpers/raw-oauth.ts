@@ -1,12 +1,11 @@
 // Raw OAuth calls for negative tests, where exact parameters matter: PAR, approval
 // through the consumer API, token requests, and reads, with client_secret_basic.
+import type { AppLike } from './app-like.ts';
 import { createHash, randomBytes } from 'node:crypto';
-import type { Hono } from 'hono';
 import type { Caller } from './consumer.ts';
 import { REDIRECT, shoeDetails } from './brands.ts';
 
-// eslint-disable-next-line @typescript-eslint/no-explicit-any
-type AnyApp = Hono<any>;
+type AnyApp = AppLike;
 export type SecretClient = { clientId: string; secret: string };
 
 export const basic = (c: SecretClient) => `Basic ${Buffer.from(`${encodeURIComponent(c.clientId)}:${encodeURIComponent(c.secret)}`).toString('base64')}`;

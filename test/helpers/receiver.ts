@@ -19,7 +19,7 @@ export async function startReceiver() {
       }
       received.push({ at: Date.now(), contentType: req.headers['content-type'], body });
       res.writeHead(202).end();
-      waiters.splice(0).forEach((w) => w());
+      for (const w of waiters.splice(0)) w();
     });
   });
   await new Promise<void>((r) => server.listen(0, '127.0.0.1', () => r()));
@@ -33,7 +33,11 @@ export async function startReceiver() {
     attempts: () => received.length,
     waitFor: (n: number, ms: number) => new Promise<void>((resolve, reject) => {
       const timer = setTimeout(() => reject(new Error(`only ${received.length} of ${n} deliveries in ${ms} ms`)), ms);
-      const check = () => (received.length >= n ? (clearTimeout(timer), resolve()) : waiters.push(check));
+      const check = () => {
+        if (received.length < n) return waiters.push(check);
+        clearTimeout(timer);
+        resolve();
+      };
       check();
     }),
     close: () => new Promise<void>((r) => server.close(() => r())),

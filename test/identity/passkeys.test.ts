@@ -112,7 +112,7 @@ describe('sign-in with a passkey', () => {
     expect(sessionCookie(replay)).toBeNull();
     const denied = await deps.store.db.selectFrom('audit_events').select(['action', 'reason', 'consumer_id'])
       .where('outcome', '=', 'denied').execute();
-    expect(denied).toEqual([{ action: 'session.sign_in', reason: 'challenge_used', consumer_id: me.consumerId }]);
+    expect(denied).toEqual([{ action: 'session.signed_in', reason: 'challenge_used', consumer_id: me.consumerId }]);
   });
 
   it('refuses an unknown challenge without writing anything', async () => {
@@ -138,14 +138,14 @@ describe('sign-in with a passkey', () => {
     const me = await signedUpCaller(app, origin);
     expect((await signIn(app, me.authenticator, { origin: 'https://evil.example' })).res.status).toBe(401);
     expect((await signIn(app, me.authenticator, { rpId: 'evil.example' })).res.status).toBe(401);
-    expect((await denials()).filter((d) => d.action === 'session.sign_in')).toHaveLength(2);
+    expect((await denials()).filter((d) => d.action === 'session.signed_in')).toHaveLength(2);
   });
 
   it('rejects a signature counter that goes backwards', async () => {
     const me = await signedUpCaller(app, origin);
     expect((await signIn(app, me.authenticator, { counter: 5 })).res.status).toBe(200);
     expect((await signIn(app, me.authenticator, { counter: 3 })).res.status).toBe(401);
-    expect(await denials()).toContainEqual({ action: 'session.sign_in', reason: 'counter_not_increased' });
+    expect(await denials()).toContainEqual({ action: 'session.signed_in', reason: 'counter_not_increased' });
   });
 
   it('refuses an unknown credential', async () => {
@@ -153,7 +153,7 @@ describe('sign-in with a passkey', () => {
     const stranger = createAuthenticator({ origin });
     stranger.register({ ...(await (await app.request('/api/passkeys/register/options', { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{}' })).json()) });
     expect((await signIn(app, stranger)).res.status).toBe(401);
-    expect(await denials()).toContainEqual({ action: 'session.sign_in', reason: 'unknown_credential' });
+    expect(await denials()).toContainEqual({ action: 'session.signed_in', reason: 'unknown_credential' });
   });
 });
 

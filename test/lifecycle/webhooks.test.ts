@@ -89,8 +89,8 @@ describe('revocation events to brands', () => {
     }
     const row = await deps.store.db.selectFrom('webhook_deliveries').selectAll().executeTakeFirstOrThrow();
     expect(row).toMatchObject({ status: 'failed', attempts: MAX_ATTEMPTS, last_error: 'HTTP 503' });
-    const failed = await deps.store.db.selectFrom('audit_events').select('action').where('action', '=', 'webhook.failed').execute();
-    expect(failed).toHaveLength(1);
+    const failed = await deps.store.db.selectFrom('audit_events').select('outcome').where('action', '=', 'webhook.delivered').execute();
+    expect(failed).toEqual([{ outcome: 'failure' }]);
   });
 
   it('loses nothing across a restart: undelivered events go out from the next process', async () => {
@@ -161,7 +161,10 @@ describe('webhook URL policy', () => {
     await me.call(`/api/me/grants/${tokens.grant_id}/revoke`, { method: 'POST' });
     // The brand's DNS now answers a public address first and loopback second (rebinding).
     const asked: string[] = [];
-    deps.outbound = createNodeOutbound({ allowPrivate: false, resolve: async (name) => (asked.push(name), [{ address: '93.184.215.14', family: 4 }, { address: '127.0.0.1', family: 4 }]) });
+    deps.outbound = createNodeOutbound({ allowPrivate: false, resolve: async (name) => {
+      asked.push(name);
+      return [{ address: '93.184.215.14', family: 4 }, { address: '127.0.0.1', family: 4 }];
+    } });
     expect(await deliverDue(deps)).toBe(1);
     const row = await deps.store.db.selectFrom('webhook_deliveries').selectAll().executeTakeFirstOrThrow();
     expect(row).toMatchObject({ status: 'pending', attempts: 1, last_status: null, last_error: 'URL refused: resolves to an address Trove does not call' });

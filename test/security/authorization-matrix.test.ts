@@ -12,7 +12,7 @@ import { disableBrand } from '../../src/features/brands/register-brand.ts';
 import { commit } from '../../src/features/audit/commit.ts';
 import { csrfTokenFor, newSession } from '../../src/features/identity/sessions.ts';
 import { secretBrand } from '../helpers/brands.ts';
-import { signedInConsumer, type Caller } from '../helpers/consumer.ts';
+import { signedInConsumer, } from '../helpers/consumer.ts';
 import { testDeps } from '../helpers/deps.ts';
 import { basic, form, par, requestId, tokensFor, type SecretClient } from '../helpers/raw-oauth.ts';
 

@@ -1,6 +1,7 @@
 // The same single-use thing presented twice at once: one request wins at commit, the
 // others get the answer a sequential replay gets (never a 500), and replay detection
 // still fires, so racing the legitimate client is no way around it (RFC 9700 4.14).
+import type { AppLike } from '../helpers/app-like.ts';
 import { Hono } from 'hono';
 import { describe, expect, it } from 'vitest';
 import { createApp } from '../../src/app.ts';
@@ -50,7 +51,7 @@ const refused = (status: number) => status === 401 || status === 403;
 const statuses = (rs: Response[]) => rs.map((r) => r.status).sort();
 const events = (deps: TestDeps, action: string) =>
   deps.store.db.selectFrom('audit_events').select(['outcome', 'reason', 'grant_id', 'detail']).where('action', '=', action).execute();
-const post = (app: Hono<any>, path: string, json: unknown) => // eslint-disable-line @typescript-eslint/no-explicit-any
+const post = (app: AppLike, path: string, json: unknown) =>
   Promise.resolve(app.request(path, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(json) }));
 
 describe('concurrent replays', () => {
@@ -148,7 +149,7 @@ describe('concurrent replays', () => {
     const { codes } = await (await me.call('/api/me/recovery-codes', { method: 'POST', json: {} })).json();
     const rs = await Promise.all([1, 2].map(() => post(app, '/api/recovery/login', { code: codes[0] })));
     expect(statuses(rs)).toEqual([200, 401]);
-    const refused = (await events(deps, 'session.sign_in')).filter((e) => e.outcome === 'denied');
+    const refused = (await events(deps, 'session.signed_in')).filter((e) => e.outcome === 'denied');
     expect(refused.map((e) => e.reason)).toEqual(['recovery_code_used']);
   });
 
@@ -160,7 +161,7 @@ describe('concurrent replays', () => {
     const response = me.authenticator.authenticate(options);
     const rs = await Promise.all([1, 2].map(() => post(app, '/api/passkeys/login/verify', response)));
     expect(statuses(rs)).toEqual([200, 401]);
-    const refused = (await events(deps, 'session.sign_in')).filter((e) => e.outcome === 'denied');
+    const refused = (await events(deps, 'session.signed_in')).filter((e) => e.outcome === 'denied');
     // Which check the loser trips depends on timing (the used challenge, or the counter the
     // winner just advanced); either way it is refused once and audited.
     expect(refused).toHaveLength(1);

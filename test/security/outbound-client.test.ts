@@ -2,7 +2,7 @@
 // address (one lookup, none by the OS), TLS still checks the URL's name, redirects are
 // answers, not instructions, and the exchange has a deadline and a body cap.
 import { afterEach, describe, expect, it } from 'vitest';
-import { OutboundFailed } from '../../src/errors.ts';
+import type { OutboundFailed } from '../../src/errors.ts';
 import type { ResolvedAddress } from '../../src/runtime/node/address-guard.ts';
 import { createNodeOutbound } from '../../src/runtime/node/outbound.ts';
 import { createWorkerOutbound } from '../../src/runtime/workers/outbound.ts';

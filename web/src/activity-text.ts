@@ -48,12 +48,15 @@ function revoked(e: ActivityEvent, brand: string): string {
   }
 }
 
+/** Names older logs use, as the server's audit-actions.ts now calls them. */
+const LEGACY: Record<string, string> = { 'session.sign_in': 'session.signed_in', 'session.step_up': 'session.stepped_up', 'webhook.failed': 'webhook.delivered' };
+
 export function eventSentence(e: ActivityEvent, ctx: Context): string {
   const brand = e.brand?.name ?? 'A brand';
   const items = e.attributes?.length ? itemList(e.attributes, ctx.label) : '';
   const your = items ? `your ${items}` : 'your data';
   const refused = e.outcome !== 'success';
-  switch (e.action) {
+  switch (LEGACY[e.action] ?? e.action) {
     case 'grant.read':
       return refused ? `${brand} tried to read ${your} — refused (${refusal(e, brand, ctx)})` : `${brand} read ${your}`;
     case 'intent.read':
@@ -72,9 +75,8 @@ export function eventSentence(e: ActivityEvent, ctx: Context): string {
     case 'value.recorded': return `${brand} recorded value it gave you`;
     case 'profile.attributes_changed': return items ? `You saved your ${items}` : 'You changed your profile';
     case 'profile.attribute_deleted': return items ? `You removed your ${items}` : 'You removed a profile value';
-    case 'session.sign_in': return 'A sign-in to your account failed';
-    case 'session.step_up': return refused ? 'A passkey check failed' : 'You confirmed it was you';
-    case 'session.stepped_up': return 'You confirmed it was you with your passkey';
+    case 'session.signed_in': return refused ? 'A sign-in to your account failed' : 'You signed in';
+    case 'session.stepped_up': return refused ? 'A passkey check failed' : 'You confirmed it was you with your passkey';
     case 'session.revoked': return 'You signed out a device';
     case 'session.revoked_others': return 'You signed out everywhere else';
     case 'backup_prompt.dismissed': return 'You chose not to add a second way in for now';

@@ -48,7 +48,7 @@ export function ConsumerApp(props: { loc: Location }) {
   const session = consumerSession.use();
   const { loc } = props;
   const here = loc.path + (loc.query.toString() ? `?${loc.query}` : '');
-  let content;
+  let content: preact.JSX.Element | null;
   if (session.status === 'loading') content = <Loading />;
   else if (session.status === 'out') {
     const consent = loc.path === '/consent';
@@ -63,7 +63,7 @@ export function ConsumerApp(props: { loc: Location }) {
     );
   } else if (loc.path === '/signin') {
     const next = loc.query.get('next');
-    queueMicrotask(() => navigate(next && next.startsWith('/') && !next.startsWith('//') ? next : '/', { replace: true }));
+    queueMicrotask(() => navigate(next?.startsWith('/') && !next.startsWith('//') ? next : '/', { replace: true }));
     content = <Loading />;
   } else if (session.me.backup_prompt && loc.path !== '/consent') {
     // Not in front of a brand's request: it expires in minutes; the prompt comes after it.

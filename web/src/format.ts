@@ -9,11 +9,14 @@ const secondsFmt = new Intl.DateTimeFormat(undefined, {
   year: 'numeric', month: 'short', day: 'numeric', hour: '2-digit', minute: '2-digit', second: '2-digit', timeZoneName: 'short',
 });
 
-export const date = (ms: number) => dateFmt.format(new Date(ms));
-export const dateTime = (ms: number) => timeFmt.format(new Date(ms));
+/** A time as the API gives it: an ISO-8601 string (grants, receipts, value) or epoch ms. */
+export type Time = number | string;
+
+export const date = (t: Time) => dateFmt.format(new Date(t));
+export const dateTime = (t: Time) => timeFmt.format(new Date(t));
 /** To the second, with the time zone: for the audit log, where order and zone matter. */
-export const dateTimeSeconds = (ms: number) => secondsFmt.format(new Date(ms));
-export const isoDate = (ms: number) => new Date(ms).toISOString();
+export const dateTimeSeconds = (t: Time) => secondsFmt.format(new Date(t));
+export const isoDate = (t: Time) => new Date(t).toISOString();
 
 export function amount(n: number, unit: string | null | undefined): string {
   if (!unit) return String(n);

@@ -35,16 +35,16 @@ export type Grant = {
   value_promised: Value | null;
   access: 'once' | 'ongoing';
   retention: string | null;
-  created_at: number;
-  expires_at: number;
-  revoked_at: number | null;
+  created_at: string;
+  expires_at: string;
+  revoked_at: string | null;
   revoked_by: string | null;
-  access_count: number;
-  last_read_at: number | null;
-  receipts?: { id: string; event: string; created_at: number }[];
+  read_count: number;
+  last_read_at: string | null;
+  receipts?: { id: string; event: string; created_at: string }[];
 };
 
-export type ValueReceived = { id: string; grant_id: string; kind: string; description: string; amount: number | null; unit: string | null; reference: string | null; at: number };
+export type ValueReceived = { id: string; grant_id: string; kind: string; description: string; amount: number | null; unit: string | null; reference: string | null; created_at: string };
 export type ValueSummary = {
   brands: { client_id: string; name: string; promised: (Value & { grant_id: string; grant_status: string })[]; received: ValueReceived[]; totals: Record<string, number> }[];
   totals: Record<string, number>;

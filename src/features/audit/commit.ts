@@ -1,12 +1,16 @@
 // The commit every feature uses: the store applies the change and its audit events
 // atomically; crossing a checkpoint boundary then signs a checkpoint. A checkpoint that
 // fails to write is logged and back-filled later; the committed change stands.
+import type { AuditEvent } from '../../db/audit-event.ts';
 import type { Change, Committed } from '../../db/store.ts';
 import type { Deps } from '../../deps.ts';
 import { GuardFailed } from '../../errors.ts';
 import { writeCheckpoint } from './checkpoint.ts';
 
-export async function commit(deps: Deps, change: Change): Promise<Committed> {
+/** A feature's change: its audit events name actions from the closed list (audit-actions.ts). */
+export type FeatureChange = Omit<Change, 'audit'> & { audit?: AuditEvent[] };
+
+export async function commit(deps: Deps, change: FeatureChange): Promise<Committed> {
   const committed = await deps.store.commit(change);
   for (const e of committed.events) {
     if (e.seq % deps.checkpointEvery !== 0) continue;
@@ -22,7 +26,7 @@ export async function commit(deps: Deps, change: Change): Promise<Committed> {
 /** commit(), where a guard that no longer holds (a concurrent request changed the state
  *  first) gets the answer the caller would have given had it seen that state: lost(guard)
  *  (which throws, or returns what the caller takes as "try again"). */
-export async function commitOr<T = never>(deps: Deps, change: Change, lost: (guard: string) => Promise<T> | T): Promise<Committed | T> {
+export async function commitOr<T = never>(deps: Deps, change: FeatureChange, lost: (guard: string) => Promise<T> | T): Promise<Committed | T> {
   try {
     return await commit(deps, change);
   } catch (err) {

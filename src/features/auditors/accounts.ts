@@ -69,7 +69,7 @@ export async function disableAuditor(deps: Deps, id: string): Promise<void> {
 /** A fresh one-time enrolment link (the previous one stops working). */
 export async function newEnrolLink(deps: Deps, id: string): Promise<{ enrol_url: string; enrol_expires_at: string }> {
   const row = await deps.store.db.selectFrom('auditors').select(['id', 'status']).where('id', '=', id).executeTakeFirst();
-  if (!row || row.status !== 'active') throw new NotFound(`No active auditor with id ${id}.`);
+  if (row?.status !== 'active') throw new NotFound(`No active auditor with id ${id}.`);
   const code = newSecret('trv_ae');
   const expires = deps.clock.now() + ENROL_TTL_MS;
   await commit(deps, {

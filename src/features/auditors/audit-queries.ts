@@ -2,6 +2,7 @@
 // while events are appended (it is a sequence number), signed checkpoints, and the
 // verifier. Each query is itself an audit event, committed before anything is read;
 // a scoped auditor's answers only ever contain its brands' events.
+import type { AuditAction } from '../../db/audit-actions.ts';
 import { InvalidField } from '../../errors.ts';
 import { Buffer } from 'node:buffer';
 import { z } from 'zod';
@@ -36,7 +37,7 @@ export function decodeCursor(kind: string, cursor: string | undefined): number |
   return Number(m[2]);
 }
 
-export async function auditorQueried(deps: Deps, auditor: Auditor, action: string, detail: Record<string, string | number | boolean | null>) {
+export async function auditorQueried(deps: Deps, auditor: Auditor, action: AuditAction, detail: Record<string, string | number | boolean | null>) {
   const actor = auditor.operator ? { actor_type: 'operator' as const, actor_id: null } : { actor_type: 'auditor' as const, actor_id: auditor.id };
   await commit(deps, { audit: [{ action, outcome: 'success', ...actor, detail }] });
 }

@@ -37,7 +37,7 @@ export async function enrolOptions(deps: Deps, code: string) {
     authenticatorSelection: { residentKey: 'required', requireResidentKey: true, userVerification: 'required' },
     supportedAlgorithmIDs: [-8, -7, -257],
   });
-  await deps.store.commit({ writes: storeAuditorChallenge(deps, options.challenge, 'enrol', auditor.id) });
+  await commit(deps, { writes: storeAuditorChallenge(deps, options.challenge, 'enrol', auditor.id) });
   return options;
 }
 
@@ -46,7 +46,7 @@ export async function enrolVerify(deps: Deps, input: { code: string; response: R
   const { challenge, row } = await findAuditorChallenge(deps, input.response.response?.clientDataJSON, 'enrol');
   if (row.auditor_id !== auditor.id) throw new Unauthorized('This enrolment was started with another link.');
   const rp = relyingParty(deps);
-  let verified;
+  let verified: Awaited<ReturnType<typeof verifyRegistrationResponse>>;
   try {
     verified = await verifyRegistrationResponse({
       response: input.response, expectedChallenge: challenge, expectedOrigin: rp.origin, expectedRPID: rp.rpID, requireUserVerification: true,
@@ -86,14 +86,14 @@ export async function auditorSignInOptions(deps: Deps) {
   const options = await generateAuthenticationOptions({
     rpID: relyingParty(deps).rpID, userVerification: 'required', challenge: fromB64u(newId() + newId()), allowCredentials: [],
   });
-  await deps.store.commit({ writes: storeAuditorChallenge(deps, options.challenge, 'login', null) });
+  await commit(deps, { writes: storeAuditorChallenge(deps, options.challenge, 'login', null) });
   return options;
 }
 
 async function refuse(deps: Deps, row: AuditorChallengeRow, reason: string, auditorId: string | null): Promise<never> {
   await commit(deps, {
     writes: row.used_at === null ? [consumeAuditorChallenge(deps, row).write] : [],
-    audit: [{ action: 'session.sign_in', outcome: 'denied', actor_type: 'auditor', actor_id: auditorId, reason, detail: { method: 'passkey' } }],
+    audit: [{ action: 'session.signed_in', outcome: 'denied', actor_type: 'auditor', actor_id: auditorId, reason, detail: { method: 'passkey' } }],
   });
   throw new Unauthorized('Sign-in failed. Use the passkey you enrolled as an auditor.');
 }

@@ -6,6 +6,7 @@
 // exactly one method per request (§2.3).
 // Keys behind a jwks_uri come through remote-jwks.ts (the outbound guard, cached and
 // rate-limited per brand); why they could not be fetched goes to the operator's log only.
+import { commit } from '../audit/commit.ts';
 import { Buffer } from 'node:buffer';
 import * as jose from 'jose';
 import type { Deps } from '../../deps.ts';
@@ -23,7 +24,7 @@ const invalidClient = (why: string) => new OAuthError('invalid_client', why, 401
 
 async function activeBrand(deps: Deps, id: string): Promise<BrandRow> {
   const brand = await deps.store.db.selectFrom('brands').selectAll().where('id', '=', id).executeTakeFirst();
-  if (!brand || brand.status !== 'active') throw invalidClient('Client authentication failed.');
+  if (brand?.status !== 'active') throw invalidClient('Client authentication failed.');
   return brand;
 }
 
@@ -129,7 +130,7 @@ async function verifyAssertion(deps: Deps, assertion: string, endpoint: string):
   // Single use: remember the jti until the assertion would have expired anyway.
   try {
     const now = deps.clock.now();
-    await deps.store.commit({
+    await commit(deps, {
       writes: [
         deps.store.db.deleteFrom('used_assertions').where('expires_at', '<', now),
         deps.store.db.insertInto('used_assertions').values({ jti_hash: sha256Hex(`${brand.id}|${payload.jti}`), brand_id: brand.id, expires_at: (payload.exp! + 60) * 1000 }),

@@ -1,11 +1,12 @@
 // A brand's view of its grants: listing for sync (status, updated_since, a stable
 // cursor), one grant, and giving a grant up. Never the consumer's internal id.
+import { iso, isoOrNull } from '../iso-time.ts';
 import { Buffer } from 'node:buffer';
 import { z } from 'zod';
 import type { Deps } from '../../deps.ts';
 import type { GrantRow } from '../../db/schema.ts';
-import { GuardFailed, InvalidField, NotFound } from '../../errors.ts';
-import { commit } from '../audit/commit.ts';
+import { InvalidField, NotFound } from '../../errors.ts';
+import { commitOr } from '../audit/commit.ts';
 import { endGrantChange } from './end-grant.ts';
 
 export const grantListQuery = z.object({
@@ -20,11 +21,9 @@ export function brandGrantView(g: GrantRow) {
     id: g.id, sub: g.subject, status: g.status, attributes: JSON.parse(g.attributes) as string[], persona: g.persona,
     purpose: g.purpose, purpose_description: g.purpose_description, value_offer: g.value_offer ? JSON.parse(g.value_offer) : null,
     access: g.access, retention: g.retention, created_at: iso(g.created_at), updated_at: iso(g.updated_at), expires_at: iso(g.expires_at),
-    revoked_at: g.revoked_at ? iso(g.revoked_at) : null, revoked_by: g.revoked_by, read_count: g.read_count,
-    last_read_at: g.last_read_at ? iso(g.last_read_at) : null,
+    revoked_at: isoOrNull(g.revoked_at), revoked_by: g.revoked_by, read_count: g.read_count, last_read_at: isoOrNull(g.last_read_at),
   };
 }
-const iso = (ms: number) => new Date(ms).toISOString();
 
 function decodeCursor(cursor: string): [number, string] {
   try {
@@ -64,7 +63,6 @@ export async function relinquishGrant(deps: Deps, brandId: string, id: string): 
   const g = await brandGrant(deps, brandId, id);
   if (g.status !== 'active') return;
   const { receiptId: _r, ...change } = await endGrantChange(deps, g, { status: 'revoked', actor: 'brand', actorId: brandId, reason: 'relinquished' });
-  await commit(deps, change).catch((err: unknown) => {
-    if (!(err instanceof GuardFailed)) throw err;
-  });
+  // Ended meanwhile (revoked by its consumer, expired): given up either way.
+  await commitOr(deps, change, () => undefined);
 }

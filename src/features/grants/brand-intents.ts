@@ -3,24 +3,24 @@
 // handed out is one audit event, committed before the response, with the grants still
 // usable at commit time.
 import type { Deps } from '../../deps.ts';
-import type { AuditDraft } from '../../db/audit-event.ts';
+import type { AuditEvent } from '../../db/audit-event.ts';
 import { GuardFailed } from '../../errors.ts';
 import { open } from '../../crypto/aead.ts';
 import { fromUtf8 } from '../../crypto/encoding.ts';
-import { commit } from '../audit/commit.ts';
+import { commitOr } from '../audit/commit.ts';
 import { dataKeyFor } from '../profile/data-key.ts';
 import { INTENTS } from './authorization-details.ts';
-import { grantUsable, tokenNotRevoked } from './grant-state.ts';
+import { grantUsable, tokenNotRevoked, usableGrant } from './grant-state.ts';
 import type { Reader } from './read-attributes.ts';
 
 export async function brandIntents(deps: Deps, reader: Reader, onlyGrant?: string, attempt = 1): Promise<{ intents: unknown[] }> {
   const db = deps.store.db;
   const now = deps.clock.now();
-  let q = db.selectFrom('grants').selectAll().where('brand_id', '=', reader.brandId).where('status', '=', 'active').where('expires_at', '>', now);
+  let q = db.selectFrom('grants').selectAll().where('brand_id', '=', reader.brandId).where((eb) => usableGrant(eb, now));
   if (onlyGrant) q = q.where('id', '=', onlyGrant);
-  const grants = (await q.execute()).filter((g) => (JSON.parse(g.attributes) as string[]).includes(INTENTS) && (g.access === 'ongoing' || g.read_count === 0));
+  const grants = (await q.execute()).filter((g) => (JSON.parse(g.attributes) as string[]).includes(INTENTS));
   const out: Record<string, unknown>[] = [];
-  const audit: AuditDraft[] = [];
+  const audit: AuditEvent[] = [];
   for (const g of grants) {
     const rows = await db.selectFrom('intents').selectAll().where('consumer_id', '=', g.consumer_id).where('status', '=', 'open')
       .where('persona', '=', g.persona ?? '').where((eb) => eb.or([eb('expires_at', 'is', null), eb('expires_at', '>', now)])).execute();
@@ -35,12 +35,12 @@ export async function brandIntents(deps: Deps, reader: Reader, onlyGrant?: strin
   }
   if (!audit.length) return { intents: [] };
   const usedGrants = [...new Set(audit.map((a) => a.grant_id!))];
-  try {
-    await commit(deps, { guards: [tokenNotRevoked(deps, reader.jti), ...usedGrants.map((id) => ({ ...grantUsable(deps, id), name: `grant_usable:${id}` }))], audit });
-  } catch (err) {
-    // A grant ended between the query and the commit: try again without it.
-    if (err instanceof GuardFailed && attempt < 3) return brandIntents(deps, reader, onlyGrant, attempt + 1);
-    throw err;
-  }
+  const guards = [tokenNotRevoked(deps, reader.jti), ...usedGrants.map((id) => ({ ...grantUsable(deps, id), name: `grant_usable:${id}` }))];
+  const lost = await commitOr(deps, { guards, audit }, (guard) => {
+    if (attempt < 3) return 'again' as const;
+    throw new GuardFailed(guard);
+  });
+  // A grant ended between the query and the commit: try again without it.
+  if (lost === 'again') return brandIntents(deps, reader, onlyGrant, attempt + 1);
   return { intents: out };
 }

@@ -7,7 +7,7 @@ import type { GrantRequestRow, GrantRow } from '../../db/schema.ts';
 import { hashSecret } from '../../crypto/hash.ts';
 import { newId, newSecret } from '../../crypto/random.ts';
 import { InvalidField, NotFound } from '../../errors.ts';
-import { commitOr } from '../audit/commit.ts';
+import { commit, commitOr } from '../audit/commit.ts';
 import { CATALOG_BY_NAME } from '../profile/catalog.ts';
 import { INTENTS, type TroveAttributes } from './authorization-details.ts';
 import { describeDuration, parseDuration } from './iso-duration.ts';
@@ -25,7 +25,7 @@ async function ownRequest(deps: Deps, consumerId: string, id: string): Promise<G
   }
   if (row.consumer_id === null) {
     // Bind to this consumer; the guard makes the first opener win a race.
-    await deps.store.commit({
+    await commit(deps, {
       writes: [db.updateTable('grant_requests').set({ consumer_id: consumerId }).where('id', '=', id).where('consumer_id', 'is', null)],
     });
     const bound = await db.selectFrom('grant_requests').select('consumer_id').where('id', '=', id).executeTakeFirstOrThrow();

@@ -1,15 +1,16 @@
-// The consumer's view of their grants (active and ended, with access count and last
+// The consumer's view of their grants (active and ended, with read count and last
 // read) and one-click revocation, effective for the very next read.
 import type { Deps } from '../../deps.ts';
 import type { GrantRow } from '../../db/schema.ts';
-import { GuardFailed, NotFound } from '../../errors.ts';
-import { commit } from '../audit/commit.ts';
+import { NotFound } from '../../errors.ts';
+import { commitOr } from '../audit/commit.ts';
 import { CATALOG_BY_NAME } from '../profile/catalog.ts';
 import { INTENTS } from './authorization-details.ts';
 import { endGrantChange } from './end-grant.ts';
 import { grantProblem } from './grant-state.ts';
 import { purposeLabel } from './purposes.ts';
 import { listReceipts } from './receipts.ts';
+import { iso, isoOrNull } from '../iso-time.ts';
 
 function view(g: GrantRow & { brand_name: string; logo_uri: string | null; policy_uri: string | null }, now: number) {
   const problem = grantProblem(g, now);
@@ -21,8 +22,9 @@ function view(g: GrantRow & { brand_name: string; logo_uri: string | null; polic
     persona: g.persona,
     purpose: { iri: g.purpose, label: purposeLabel(g.purpose) ?? g.purpose, description: g.purpose_description },
     value_promised: g.value_offer ? JSON.parse(g.value_offer) : null,
-    access: g.access, retention: g.retention, created_at: g.created_at, expires_at: g.expires_at,
-    revoked_at: g.revoked_at, revoked_by: g.revoked_by, access_count: g.read_count, last_read_at: g.last_read_at,
+    // The same names and ISO times as the brand's view of the grant (brand-grants.ts).
+    access: g.access, retention: g.retention, created_at: iso(g.created_at), expires_at: iso(g.expires_at),
+    revoked_at: isoOrNull(g.revoked_at), revoked_by: g.revoked_by, read_count: g.read_count, last_read_at: isoOrNull(g.last_read_at),
   };
 }
 
@@ -51,11 +53,7 @@ export async function revokeGrant(deps: Deps, consumerId: string, id: string, re
   if (g.status !== 'active') return g;
   const row = await deps.store.db.selectFrom('grants').selectAll().where('id', '=', id).executeTakeFirstOrThrow();
   const { receiptId: _r, ...change } = await endGrantChange(deps, row, { status: 'revoked', actor: 'consumer', actorId: consumerId, reason });
-  try {
-    await commit(deps, change);
-  } catch (err) {
-    if (!(err instanceof GuardFailed)) throw err; // ended concurrently: report its current state
-  }
+  await commitOr(deps, change, () => undefined); // ended concurrently: report its current state
   deps.notify.webhooksQueued();
   return consumerGrant(deps, consumerId, id);
 }

@@ -1,7 +1,7 @@
 // Ending a grant, whoever ends it: the status change and every token it issued, a signed
 // receipt (on revocation), the SET for the brand's webhook, and the audit event, all as
 // one change for one commit, so the brand's notice is stored before anyone is told "done".
-import type { Change } from '../../db/store.ts';
+import type { FeatureChange } from '../audit/commit.ts';
 import type { Deps } from '../../deps.ts';
 import type { GrantRow } from '../../db/schema.ts';
 import type { ActorType } from '../../db/audit-event.ts';
@@ -11,7 +11,7 @@ import { signReceipt } from './receipts.ts';
 
 export type Ending = { status: 'revoked' | 'expired'; actor: ActorType; actorId: string | null; reason: string };
 
-export async function endGrantChange(deps: Deps, grant: GrantRow, ending: Ending): Promise<Required<Pick<Change, 'writes' | 'audit' | 'guards'>> & { receiptId?: string }> {
+export async function endGrantChange(deps: Deps, grant: GrantRow, ending: Ending): Promise<Required<Pick<FeatureChange, 'writes' | 'audit' | 'guards'>> & { receiptId?: string }> {
   const brand = await deps.store.db.selectFrom('brands').select(['id', 'name', 'contact', 'homepage', 'policy_uri', 'webhook_url'])
     .where('id', '=', grant.brand_id).executeTakeFirstOrThrow();
   const now = deps.clock.now();

@@ -2,8 +2,7 @@
 // marks them expired, ends their tokens and queues grant.expired for the brand. Runs on
 // a schedule (Node timer, Workers Cron Trigger).
 import type { Deps } from '../../deps.ts';
-import { GuardFailed } from '../../errors.ts';
-import { commit } from '../audit/commit.ts';
+import { commitOr } from '../audit/commit.ts';
 import { endGrantChange } from './end-grant.ts';
 
 export async function expireDueGrants(deps: Deps, limit = 200): Promise<number> {
@@ -12,12 +11,8 @@ export async function expireDueGrants(deps: Deps, limit = 200): Promise<number> 
   let expired = 0;
   for (const grant of due) {
     const { receiptId: _r, ...change } = await endGrantChange(deps, grant, { status: 'expired', actor: 'system', actorId: null, reason: 'expired' });
-    try {
-      await commit(deps, change);
-      expired += 1;
-    } catch (err) {
-      if (!(err instanceof GuardFailed)) throw err; // revoked or expired meanwhile
-    }
+    // Revoked or expired meanwhile: nothing to do for it.
+    if ((await commitOr(deps, change, () => 'ended' as const)) !== 'ended') expired += 1;
   }
   if (expired) deps.notify.webhooksQueued();
   return expired;

@@ -1,14 +1,29 @@
 // Shared statements about a grant's state: the commit-time guards that it is still
 // usable (and a read allowed), why it is not, and the writes that end it (and every
 // token it issued).
+import type { ExpressionBuilder } from 'kysely';
 import type { Deps } from '../../deps.ts';
-import type { GrantRow } from '../../db/schema.ts';
+import type { Database, GrantRow } from '../../db/schema.ts';
 import { prepared } from '../../db/prepared.ts';
 import type { Guard } from '../../db/store.ts';
 
 export type DenyReason = 'revoked' | 'expired' | 'exhausted' | 'brand_disabled' | 'token_revoked' | 'not_covered';
 
-/** Why a grant cannot be read now, or null when it can. */
+/**
+ * The one rule of a usable grant: active, unexpired, and (for a `once` grant) unread. It
+ * exists twice, as the SQL condition the commit-time guards, the read's counting update
+ * and the intents query use (usableGrant), and as its JavaScript twin that says why not
+ * (grantProblem); test/grants/grant-state.test.ts holds them to the same answer.
+ */
+export function usableGrant(eb: ExpressionBuilder<Database, 'grants'>, now: number) {
+  return eb.and([
+    eb('grants.status', '=', 'active'),
+    eb('grants.expires_at', '>', now),
+    eb.or([eb('grants.access', '=', 'ongoing'), eb('grants.read_count', '=', 0)]),
+  ]);
+}
+
+/** Why a grant cannot be read now, or null when it can (usableGrant, in JavaScript). */
 export function grantProblem(grant: Pick<GrantRow, 'status' | 'expires_at' | 'access' | 'read_count'>, now: number): DenyReason | null {
   if (grant.status === 'revoked') return 'revoked';
   if (grant.status === 'exhausted' || (grant.access === 'once' && grant.read_count > 0)) return 'exhausted';
@@ -21,8 +36,7 @@ export function grantProblem(grant: Pick<GrantRow, 'status' | 'expires_at' | 'ac
 // lookup each, where one guard joining the three tables costs several times as much.
 const grantUsableQuery = prepared((db, p: { grantId: string; now: number }) => db
   .selectFrom('grants').select('id')
-  .where('id', '=', p.grantId).where('status', '=', 'active').where('expires_at', '>', p.now)
-  .where((eb) => eb.or([eb('access', '=', 'ongoing'), eb('read_count', '=', 0)])));
+  .where('id', '=', p.grantId).where((eb) => usableGrant(eb, p.now)));
 const tokenLiveQuery = prepared((db, p: { jti: string }) => db
   .selectFrom('access_tokens').select('jti').where('jti', '=', p.jti).where('revoked_at', 'is', null));
 
@@ -49,8 +63,7 @@ function countReadWhereAllowed(exhausts: boolean) {
       read_count: eb('read_count', '+', 1), last_read_at: p.now,
       ...(exhausts ? { status: 'exhausted' as const, updated_at: p.now } : {}),
     }))
-    .where('id', '=', p.grantId).where('status', '=', 'active').where('expires_at', '>', p.now)
-    .where((eb) => eb.or([eb('access', '=', 'ongoing'), eb('read_count', '=', 0)]))
+    .where('id', '=', p.grantId).where((eb) => usableGrant(eb, p.now))
     .where(({ exists, selectFrom }) => exists(selectFrom('access_tokens').select('jti').where('jti', '=', p.jti).where('revoked_at', 'is', null)))
     .where(({ exists, selectFrom }) => exists(selectFrom('brands').select('id').where('id', '=', p.brandId).where('status', '=', 'active'))));
 }

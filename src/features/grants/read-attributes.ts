@@ -5,8 +5,8 @@
 import type { Deps } from '../../deps.ts';
 import { prepared, rows } from '../../db/prepared.ts';
 import type { GrantRow } from '../../db/schema.ts';
-import { BRAND_REALM, Forbidden, GuardFailed, InvalidToken, NotFound } from '../../errors.ts';
-import { commit } from '../audit/commit.ts';
+import { BRAND_REALM, Forbidden, InvalidToken, NotFound } from '../../errors.ts';
+import { commit, commitOr } from '../audit/commit.ts';
 import { openGrantedAttributes } from '../profile/attribute-values.ts';
 import { INTENTS } from './authorization-details.ts';
 import { countReadIfAllowed, grantProblem, type DenyReason } from './grant-state.ts';
@@ -81,16 +81,14 @@ export async function readGrant(deps: Deps, reader: Reader, grantId: string) {
   const values = openGrantedAttributes(deps, grant.consumer_id, keys[0], sealed, names, grant.persona ?? '');
   const out: Record<string, unknown> = {};
   for (const [name, value] of values) out[name] = JSON.parse(value);
-  try {
-    await commit(deps, {
-      guards: [countReadIfAllowed(deps, grant, reader.jti, reader.brandId)],
-      audit: [{
-        action: 'grant.read', outcome: 'success', actor_type: 'brand', actor_id: reader.brandId, brand_id: reader.brandId,
-        consumer_id: grant.consumer_id, grant_id: grant.id, attributes: Object.keys(out), purpose: grant.purpose,
-      }],
-    });
-  } catch (err) {
-    if (!(err instanceof GuardFailed)) throw err;
+  const lost = await commitOr(deps, {
+    guards: [countReadIfAllowed(deps, grant, reader.jti, reader.brandId)],
+    audit: [{
+      action: 'grant.read', outcome: 'success', actor_type: 'brand', actor_id: reader.brandId, brand_id: reader.brandId,
+      consumer_id: grant.consumer_id, grant_id: grant.id, attributes: Object.keys(out), purpose: grant.purpose,
+    }],
+  }, () => 'lost' as const);
+  if (lost === 'lost') {
     // The grant changed between our check and the commit (e.g. revoked a moment ago).
     const again = (await currentProblem(deps, reader, grantId))!;
     return deny(deps, reader, again.grant, again.reason ?? 'revoked');

@@ -1,6 +1,7 @@
 // Consent receipts: on approval and on revocation, a JWS signed by Trove carrying the
 // Kantara Consent Receipt v1.1 / ISO/IEC TS 27560 fields that apply. Anyone with the
 // JWKS can verify one offline.
+import { iso } from '../iso-time.ts';
 import { Buffer } from 'node:buffer';
 import type { Deps } from '../../deps.ts';
 import type { BrandRow, GrantRow } from '../../db/schema.ts';
@@ -67,12 +68,12 @@ function decode(jws: string): Record<string, unknown> {
 export async function consumerReceipt(deps: Deps, consumerId: string, id: string) {
   const row = await deps.store.db.selectFrom('receipts').selectAll().where('id', '=', id).where('consumer_id', '=', consumerId).executeTakeFirst();
   if (!row) throw new NotFound('No such receipt.');
-  return { id: row.id, grant_id: row.grant_id, event: row.event, created_at: row.created_at, jws: row.jws, receipt: decode(row.jws) };
+  return { id: row.id, grant_id: row.grant_id, event: row.event, created_at: iso(row.created_at), jws: row.jws, receipt: decode(row.jws) };
 }
 
 export async function listReceipts(deps: Deps, grantId: string) {
   const rows = await deps.store.db.selectFrom('receipts').select(['id', 'event', 'created_at']).where('grant_id', '=', grantId).orderBy('created_at').execute();
-  return rows;
+  return rows.map((r) => ({ ...r, created_at: iso(r.created_at) }));
 }
 
 /** The newest receipt of a grant, for the brand holding it. */
@@ -81,5 +82,5 @@ export async function brandReceipt(deps: Deps, brandId: string, grantId: string)
     .selectAll('receipts').where('receipts.grant_id', '=', grantId).where('grants.brand_id', '=', brandId)
     .orderBy('receipts.created_at', 'desc').orderBy('receipts.event', 'desc').limit(1).executeTakeFirst();
   if (!row) throw new NotFound('No such grant.');
-  return { id: row.id, grant_id: row.grant_id, event: row.event, created_at: row.created_at, jws: row.jws, receipt: decode(row.jws) };
+  return { id: row.id, grant_id: row.grant_id, event: row.event, created_at: iso(row.created_at), jws: row.jws, receipt: decode(row.jws) };
 }

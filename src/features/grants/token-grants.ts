@@ -7,9 +7,9 @@ import type { BrandRow, GrantRow } from '../../db/schema.ts';
 import { constantTimeEqual, hashSecret, sha256Hex } from '../../crypto/hash.ts';
 import { newSecret } from '../../crypto/random.ts';
 import { toB64u } from '../../crypto/encoding.ts';
-import { GuardFailed, OAuthError } from '../../errors.ts';
+import { OAuthError } from '../../errors.ts';
 import { createHash } from 'node:crypto';
-import { commit } from '../audit/commit.ts';
+import { commit, commitOr } from '../audit/commit.ts';
 import { mintAccessToken } from './access-token.ts';
 import { grantProblem, grantUsable, revokeFamilyWrites } from './grant-state.ts';
 
@@ -33,12 +33,20 @@ async function usableGrant(deps: Deps, grantId: string): Promise<GrantRow> {
   return grant;
 }
 
-async function issue(deps: Deps, brand: BrandRow, grant: GrantRow, familyId: string, extra: { guards: ReturnType<typeof grantUsable>[]; writes: unknown[]; action: string }) {
+type Issue = {
+  guards: ReturnType<typeof grantUsable>[];
+  writes: unknown[];
+  action: 'token.issued' | 'token.refreshed';
+  /** A guard of this exchange lost to a concurrent one (the grant's own guard is handled here). */
+  lost(guard: string): Promise<never>;
+};
+
+async function issue(deps: Deps, brand: BrandRow, grant: GrantRow, familyId: string, extra: Issue) {
   const details = grantedDetails(grant);
   const access = await mintAccessToken(deps, { brandId: brand.id, sub: grant.subject, grantId: grant.id, details, familyId });
   const refresh = grant.access === 'ongoing' ? newSecret('trv_rt') : null;
   const now = deps.clock.now();
-  await commit(deps, {
+  await commitOr(deps, {
     guards: [grantUsable(deps, grant.id), ...extra.guards],
     writes: [
       ...(extra.writes as never[]),
@@ -49,6 +57,10 @@ async function issue(deps: Deps, brand: BrandRow, grant: GrantRow, familyId: str
       })] : []),
     ],
     audit: [{ action: extra.action, outcome: 'success', actor_type: 'brand', actor_id: brand.id, brand_id: brand.id, grant_id: grant.id, consumer_id: grant.consumer_id }],
+  }, (guard) => {
+    // The grant ended (revoked, expired, used up) between the checks and the commit.
+    if (guard === 'grant_usable') throw invalidGrant('The grant is no longer usable.');
+    return extra.lost(guard);
   });
   const receipt = await deps.store.db.selectFrom('receipts').select('id').where('grant_id', '=', grant.id).where('event', '=', 'granted').executeTakeFirst();
   return {
@@ -71,17 +83,13 @@ export async function authorizationCodeGrant(deps: Deps, brand: BrandRow, form: 
   const challenge = toB64u(createHash('sha256').update(form.code_verifier).digest());
   if (!constantTimeEqual(challenge, row.code_challenge)) throw invalidGrant('code_verifier does not match the code challenge.');
   const grant = await usableGrant(deps, row.grant_id);
-  try {
-    return await issue(deps, brand, grant, codeHash, {
-      guards: [{ name: 'code_unused', exists: db.selectFrom('auth_codes').select('code_hash').where('code_hash', '=', codeHash).where('used_at', 'is', null) }],
-      writes: [db.updateTable('auth_codes').set({ used_at: deps.clock.now() }).where('code_hash', '=', codeHash)],
-      action: 'token.issued',
-    });
-  } catch (err) {
+  return issue(deps, brand, grant, codeHash, {
+    guards: [{ name: 'code_unused', exists: db.selectFrom('auth_codes').select('code_hash').where('code_hash', '=', codeHash).where('used_at', 'is', null) }],
+    writes: [db.updateTable('auth_codes').set({ used_at: deps.clock.now() }).where('code_hash', '=', codeHash)],
+    action: 'token.issued',
     // A concurrent exchange of the same code committed first: this one is the replay.
-    if (err instanceof GuardFailed && err.guard === 'code_unused') return codeReplayed(deps, brand, row);
-    throw lostToConcurrentEnd(err);
-  }
+    lost: () => codeReplayed(deps, brand, row),
+  });
 }
 
 async function codeReplayed(deps: Deps, brand: BrandRow, row: { code_hash: string; grant_id: string }): Promise<never> {
@@ -100,11 +108,6 @@ async function refreshReused(deps: Deps, brand: BrandRow, row: { family_id: stri
   throw invalidGrant('This refresh token is no longer valid; its family is revoked.');
 }
 
-/** The grant ended (revoked, expired, used up) between the checks and the commit. */
-function lostToConcurrentEnd(err: unknown): unknown {
-  return err instanceof GuardFailed && err.guard === 'grant_usable' ? invalidGrant('The grant is no longer usable.') : err;
-}
-
 export async function refreshTokenGrant(deps: Deps, brand: BrandRow, form: Form) {
   if (!form.refresh_token) throw new OAuthError('invalid_request', 'refresh_token is required.');
   const db = deps.store.db;
@@ -114,20 +117,16 @@ export async function refreshTokenGrant(deps: Deps, brand: BrandRow, form: Form)
   if (row.rotated_at !== null || row.revoked_at !== null) return refreshReused(deps, brand, row);
   if (row.expires_at <= deps.clock.now()) throw invalidGrant('The refresh token has expired.');
   const grant = await usableGrant(deps, row.grant_id);
-  try {
-    return await issue(deps, brand, grant, row.family_id, {
-      guards: [{ name: 'refresh_unused', exists: db.selectFrom('refresh_tokens').select('token_hash').where('token_hash', '=', tokenHash).where('rotated_at', 'is', null).where('revoked_at', 'is', null) }],
-      writes: [db.updateTable('refresh_tokens').set({ rotated_at: deps.clock.now() }).where('token_hash', '=', tokenHash)],
-      action: 'token.refreshed',
-    });
-  } catch (err) {
+  return issue(deps, brand, grant, row.family_id, {
+    guards: [{ name: 'refresh_unused', exists: db.selectFrom('refresh_tokens').select('token_hash').where('token_hash', '=', tokenHash).where('rotated_at', 'is', null).where('revoked_at', 'is', null) }],
+    writes: [db.updateTable('refresh_tokens').set({ rotated_at: deps.clock.now() }).where('token_hash', '=', tokenHash)],
+    action: 'token.refreshed',
     // A concurrent refresh (or revocation) of the same token committed first: a reuse.
-    if (err instanceof GuardFailed && err.guard === 'refresh_unused') {
+    lost: async () => {
       const now = await db.selectFrom('refresh_tokens').select('revoked_at').where('token_hash', '=', tokenHash).executeTakeFirst();
       return refreshReused(deps, brand, { ...row, revoked_at: now?.revoked_at ?? null });
-    }
-    throw lostToConcurrentEnd(err);
-  }
+    },
+  });
 }
 
 export async function clientCredentialsGrant(deps: Deps, brand: BrandRow, form: Form) {

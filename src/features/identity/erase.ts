@@ -9,7 +9,7 @@ import type { Guard } from '../../db/store.ts';
 import type { Session } from './sessions.ts';
 import { freshGuard, onStaleSession } from './step-up.ts';
 import { GuardFailed } from '../../errors.ts';
-import { commit } from '../audit/commit.ts';
+import { commitOr } from '../audit/commit.ts';
 import { endGrantChange } from '../grants/end-grant.ts';
 
 /** With `session`, the erasure commits only while that session is still fresh (step-up). */
@@ -19,14 +19,13 @@ export async function eraseConsumer(deps: Deps, consumerId: string, opts: { sess
   const now = deps.clock.now();
   const active = await db.selectFrom('grants').selectAll().where('consumer_id', '=', consumerId).where('status', '=', 'active').execute();
   const endings = await Promise.all(active.map((g) => endGrantChange(deps, g, { status: 'revoked', actor: 'consumer', actorId: consumerId, reason: 'consumer_erased' })));
-  try {
-    await eraseCommit(deps, consumerId, extra, endings, now);
-  } catch (err) {
-    if (err instanceof GuardFailed) onStaleSession(err.guard);
+  const lost = await eraseCommit(deps, consumerId, extra, endings, now, (guard) => {
+    onStaleSession(guard);
     // A grant ended meanwhile (its brand gave it up, or it expired): start again from the grants as they are now.
-    if (err instanceof GuardFailed && attempt < 3) return eraseConsumer(deps, consumerId, opts, attempt + 1);
-    throw err;
-  }
+    if (attempt < 3) return 'again' as const;
+    throw new GuardFailed(guard);
+  });
+  if (lost === 'again') return eraseConsumer(deps, consumerId, opts, attempt + 1);
   await deps.store.scrub([...SCRUBBED]);
   deps.notify.webhooksQueued();
 }
@@ -36,9 +35,9 @@ const SCRUBBED = [...OWNED, 'consumers', 'sessions'] as const;
 
 type Endings = Awaited<ReturnType<typeof endGrantChange>>[];
 
-function eraseCommit(deps: Deps, consumerId: string, extra: Guard[], endings: Endings, now: number) {
+function eraseCommit<T>(deps: Deps, consumerId: string, extra: Guard[], endings: Endings, now: number, lost: (guard: string) => T) {
   const db = deps.store.db;
-  return commit(deps, {
+  return commitOr(deps, {
     guards: [...extra, ...endings.flatMap((e) => e.guards)],
     writes: [
       ...endings.flatMap((e) => e.writes),
@@ -52,5 +51,5 @@ function eraseCommit(deps: Deps, consumerId: string, extra: Guard[], endings: En
       ...endings.flatMap((e) => e.audit),
       { action: 'consumer.erased', outcome: 'success', actor_type: 'consumer', actor_id: consumerId, consumer_id: consumerId },
     ],
-  });
+  }, lost);
 }

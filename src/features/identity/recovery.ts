@@ -72,7 +72,7 @@ export async function signInWithRecoveryCode(deps: Deps, code: string, previousS
 async function refuse(deps: Deps, consumerId: string | null, reason: string): Promise<never> {
   await commit(deps, {
     audit: [{
-      action: 'session.sign_in', outcome: 'denied', actor_type: 'consumer', actor_id: consumerId,
+      action: 'session.signed_in', outcome: 'denied', actor_type: 'consumer', actor_id: consumerId,
       consumer_id: consumerId, reason, detail: { method: 'recovery_code' },
     }],
   });

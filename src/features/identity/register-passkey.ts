@@ -7,8 +7,8 @@ import type { Deps } from '../../deps.ts';
 import { fromB64u, toB64u } from '../../crypto/encoding.ts';
 import { newId } from '../../crypto/random.ts';
 import { Unauthorized } from '../../errors.ts';
-import { commitOr } from '../audit/commit.ts';
-import type { AuditDraft } from '../../db/audit-event.ts';
+import { commit, commitOr } from '../audit/commit.ts';
+import type { AuditEvent } from '../../db/audit-event.ts';
 import { consumeChallenge, findChallenge, storeChallenge } from './challenges.ts';
 import { KEK_ACTIVE_GUARD, newConsumer } from './create-consumer.ts';
 import { relyingParty } from './relying-party.ts';
@@ -36,7 +36,7 @@ export async function registrationOptions(deps: Deps, session: Session | null, i
     authenticatorSelection: { residentKey: 'required', requireResidentKey: true, userVerification: 'required' },
     supportedAlgorithmIDs: [-8, -7, -257],
   });
-  await deps.store.commit({ writes: storeChallenge(deps, options.challenge, 'register', { userId, ...(consumerId ? { consumerId } : {}) }) });
+  await commit(deps, { writes: storeChallenge(deps, options.challenge, 'register', { userId, ...(consumerId ? { consumerId } : {}) }) });
   return options;
 }
 
@@ -53,7 +53,7 @@ export async function verifyRegistration(
   const signedInAs = session?.subjectId ?? null;
   if ((row.consumer_id ?? null) !== signedInAs) throw new Unauthorized('This registration was started in another session.');
 
-  let verified;
+  let verified: Awaited<ReturnType<typeof verifyRegistrationResponse>>;
   try {
     verified = await verifyRegistrationResponse({
       response: input.response, expectedChallenge: challenge, expectedOrigin: rp.origin, expectedRPID: rp.rpID,
@@ -85,7 +85,7 @@ export async function verifyRegistration(
   for (let attempt = 1; ; attempt++) {
     const consumer = newConsumer(deps, row.user_id ?? undefined);
     const started = newSession(deps, 'consumer', consumer.id, { credential: info.credential.id, device });
-    const audit: AuditDraft[] = [
+    const audit: AuditEvent[] = [
       { action: 'consumer.created', outcome: 'success', actor_type: 'consumer', actor_id: consumer.id, consumer_id: consumer.id },
       { action: 'passkey.added', outcome: 'success', actor_type: 'consumer', actor_id: consumer.id, consumer_id: consumer.id, detail: { passkey: info.credential.id } },
       { action: 'session.signed_in', outcome: 'success', actor_type: 'consumer', actor_id: consumer.id, consumer_id: consumer.id, detail: { method: 'passkey_sign_up' } },

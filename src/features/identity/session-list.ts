@@ -5,7 +5,7 @@
 import type { Deps } from '../../deps.ts';
 import { NotFound } from '../../errors.ts';
 import { commit } from '../audit/commit.ts';
-import type { AuditDraft } from '../../db/audit-event.ts';
+import type { AuditEvent } from '../../db/audit-event.ts';
 import { isLive, RECOVERY_CREDENTIAL, type Session } from './sessions.ts';
 
 export async function listSessions(deps: Deps, current: Session) {
@@ -32,7 +32,7 @@ export async function listSessions(deps: Deps, current: Session) {
     .sort((a, b) => Number(b.current) - Number(a.current) || b.last_seen_at - a.last_seen_at);
 }
 
-const audit = (current: Session, action: string, detail: AuditDraft['detail']): AuditDraft => ({
+const audit = (current: Session, action: 'session.revoked' | 'session.revoked_others', detail: AuditEvent['detail']): AuditEvent => ({
   action, outcome: 'success', actor_type: 'consumer', actor_id: current.subjectId, consumer_id: current.subjectId, detail,
 });
 

@@ -54,7 +54,7 @@ export async function resolveSession(deps: Deps, rawId: string | undefined): Pro
   const now = deps.clock.now();
   if (!row || !isLive(row, now)) return null;
   if (now - row.last_seen_at > TOUCH_EVERY_MS) {
-    await deps.store.commit({
+    await commit(deps, {
       writes: [deps.store.db.updateTable('sessions').set({ last_seen_at: now }).where('id_hash', '=', idHash)],
     });
   }

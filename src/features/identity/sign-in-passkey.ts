@@ -20,7 +20,7 @@ export async function signInOptions(deps: Deps) {
     challenge: fromB64u(newId() + newId()),
     allowCredentials: [],
   });
-  await deps.store.commit({ writes: storeChallenge(deps, options.challenge, 'login') });
+  await commit(deps, { writes: storeChallenge(deps, options.challenge, 'login') });
   return options;
 }
 
@@ -29,7 +29,7 @@ async function refuse(deps: Deps, row: ChallengeRow, reason: string, consumerId:
   await commit(deps, {
     writes: row.used_at === null ? [consumeChallenge(deps, row).write] : [],
     audit: [{
-      action: 'session.sign_in', outcome: 'denied', actor_type: 'consumer', actor_id: consumerId, consumer_id: consumerId,
+      action: 'session.signed_in', outcome: 'denied', actor_type: 'consumer', actor_id: consumerId, consumer_id: consumerId,
       reason, detail: { method: 'passkey' },
     }],
   });

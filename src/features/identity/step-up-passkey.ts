@@ -26,7 +26,7 @@ export async function stepUpOptions(deps: Deps, session: Session) {
     // Only this consumer's own passkeys: the browser offers no other account's.
     allowCredentials: own.map((p) => ({ id: p.id, transports: p.transports ? JSON.parse(p.transports) : undefined })),
   });
-  await deps.store.commit({ writes: storeChallenge(deps, options.challenge, 'step_up', { consumerId: session.subjectId }) });
+  await commit(deps, { writes: storeChallenge(deps, options.challenge, 'step_up', { consumerId: session.subjectId }) });
   return options;
 }
 
@@ -34,7 +34,7 @@ async function refuse(deps: Deps, row: ChallengeRow, session: Session, reason: s
   await commit(deps, {
     writes: row.used_at === null ? [consumeChallenge(deps, row).write] : [],
     audit: [{
-      action: 'session.step_up', outcome: 'denied', actor_type: 'consumer', actor_id: session.subjectId, consumer_id: session.subjectId,
+      action: 'session.stepped_up', outcome: 'denied', actor_type: 'consumer', actor_id: session.subjectId, consumer_id: session.subjectId,
       reason, detail: { session: session.publicId },
     }],
   });

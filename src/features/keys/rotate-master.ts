@@ -21,7 +21,7 @@ export async function rotateMasterKey(
   opts: { batchSize?: number; onBatch?: (p: RotationProgress) => void | Promise<void> } = {},
 ): Promise<MasterRotation> {
   await deps.keys.reload(deps.clock.now(), { force: true });
-  const db = deps.store.db;
+  const _db = deps.store.db;
   const from = deps.keys.kekVersion;
   let resumed = true;
   if (!deps.keys.activeFromCurrent) {
@@ -93,7 +93,7 @@ async function rewrapPass(deps: Deps, to: number, size: number, batchDone: (cons
       .where('id', '>', after).where('kek_version', '<>', to).where('data_key_wrapped', 'is not', null).orderBy('id').limit(size).execute();
     if (!rows.length) break;
     after = rows[rows.length - 1]!.id;
-    await deps.store.commit({
+    await commit(deps, {
       writes: rows.map((c) => {
         const dataKey = unwrapDataKey(deps.sodium, deps.keys.kek(c.kek_version!), c.kek_version!, c.id, { ciphertext: c.data_key_wrapped!, nonce: c.data_key_nonce! });
         const w = wrapDataKey(deps.sodium, newKek, to, c.id, dataKey);
@@ -108,7 +108,7 @@ async function rewrapPass(deps: Deps, to: number, size: number, batchDone: (cons
   const keys = await db.selectFrom('keys').select(['id', 'wrapped', 'nonce', 'kek_version'])
     .where('kek_version', '<>', to).where('wrapped', 'is not', null).orderBy('id').execute();
   if (!keys.length) return;
-  await deps.store.commit({
+  await commit(deps, {
     writes: keys.map((k) => {
       const material = unwrapKeyMaterial(deps.sodium, deps.keys.kek(k.kek_version!), k.kek_version!, k.id, { ciphertext: k.wrapped!, nonce: k.nonce! });
       const w = wrapKeyMaterial(deps.sodium, newKek, to, k.id, material);

@@ -1,6 +1,7 @@
 // Seals persona labels and value-ledger text written in plain text before they were
 // sealed (migration 0007), once, at start-up; value rows of consumers erased back then
 // are removed, as erasure now does. Quick when there is nothing left to do (one lookup).
+import { commit } from '../audit/commit.ts';
 import type { Deps } from '../../deps.ts';
 import { unwrapConsumerKey } from './data-key.ts';
 import { personaLabelAad, sealText, valueTextAad } from './sealed-text.ts';
@@ -40,8 +41,8 @@ async function sealPersonaBatch(deps: Deps): Promise<number> {
     const s = sealText(deps, key, personaLabelAad(r.consumer_id, r.name), r.label_sealed);
     writes.push(where.set({ label_sealed: s.ciphertext, label_nonce: s.nonce }));
   }
-  keys.forEach((k) => k?.fill(0));
-  if (writes.length) await deps.store.commit({ writes });
+  for (const k of keys.values()) k?.fill(0);
+  if (writes.length) await commit(deps, { writes });
   return rows.length;
 }
 
@@ -59,7 +60,7 @@ async function sealValueBatch(deps: Deps): Promise<number> {
     const s = sealText(deps, key, valueTextAad(r.consumer_id, r.id), JSON.stringify({ description: r.text_sealed, reference: r.reference }));
     writes.push(db.updateTable('value_events').set({ text_sealed: s.ciphertext, text_nonce: s.nonce, reference: null }).where('id', '=', r.id).where('text_nonce', 'is', null));
   }
-  keys.forEach((k) => k?.fill(0));
-  if (writes.length) await deps.store.commit({ writes });
+  for (const k of keys.values()) k?.fill(0);
+  if (writes.length) await commit(deps, { writes });
   return rows.length;
 }

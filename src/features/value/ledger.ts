@@ -4,6 +4,7 @@
 // another's grants, and nobody writes into the ledger of a grant that was revoked or
 // expired, or of a consumer who erased their account. The description and reference
 // are sealed under the consumer's data key (erasure shreds them; the rows go too).
+import { iso } from '../iso-time.ts';
 import { z } from 'zod';
 import type { Deps } from '../../deps.ts';
 import type { GrantStatus } from '../../db/schema.ts';
@@ -57,7 +58,7 @@ export async function recordValue(deps: Deps, brandId: string, grantId: string, 
     throw grantEnded('revoked'); // it ended between our look and the commit
   });
   const { consumer_id: _c, ...visible } = row;
-  return visible;
+  return { ...visible, created_at: iso(row.created_at) };
 }
 
 type Totals = Record<string, number>;
@@ -82,7 +83,7 @@ export async function valueSummary(deps: Deps, consumerId: string) {
   for (const v of received) {
     const b = brands.get(v.brand_id);
     if (!b) continue;
-    b.received.push({ id: v.id, grant_id: v.grant_id, kind: v.kind, ...text(v), amount: v.amount, unit: v.unit, at: v.created_at });
+    b.received.push({ id: v.id, grant_id: v.grant_id, kind: v.kind, ...text(v), amount: v.amount, unit: v.unit, created_at: iso(v.created_at) });
     if (v.amount !== null && v.unit) b.totals[v.unit] = (b.totals[v.unit] ?? 0) + v.amount;
   }
   key?.fill(0);

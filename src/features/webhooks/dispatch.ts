@@ -5,8 +5,8 @@
 // redirects); the brand's delivery log records a fixed phrase, the operator's log the detail.
 import type { Deps } from '../../deps.ts';
 import type { WebhookDeliveryRow } from '../../db/schema.ts';
-import { GuardFailed, OutboundFailed } from '../../errors.ts';
-import { commit } from '../audit/commit.ts';
+import { OutboundFailed } from '../../errors.ts';
+import { commit, commitOr } from '../audit/commit.ts';
 import { failureText, outboundOf } from '../outbound/outbound.ts';
 
 export const MAX_ATTEMPTS = 8;
@@ -23,16 +23,11 @@ export function backoff(attempts: number, random = Math.random): number {
 
 async function claim(deps: Deps, d: WebhookDeliveryRow): Promise<boolean> {
   const db = deps.store.db;
-  try {
-    await deps.store.commit({
-      guards: [{ name: 'delivery_unclaimed', exists: db.selectFrom('webhook_deliveries').select('id').where('id', '=', d.id).where('status', '=', 'pending').where('next_attempt_at', '=', d.next_attempt_at) }],
-      writes: [db.updateTable('webhook_deliveries').set({ next_attempt_at: deps.clock.now() + LEASE_MS }).where('id', '=', d.id)],
-    });
-    return true;
-  } catch (err) {
-    if (err instanceof GuardFailed) return false;
-    throw err;
-  }
+  const lost = await commitOr(deps, {
+    guards: [{ name: 'delivery_unclaimed', exists: db.selectFrom('webhook_deliveries').select('id').where('id', '=', d.id).where('status', '=', 'pending').where('next_attempt_at', '=', d.next_attempt_at) }],
+    writes: [db.updateTable('webhook_deliveries').set({ next_attempt_at: deps.clock.now() + LEASE_MS }).where('id', '=', d.id)],
+  }, () => 'taken' as const);
+  return lost !== 'taken';
 }
 
 async function attempt(deps: Deps, d: WebhookDeliveryRow): Promise<{ ok: boolean; status: number | null; error: string | null }> {
@@ -70,7 +65,7 @@ export async function deliverDue(deps: Deps, limit = 50): Promise<number> {
         delivered_at: result.ok ? now : null,
       }).where('id', '=', d.id)],
       audit: final ? [{
-        action: result.ok ? 'webhook.delivered' : 'webhook.failed', outcome: result.ok ? 'success' : 'failure', actor_type: 'system',
+        action: 'webhook.delivered', outcome: result.ok ? 'success' : 'failure', actor_type: 'system',
         brand_id: d.brand_id, grant_id: d.grant_id, reason: result.error, detail: { delivery: d.id, event: d.event_type, attempts },
       }] : [],
     });

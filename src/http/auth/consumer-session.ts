@@ -13,7 +13,7 @@ import type { AppEnv } from '../context.ts';
 
 export function consumerSession(c: Context<AppEnv>): { session: Session; consumerId: string } {
   const session = c.get('session');
-  if (!session || session.subjectType !== 'consumer') throw new Unauthorized('Sign in with your passkey first.');
+  if (session?.subjectType !== 'consumer') throw new Unauthorized('Sign in with your passkey first.');
   return { session, consumerId: session.subjectId };
 }
 

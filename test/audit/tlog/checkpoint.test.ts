@@ -57,11 +57,11 @@ describe('tlog checkpoints', () => {
   it('refuses malformed bodies', () => {
     const root = 'dGhlIHZpZXcgZnJvbSB0aGUgdHJlZSB0b3BzIGlzIGdyZWF0IQ=='; // 37 bytes: not a SHA-256 root
     const bad = [
-      'not-' + GO_TREE.replace('go.sum database tree\n', ''), // Go: too few lines once the origin is gone
+      `not-${GO_TREE.replace('go.sum database tree\n', '')}`, // Go: too few lines once the origin is gone
       'go.sum database tree\n0xabcdef\nTszzRgjTG6xce+z2AG31kAXYKBgQVtCSCE40HmuwBb0=\n',
       'go.sum database tree\n123456789012\nTszzRgjTG6xce+z2AG31kAXYKBgQVtCSCE40HmuwBTOOBIG=\n',
-      GO_TREE + 'JOE', // no final newline
-      GO_TREE + '\n\n\n', // extension lines must be non-empty
+      `${GO_TREE}JOE`, // no final newline
+      `${GO_TREE}\n\n\n`, // extension lines must be non-empty
       'Head\n9944\n', // formats: insufficient lines
       `\n9944\n${root}\n`, // formats: empty origin
       'Log\n123\nYmFuYW5hcw==', // formats: missing newline

@@ -18,7 +18,7 @@ const PETER_SIG = '— PeterNeumann x08go/ZJkuBS9UG/SffcvIAQxVBtiFupLLr8pAcElZIn
 const ENOCH_SIG = '— EnochRoot rwz+eBzmZa0SO3NbfRGzPCpDckykFXSdeX+MNtCOXm2/5n2tiOHp+vAF1aGrQ5ovTG01oOTGwnWLox33WWd1RvMc+QQ=\n';
 const peter = { name: 'PeterNeumann', keyId: 0xc74f20a3, base64: PETER_SIG.slice(15, -1) };
 const enoch = { name: 'EnochRoot', keyId: 0xaf0cfe78, base64: ENOCH_SIG.slice(12, -1) };
-const corrupt = (line: string) => line.slice(0, 60) + 'ABCD' + line.slice(60);
+const corrupt = (line: string) => `${line.slice(0, 60)}ABCD${line.slice(60)}`;
 
 async function noteError(p: Promise<unknown>): Promise<NoteError> {
   const e = await p.then(() => null, (err: unknown) => err);
@@ -68,7 +68,7 @@ describe('signed-note keys', () => {
   it('generates key pairs whose signatures verify with the verifier key string', async () => {
     const { skey, vkey } = await generateNoteKey('trove.example/audit-log');
     expect(vkey).toMatch(/^trove\.example\/audit-log\+[0-9a-f]{8}\+A[A-Za-z0-9+/]{43}$/);
-    expect(skey.startsWith('PRIVATE+KEY+trove.example/audit-log+' + vkey.split('+')[1])).toBe(true);
+    expect(skey.startsWith(`PRIVATE+KEY+trove.example/audit-log+${vkey.split('+')[1]}`)).toBe(true);
     const msg = await signNote('hello\n', [await noteSigner(skey)]);
     const note = await openNote(msg, [noteVerifier(vkey)]);
     expect(note.text).toBe('hello\n');

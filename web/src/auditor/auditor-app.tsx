@@ -12,7 +12,7 @@ import { EventViewer } from './events.tsx';
 export function AuditorApp(props: { loc: Location }) {
   const session = auditorSession.use();
   const { loc } = props;
-  let content;
+  let content: preact.JSX.Element;
   if (loc.path.replace(/\/$/, '') === '/auditor/enrol') content = <Enrol code={loc.hash} />;
   else if (session.status === 'loading') content = <Loading />;
   else if (session.status === 'out') content = <AuditorSignIn />;

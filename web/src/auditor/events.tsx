@@ -102,6 +102,8 @@ export function EventViewer(props: { me: AuditorMe; query: URLSearchParams }) {
         {events.loading && !events.data ? <Loading what="events" /> : null}
         {events.data ? (
           events.data.events.length ? (
+            // biome-ignore lint/a11y/useSemanticElements: a scrolling table's labelled region must take focus so keyboard users can scroll it (axe: scrollable-region-focusable).
+            // biome-ignore lint/a11y/noNoninteractiveTabindex: as above.
             <div class="table-scroll" role="region" aria-label="Events table" tabIndex={0}>
               <table class="events-table">
                 <thead>

@@ -60,7 +60,7 @@ export function AttributeEditor(props: { entry: CatalogEntry; value: unknown; on
   };
   const setField = (k: string, v: string) => setDraft({ ...(draft as Record<string, string>), [k]: v });
 
-  let fields;
+  let fields: preact.JSX.Element;
   if (e.type === 'list' && e.options) {
     const set = new Set(draft as string[]);
     fields = (

@@ -120,6 +120,7 @@ function Decision({ request: r, profile, catalog, reload }: Loaded & { reload: (
         <p class="hint">This request expires at {dateTime(r.expires_at)}.</p>
 
         {/* Sticky: on a phone the decision stays in reach however far the request runs. */}
+        {/* biome-ignore lint/a11y/useSemanticElements: two buttons and a status line, not form fields: a group, not a fieldset. */}
         <div class="decision-bar" role="group" aria-label="Your decision">
           <p class="visually-hidden" role="status">{added ?? ''}</p>
           <ErrorMessage error={action.error} />

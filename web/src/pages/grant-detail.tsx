@@ -28,7 +28,7 @@ export function GrantDetail(props: { id: string }) {
   });
   const brand = g.brand.name;
   return (
-    <Page title={`${brand}: ${g.purpose.label}`} heading={<>{brand}</>} wide>
+    <Page title={`${brand}: ${g.purpose.label}`} heading={brand} wide>
       <p><a href="/grants">← All grants</a></p>
       {revoked ? <Notice tone="ok">Access revoked. {brand} can no longer read your data; its next attempt will be refused and shown under Activity.</Notice> : null}
       <section class="card brand-card" aria-label="Brand">
@@ -55,7 +55,7 @@ export function GrantDetail(props: { id: string }) {
       <section class="card" aria-labelledby="facts-h">
         <h2 id="facts-h">Reads and dates</h2>
         <dl class="terms">
-          <div><dt>Reads so far</dt><dd data-testid="access-count">{g.access_count}</dd></div>
+          <div><dt>Reads so far</dt><dd data-testid="access-count">{g.read_count}</dd></div>
           <div><dt>Last read</dt><dd>{g.last_read_at ? dateTime(g.last_read_at) : 'Never'}</dd></div>
           <div><dt>Approved</dt><dd>{dateTime(g.created_at)}</dd></div>
           <div><dt>{g.status === 'active' ? 'Ends' : 'Ended'}</dt><dd>{g.revoked_at ? `Revoked ${dateTime(g.revoked_at)}` : date(g.expires_at)}</dd></div>
@@ -75,7 +75,7 @@ export function GrantDetail(props: { id: string }) {
               {received.length ? (
                 <ul class="plain-list">
                   {received.map((v) => (
-                    <li key={v.id}>{kindText(v.kind)}: {v.description}{amountAfter(v.description, v.amount, v.unit)}, {date(v.at)}{v.reference ? ` · ref. ${v.reference}` : ''}</li>
+                    <li key={v.id}>{kindText(v.kind)}: {v.description}{amountAfter(v.description, v.amount, v.unit)}, {date(v.created_at)}{v.reference ? ` · ref. ${v.reference}` : ''}</li>
                   ))}
                 </ul>
               ) : 'Nothing recorded yet.'}
@@ -119,7 +119,7 @@ export function GrantDetail(props: { id: string }) {
         <ul>
           <li>{brand} can no longer read your data. Its next read is refused, and you will see the attempt under Activity.</li>
           <li>{brand} is told at once, with a signed notice, and is expected to delete what it holds{g.retention ? ` within ${durationText(g.retention)}` : ''}.</li>
-          <li>What {brand} has already read ({g.access_count === 1 ? '1 read' : `${g.access_count} reads`}) cannot be taken back by Trove.</li>
+          <li>What {brand} has already read ({g.read_count === 1 ? '1 read' : `${g.read_count} reads`}) cannot be taken back by Trove.</li>
           {g.value_promised ? <li>What {brand} promised you, “{valueText(g.value_promised)}”, may end with the grant.</li> : null}
           <li>You get a signed receipt of the revocation. To share again, {brand} has to ask you again.</li>
         </ul>

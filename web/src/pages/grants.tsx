@@ -42,7 +42,7 @@ function GrantList(props: { grants: Grant[] }) {
           <p class="muted">{g.attributes.map((a) => a.label).join(', ')}</p>
           <p class="muted">
             {g.status === 'active' ? `Until ${date(g.expires_at)}` : g.revoked_at ? `Revoked ${date(g.revoked_at)}` : `Ended ${date(g.expires_at)}`}
-            {' · '}{g.access_count === 1 ? '1 read' : `${g.access_count} reads`}
+            {' · '}{g.read_count === 1 ? '1 read' : `${g.read_count} reads`}
             {g.last_read_at ? ` · last ${dateTime(g.last_read_at)}` : ''}
           </p>
         </li>

@@ -11,7 +11,7 @@ export function SignIn(props: { next?: string; title?: string; lead?: string; st
   const action = useAction();
   const [code, setCode] = useState('');
   const done = () => {
-    if (!props.stay) navigate(props.next && props.next.startsWith('/') && !props.next.startsWith('//') ? props.next : '/', { replace: true });
+    if (!props.stay) navigate(props.next?.startsWith('/') && !props.next.startsWith('//') ? props.next : '/', { replace: true });
   };
   const supported = passkeysSupported();
   useEffect(() => adoptCsrfToken(auditorSession), []);

@@ -40,7 +40,7 @@ export function ValuePage() {
                   {b.received.length ? (
                     <ul class="plain-list">
                       {b.received.map((r) => (
-                        <li key={r.id}>{kindText(r.kind)}: {r.description}{amountAfter(r.description, r.amount, r.unit)} <span class="muted">{date(r.at)}{r.reference ? ` · ref. ${r.reference}` : ''}</span></li>
+                        <li key={r.id}>{kindText(r.kind)}: {r.description}{amountAfter(r.description, r.amount, r.unit)} <span class="muted">{date(r.created_at)}{r.reference ? ` · ref. ${r.reference}` : ''}</span></li>
                       ))}
                     </ul>
                   ) : <p class="muted">Nothing recorded yet.</p>}

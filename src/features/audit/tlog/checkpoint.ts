@@ -18,6 +18,7 @@ export class CheckpointError extends Error {
   }
 }
 
+// biome-ignore lint/suspicious/noControlCharactersInRegex: refusing control characters is the point.
 const badLine = (line: string): boolean => line === '' || !line.isWellFormed() || /[\u0000-\u001f]/.test(line);
 
 /** Parses a checkpoint from note text (ending in "\n"); throws CheckpointError. */

@@ -104,7 +104,7 @@ export async function fetchProof(plan: ProofPlan, readBatch: NodeBatchReader): P
   const ids = planNodes(plan);
   const hashes = await readBatch(ids);
   const byPos = new Map<number, Hash | undefined>();
-  ids.forEach((id, i) => byPos.set(storedNodeIndex(id.level, id.index), hashes[i]));
+  for (const [i, id] of ids.entries()) byPos.set(storedNodeIndex(id.level, id.index), hashes[i]);
   return assembleProof(plan, (id) => byPos.get(storedNodeIndex(id.level, id.index)));
 }
 

@@ -29,7 +29,7 @@ function parseKeyParts(text: string, what: string): { name: string; keyId: numbe
   if (!m || !isValidKeyName(name!) || !/^[0-9a-f]{8}$/.test(id!)) throw new Error(`malformed ${what}`);
   const raw = fromBase64(b64!);
   const type = raw?.[0];
-  if (!raw || raw.length !== 33 || (type !== KEY_TYPE_ED25519 && type !== KEY_TYPE_COSIGNATURE_V1)) {
+  if (raw?.length !== 33 || (type !== KEY_TYPE_ED25519 && type !== KEY_TYPE_COSIGNATURE_V1)) {
     throw new Error(`unsupported ${what}: an Ed25519 key (type 0x01 or 0x04) is 33 bytes`);
   }
   return { name: name!, keyId: readUint32(fromHex(id!)), type, key: raw.slice(1) };
@@ -50,7 +50,7 @@ async function importSeed(seed: Uint8Array, extractable: boolean): Promise<Crypt
 
 async function publicKeyOf(seed: Uint8Array): Promise<Bytes> {
   const jwk = (await crypto.subtle.exportKey('jwk', await importSeed(seed, true))) as JsonWebKey;
-  return fromBase64(jwk.x!.replaceAll('-', '+').replaceAll('_', '/') + '=')!;
+  return fromBase64(`${jwk.x!.replaceAll('-', '+').replaceAll('_', '/')}=`)!;
 }
 
 /** Parses a signer key; its key ID must match the public key derived from the seed. */

@@ -40,6 +40,7 @@ export function isValidKeyName(name: string): boolean {
 }
 
 function checkText(text: string, what: string): void {
+  // biome-ignore lint/suspicious/noControlCharactersInRegex: a note may hold no control character but newline (C2SP signed-note).
   if (!text.isWellFormed() || /[\u0000-\u0009\u000b-\u001f]/.test(text)) {
     throw new NoteError('malformed', `${what} has invalid UTF-8 or control characters`);
   }

@@ -29,8 +29,8 @@ function isSeqCollision(err: unknown): boolean {
 }
 
 export function createD1Store(d1: D1Like, clock: Clock): Store {
-  // eslint-disable-next-line @typescript-eslint/no-explicit-any
-  const db = new Kysely<Schema>({ dialect: new D1Dialect({ database: d1 as any }) });
+  // kysely-d1 wants @cloudflare/workers-types' D1Database; Trove describes the binding structurally (D1Like).
+  const db = new Kysely<Schema>({ dialect: new D1Dialect({ database: d1 as unknown as ConstructorParameters<typeof D1Dialect>[0]['database'] }) });
   const stmt = (q: CompiledQuery) => d1.prepare(q.sql).bind(...(q.parameters as unknown[]));
 
   async function firstFailingGuard(change: Change): Promise<string> {
