@@ -20,7 +20,7 @@ const node = {
   hookTimeout: 30_000,
 };
 
-const sqliteOnly = ['test/runtime/**', 'test/cli/**', 'test/typecheck.test.ts'];
+const sqliteOnly = ['test/runtime/**', 'test/cli/**', 'test/typecheck.test.ts', 'test/lint.test.ts', 'test/readme.test.ts'];
 const postgresOnly = ['test/store/postgres-*.test.ts'];
 const browser = 'test/browser/**';
 // A fixed development key for the Workers tests only (as `wrangler dev --var` would give).
@@ -32,15 +32,17 @@ export default defineConfig({
     projects: [
       { test: { ...node, name: 'sqlite', include: ['test/**/*.test.ts'], exclude: ['test/workers/**', browser, ...postgresOnly] } },
       ...(process.env.TROVE_TEST_DATABASE_URL
-        ? [{
-            test: {
-              ...node,
-              name: 'postgres',
-              include: ['test/**/*.test.ts'],
-              exclude: ['test/workers/**', browser, ...sqliteOnly],
-              env: { TROVE_TEST_STORE: 'postgres' },
+        ? [
+            {
+              test: {
+                ...node,
+                name: 'postgres',
+                include: ['test/**/*.test.ts'],
+                exclude: ['test/workers/**', browser, ...sqliteOnly],
+                env: { TROVE_TEST_STORE: 'postgres' },
+              },
             },
-          }]
+          ]
         : []),
       // One Chromium at a time: the files run one after another.
       { test: { ...node, name: 'browser', include: ['test/browser/**/*.test.ts'], testTimeout: 180_000, hookTimeout: 120_000, fileParallelism: false } },

@@ -21,8 +21,12 @@ const ORIGIN = 'http://localhost:18400';
 
 const { values } = parseArgs({
   options: {
-    base: { type: 'string', default: 'HEAD' }, rounds: { type: 'string', default: '8' }, seconds: { type: 'string', default: '6' },
-    consumers: { type: 'string', default: '10000' }, out: { type: 'string' }, pg: { type: 'string' },
+    base: { type: 'string', default: 'HEAD' },
+    rounds: { type: 'string', default: '8' },
+    seconds: { type: 'string', default: '6' },
+    consumers: { type: 'string', default: '10000' },
+    out: { type: 'string' },
+    pg: { type: 'string' },
   },
 });
 const rounds = Number(values.rounds);
@@ -54,7 +58,11 @@ try {
   const common = { TROVE_MASTER_KEY: MASTER_KEY, TROVE_ORIGIN: ORIGIN };
   let tokens: string[];
   const env = (port: number, side: 'a' | 'b') => ({
-    ...common, PORT: String(port), HOST: '127.0.0.1', TROVE_DATA_DIR: join(dir, side), NODE_ENV: 'development',
+    ...common,
+    PORT: String(port),
+    HOST: '127.0.0.1',
+    TROVE_DATA_DIR: join(dir, side),
+    NODE_ENV: 'development',
     ...(values.pg ? { DATABASE_URL: dbUrl(`${dbPrefix}_${side}`) } : {}),
   });
   if (values.pg) {
@@ -92,14 +100,27 @@ try {
   const side = (t: Target) => {
     const run = runs.get(t)!;
     return {
-      name: t.name, req_per_s: median(run.rps), cpu_us_per_req: run.cpu.length ? median(run.cpu) : null,
+      name: t.name,
+      req_per_s: median(run.rps),
+      cpu_us_per_req: run.cpu.length ? median(run.cpu) : null,
       ...(run.dbCpu.length ? { postgres_server_cpu_us_per_req: median(run.dbCpu) } : {}),
-      p99_ms: median(run.p99), non_2xx: run.non2xx, rounds: run.rps,
+      p99_ms: median(run.p99),
+      non_2xx: run.non2xx,
+      rounds: run.rps,
     };
   };
   const result = {
-    setup: { base: values.base, database: values.pg ? 'postgres' : 'sqlite', rounds, seconds_per_round: seconds, connections: 50, consumers: Number(values.consumers) },
-    a: side(a), b: side(b), b_over_a: Math.round((median(runs.get(b)!.rps) / median(runs.get(a)!.rps)) * 100) / 100,
+    setup: {
+      base: values.base,
+      database: values.pg ? 'postgres' : 'sqlite',
+      rounds,
+      seconds_per_round: seconds,
+      connections: 50,
+      consumers: Number(values.consumers),
+    },
+    a: side(a),
+    b: side(b),
+    b_over_a: Math.round((median(runs.get(b)!.rps) / median(runs.get(a)!.rps)) * 100) / 100,
   };
   const text = JSON.stringify(result, null, 2);
   console.log(text);
@@ -114,6 +135,7 @@ try {
   } catch {
     // never created, or already gone
   }
-  if (values.pg) await admin(...dbNames.map((n) => `DROP DATABASE IF EXISTS ${n} WITH (FORCE)`)).catch((err) => console.error(`could not drop ${dbPrefix}_*: ${err}`));
+  if (values.pg)
+    await admin(...dbNames.map((n) => `DROP DATABASE IF EXISTS ${n} WITH (FORCE)`)).catch((err) => console.error(`could not drop ${dbPrefix}_*: ${err}`));
   rmSync(dir, { recursive: true, force: true });
 }

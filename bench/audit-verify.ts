@@ -23,9 +23,15 @@ export async function benchAuditVerify(events: number) {
       const n = Math.min(BATCH, events - done);
       await store.commit({
         audit: Array.from({ length: n }, (_, i) => ({
-          action: 'grant.read', outcome: 'success' as const, actor_type: 'brand' as const, actor_id: 'brand-1',
-          consumer_id: `c${(done + i) % 10000}`, brand_id: 'brand-1', grant_id: `g${(done + i) % 10000}`,
-          attributes: ['email', 'shoe_size'], purpose: 'https://w3id.org/dpv#PersonalisedAdvertising',
+          action: 'grant.read',
+          outcome: 'success' as const,
+          actor_type: 'brand' as const,
+          actor_id: 'brand-1',
+          consumer_id: `c${(done + i) % 10000}`,
+          brand_id: 'brand-1',
+          grant_id: `g${(done + i) % 10000}`,
+          attributes: ['email', 'shoe_size'],
+          purpose: 'https://w3id.org/dpv#PersonalisedAdvertising',
         })),
       });
     }
@@ -40,7 +46,9 @@ export async function benchAuditVerify(events: number) {
     const paged = await timed(undefined);
     await store.close();
     return {
-      events, seconds: +cli.toFixed(3), events_per_s: Math.round(events / cli),
+      events,
+      seconds: +cli.toFixed(3),
+      events_per_s: Math.round(events / cli),
       single_thread: { seconds: +paged.toFixed(3), events_per_s: Math.round(events / paged) },
     };
   } finally {

@@ -34,7 +34,14 @@ export async function benchErasure(consumers: number, erasures: number, pgUrl?: 
     await seedTrove(env, consumers, 0);
     const deps = await createNodeDeps(parseConfig(env), { log: silentLog });
     try {
-      const ids = (await deps.store.db.selectFrom('consumers').select('id').where('status', '=', 'active').limit(erasures * 2).execute()).map((r) => r.id);
+      const ids = (
+        await deps.store.db
+          .selectFrom('consumers')
+          .select('id')
+          .where('status', '=', 'active')
+          .limit(erasures * 2)
+          .execute()
+      ).map((r) => r.id);
       const ms: number[] = [];
       const walBefore: number[] = [];
       for (let i = 0; i < erasures; i++) {
@@ -46,7 +53,11 @@ export async function benchErasure(consumers: number, erasures: number, pgUrl?: 
         ms.push(performance.now() - t0);
       }
       return {
-        other_consumers: consumers, erasures, p50_ms: pct(ms, 50), p95_ms: pct(ms, 95), max_ms: pct(ms, 100),
+        other_consumers: consumers,
+        erasures,
+        p50_ms: pct(ms, 50),
+        p95_ms: pct(ms, 95),
+        max_ms: pct(ms, 100),
         ...(pgUrl ? {} : { wal_bytes_before_p50: pct(walBefore, 50), database_mib: Math.round(statSync(join(dir, 'trove.db')).size / 2 ** 20) }),
       };
     } finally {
@@ -64,4 +75,5 @@ export async function benchErasure(consumers: number, erasures: number, pgUrl?: 
 }
 
 // `node bench/erasure.ts [consumers] [erasures] [postgres-url]`
-if (import.meta.main) console.log(JSON.stringify(await benchErasure(Number(process.argv[2] ?? 10_000), Number(process.argv[3] ?? 20), process.argv[4]), null, 2));
+if (import.meta.main)
+  console.log(JSON.stringify(await benchErasure(Number(process.argv[2] ?? 10_000), Number(process.argv[3] ?? 20), process.argv[4]), null, 2));

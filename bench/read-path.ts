@@ -25,7 +25,10 @@ function waitForReady(child: ChildProcess): Promise<{ url: string; tokens: strin
     let out = '';
     child.stdout!.on('data', (d) => {
       out += d;
-      const line = out.split('\n').slice(0, -1).find((l) => l.startsWith('READY ')); // complete lines only
+      const line = out
+        .split('\n')
+        .slice(0, -1)
+        .find((l) => l.startsWith('READY ')); // complete lines only
       if (line) resolve(JSON.parse(line.slice(6)));
     });
     child.once('exit', (code) => reject(new Error(`target exited with ${code} before it was ready`)));
@@ -54,10 +57,17 @@ async function startTrove(name: string, env: Record<string, string>, consumers: 
 export function load(t: Target, seconds: number, connections: number): Promise<autocannon.Result> {
   let i = 0;
   return new Promise((resolve, reject) => {
-    autocannon({
-      url: t.url, connections, duration: seconds,
-      requests: [{ method: 'GET', setupRequest: (req: autocannon.Request) => ({ ...req, headers: { authorization: `Bearer ${t.tokens[i++ % t.tokens.length]}` } }) }],
-    }, (err, result) => (err ? reject(err) : resolve(result)));
+    autocannon(
+      {
+        url: t.url,
+        connections,
+        duration: seconds,
+        requests: [
+          { method: 'GET', setupRequest: (req: autocannon.Request) => ({ ...req, headers: { authorization: `Bearer ${t.tokens[i++ % t.tokens.length]}` } }) },
+        ],
+      },
+      (err, result) => (err ? reject(err) : resolve(result)),
+    );
   });
 }
 
@@ -106,7 +116,11 @@ export async function benchReadPath(o: ReadPathOptions) {
       targets.push({ name, child, ...ready });
     };
     await spawnPeer('bare_hono', 'bench/targets/bare-hono.ts', ['0']);
-    await spawnPeer('oidc_provider_userinfo', 'bench/targets/oidc-userinfo.ts', ['18091', '400'] /* the in-memory adapter is an LRU of 1,000 entries: 400 grants + 400 tokens fit */);
+    await spawnPeer(
+      'oidc_provider_userinfo',
+      'bench/targets/oidc-userinfo.ts',
+      ['18091', '400'] /* the in-memory adapter is an LRU of 1,000 entries: 400 grants + 400 tokens fit */,
+    );
     const env = { PORT: '18092', HOST: '127.0.0.1', TROVE_DATA_DIR: join(dir, 'sqlite'), TROVE_MASTER_KEY: MASTER_KEY, NODE_ENV: 'development' };
     targets.push(await startTrove('trove_sqlite', env, o.consumers));
     if (o.pgUrl) {
@@ -137,24 +151,41 @@ export async function benchReadPath(o: ReadPathOptions) {
         console.error(`round ${r + 1} ${t.name}: ${Math.round(res.requests.average)} req/s, p99 ${res.latency.p99} ms, non-2xx ${res.non2xx}`);
       }
     }
-    const figures = Object.fromEntries(targets.map((t) => {
-      const rs = runs.get(t.name)!;
-      const median = (xs: (number | null)[]) => {
-        const v = xs.filter((x): x is number => x !== null).sort((a, b) => a - b);
-        return v.length ? v[Math.floor(v.length / 2)]! : null;
-      };
-      const avg = (f: (r: autocannon.Result) => number) => Math.round((rs.reduce((s, r) => s + f(r), 0) / rs.length) * 10) / 10;
-      return [t.name, {
-        req_per_s: avg((r) => r.requests.average), p50_ms: avg((r) => r.latency.p50), p99_ms: avg((r) => r.latency.p99),
-        non_2xx: rs.reduce((s, r) => s + r.non2xx + r.errors, 0), peak_rss_mb: peakRssMb(t.child.pid),
-        cpu_us_per_req: median(rs.map((r) => r.cpu)), load_generator_cpu_us_per_req: median(rs.map((r) => r.loadCpu)),
-        ...(t.name === 'trove_postgres' ? { postgres_server_cpu_us_per_req: median(rs.map((r) => r.dbCpu)) } : {}),
-        rounds: rs.map((r) => Math.round(r.requests.average)),
-      }];
-    })) as Record<string, { req_per_s: number; p50_ms: number; p99_ms: number; non_2xx: number; peak_rss_mb: number | null }>;
+    const figures = Object.fromEntries(
+      targets.map((t) => {
+        const rs = runs.get(t.name)!;
+        const median = (xs: (number | null)[]) => {
+          const v = xs.filter((x): x is number => x !== null).sort((a, b) => a - b);
+          return v.length ? v[Math.floor(v.length / 2)]! : null;
+        };
+        const avg = (f: (r: autocannon.Result) => number) => Math.round((rs.reduce((s, r) => s + f(r), 0) / rs.length) * 10) / 10;
+        return [
+          t.name,
+          {
+            req_per_s: avg((r) => r.requests.average),
+            p50_ms: avg((r) => r.latency.p50),
+            p99_ms: avg((r) => r.latency.p99),
+            non_2xx: rs.reduce((s, r) => s + r.non2xx + r.errors, 0),
+            peak_rss_mb: peakRssMb(t.child.pid),
+            cpu_us_per_req: median(rs.map((r) => r.cpu)),
+            load_generator_cpu_us_per_req: median(rs.map((r) => r.loadCpu)),
+            ...(t.name === 'trove_postgres' ? { postgres_server_cpu_us_per_req: median(rs.map((r) => r.dbCpu)) } : {}),
+            rounds: rs.map((r) => Math.round(r.requests.average)),
+          },
+        ];
+      }),
+    ) as Record<string, { req_per_s: number; p50_ms: number; p99_ms: number; non_2xx: number; peak_rss_mb: number | null }>;
     const ratio = (a: string, b: string) => (figures[a] && figures[b] ? Math.round((figures[a].req_per_s / figures[b].req_per_s) * 100) / 100 : null);
     return {
-      setup: { connections: o.connections, seconds_per_round: o.seconds, rounds: o.rounds, warmup_s: o.warmup, consumers: o.consumers, attributes_per_consumer: 10, grants: o.consumers },
+      setup: {
+        connections: o.connections,
+        seconds_per_round: o.seconds,
+        rounds: o.rounds,
+        warmup_s: o.warmup,
+        consumers: o.consumers,
+        attributes_per_consumer: 10,
+        grants: o.consumers,
+      },
       ...figures,
       ratios: {
         trove_sqlite_vs_oidc_provider: ratio('trove_sqlite', 'oidc_provider_userinfo'),

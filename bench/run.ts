@@ -12,8 +12,12 @@ import { benchSealing } from './sealing.ts';
 
 const { values } = parseArgs({
   options: {
-    out: { type: 'string' }, pg: { type: 'string' }, events: { type: 'string', default: '1000000' },
-    consumers: { type: 'string', default: '10000' }, rounds: { type: 'string', default: '3' }, seconds: { type: 'string', default: '10' },
+    out: { type: 'string' },
+    pg: { type: 'string' },
+    events: { type: 'string', default: '1000000' },
+    consumers: { type: 'string', default: '10000' },
+    rounds: { type: 'string', default: '3' },
+    seconds: { type: 'string', default: '10' },
     quick: { type: 'boolean' },
   },
 });
@@ -22,8 +26,12 @@ const quick = values.quick === true;
 const results = {
   machine: { cpus: cpus().length, cpu: cpus()[0]?.model, memory_gib: Math.round(totalmem() / 2 ** 30), node: process.version },
   read_path: await benchReadPath({
-    pgUrl: values.pg, consumers: quick ? 1000 : Number(values.consumers), rounds: quick ? 1 : Number(values.rounds),
-    seconds: quick ? 3 : Number(values.seconds), warmup: quick ? 1 : 3, connections: 50,
+    pgUrl: values.pg,
+    consumers: quick ? 1000 : Number(values.consumers),
+    rounds: quick ? 1 : Number(values.rounds),
+    seconds: quick ? 3 : Number(values.seconds),
+    warmup: quick ? 1 : 3,
+    connections: 50,
   }),
   audit_verify: await benchAuditVerify(quick ? 100_000 : Number(values.events)),
   consent_flow: await benchConsentFlow(quick ? 50 : 300),

@@ -14,9 +14,16 @@ import { dataKeyFor } from '../src/features/profile/data-key.ts';
 import { createNodeDeps } from '../src/runtime/node/deps.ts';
 
 const ATTRIBUTES: [string, unknown][] = [
-  ['email', 'bench@example.com'], ['given_name', 'Ada'], ['family_name', 'Lovelace'], ['phone', '+441234567890'],
-  ['birthdate', '1990-12-10'], ['country', 'GB'], ['language', 'en'], ['shoe_size', { size: 42, system: 'EU' }],
-  ['clothing_size', 'M'], ['interests', ['hiking', 'jazz']],
+  ['email', 'bench@example.com'],
+  ['given_name', 'Ada'],
+  ['family_name', 'Lovelace'],
+  ['phone', '+441234567890'],
+  ['birthdate', '1990-12-10'],
+  ['country', 'GB'],
+  ['language', 'en'],
+  ['shoe_size', { size: 42, system: 'EU' }],
+  ['clothing_size', 'M'],
+  ['interests', ['hiking', 'jazz']],
 ];
 const CHUNK = 250;
 
@@ -25,8 +32,16 @@ export async function seedTrove(env: Record<string, string>, consumers: number, 
   try {
     const db = deps.store.db;
     let brand = (await db.selectFrom('brands').select('id').where('name', '=', 'Bench Shoes').executeTakeFirst())?.id;
-    brand ??= (await registerBrand(deps, { name: 'Bench Shoes', redirect_uris: ['https://bench.example/cb'], auth: { method: 'client_secret_basic' } })).client_id;
-    const have = Number((await db.selectFrom('grants').select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirst())?.n ?? 0);
+    brand ??= (await registerBrand(deps, { name: 'Bench Shoes', redirect_uris: ['https://bench.example/cb'], auth: { method: 'client_secret_basic' } }))
+      .client_id;
+    const have = Number(
+      (
+        await db
+          .selectFrom('grants')
+          .select((eb) => eb.fn.countAll<number>().as('n'))
+          .executeTakeFirst()
+      )?.n ?? 0,
+    );
     const now = deps.clock.now();
     for (let done = have; done < consumers; done += CHUNK) {
       const batch = Array.from({ length: Math.min(CHUNK, consumers - done) }, () => newConsumer(deps));
@@ -39,13 +54,31 @@ export async function seedTrove(env: Record<string, string>, consumers: number, 
           writes.push(db.insertInto('attributes').values({ consumer_id: c.id, name, persona: '', ...sealed, version: 1, updated_at: now }));
         }
         key.fill(0);
-        writes.push(db.insertInto('grants').values({
-          id: newId(), brand_id: brand, consumer_id: c.id, subject: pairwiseSubject(deps, brand, c.id),
-          attributes: JSON.stringify(ATTRIBUTES.map(([n]) => n)), requested: JSON.stringify({ attributes: ATTRIBUTES.map(([n]) => n), optional_attributes: [] }),
-          persona: null, purpose: 'https://w3id.org/dpv#ServiceProvision', purpose_description: 'Benchmark', value_offer: null, access: 'ongoing',
-          retention: 'P30D', status: 'active', created_at: now, updated_at: now, expires_at: now + 365 * 86_400_000, revoked_at: null,
-          revoked_by: null, revoked_reason: null, read_count: 0, last_read_at: null,
-        }));
+        writes.push(
+          db.insertInto('grants').values({
+            id: newId(),
+            brand_id: brand,
+            consumer_id: c.id,
+            subject: pairwiseSubject(deps, brand, c.id),
+            attributes: JSON.stringify(ATTRIBUTES.map(([n]) => n)),
+            requested: JSON.stringify({ attributes: ATTRIBUTES.map(([n]) => n), optional_attributes: [] }),
+            persona: null,
+            purpose: 'https://w3id.org/dpv#ServiceProvision',
+            purpose_description: 'Benchmark',
+            value_offer: null,
+            access: 'ongoing',
+            retention: 'P30D',
+            status: 'active',
+            created_at: now,
+            updated_at: now,
+            expires_at: now + 365 * 86_400_000,
+            revoked_at: null,
+            revoked_by: null,
+            revoked_reason: null,
+            read_count: 0,
+            last_read_at: null,
+          }),
+        );
       }
       await deps.store.commit({ writes, audit: [{ action: 'bench.seeded', outcome: 'success', actor_type: 'operator', detail: { consumers: batch.length } }] });
     }

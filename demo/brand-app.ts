@@ -16,13 +16,26 @@ const LABELS: Record<string, string> = { shoe_size: 'Shoe size', clothing_size: 
 
 const when = (iso: string) => `${iso.slice(0, 19).replace('T', ' ')} UTC`;
 const esc = (v: unknown) => String(v).replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
-const show = (v: unknown) => (typeof v === 'string' ? v : Array.isArray(v) ? v.join(', ') : v && typeof v === 'object' ? Object.entries(v).map(([k, x]) => `${k}: ${x}`).join(', ') : String(v));
+const show = (v: unknown) =>
+  typeof v === 'string'
+    ? v
+    : Array.isArray(v)
+      ? v.join(', ')
+      : v && typeof v === 'object'
+        ? Object.entries(v)
+            .map(([k, x]) => `${k}: ${x}`)
+            .join(', ')
+        : String(v);
 
 export function createDemoBrand(cfg: DemoConfig) {
   const basic = `Basic ${Buffer.from(`${encodeURIComponent(cfg.clientId)}:${encodeURIComponent(cfg.clientSecret)}`).toString('base64')}`;
   const pending = new Map<string, string>(); // state → PKCE verifier
   const session: {
-    tokens?: { access_token: string; refresh_token?: string; grant_id: string }; values?: Record<string, unknown>; missing?: string[]; refused?: string; revokedAt?: string;
+    tokens?: { access_token: string; refresh_token?: string; grant_id: string };
+    values?: Record<string, unknown>;
+    missing?: string[];
+    refused?: string;
+    revokedAt?: string;
     /** What was deleted on the grant's end, when and why: the shop keeps the fact, not the data. */
     deleted?: { at: string; names: string[]; why: 'revoked' | 'expired' };
   } = {};
@@ -30,7 +43,11 @@ export function createDemoBrand(cfg: DemoConfig) {
   const jwks = jose.createRemoteJWKSet(new URL('/.well-known/jwks.json', cfg.troveOrigin));
 
   const form = (path: string, params: Record<string, string>) =>
-    fetch(new URL(path, cfg.troveOrigin), { method: 'POST', headers: { authorization: basic, 'content-type': 'application/x-www-form-urlencoded' }, body: new URLSearchParams(params) });
+    fetch(new URL(path, cfg.troveOrigin), {
+      method: 'POST',
+      headers: { authorization: basic, 'content-type': 'application/x-www-form-urlencoded' },
+      body: new URLSearchParams(params),
+    });
 
   async function readNow() {
     if (!session.tokens) return;
@@ -43,12 +60,12 @@ export function createDemoBrand(cfg: DemoConfig) {
       }
     }
     if (res.ok) {
-      const body = await res.json() as { attributes: Record<string, unknown>; missing: string[] };
+      const body = (await res.json()) as { attributes: Record<string, unknown>; missing: string[] };
       session.values = body.attributes;
       session.missing = body.missing;
       session.refused = undefined;
     } else {
-      const body = await res.json().catch(() => ({})) as { detail?: string; error_description?: string };
+      const body = (await res.json().catch(() => ({}))) as { detail?: string; error_description?: string };
       session.refused = `${res.status}: ${body.detail ?? body.error_description ?? 'refused'}`;
     }
   }
@@ -63,28 +80,42 @@ export function createDemoBrand(cfg: DemoConfig) {
     session.deleted = { at, why, names: names.filter((n) => held.includes(n)) };
   }
 
-  const page = (body: string) => `<!doctype html><html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
+  const page = (
+    body: string,
+  ) => `<!doctype html><html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
 <title>Stride &amp; Co</title><link rel="stylesheet" href="/style.css"></head><body><header><h1>Stride &amp; Co</h1><p>Shoes and clothes that fit.</p></header><main>${body}</main></body></html>`;
 
   const app = new Hono();
   app.use(async (c, next) => {
     await next();
-    c.header('content-security-policy', `default-src 'none'; style-src 'self'; form-action 'self' ${new URL(cfg.troveOrigin).origin}; frame-ancestors 'none'; base-uri 'none'`);
+    c.header(
+      'content-security-policy',
+      `default-src 'none'; style-src 'self'; form-action 'self' ${new URL(cfg.troveOrigin).origin}; frame-ancestors 'none'; base-uri 'none'`,
+    );
     c.header('referrer-policy', 'no-referrer');
     c.header('x-content-type-options', 'nosniff');
   });
   app.get('/style.css', (c) => c.body(STYLE, 200, { 'content-type': 'text/css' }));
-  app.get('/privacy', (c) => c.html(page('<h2>Privacy</h2><p>We use your sizes to suggest what fits, keep them for 30 days after you stop sharing, and never sell them.</p>')));
+  app.get('/privacy', (c) =>
+    c.html(page('<h2>Privacy</h2><p>We use your sizes to suggest what fits, keep them for 30 days after you stop sharing, and never sell them.</p>')),
+  );
   app.get('/', (c) => {
     const parts: string[] = [];
-    if (session.revokedAt) parts.push(`<p class="notice" role="status" data-testid="revoked-notice">Your consent was revoked at ${esc(when(session.revokedAt))}. We no longer receive your data.</p>`);
+    if (session.revokedAt)
+      parts.push(
+        `<p class="notice" role="status" data-testid="revoked-notice">Your consent was revoked at ${esc(when(session.revokedAt))}. We no longer receive your data.</p>`,
+      );
     if (session.deleted) {
       const what = session.deleted.names.length ? session.deleted.names.map((n) => LABELS[n] ?? n).join(', ') : 'nothing was left to delete';
       const why = session.deleted.why === 'revoked' ? 'you revoked access in Trove' : 'your grant in Trove expired';
-      parts.push(`<p class="notice" data-testid="deleted-notice">Your data was deleted at ${esc(when(session.deleted.at))} because ${why}: ${esc(what)}. We hold none of it now.</p>`);
+      parts.push(
+        `<p class="notice" data-testid="deleted-notice">Your data was deleted at ${esc(when(session.deleted.at))} because ${why}: ${esc(what)}. We hold none of it now.</p>`,
+      );
     }
     if (session.values) {
-      const rows = Object.entries(session.values).map(([k, v]) => `<tr><th scope="row">${esc(LABELS[k] ?? k)}</th><td data-testid="value-${esc(k)}">${esc(show(v))}</td></tr>`).join('');
+      const rows = Object.entries(session.values)
+        .map(([k, v]) => `<tr><th scope="row">${esc(LABELS[k] ?? k)}</th><td data-testid="value-${esc(k)}">${esc(show(v))}</td></tr>`)
+        .join('');
       parts.push(`<section aria-labelledby="got"><h2 id="got">What you shared with us</h2><table>${rows}</table>`);
       if (session.missing?.length) parts.push(`<p data-testid="not-shared">Not shared: ${esc(session.missing.map((m) => LABELS[m] ?? m).join(', '))}</p>`);
       parts.push('<p>Your 10% discount code: <strong>STRIDE10</strong></p></section>');
@@ -93,7 +124,10 @@ export function createDemoBrand(cfg: DemoConfig) {
     if (session.tokens) parts.push('<form method="post" action="/read-again"><button type="submit">Read my sizes again</button></form>');
     parts.push(`<section aria-labelledby="offer"><h2 id="offer">Share your sizes for 10% off</h2><p>We ask Trove for your shoe and clothing size (and, if you like, your interests and email) to suggest what fits, for 90 days.</p>
 <form method="post" action="/start"><button type="submit" data-testid="start">Share your sizes for 10% off</button></form></section>`);
-    if (events.length) parts.push(`<section aria-labelledby="ev"><h2 id="ev">Events from Trove</h2><ul>${events.map((e) => `<li>${esc(e.at)}: ${esc(e.type)}</li>`).join('')}</ul></section>`);
+    if (events.length)
+      parts.push(
+        `<section aria-labelledby="ev"><h2 id="ev">Events from Trove</h2><ul>${events.map((e) => `<li>${esc(e.at)}: ${esc(e.type)}</li>`).join('')}</ul></section>`,
+      );
     return c.html(page(parts.join('\n')));
   });
   app.post('/start', async (c) => {
@@ -101,17 +135,28 @@ export function createDemoBrand(cfg: DemoConfig) {
     const verifier = randomBytes(32).toString('base64url');
     pending.set(state, verifier);
     const res = await form('/oauth/par', {
-      response_type: 'code', client_id: cfg.clientId, redirect_uri: `${cfg.publicUrl}/callback`, state, code_challenge_method: 'S256',
+      response_type: 'code',
+      client_id: cfg.clientId,
+      redirect_uri: `${cfg.publicUrl}/callback`,
+      state,
+      code_challenge_method: 'S256',
       code_challenge: createHash('sha256').update(verifier).digest('base64url'),
-      authorization_details: JSON.stringify([{
-        type: 'trove_attributes', attributes: REQUESTED, optional_attributes: OPTIONAL,
-        purpose: 'https://w3id.org/dpv#PersonalisedAdvertising', purpose_description: 'Suggest shoes and clothes in your size',
-        value: { kind: 'discount', description: '10% off your next order', amount: 10, unit: 'percent' },
-        access: 'ongoing', duration: 'P90D', retention: 'P30D',
-      }]),
+      authorization_details: JSON.stringify([
+        {
+          type: 'trove_attributes',
+          attributes: REQUESTED,
+          optional_attributes: OPTIONAL,
+          purpose: 'https://w3id.org/dpv#PersonalisedAdvertising',
+          purpose_description: 'Suggest shoes and clothes in your size',
+          value: { kind: 'discount', description: '10% off your next order', amount: 10, unit: 'percent' },
+          access: 'ongoing',
+          duration: 'P90D',
+          retention: 'P30D',
+        },
+      ]),
     });
     if (res.status !== 201) return c.html(page(`<p role="alert">Trove refused the request (${res.status}).</p>`), 502);
-    const { request_uri } = await res.json() as { request_uri: string };
+    const { request_uri } = (await res.json()) as { request_uri: string };
     const to = new URL('/oauth/authorize', cfg.troveOrigin);
     to.search = new URLSearchParams({ client_id: cfg.clientId, request_uri }).toString();
     return c.redirect(to.toString(), 303);
@@ -120,7 +165,8 @@ export function createDemoBrand(cfg: DemoConfig) {
     const { code, state, iss, error } = c.req.query();
     const verifier = state ? pending.get(state) : undefined;
     if (error) return c.html(page(`<p role="status" data-testid="denied">You chose not to share (${esc(error)}). No problem.</p><p><a href="/">Back</a></p>`));
-    if (!code || !verifier || iss !== new URL(cfg.troveOrigin).origin) return c.html(page('<p role="alert">This answer does not belong to a request we made.</p>'), 400);
+    if (!code || !verifier || iss !== new URL(cfg.troveOrigin).origin)
+      return c.html(page('<p role="alert">This answer does not belong to a request we made.</p>'), 400);
     pending.delete(state!);
     const res = await form('/oauth/token', { grant_type: 'authorization_code', code, redirect_uri: `${cfg.publicUrl}/callback`, code_verifier: verifier });
     if (!res.ok) return c.html(page(`<p role="alert">The code exchange failed (${res.status}).</p>`), 502);
@@ -136,7 +182,11 @@ export function createDemoBrand(cfg: DemoConfig) {
   });
   app.post('/webhook', async (c) => {
     try {
-      const { payload } = await jose.jwtVerify(await c.req.text(), jwks, { issuer: new URL(cfg.troveOrigin).origin, audience: cfg.clientId, typ: 'secevent+jwt' });
+      const { payload } = await jose.jwtVerify(await c.req.text(), jwks, {
+        issuer: new URL(cfg.troveOrigin).origin,
+        audience: cfg.clientId,
+        typ: 'secevent+jwt',
+      });
       for (const [type, detail] of Object.entries((payload.events ?? {}) as Record<string, { grant_id?: string; attributes?: string[] }>)) {
         const short = type.split('/').at(-1)!;
         const at = new Date().toISOString();

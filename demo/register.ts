@@ -4,7 +4,10 @@ import { spawnSync } from 'node:child_process';
 import type { DemoBrand } from '../src/cli/demo.ts';
 
 export function registerDemoBrand(env: Record<string, string | undefined>, publicUrl: string): DemoBrand {
-  const r = spawnSync(process.execPath, ['src/cli/trove.ts', 'demo', '--public-url', publicUrl, '--json'], { encoding: 'utf8', env: { ...process.env, ...env } });
+  const r = spawnSync(process.execPath, ['src/cli/trove.ts', 'demo', '--public-url', publicUrl, '--json'], {
+    encoding: 'utf8',
+    env: { ...process.env, ...env },
+  });
   if (r.status !== 0) throw new Error(`trove demo failed: ${r.stderr || r.stdout}`);
   return JSON.parse(r.stdout) as DemoBrand;
 }

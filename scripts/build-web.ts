@@ -17,7 +17,9 @@ const INPUTS = ['web/index.html', 'web/vite.config.ts', 'web/src', 'web/public',
 function files(path: string): string[] {
   if (!existsSync(path)) return [];
   if (!statSync(path).isDirectory()) return [path];
-  return readdirSync(path).sort().flatMap((f) => files(join(path, f)));
+  return readdirSync(path)
+    .sort()
+    .flatMap((f) => files(join(path, f)));
 }
 
 function inputsHash(): string {
@@ -115,9 +117,11 @@ if (process.argv[1] && resolve(process.argv[1]) === fileURLToPath(import.meta.ur
   const ifPossible = process.argv.includes('--if-possible');
   try {
     if (ifPossible && !(await viteInstalled())) {
-      console.log(existsSync(join(dist, 'index.html'))
-        ? 'portal: Vite is not installed; serving the existing build in web/dist'
-        : 'portal: Vite is not installed and web/dist is missing; Trove will serve the API only (build with `npm run build:web`)');
+      console.log(
+        existsSync(join(dist, 'index.html'))
+          ? 'portal: Vite is not installed; serving the existing build in web/dist'
+          : 'portal: Vite is not installed and web/dist is missing; Trove will serve the API only (build with `npm run build:web`)',
+      );
     } else {
       await buildPortal({ force: process.argv.includes('--force') });
     }

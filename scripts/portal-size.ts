@@ -28,6 +28,8 @@ export function portalSize(dist: string): PortalSize {
 export const kb = (n: number) => `${(n / 1024).toFixed(1)} KB`;
 
 export function describeSize(s: PortalSize): string {
-  return `portal: first page JavaScript ${kb(s.firstPageJs)} gzip (budget ${kb(FIRST_PAGE_JS_BUDGET)}; ${s.firstPageFiles.join(', ')}), ` +
-    `CSS ${kb(s.css)} gzip, all JavaScript ${kb(s.allJs)} gzip`;
+  return (
+    `portal: first page JavaScript ${kb(s.firstPageJs)} gzip (budget ${kb(FIRST_PAGE_JS_BUDGET)}; ${s.firstPageFiles.join(', ')}), ` +
+    `CSS ${kb(s.css)} gzip, all JavaScript ${kb(s.allJs)} gzip`
+  );
 }

@@ -19,10 +19,15 @@ export async function boot(base: BaseDeps, masterKey: Uint8Array, migrationsAppl
   const keys = await loadKeyRing(base, { current: masterKey, previous }, { cacheMs: base.config.keyCacheMs });
   for (const k of previous) k.fill(0);
   const deps: Deps = {
-    notify: quietNotify, limits: createRateLimiter(base.clock, base.config.rateLimitScale), ...base, keys,
+    notify: quietNotify,
+    limits: createRateLimiter(base.clock, base.config.rateLimitScale),
+    ...base,
+    keys,
   };
   if (!keys.activeFromCurrent) {
-    base.log.warn('TROVE_MASTER_KEY is not yet the vault\'s master key: the active key-encryption key opens with a key in TROVE_PREVIOUS_MASTER_KEYS. Run `trove keys rotate --master` to move the vault to TROVE_MASTER_KEY.');
+    base.log.warn(
+      "TROVE_MASTER_KEY is not yet the vault's master key: the active key-encryption key opens with a key in TROVE_PREVIOUS_MASTER_KEYS. Run `trove keys rotate --master` to move the vault to TROVE_MASTER_KEY.",
+    );
   }
   const audit: AuditEvent[] = [];
   if (migrationsApplied.length) audit.push(migrationsAudit(migrationsApplied));

@@ -24,9 +24,7 @@ export class ConfigError extends Error {
   override name = 'ConfigError';
 }
 
-const base64url32 = z
-  .string()
-  .regex(/^[A-Za-z0-9_-]{43}$/, 'expected 32 bytes encoded as base64url (43 characters, no padding)');
+const base64url32 = z.string().regex(/^[A-Za-z0-9_-]{43}$/, 'expected 32 bytes encoded as base64url (43 characters, no padding)');
 
 const bool = z.enum(['true', 'false', '1', '0', '']).transform((v) => v === 'true' || v === '1');
 
@@ -44,9 +42,7 @@ const schema = z.object({
     .regex(/^[A-Za-z0-9_-]{43}(,[A-Za-z0-9_-]{43})*$/, 'expected comma-separated master keys (each 32 bytes, base64url)')
     .optional(),
   TROVE_KEY_CACHE_SECONDS: z.coerce.number().min(0.1).max(3600).default(30),
-  TROVE_ORIGIN: z
-    .url({ protocol: /^https?$/, error: 'expected an http(s) origin such as https://vault.example.com' })
-    .optional(),
+  TROVE_ORIGIN: z.url({ protocol: /^https?$/, error: 'expected an http(s) origin such as https://vault.example.com' }).optional(),
   NODE_ENV: z.enum(['development', 'production', 'test']).default('development'),
   TROVE_WEBHOOK_ALLOW_PRIVATE: bool.default(false),
   TROVE_RATE_LIMIT_SCALE: z.coerce.number().min(0).max(1000).default(1),

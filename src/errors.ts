@@ -76,7 +76,13 @@ export class Forbidden extends TroveError {
  *  session is good and a client that signs out on 401 would throw it away. */
 export class StepUpRequired extends TroveError {
   constructor(maxAgeSeconds: number) {
-    super(403, 'step-up-required', 'Confirm it is you', `This needs a passkey confirmation from the last ${maxAgeSeconds / 60} minutes: POST /api/me/step-up/options, then /api/me/step-up/verify, and retry (or send the assertion as "step_up" with this call).`, { max_age: maxAgeSeconds });
+    super(
+      403,
+      'step-up-required',
+      'Confirm it is you',
+      `This needs a passkey confirmation from the last ${maxAgeSeconds / 60} minutes: POST /api/me/step-up/options, then /api/me/step-up/verify, and retry (or send the assertion as "step_up" with this call).`,
+      { max_age: maxAgeSeconds },
+    );
   }
 }
 
@@ -133,8 +139,12 @@ export class TooManyRequests extends TroveError {
  *  whitespace a space, and anything else outside printable ASCII '?'. Messages echo caller
  *  input (parameter names, zod and jose texts), so this is enforced here, not by authors. */
 export function oauthDescription(text: string): string {
-  return text.replaceAll('"', "'").replaceAll('\\', '/').replaceAll('\u2026', '...')
-    .replace(/\s/g, ' ').replace(/[^\x20-\x7e]/g, '?');
+  return text
+    .replaceAll('"', "'")
+    .replaceAll('\\', '/')
+    .replaceAll('\u2026', '...')
+    .replace(/\s/g, ' ')
+    .replace(/[^\x20-\x7e]/g, '?');
 }
 
 /** RFC 6749 error for OAuth endpoints: rendered as {error, error_description}; the

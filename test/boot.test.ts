@@ -23,7 +23,9 @@ describe('start-up', () => {
   it('audits a start in production mode', async () => {
     const deps = await testDeps();
     const config = parseConfig({
-      NODE_ENV: 'production', TROVE_MASTER_KEY: Buffer.from(TEST_MASTER_KEY).toString('base64url'), TROVE_ORIGIN: 'https://vault.example',
+      NODE_ENV: 'production',
+      TROVE_MASTER_KEY: Buffer.from(TEST_MASTER_KEY).toString('base64url'),
+      TROVE_ORIGIN: 'https://vault.example',
     });
     await boot({ ...deps, config, sodium, log: testLog }, new Uint8Array(TEST_MASTER_KEY), []);
     expect((await actions(deps)).at(-1)).toBe('operator.started');

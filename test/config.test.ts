@@ -4,8 +4,17 @@ import { ConfigError, parseConfig } from '../src/config.ts';
 describe('configuration', () => {
   it('has the documented defaults', () => {
     expect(parseConfig({})).toEqual({
-      port: 8787, host: '127.0.0.1', dataDir: './data', databaseUrl: undefined, masterKey: undefined, previousMasterKeys: [], keyCacheMs: 30_000,
-      origin: 'http://localhost:8787', production: false, webhookAllowPrivate: false, rateLimitScale: 1,
+      port: 8787,
+      host: '127.0.0.1',
+      dataDir: './data',
+      databaseUrl: undefined,
+      masterKey: undefined,
+      previousMasterKeys: [],
+      keyCacheMs: 30_000,
+      origin: 'http://localhost:8787',
+      production: false,
+      webhookAllowPrivate: false,
+      rateLimitScale: 1,
     });
   });
 

@@ -12,7 +12,16 @@ const provider = new Provider(issuer, {
   claims: { openid: ['sub'], email: ['email', 'email_verified'], profile: ['name', 'given_name', 'family_name', 'locale', 'birthdate'] },
   findAccount: (_ctx: unknown, id: string) => ({
     accountId: id,
-    claims: () => ({ sub: id, email: `${id}@example.com`, email_verified: true, name: 'Bench User', given_name: 'Bench', family_name: 'User', locale: 'en', birthdate: '1990-01-01' }),
+    claims: () => ({
+      sub: id,
+      email: `${id}@example.com`,
+      email_verified: true,
+      name: 'Bench User',
+      given_name: 'Bench',
+      family_name: 'User',
+      locale: 'en',
+      birthdate: '1990-01-01',
+    }),
   }),
   features: { devInteractions: { enabled: false } },
 });

@@ -42,10 +42,18 @@ export writes the log (or the filtered part) to --out or standard output.`;
 const FILTERS = ['brand', 'consumer', 'grant', 'action', 'outcome', 'attribute', 'from', 'to'] as const;
 
 export async function auditCommand(argv: string[], config: Config): Promise<number> {
-  const { values, positionals } = parse(argv, {
-    database: { type: 'string' }, export: { type: 'string' }, jwks: { type: 'string' }, format: { type: 'string' }, out: { type: 'string' },
-    ...Object.fromEntries(FILTERS.map((f) => [f, { type: 'string' as const }])),
-  }, 1);
+  const { values, positionals } = parse(
+    argv,
+    {
+      database: { type: 'string' },
+      export: { type: 'string' },
+      jwks: { type: 'string' },
+      format: { type: 'string' },
+      out: { type: 'string' },
+      ...Object.fromEntries(FILTERS.map((f) => [f, { type: 'string' as const }])),
+    },
+    1,
+  );
   if (values.help) return help(AUDIT_HELP);
   if (positionals[0] === 'export') return exportCommand(values, config);
   if (positionals[0] === 'checkpoint') {
@@ -83,7 +91,9 @@ async function verifyExportFile(file: string | undefined, jwksFile: string | und
   const jwks = readJson(jwksFile, 'a JSON key set') as { keys?: PublicJwk[] };
   if (!Array.isArray(jwks?.keys)) throw new UsageError(`${jwksFile} is not a JWKS (no "keys" array)`);
   const input = createReadStream(file, 'utf8');
-  const opened = once(input, 'open').catch((err: Error) => { throw new UsageError(`cannot read ${file}: ${err.message}`); });
+  const opened = once(input, 'open').catch((err: Error) => {
+    throw new UsageError(`cannot read ${file}: ${err.message}`);
+  });
   await opened;
   const result = await verifyExport(createInterface({ input, crlfDelay: Infinity }), { keys: jwks.keys });
   const human = result.ok
@@ -102,7 +112,8 @@ async function exportCommand(values: Record<string, string | boolean | undefined
     const chunks = await startExport(deps, OPERATOR_REVIEWER, format, parsed.data);
     const out = typeof values.out === 'string' ? createWriteStream(values.out, { mode: 0o600 }) : process.stdout;
     for await (const chunk of chunks) if (!out.write(chunk)) await once(out, 'drain');
-    if (out !== process.stdout) await new Promise<void>((resolve, reject) => (out as ReturnType<typeof createWriteStream>).end((err?: Error | null) => (err ? reject(err) : resolve())));
+    if (out !== process.stdout)
+      await new Promise<void>((resolve, reject) => (out as ReturnType<typeof createWriteStream>).end((err?: Error | null) => (err ? reject(err) : resolve())));
     return 0;
   });
 }

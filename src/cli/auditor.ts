@@ -26,20 +26,28 @@ export async function auditorCommand(argv: string[], config: Config): Promise<nu
     if (arg) throw new UsageError(`unexpected argument: ${arg}`);
     return withDeps(config, async (deps) => {
       const a = await addAuditor(deps, { name: values.name!, brands: values.brand });
-      output(values.json, a, [
-        `auditor_id: ${a.id}`,
-        `scope: ${a.brands ? a.brands.join(', ') : 'all brands'}`,
-        `token: ${a.token}`,
-        `enrol_url: ${a.enrol_url} (one use, until ${a.enrol_expires_at})`,
-        '(the token and link are shown only now; Trove keeps only their hashes)',
-      ].join('\n'));
+      output(
+        values.json,
+        a,
+        [
+          `auditor_id: ${a.id}`,
+          `scope: ${a.brands ? a.brands.join(', ') : 'all brands'}`,
+          `token: ${a.token}`,
+          `enrol_url: ${a.enrol_url} (one use, until ${a.enrol_expires_at})`,
+          '(the token and link are shown only now; Trove keeps only their hashes)',
+        ].join('\n'),
+      );
       return 0;
     });
   }
   if (sub === 'list') {
     return withDeps(config, async (deps) => {
       const all = await listAuditors(deps);
-      output(values.json, all, all.map((a) => `${a.id}\t${a.status}\t${a.brands ? a.brands.join(',') : 'all'}\t${a.passkeys} passkey(s)\t${a.name}`).join('\n') || '(no auditors)');
+      output(
+        values.json,
+        all,
+        all.map((a) => `${a.id}\t${a.status}\t${a.brands ? a.brands.join(',') : 'all'}\t${a.passkeys} passkey(s)\t${a.name}`).join('\n') || '(no auditors)',
+      );
       return 0;
     });
   }

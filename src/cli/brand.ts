@@ -18,11 +18,22 @@ add prints the client id, and with --secret a client secret exactly once (only i
 --jwks-file holds the brand's public keys for private_key_jwt (preferred).`;
 
 export async function brandCommand(argv: string[], config: Config): Promise<number> {
-  const { values, positionals } = parse(argv, {
-    name: { type: 'string' }, 'redirect-uri': { type: 'string', multiple: true }, 'jwks-file': { type: 'string' },
-    'jwks-uri': { type: 'string' }, secret: { type: 'boolean' }, homepage: { type: 'string' }, 'logo-uri': { type: 'string' },
-    'policy-uri': { type: 'string' }, contact: { type: 'string' }, 'webhook-url': { type: 'string' },
-  }, 2);
+  const { values, positionals } = parse(
+    argv,
+    {
+      name: { type: 'string' },
+      'redirect-uri': { type: 'string', multiple: true },
+      'jwks-file': { type: 'string' },
+      'jwks-uri': { type: 'string' },
+      secret: { type: 'boolean' },
+      homepage: { type: 'string' },
+      'logo-uri': { type: 'string' },
+      'policy-uri': { type: 'string' },
+      contact: { type: 'string' },
+      'webhook-url': { type: 'string' },
+    },
+    2,
+  );
   if (values.help) return help(BRAND_HELP);
   const [sub, arg] = positionals;
   if (sub === 'add') {
@@ -40,13 +51,22 @@ export async function brandCommand(argv: string[], config: Config): Promise<numb
     }
     return withDeps(config, async (deps) => {
       const result = await registerBrand(deps, {
-        name: values.name, redirect_uris: values['redirect-uri'], homepage: values.homepage, logo_uri: values['logo-uri'],
-        policy_uri: values['policy-uri'], contact: values.contact, webhook_url: values['webhook-url'],
+        name: values.name,
+        redirect_uris: values['redirect-uri'],
+        homepage: values.homepage,
+        logo_uri: values['logo-uri'],
+        policy_uri: values['policy-uri'],
+        contact: values.contact,
+        webhook_url: values['webhook-url'],
         auth: values.secret ? { method: 'client_secret_basic' } : { method: 'private_key_jwt', ...(jwks ? { jwks } : { jwks_uri: values['jwks-uri'] }) },
       });
-      output(values.json, result, result.client_secret
-        ? `client_id: ${result.client_id}\nclient_secret: ${result.client_secret}\n(the secret is shown only now; Trove keeps only its hash)`
-        : `client_id: ${result.client_id}`);
+      output(
+        values.json,
+        result,
+        result.client_secret
+          ? `client_id: ${result.client_id}\nclient_secret: ${result.client_secret}\n(the secret is shown only now; Trove keeps only its hash)`
+          : `client_id: ${result.client_id}`,
+      );
       return 0;
     });
   }

@@ -38,22 +38,31 @@ export async function demoCommand(argv: string[], config: Config): Promise<numbe
     const live = demo && (await deps.store.db.selectFrom('brands').select('status').where('id', '=', demo.client_id).executeTakeFirst());
     if (!demo || live?.status !== 'active' || demo.public_url !== publicUrl) {
       const r = await registerBrand(deps, {
-        name: 'Stride & Co', redirect_uris: [`${publicUrl}/callback`], auth: { method: 'client_secret_basic' },
-        homepage: publicUrl, policy_uri: `${publicUrl}/privacy`, contact: 'privacy@stride.example', webhook_url: `${publicUrl}/webhook`,
+        name: 'Stride & Co',
+        redirect_uris: [`${publicUrl}/callback`],
+        auth: { method: 'client_secret_basic' },
+        homepage: publicUrl,
+        policy_uri: `${publicUrl}/privacy`,
+        contact: 'privacy@stride.example',
+        webhook_url: `${publicUrl}/webhook`,
       });
       demo = { client_id: r.client_id, client_secret: r.client_secret!, public_url: publicUrl, trove_origin: config.origin };
       writeFileSync(file, `${JSON.stringify(demo, null, 2)}\n`, { mode: 0o600 });
     }
-    output(values.json, demo, [
-      `Demo brand "Stride & Co": ${demo.client_id}`,
-      '',
-      'Try the whole flow (npm run demo starts both for you):',
-      `  1. Open ${config.origin}, sign up with a passkey and fill in your shoe and clothing sizes.`,
-      `  2. Open ${publicUrl} and choose "Share your sizes for 10% off".`,
-      '  3. Trove shows who is asking, what for and for how long; tick the optional items you want to share and approve.',
-      '  4. The shop shows exactly what it received; every read appears in your activity.',
-      '  5. Revoke the grant in Trove: the shop gets a signed revocation event, deletes your data and says so; its next read is refused.',
-    ].join('\n'));
+    output(
+      values.json,
+      demo,
+      [
+        `Demo brand "Stride & Co": ${demo.client_id}`,
+        '',
+        'Try the whole flow (npm run demo starts both for you):',
+        `  1. Open ${config.origin}, sign up with a passkey and fill in your shoe and clothing sizes.`,
+        `  2. Open ${publicUrl} and choose "Share your sizes for 10% off".`,
+        '  3. Trove shows who is asking, what for and for how long; tick the optional items you want to share and approve.',
+        '  4. The shop shows exactly what it received; every read appears in your activity.',
+        '  5. Revoke the grant in Trove: the shop gets a signed revocation event, deletes your data and says so; its next read is refused.',
+      ].join('\n'),
+    );
     return 0;
   });
 }

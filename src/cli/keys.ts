@@ -38,9 +38,12 @@ export async function keysCommand(argv: string[], config: Config): Promise<numbe
       const bar = progress('re-wrapping keys', { json: values.json });
       const r = await rotateMasterKey(deps, { onBatch: (p) => bar.update(p.dataKeys + p.keys, p.dataKeys + p.keys + p.remaining) });
       bar.end();
-      output(values.json, r,
+      output(
+        values.json,
+        r,
         `key-encryption key v${r.from} → v${r.to} (from the new master key)${r.resumed ? ', resumed' : ''}; re-wrapped ${r.dataKeys} data keys and ${r.keys} private keys.\n` +
-        'Done: remove TROVE_PREVIOUS_MASTER_KEYS on every node and destroy the old master key.');
+          'Done: remove TROVE_PREVIOUS_MASTER_KEYS on every node and destroy the old master key.',
+      );
     } else {
       const r = await rotateSigningKey(deps);
       output(values.json, r, `new signing key ${r.kid}; retired ${r.retired.join(', ') || 'none'} (still published during the overlap)`);

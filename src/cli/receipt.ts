@@ -59,10 +59,24 @@ export async function receiptCommand(argv: string[], config: Config): Promise<nu
   try {
     receipt = await verifyJws(jws, jwks, RECEIPT_TYP);
   } catch (err) {
-    output(values.json, { valid: false, error: err instanceof Error ? err.message : String(err) }, `receipt INVALID: ${err instanceof Error ? err.message : err}`);
+    output(
+      values.json,
+      { valid: false, error: err instanceof Error ? err.message : String(err) },
+      `receipt INVALID: ${err instanceof Error ? err.message : err}`,
+    );
     return 1;
   }
-  const services = receipt.services as { service: string; purposes: { purpose: string; purposeCategory: string[]; piiCategory: string[]; termination: string; retention?: string; consideration?: { description?: string } }[] }[];
+  const services = receipt.services as {
+    service: string;
+    purposes: {
+      purpose: string;
+      purposeCategory: string[];
+      piiCategory: string[];
+      termination: string;
+      retention?: string;
+      consideration?: { description?: string };
+    }[];
+  }[];
   const p = services[0]?.purposes[0];
   const human = [
     'receipt valid',

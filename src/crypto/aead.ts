@@ -36,7 +36,11 @@ export function seal(sodium: Sodium, key: Uint8Array, plaintext: Uint8Array, aad
   const nonce = randomBytes(NONCE);
   const adMax = aad.length * 3;
   return withScratch(raw, KEY + NONCE + plaintext.length + adMax + plaintext.length + TAG, 'chacha', (heap, at) => {
-    const k = at, n = k + KEY, m = n + NONCE, ad = m + plaintext.length, c = ad + adMax;
+    const k = at,
+      n = k + KEY,
+      m = n + NONCE,
+      ad = m + plaintext.length,
+      c = ad + adMax;
     heap.set(key, k);
     heap.set(nonce, n);
     heap.set(plaintext, m);
@@ -54,9 +58,7 @@ export function seal(sodium: Sodium, key: Uint8Array, plaintext: Uint8Array, aad
  * libsodium: the heap could grow under the views). Any value that fails authentication,
  * or is not a sealed value at all, fails the whole call with a DecryptionError.
  */
-export function openMany<T>(
-  sodium: Sodium, key: Uint8Array, items: readonly { sealed: Sealed; aad: string }[], read: (plaintext: Uint8Array) => T,
-): T[] {
+export function openMany<T>(sodium: Sodium, key: Uint8Array, items: readonly { sealed: Sealed; aad: string }[], read: (plaintext: Uint8Array) => T): T[] {
   checkKey(key);
   const raw = rawSodium(sodium);
   let size = KEY;
@@ -82,8 +84,12 @@ export function openMany<T>(
       const cLen = sealed.ciphertext.length ? bytes.write(sealed.ciphertext, c, cMax, 'base64url') : 0;
       const nLen = sealed.nonce.length ? bytes.write(sealed.nonce, n, NONCE, 'base64url') : 0;
       const adLen = utf8.encodeInto(aad, heap.subarray(ad, ad + adMax)).written;
-      if (nLen !== NONCE || b64Bytes(sealed.nonce) !== NONCE || cLen < TAG
-        || raw._crypto_aead_xchacha20poly1305_ietf_decrypt(m, 0, 0, c, cLen, 0, ad, adLen, 0, n, at) !== 0) {
+      if (
+        nLen !== NONCE ||
+        b64Bytes(sealed.nonce) !== NONCE ||
+        cLen < TAG ||
+        raw._crypto_aead_xchacha20poly1305_ietf_decrypt(m, 0, 0, c, cLen, 0, ad, adLen, 0, n, at) !== 0
+      ) {
         // libsodium says nothing useful; the caller knows which row failed.
         throw new DecryptionError('ciphertext failed authentication');
       }

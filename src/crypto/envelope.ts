@@ -30,8 +30,7 @@ export function unwrapDataKey(sodium: Sodium, kek: Uint8Array, kekVersion: numbe
 
 export type AttributeSlot = { consumerId: string; name: string; persona: string; version: number };
 
-const attributeAad = (s: AttributeSlot) =>
-  `trove:attribute:v1|${s.consumerId}|${s.name}|${s.persona}|${s.version}`;
+const attributeAad = (s: AttributeSlot) => `trove:attribute:v1|${s.consumerId}|${s.name}|${s.persona}|${s.version}`;
 
 export function sealAttribute(sodium: Sodium, dataKey: Uint8Array, slot: AttributeSlot, value: string): Sealed {
   return seal(sodium, dataKey, utf8.encode(value), attributeAad(slot));
@@ -43,7 +42,11 @@ export function openAttribute(sodium: Sodium, dataKey: Uint8Array, slot: Attribu
 
 /** Opens several of one consumer's values in one pass (the brand read opens up to a grant's worth). */
 export function openAttributes(sodium: Sodium, dataKey: Uint8Array, values: readonly { slot: AttributeSlot; sealed: Sealed }[]): string[] {
-  return openManyText(sodium, dataKey, values.map((v) => ({ sealed: v.sealed, aad: attributeAad(v.slot) })));
+  return openManyText(
+    sodium,
+    dataKey,
+    values.map((v) => ({ sealed: v.sealed, aad: attributeAad(v.slot) })),
+  );
 }
 
 /** Wraps any secret key material (signing keys, the pairwise key) under a KEK. */

@@ -15,7 +15,9 @@ export function deriveSubkey(sodium: Sodium, key: Uint8Array, id: number, contex
   if (!Number.isInteger(length) || length < 16 || length > 64) throw new TypeError('subkeys are 16 to 64 bytes');
   const raw = rawSodium(sodium);
   return withScratch(raw, KEY + CONTEXT + 1 + length, 'kdf', (heap, at) => {
-    const k = at, ctx = k + KEY, out = ctx + CONTEXT + 1;
+    const k = at,
+      ctx = k + KEY,
+      out = ctx + CONTEXT + 1;
     heap.set(key, k);
     for (let i = 0; i < CONTEXT; i++) heap[ctx + i] = context.charCodeAt(i);
     heap[ctx + CONTEXT] = 0;

@@ -18,9 +18,7 @@ export async function importSigningKey(kid: string, privateJwk: jose.JWK, public
 }
 
 export async function signJws(key: SigningKey, payload: Record<string, unknown>, typ: string): Promise<string> {
-  return new jose.CompactSign(new TextEncoder().encode(JSON.stringify(payload)))
-    .setProtectedHeader({ alg: 'EdDSA', kid: key.kid, typ })
-    .sign(key.privateKey);
+  return new jose.CompactSign(new TextEncoder().encode(JSON.stringify(payload))).setProtectedHeader({ alg: 'EdDSA', kid: key.kid, typ }).sign(key.privateKey);
 }
 
 /** Verifies a compact JWS against a JWKS; returns the payload or throws. */

@@ -14,18 +14,39 @@ export type RawSodium = {
   _malloc(size: number): number;
   _free(ptr: number): void;
   _crypto_aead_xchacha20poly1305_ietf_encrypt(
-    c: number, clenP: number, m: number, mlenLo: number, mlenHi: number, ad: number, adlenLo: number, adlenHi: number,
-    nsec: number, npub: number, k: number,
+    c: number,
+    clenP: number,
+    m: number,
+    mlenLo: number,
+    mlenHi: number,
+    ad: number,
+    adlenLo: number,
+    adlenHi: number,
+    nsec: number,
+    npub: number,
+    k: number,
   ): number;
   _crypto_aead_xchacha20poly1305_ietf_decrypt(
-    m: number, mlenP: number, nsec: number, c: number, clenLo: number, clenHi: number, ad: number, adlenLo: number, adlenHi: number,
-    npub: number, k: number,
+    m: number,
+    mlenP: number,
+    nsec: number,
+    c: number,
+    clenLo: number,
+    clenHi: number,
+    ad: number,
+    adlenLo: number,
+    adlenHi: number,
+    npub: number,
+    k: number,
   ): number;
   _crypto_kdf_derive_from_key(subkey: number, subkeyLen: number, idLo: number, idHi: number, ctx: number, key: number): number;
 };
 
 const NEEDS = [
-  '_malloc', '_free', '_crypto_aead_xchacha20poly1305_ietf_encrypt', '_crypto_aead_xchacha20poly1305_ietf_decrypt',
+  '_malloc',
+  '_free',
+  '_crypto_aead_xchacha20poly1305_ietf_encrypt',
+  '_crypto_aead_xchacha20poly1305_ietf_decrypt',
   '_crypto_kdf_derive_from_key',
 ] as const;
 const checked = new WeakMap<object, RawSodium>();
@@ -72,7 +93,10 @@ function scrubStack(raw: RawSodium, scrub: StackScrub): void {
   if (at === 0) return; // nothing secret is allocated by this; the next call scrubs
   try {
     raw.HEAPU8.fill(0, at, at + ZEROS);
-    const k = at, n = k + 32, m = n + 24, c = m + 63;
+    const k = at,
+      n = k + 32,
+      m = n + 24,
+      c = m + 63;
     if (scrub === 'chacha') raw._crypto_aead_xchacha20poly1305_ietf_encrypt(c, 0, m, 63, 0, 0, 0, 0, 0, n, k);
     else raw._crypto_kdf_derive_from_key(m, 32, 0, 0, c + 63 + 16, k);
   } finally {

@@ -13,27 +13,38 @@ export type ChainHead = { seq: number; hash: string };
 /** The exact bytes that are hashed: a fixed-order array, version-tagged. */
 export function canonicalEvent(e: Omit<AuditEventRow, 'hash'>): string {
   return JSON.stringify([
-    'trove-audit-v1', e.seq, e.id, e.ts, e.actor_type, e.actor_id, e.action, e.outcome, e.consumer_id,
-    e.brand_id, e.grant_id, e.attributes, e.purpose, e.reason, e.detail, e.prev_hash,
+    'trove-audit-v1',
+    e.seq,
+    e.id,
+    e.ts,
+    e.actor_type,
+    e.actor_id,
+    e.action,
+    e.outcome,
+    e.consumer_id,
+    e.brand_id,
+    e.grant_id,
+    e.attributes,
+    e.purpose,
+    e.reason,
+    e.detail,
+    e.prev_hash,
   ]);
 }
 
 // One-shot hashing (crypto.hash) is about twice as fast as a Hash object, which matters
 // to the verifier's throughput; runtimes without it use createHash. Same bytes either way.
-const sha256Hex: (data: string) => string = typeof nodeCrypto.hash === 'function'
-  ? (data) => nodeCrypto.hash('sha256', data, 'hex')
-  : (data) => nodeCrypto.createHash('sha256').update(data).digest('hex');
+const sha256Hex: (data: string) => string =
+  typeof nodeCrypto.hash === 'function'
+    ? (data) => nodeCrypto.hash('sha256', data, 'hex')
+    : (data) => nodeCrypto.createHash('sha256').update(data).digest('hex');
 
 export function hashEvent(e: Omit<AuditEventRow, 'hash'>): string {
   return sha256Hex(canonicalEvent(e));
 }
 
 /** Turns drafts into chained rows following `head` (undefined for an empty log). */
-export function chainEvents(
-  head: ChainHead | undefined,
-  drafts: readonly AuditDraft[],
-  ts: number,
-): AuditEventRow[] {
+export function chainEvents(head: ChainHead | undefined, drafts: readonly AuditDraft[], ts: number): AuditEventRow[] {
   let seq = head?.seq ?? 0;
   let prev = head?.hash ?? GENESIS_HASH;
   return drafts.map((d) => {

@@ -15,11 +15,7 @@ function wrap(db: Kysely<Database>, name: unknown, exists: Exists) {
   return db
     .insertInto('commit_guards')
     .columns(['name', 'ok'])
-    .expression(
-      db
-        .selectNoFrom([sql<string>`${name}`.as('name'), sql<number>`0`.as('ok')])
-        .where(({ not, exists: ex }) => not(ex(exists as never))),
-    );
+    .expression(db.selectNoFrom([sql<string>`${name}`.as('name'), sql<number>`0`.as('ok')]).where(({ not, exists: ex }) => not(ex(exists as never))));
 }
 
 const wrappedTemplates = new WeakMap<object, Compilable<unknown>>();

@@ -13,15 +13,17 @@ import type { AuditDraft } from './audit-event.ts';
  * write whose WHERE is the condition and which must change a row — the check and the
  * write in one statement, where a hot path would otherwise pay for both.
  */
-export type Guard = {
-  name: string;
-  // biome-ignore lint/suspicious/noExplicitAny: a guard may query any tables for any row shape; Kysely's builders are invariant in both.
-  exists: SelectQueryBuilder<Database, any, any> | Bound<unknown>;
-} | {
-  name: string;
-  // biome-ignore lint/suspicious/noExplicitAny: as above, for the write that must change a row.
-  changes: UpdateQueryBuilder<Database, any, any, any> | Bound<unknown>;
-};
+export type Guard =
+  | {
+      name: string;
+      // biome-ignore lint/suspicious/noExplicitAny: a guard may query any tables for any row shape; Kysely's builders are invariant in both.
+      exists: SelectQueryBuilder<Database, any, any> | Bound<unknown>;
+    }
+  | {
+      name: string;
+      // biome-ignore lint/suspicious/noExplicitAny: as above, for the write that must change a row.
+      changes: UpdateQueryBuilder<Database, any, any, any> | Bound<unknown>;
+    };
 
 export type Change = {
   guards?: Guard[];

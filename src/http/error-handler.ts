@@ -28,7 +28,8 @@ export function errorHandler(log: Logger) {
     if (err instanceof TooManyRequests && c.req.path.startsWith('/oauth/')) {
       // OAuth clients expect RFC 6749 bodies; the status and Retry-After say what to do.
       return new Response(JSON.stringify({ error: 'temporarily_unavailable', error_description: err.message }), {
-        status: 429, headers: { 'content-type': 'application/json', 'cache-control': 'no-store', 'retry-after': String(err.retryAfter) },
+        status: 429,
+        headers: { 'content-type': 'application/json', 'cache-control': 'no-store', 'retry-after': String(err.retryAfter) },
       });
     }
     if (err instanceof TroveError) {

@@ -50,7 +50,15 @@ async function run(deps: Deps, r: Route, c: Context<AppEnv>, clientIp: ClientIp)
     input.form = input.raw;
   }
   if (r.auth === 'consumer-step-up') auth = await steppedUpSession(c, deps, input.body);
-  return r.handler({ deps, c, auth: auth as never, params: input.params as never, query: input.query as never, body: input.body as never, form: input.form as never });
+  return r.handler({
+    deps,
+    c,
+    auth: auth as never,
+    params: input.params as never,
+    query: input.query as never,
+    body: input.body as never,
+    form: input.form as never,
+  });
 }
 
 async function authenticate(deps: Deps, r: Route, c: Context<AppEnv>): Promise<unknown> {

@@ -22,21 +22,23 @@ import type { AppEnv } from './context.ts';
  * auditor: an auditor token or portal session; auditor-session: the portal session only.
  * operator: the operator credential.
  */
-export type AuthKind =
-  | 'none' | 'consumer' | 'consumer-step-up' | 'brand-token' | 'brand-grant-token'
-  | 'client' | 'auditor' | 'auditor-session' | 'operator';
+export type AuthKind = 'none' | 'consumer' | 'consumer-step-up' | 'brand-token' | 'brand-grant-token' | 'client' | 'auditor' | 'auditor-session' | 'operator';
 
 export type Tag = 'System' | 'OAuth' | 'Brand data API' | 'Consumer API' | 'Auditor API' | 'Operator API';
 export type Method = 'get' | 'post' | 'put' | 'patch' | 'delete';
 
 /** Who called, as the route's auth established it. */
-export type Principal<A extends AuthKind> =
-  A extends 'consumer' | 'consumer-step-up' ? { session: Session; consumerId: string }
-    : A extends 'brand-token' | 'brand-grant-token' ? { token: AccessClaims }
-    : A extends 'client' ? { brand: BrandRow }
-    : A extends 'auditor' | 'auditor-session' ? { auditor: Auditor; session: Session | null }
-    : A extends 'operator' ? { operator: string }
-    : { session: Session | null };
+export type Principal<A extends AuthKind> = A extends 'consumer' | 'consumer-step-up'
+  ? { session: Session; consumerId: string }
+  : A extends 'brand-token' | 'brand-grant-token'
+    ? { token: AccessClaims }
+    : A extends 'client'
+      ? { brand: BrandRow }
+      : A extends 'auditor' | 'auditor-session'
+        ? { auditor: Auditor; session: Session | null }
+        : A extends 'operator'
+          ? { operator: string }
+          : { session: Session | null };
 
 type Infer<S> = S extends z.ZodType ? z.infer<S> : undefined;
 
@@ -80,9 +82,13 @@ export type RouteSpec<A extends AuthKind, P extends Schema, Q extends Schema, B 
 export type Route = RouteSpec<AuthKind, Schema, Schema, Schema, Schema>;
 
 /** Declares a route; the handler's input is typed from the entry's auth and schemas. */
-export function route<A extends AuthKind, P extends Schema = undefined, Q extends Schema = undefined, B extends Schema = undefined, F extends Schema = undefined>(
-  spec: RouteSpec<A, P, Q, B, F>,
-): Route {
+export function route<
+  A extends AuthKind,
+  P extends Schema = undefined,
+  Q extends Schema = undefined,
+  B extends Schema = undefined,
+  F extends Schema = undefined,
+>(spec: RouteSpec<A, P, Q, B, F>): Route {
   return spec as unknown as Route;
 }
 

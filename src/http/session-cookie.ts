@@ -13,7 +13,11 @@ export function cookieName(deps: Deps): string {
 export function setSessionCookie(c: Context, deps: Deps, rawId: string) {
   const secure = deps.config.origin.startsWith('https://');
   setCookie(c, cookieName(deps), rawId, {
-    httpOnly: true, secure, sameSite: 'Lax', path: '/', maxAge: Math.floor(SESSION_ABSOLUTE_MS / 1000),
+    httpOnly: true,
+    secure,
+    sameSite: 'Lax',
+    path: '/',
+    maxAge: Math.floor(SESSION_ABSOLUTE_MS / 1000),
   });
 }
 

@@ -54,7 +54,7 @@ describe('audit chain', () => {
 
   it('catches an edited event whose hash was recomputed, through the broken link after it', async () => {
     const deps = await logWith(23);
-    const row = (await deps.store.db.selectFrom('audit_events').selectAll().where('seq', '=', 14).executeTakeFirstOrThrow());
+    const row = await deps.store.db.selectFrom('audit_events').selectAll().where('seq', '=', 14).executeTakeFirstOrThrow();
     const forged = { ...row, outcome: 'denied' };
     await exec(deps, `UPDATE audit_events SET outcome = 'denied', hash = '${hashEvent(forged)}' WHERE seq = 14`);
     expect(await verify(deps)).toMatchObject({ ok: false, first_bad_seq: 15 });
@@ -73,10 +73,26 @@ describe('audit chain', () => {
     await exec(deps, 'UPDATE audit_events SET seq = seq - 999 WHERE seq >= 1000');
     const prev = (await deps.store.db.selectFrom('audit_events').select('hash').where('seq', '=', 7).executeTakeFirstOrThrow()).hash;
     const forged = {
-      seq: 8, id: 'forged', ts: 1, actor_type: 'brand', actor_id: 'x', action: 'grant.read', outcome: 'success',
-      consumer_id: null, brand_id: null, grant_id: null, attributes: null, purpose: null, reason: null, detail: null, prev_hash: prev,
+      seq: 8,
+      id: 'forged',
+      ts: 1,
+      actor_type: 'brand',
+      actor_id: 'x',
+      action: 'grant.read',
+      outcome: 'success',
+      consumer_id: null,
+      brand_id: null,
+      grant_id: null,
+      attributes: null,
+      purpose: null,
+      reason: null,
+      detail: null,
+      prev_hash: prev,
     };
-    await deps.store.db.insertInto('audit_events').values({ ...forged, hash: hashEvent(forged) }).execute();
+    await deps.store.db
+      .insertInto('audit_events')
+      .values({ ...forged, hash: hashEvent(forged) })
+      .execute();
     expect(await verify(deps)).toMatchObject({ ok: false, first_bad_seq: 9 });
   });
 
@@ -110,7 +126,7 @@ describe('audit chain', () => {
     const deps = await logWith(12);
     const cp = await deps.store.db.selectFrom('audit_checkpoints').selectAll().where('seq', '=', 10).executeTakeFirstOrThrow();
     const sig = cp.jws.split('.')[2]!;
-    const flipped = (sig[5] === 'A' ? 'B' : 'A');
+    const flipped = sig[5] === 'A' ? 'B' : 'A';
     const forged = `${cp.jws.split('.').slice(0, 2).join('.')}.${sig.slice(0, 5)}${flipped}${sig.slice(6)}`;
     await deps.store.db.updateTable('audit_checkpoints').set({ jws: forged }).where('seq', '=', 10).execute();
     expect(await verify(deps)).toMatchObject({ ok: false, first_bad_seq: 6 });

@@ -12,9 +12,7 @@ describe('concurrent audit appends', () => {
     const deps = await testDeps();
     const before = (await deps.store.db.selectFrom('audit_events').select('seq').execute()).length;
     // On PostgreSQL each writer has its own connection pool, as separate servers would.
-    const stores: Store[] = Array.from({ length: WRITERS }, () =>
-      testDialect === 'postgres' ? postgresStoreOn(deps.schema!, deps.clock) : deps.store,
-    );
+    const stores: Store[] = Array.from({ length: WRITERS }, () => (testDialect === 'postgres' ? postgresStoreOn(deps.schema!, deps.clock) : deps.store));
     try {
       await Promise.all(
         stores.map(async (store, w) => {

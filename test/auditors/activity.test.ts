@@ -8,7 +8,14 @@ beforeAll(async () => {
   w = await auditWorld();
 });
 
-type Item = { seq: number; action: string; outcome: string; brand: { client_id: string; name: string } | null; attributes: string[] | null; reason: string | null };
+type Item = {
+  seq: number;
+  action: string;
+  outcome: string;
+  brand: { client_id: string; name: string } | null;
+  attributes: string[] | null;
+  reason: string | null;
+};
 
 async function activity(c: Caller, query = ''): Promise<Item[]> {
   const out: Item[] = [];
@@ -16,7 +23,7 @@ async function activity(c: Caller, query = ''): Promise<Item[]> {
   do {
     const res = await c.call(`/api/me/activity?limit=4${query}${cursor ? `&cursor=${cursor}` : ''}`);
     expect(res.status).toBe(200);
-    const body = await res.json() as { events: Item[]; next_cursor: string | null };
+    const body = (await res.json()) as { events: Item[]; next_cursor: string | null };
     out.push(...body.events);
     cursor = body.next_cursor;
   } while (cursor);
@@ -27,7 +34,12 @@ describe('GET /api/me/activity', () => {
   it('shows every read of my data by brands, with their names, and the denied attempt after I revoked', async () => {
     const mine = await activity(w.a);
     const reads = mine.filter((e) => e.action === 'grant.read');
-    expect(reads.filter((e) => e.outcome === 'success').map((e) => e.brand!.name).sort()).toEqual(['Brand X, "the shoe people"', 'Brand X, "the shoe people"', 'Brand Y']);
+    expect(
+      reads
+        .filter((e) => e.outcome === 'success')
+        .map((e) => e.brand!.name)
+        .sort(),
+    ).toEqual(['Brand X, "the shoe people"', 'Brand X, "the shoe people"', 'Brand Y']);
     const denied = reads.find((e) => e.outcome === 'denied')!;
     expect(denied).toMatchObject({ brand: { client_id: w.y.clientId, name: 'Brand Y' }, reason: expect.any(String) });
     expect(mine.some((e) => e.action === 'grant.revoked')).toBe(true);
@@ -37,7 +49,12 @@ describe('GET /api/me/activity', () => {
   it('is newest first and holds exactly my events, none of another consumer', async () => {
     const mine = await activity(w.a);
     const rows = await allEvents(w.deps);
-    expect(mine.map((e) => e.seq)).toEqual(rows.filter((r) => r.consumer_id === w.a.consumerId).map((r) => r.seq).reverse());
+    expect(mine.map((e) => e.seq)).toEqual(
+      rows
+        .filter((r) => r.consumer_id === w.a.consumerId)
+        .map((r) => r.seq)
+        .reverse(),
+    );
     const theirs = await activity(w.b);
     const mineSeqs = new Set(mine.map((e) => e.seq));
     expect(theirs.length).toBeGreaterThan(0);

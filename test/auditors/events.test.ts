@@ -11,7 +11,16 @@ beforeAll(async () => {
   get = asAuditor(w.app, w.auditors.all.token);
 });
 
-type View = { seq: number; brand_id: string | null; consumer_id: string | null; grant_id: string | null; action: string; outcome: string; ts: number; attributes: string[] | null };
+type View = {
+  seq: number;
+  brand_id: string | null;
+  consumer_id: string | null;
+  grant_id: string | null;
+  action: string;
+  outcome: string;
+  ts: number;
+  attributes: string[] | null;
+};
 
 async function everything(query: string): Promise<View[]> {
   const out: View[] = [];
@@ -19,7 +28,7 @@ async function everything(query: string): Promise<View[]> {
   do {
     const res = await get(`/v1/audit/events?${query}&limit=7${cursor ? `&cursor=${cursor}` : ''}`);
     expect(res.status).toBe(200);
-    const body = await res.json() as { events: View[]; next_cursor: string | null };
+    const body = (await res.json()) as { events: View[]; next_cursor: string | null };
     out.push(...body.events);
     cursor = body.next_cursor;
   } while (cursor);
@@ -39,8 +48,11 @@ describe('GET /v1/audit/events filters', () => {
     ['action', () => 'action=grant.read', (r) => r.action === 'grant.read'],
     ['outcome', () => 'outcome=denied', (r) => r.outcome === 'denied'],
     ['attribute name', () => 'attribute=shoe_size', (r) => (r.attributes ? (JSON.parse(r.attributes) as string[]).includes('shoe_size') : false)],
-    ['time window', () => `from=${new Date(Date.UTC(2026, 0, 1, 0, 2)).toISOString()}&to=${Date.UTC(2026, 0, 1, 0, 3)}`,
-      (r) => r.ts >= Date.UTC(2026, 0, 1, 0, 2) && r.ts < Date.UTC(2026, 0, 1, 0, 3)],
+    [
+      'time window',
+      () => `from=${new Date(Date.UTC(2026, 0, 1, 0, 2)).toISOString()}&to=${Date.UTC(2026, 0, 1, 0, 3)}`,
+      (r) => r.ts >= Date.UTC(2026, 0, 1, 0, 2) && r.ts < Date.UTC(2026, 0, 1, 0, 3),
+    ],
     ['brand and action together', () => `brand=${w.y.clientId}&action=grant.read`, (r) => r.brand_id === w.y.clientId && r.action === 'grant.read'],
   ];
   for (const [name, query, pred] of cases) {
@@ -79,13 +91,13 @@ describe('GET /v1/audit/events filters', () => {
 
 describe('brand names', () => {
   it('names each brand on the page beside its client id, and no brand the page does not show', async () => {
-    const body = await (await get(`/v1/audit/events?action=grant.read&limit=500`)).json() as { events: View[]; brands: Record<string, string> };
+    const body = (await (await get(`/v1/audit/events?action=grant.read&limit=500`)).json()) as { events: View[]; brands: Record<string, string> };
     expect(body.brands).toEqual({ [w.x.clientId]: 'Brand X, "the shoe people"', [w.y.clientId]: 'Brand Y' });
-    const onlyX = await (await get(`/v1/audit/events?brand=${w.x.clientId}`)).json() as { brands: Record<string, string> };
+    const onlyX = (await (await get(`/v1/audit/events?brand=${w.x.clientId}`)).json()) as { brands: Record<string, string> };
     expect(onlyX.brands).toEqual({ [w.x.clientId]: 'Brand X, "the shoe people"' });
-    const scoped = await (await asAuditor(w.app, w.auditors.scoped.token)('/v1/audit/events?limit=500')).json() as { brands: Record<string, string> };
+    const scoped = (await (await asAuditor(w.app, w.auditors.scoped.token)('/v1/audit/events?limit=500')).json()) as { brands: Record<string, string> };
     expect(Object.keys(scoped.brands)).toEqual([w.x.clientId]);
-    const none = await (await get(`/v1/audit/events?action=profile.attributes_changed`)).json() as { events: View[]; brands: Record<string, string> };
+    const none = (await (await get(`/v1/audit/events?action=profile.attributes_changed`)).json()) as { events: View[]; brands: Record<string, string> };
     expect(none.brands).toEqual({});
   });
 });
@@ -97,7 +109,7 @@ describe('cursor pagination', () => {
     let pages = 0;
     do {
       const res = await get(`/v1/audit/events?limit=5${cursor ? `&cursor=${cursor}` : ''}`);
-      const body = await res.json() as { events: View[]; next_cursor: string | null };
+      const body = (await res.json()) as { events: View[]; next_cursor: string | null };
       seen.push(...body.events.map((e) => e.seq));
       cursor = body.next_cursor;
       pages += 1;

@@ -14,7 +14,10 @@ async function pageAll(get: ReturnType<typeof asAuditor>, query = '') {
   const out: View[] = [];
   let cursor: string | null = null;
   do {
-    const body = await (await get(`/v1/audit/events?limit=50${query}${cursor ? `&cursor=${cursor}` : ''}`)).json() as { events: View[]; next_cursor: string | null };
+    const body = (await (await get(`/v1/audit/events?limit=50${query}${cursor ? `&cursor=${cursor}` : ''}`)).json()) as {
+      events: View[];
+      next_cursor: string | null;
+    };
     out.push(...body.events);
     cursor = body.next_cursor;
   } while (cursor);
@@ -45,7 +48,10 @@ describe('a scoped auditor', () => {
   it('exports only its brand in JSON Lines and CSV', async () => {
     const get = asAuditor(w.app, w.auditors.scoped.token);
     const jsonl = await (await get('/v1/audit/export?format=jsonl')).text();
-    const lines = jsonl.trim().split('\n').map((l) => JSON.parse(l) as Record<string, unknown>);
+    const lines = jsonl
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l) as Record<string, unknown>);
     const events = lines.filter((l) => l.type === undefined);
     expect(events.length).toBeGreaterThan(3);
     expect(events.every((e) => e.brand_id === w.x.clientId)).toBe(true);

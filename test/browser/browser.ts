@@ -26,7 +26,8 @@ const ARGS = ['--no-sandbox', '--disable-dev-shm-usage', '--disable-gpu', '--no-
  * browser down when a context closes (and --no-zygote goes with it); the ones that turn off
  * web security would hide what the tests check (CSP, same-origin); its --disable-features and
  * --enable-features would replace Playwright's own lists; Playwright passes --headless. */
-const SPARTICUZ_DROPPED = /^--(single-process|no-zygote|headless|disable-web-security|allow-running-insecure-content|disable-site-isolation-trials|disable-features|enable-features)(=|$)/;
+const SPARTICUZ_DROPPED =
+  /^--(single-process|no-zygote|headless|disable-web-security|allow-running-insecure-content|disable-site-isolation-trials|disable-features|enable-features)(=|$)/;
 
 type Found = { path: string; args: string[]; env?: Record<string, string> };
 
@@ -77,7 +78,14 @@ export async function openTab(browser: Browser): Promise<Tab> {
   const cdp = await context.newCDPSession(page);
   await cdp.send('WebAuthn.enable', { enableUI: false });
   await cdp.send('WebAuthn.addVirtualAuthenticator', {
-    options: { protocol: 'ctap2', transport: 'internal', hasResidentKey: true, hasUserVerification: true, isUserVerified: true, automaticPresenceSimulation: true },
+    options: {
+      protocol: 'ctap2',
+      transport: 'internal',
+      hasResidentKey: true,
+      hasUserVerification: true,
+      isUserVerified: true,
+      automaticPresenceSimulation: true,
+    },
   });
   return { context, page, problems };
 }
@@ -96,11 +104,16 @@ export async function allViolations(page: Page): Promise<Violation[]> {
   // Evaluated through DevTools, so the page's CSP (no inline script) does not apply.
   await page.evaluate(axeSource);
   const result = await page.evaluate(async () => {
-    const axe = (window as unknown as { axe: { run(ctx: unknown, opts: unknown): Promise<{ violations: { id: string; impact: string | null; help: string; nodes: { target: string[] }[] }[] }> } }).axe;
+    const axe = (
+      window as unknown as {
+        axe: {
+          run(ctx: unknown, opts: unknown): Promise<{ violations: { id: string; impact: string | null; help: string; nodes: { target: string[] }[] }[] }>;
+        };
+      }
+    ).axe;
     return axe.run(document, { runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'best-practice'] }, resultTypes: ['violations'] });
   });
-  return result.violations
-    .map((v) => ({ id: v.id, impact: v.impact, help: v.help, nodes: v.nodes.map((n) => n.target.join(' ')) }));
+  return result.violations.map((v) => ({ id: v.id, impact: v.impact, help: v.help, nodes: v.nodes.map((n) => n.target.join(' ')) }));
 }
 
 /** Full-page screenshots, by default at desktop and phone width: <name>-desktop.png, <name>-phone.png.

@@ -19,22 +19,35 @@ const CALLBACK = 'http://localhost:9/cb'; // never reached: the browser's naviga
 const VERIFIER = 'dBjftJeZ4CVP-mB92K27uhbUJU1p1r_wW1gFWFIXeyM'; // PKCE, for the one test that redeems its code
 
 type Details = {
-  attributes: string[]; optional_attributes?: string[]; purpose: string; purpose_description: string;
-  value?: { kind: string; description: string; amount?: number; unit?: string }; access: 'once' | 'ongoing'; duration: string; retention?: string;
+  attributes: string[];
+  optional_attributes?: string[];
+  purpose: string;
+  purpose_description: string;
+  value?: { kind: string; description: string; amount?: number; unit?: string };
+  access: 'once' | 'ongoing';
+  duration: string;
+  retention?: string;
 };
 
 /** Pushes a request as the brand would and returns the URL to send the browser to. */
 async function authorizeUrl(details: Details): Promise<string> {
   const res = await fetch(`${h.live.base}/oauth/par`, {
     method: 'POST',
-    headers: { authorization: `Basic ${Buffer.from(`${brand.client_id}:${brand.client_secret}`).toString('base64')}`, 'content-type': 'application/x-www-form-urlencoded' },
+    headers: {
+      authorization: `Basic ${Buffer.from(`${brand.client_id}:${brand.client_secret}`).toString('base64')}`,
+      'content-type': 'application/x-www-form-urlencoded',
+    },
     body: new URLSearchParams({
-      response_type: 'code', redirect_uri: CALLBACK, state: 's1', code_challenge_method: 'S256', code_challenge: createHash('sha256').update(VERIFIER).digest('base64url'),
+      response_type: 'code',
+      redirect_uri: CALLBACK,
+      state: 's1',
+      code_challenge_method: 'S256',
+      code_challenge: createHash('sha256').update(VERIFIER).digest('base64url'),
       authorization_details: JSON.stringify([{ type: 'trove_attributes', ...details }]),
     }),
   });
   expect(res.status, await res.clone().text()).toBe(201);
-  const { request_uri } = await res.json() as { request_uri: string };
+  const { request_uri } = (await res.json()) as { request_uri: string };
   return `${h.origin}/oauth/authorize?${new URLSearchParams({ client_id: brand.client_id, request_uri })}`;
 }
 
@@ -46,8 +59,21 @@ async function openConsent(page: Page, details: Details) {
 
 beforeAll(async () => {
   h = await startHarness();
-  brand = h.cli('brand', 'add', '--name', 'Complete Co', '--redirect-uri', CALLBACK, '--secret',
-    '--homepage', 'https://complete.example', '--policy-uri', 'https://complete.example/privacy', '--contact', 'privacy@complete.example');
+  brand = h.cli(
+    'brand',
+    'add',
+    '--name',
+    'Complete Co',
+    '--redirect-uri',
+    CALLBACK,
+    '--secret',
+    '--homepage',
+    'https://complete.example',
+    '--policy-uri',
+    'https://complete.example/privacy',
+    '--contact',
+    'privacy@complete.example',
+  );
   tab = await openTab(h.browser);
   await tab.page.route('http://localhost:9/**', (route) => route.fulfill({ status: 200, contentType: 'text/plain', body: 'brand callback' }));
 });
@@ -59,7 +85,15 @@ afterAll(async () => {
 describe('the consent screen', () => {
   it('asks a signed-out visitor to sign in or sign up, then shows the same request', async () => {
     const { page } = tab;
-    await page.goto(await authorizeUrl({ attributes: ['email'], purpose: 'https://w3id.org/dpv#CustomerCare', purpose_description: 'Answer your questions', access: 'once', duration: 'P1D' }));
+    await page.goto(
+      await authorizeUrl({
+        attributes: ['email'],
+        purpose: 'https://w3id.org/dpv#CustomerCare',
+        purpose_description: 'Answer your questions',
+        access: 'once',
+        duration: 'P1D',
+      }),
+    );
     await page.getByRole('heading', { level: 1, name: 'Sign in to answer a request' }).waitFor();
     expect(new URL(page.url()).pathname).toBe('/consent');
     await page.getByRole('button', { name: 'Create a Trove account' }).click();
@@ -69,19 +103,28 @@ describe('the consent screen', () => {
 
   it('states every requested attribute, the purpose, the value, the duration, the access mode and the retention', async () => {
     const details: Details = {
-      attributes: ['given_name', 'email'], optional_attributes: ['birthdate', 'shoe_size', 'intents'],
-      purpose: 'https://w3id.org/dpv#DirectMarketing', purpose_description: 'Tell you about new arrivals in your size',
+      attributes: ['given_name', 'email'],
+      optional_attributes: ['birthdate', 'shoe_size', 'intents'],
+      purpose: 'https://w3id.org/dpv#DirectMarketing',
+      purpose_description: 'Tell you about new arrivals in your size',
       value: { kind: 'points', description: 'Double loyalty points this season', amount: 200, unit: 'points' },
-      access: 'once', duration: 'P30D', retention: 'P1Y',
+      access: 'once',
+      duration: 'P30D',
+      retention: 'P1Y',
     };
     const text = await openConsent(tab.page, details);
     const expected = [
       ...[...details.attributes, ...details.optional_attributes!].map((n) => (n === 'intents' ? 'Your published intents' : CATALOG_BY_NAME.get(n)!.label)),
-      purposeLabel(details.purpose)!, details.purpose_description,
-      details.value!.description, '200 points',
-      describeDuration(parseDuration(details.duration)!), 'Once: the brand may read your data one time',
+      purposeLabel(details.purpose)!,
+      details.purpose_description,
+      details.value!.description,
+      '200 points',
+      describeDuration(parseDuration(details.duration)!),
+      'Once: the brand may read your data one time',
       `at most ${describeDuration(parseDuration(details.retention!)!)} after access ends`,
-      'Complete Co', 'Privacy policy', 'privacy@complete.example',
+      'Complete Co',
+      'Privacy policy',
+      'privacy@complete.example',
     ];
     const missing = expected.filter((s) => !text.includes(s));
     expect(missing, 'stated nowhere on the consent screen').toEqual([]);
@@ -103,8 +146,12 @@ describe('the consent screen', () => {
   it('counts only the values the brand will receive, and an item added in place goes with them', async () => {
     const { page } = tab;
     await openConsent(page, {
-      attributes: ['email', 'given_name'], optional_attributes: ['country', 'shoe_size'], purpose: 'https://w3id.org/dpv#CustomerCare',
-      purpose_description: 'Answer your questions', access: 'once', duration: 'P1D',
+      attributes: ['email', 'given_name'],
+      optional_attributes: ['country', 'shoe_size'],
+      purpose: 'https://w3id.org/dpv#CustomerCare',
+      purpose_description: 'Answer your questions',
+      access: 'once',
+      duration: 'P1D',
     });
     const approve = page.getByRole('button', { name: /^Approve and share/ });
     const address = page.url();
@@ -126,7 +173,10 @@ describe('the consent screen', () => {
     const country = page.getByRole('checkbox', { name: /^Country/ });
     await country.check();
     expect(await approve.textContent()).toBe('Approve and share 1 item');
-    await page.locator('[data-attribute="country"]').getByRole('button', { name: /^Add to your profile\W+Country$/ }).click();
+    await page
+      .locator('[data-attribute="country"]')
+      .getByRole('button', { name: /^Add to your profile\W+Country$/ })
+      .click();
     await page.locator('#edit-country').fill('nl');
     await page.getByRole('button', { name: 'Save Country' }).click();
     await expect.poll(() => approve.textContent()).toBe('Approve and share 2 items');
@@ -138,20 +188,30 @@ describe('the consent screen', () => {
     // The brand redeems the code and reads: exactly the two values counted, the rest missing.
     const basic = `Basic ${Buffer.from(`${brand.client_id}:${brand.client_secret}`).toString('base64')}`;
     const token = await fetch(`${h.live.base}/oauth/token`, {
-      method: 'POST', headers: { authorization: basic, 'content-type': 'application/x-www-form-urlencoded' },
-      body: new URLSearchParams({ grant_type: 'authorization_code', code: new URL(page.url()).searchParams.get('code')!, redirect_uri: CALLBACK, code_verifier: VERIFIER }),
+      method: 'POST',
+      headers: { authorization: basic, 'content-type': 'application/x-www-form-urlencoded' },
+      body: new URLSearchParams({
+        grant_type: 'authorization_code',
+        code: new URL(page.url()).searchParams.get('code')!,
+        redirect_uri: CALLBACK,
+        code_verifier: VERIFIER,
+      }),
     });
     expect(token.status, await token.clone().text()).toBe(200);
-    const { access_token } = await token.json() as { access_token: string };
+    const { access_token } = (await token.json()) as { access_token: string };
     const read = await fetch(`${h.live.base}/v1/attributes`, { headers: { authorization: `Bearer ${access_token}` } });
-    const got = await read.json() as { attributes: Record<string, unknown>; missing: string[] };
+    const got = (await read.json()) as { attributes: Record<string, unknown>; missing: string[] };
     expect(got.attributes).toEqual({ email: 'kim@example.com', country: 'NL' });
     expect(got.missing).toEqual(['given_name']);
   });
 
   it('says so plainly when nothing is offered and no retention is stated, and Deny reaches the brand', async () => {
     const text = await openConsent(tab.page, {
-      attributes: ['country'], purpose: 'https://w3id.org/dpv#ResearchAndDevelopment', purpose_description: 'Improve our products', access: 'ongoing', duration: 'P1Y',
+      attributes: ['country'],
+      purpose: 'https://w3id.org/dpv#ResearchAndDevelopment',
+      purpose_description: 'Improve our products',
+      access: 'ongoing',
+      duration: 'P1Y',
     });
     expect(text).toContain('Nothing is offered in return.');
     expect(text).toContain('Complete Co has not said how long it keeps your data after access ends.');
@@ -168,8 +228,13 @@ describe('the consent screen', () => {
   it('can be answered with the keyboard alone, with a visible focus on every stop', async () => {
     const { page } = tab;
     await openConsent(page, {
-      attributes: ['email'], optional_attributes: ['country'], purpose: 'https://w3id.org/dpv#CustomerCare',
-      purpose_description: 'Answer your questions', access: 'once', duration: 'P7D', retention: 'P30D',
+      attributes: ['email'],
+      optional_attributes: ['country'],
+      purpose: 'https://w3id.org/dpv#CustomerCare',
+      purpose_description: 'Answer your questions',
+      access: 'once',
+      duration: 'P7D',
+      retention: 'P30D',
     });
     await page.keyboard.press('Tab');
     expect(await page.evaluate(() => document.activeElement?.textContent)).toBe('Skip to content');
@@ -178,7 +243,12 @@ describe('the consent screen', () => {
       const focused = await page.evaluate(() => {
         const el = document.activeElement as HTMLElement;
         const style = getComputedStyle(el);
-        return { text: (el.getAttribute('aria-label') ?? el.textContent ?? el.id).trim(), tag: el.tagName, outline: style.outlineStyle, width: style.outlineWidth };
+        return {
+          text: (el.getAttribute('aria-label') ?? el.textContent ?? el.id).trim(),
+          tag: el.tagName,
+          outline: style.outlineStyle,
+          width: style.outlineWidth,
+        };
       });
       expect(focused.outline, `focus ring on ${focused.tag} "${focused.text}"`).not.toBe('none');
       stops.push(focused.text);

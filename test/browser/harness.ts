@@ -22,7 +22,9 @@ async function freePort(): Promise<number> {
 }
 
 export type Harness = {
-  live: LiveServer; browser: Browser; origin: string;
+  live: LiveServer;
+  browser: Browser;
+  origin: string;
   /** Runs the trove CLI against the server's database; returns its parsed --json output. */
   cli<T>(...args: string[]): T;
   startDemo(): Promise<Awaited<ReturnType<typeof startDemoBrand>> & { clientId: string }>;
@@ -50,14 +52,19 @@ export async function startHarness(): Promise<Harness> {
   }
   const server = live;
   return {
-    live: server, browser, origin: server.origin,
+    live: server,
+    browser,
+    origin: server.origin,
     cli<T>(...args: string[]): T {
       const r = spawnSync(process.execPath, ['src/cli/trove.ts', ...args, '--json'], { encoding: 'utf8', env: { ...process.env, ...server.cliEnv() } });
       if (r.status !== 0) throw new Error(`trove ${args.join(' ')} failed: ${r.stderr || r.stdout}`);
       return JSON.parse(r.stdout) as T;
     },
     signCheckpoint() {
-      const r = spawnSync(process.execPath, ['src/cli/trove.ts', 'audit', 'checkpoint', '--json'], { encoding: 'utf8', env: { ...process.env, ...server.cliEnv() } });
+      const r = spawnSync(process.execPath, ['src/cli/trove.ts', 'audit', 'checkpoint', '--json'], {
+        encoding: 'utf8',
+        env: { ...process.env, ...server.cliEnv() },
+      });
       if (r.status !== 0) throw new Error(`signing a checkpoint failed: ${r.stderr}`);
       return JSON.parse(r.stdout) as { seq: number; hash: string };
     },

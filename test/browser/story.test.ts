@@ -71,7 +71,7 @@ async function addValue(page: Page, label: string, fill: (p: Page) => Promise<vo
   const add = page.getByRole('button', { name: `Add ${label}`, exact: true });
   const more = page.locator('details.add-more', { hasText: label }).locator('summary');
   await add.or(more).first().waitFor();
-  if (!await add.isVisible()) await more.click();
+  if (!(await add.isVisible())) await more.click();
   await add.click();
   await fill(page);
   await page.getByRole('button', { name: `Save ${label}`, exact: true }).click();
@@ -94,11 +94,25 @@ describe('the portal, end to end', () => {
     await heading(page, 'Overview');
     await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Profile' }).click();
     await heading(page, 'Your profile');
-    await addValue(page, 'Shoe size', async (p) => {
-      await p.getByLabel('Size', { exact: true }).fill('38');
-      await p.getByLabel('Sizing system').selectOption('EU');
-    }, '38 (EU)');
-    await addValue(page, 'Clothing size', (p) => p.getByLabel('Clothing size').selectOption('M').then(() => undefined), 'M');
+    await addValue(
+      page,
+      'Shoe size',
+      async (p) => {
+        await p.getByLabel('Size', { exact: true }).fill('38');
+        await p.getByLabel('Sizing system').selectOption('EU');
+      },
+      '38 (EU)',
+    );
+    await addValue(
+      page,
+      'Clothing size',
+      (p) =>
+        p
+          .getByLabel('Clothing size')
+          .selectOption('M')
+          .then(() => undefined),
+      'M',
+    );
     await addValue(page, 'Interests', (p) => p.getByLabel(/Interests/).fill('hiking\nrunning'), 'hiking, running');
     await addValue(page, 'Email address', (p) => p.getByLabel('Email address').fill('ada@example.com'), 'ada@example.com');
     await checkPage(me, 'profile');
@@ -146,7 +160,7 @@ describe('the portal, end to end', () => {
     await expect.poll(() => own.locator('.attr-row .attr-label').allTextContents()).toEqual(['Favourite colour']);
     expect(await own.locator('.attr-row .attr-value').textContent()).toBe('green');
     expect(await page.locator('main').textContent()).not.toMatch(/\bx-/);
-    const stored = await (await page.request.get(`${h.origin}/api/me/attributes`)).json() as { attributes: { name: string; value: unknown }[] };
+    const stored = (await (await page.request.get(`${h.origin}/api/me/attributes`)).json()) as { attributes: { name: string; value: unknown }[] };
     expect(stored.attributes.find((a) => a.name === 'x-favourite-colour')?.value).toBe('green');
     await page.locator('details.add-more', { hasText: 'Phone number' }).locator('summary').click();
     await checkPage(me);
@@ -159,8 +173,18 @@ describe('the portal, end to end', () => {
     await heading(page, 'Stride & Co asks for your data');
     expect(new URL(page.url()).pathname).toBe('/consent');
     const main = page.locator('main');
-    for (const text of ['Shoe size', 'Clothing size', 'Interests', 'Email address', 'To send you personalised offers',
-      'Suggest shoes and clothes in your size', '10% off your next order', '90 days', 'at most 30 days', 'Privacy policy']) {
+    for (const text of [
+      'Shoe size',
+      'Clothing size',
+      'Interests',
+      'Email address',
+      'To send you personalised offers',
+      'Suggest shoes and clothes in your size',
+      '10% off your next order',
+      '90 days',
+      'at most 30 days',
+      'Privacy policy',
+    ]) {
       await expect.poll(() => main.textContent()).toContain(text);
     }
     expect(await main.locator('[data-attribute="shoe_size"]').textContent()).toContain('38 (EU)');
@@ -230,7 +254,10 @@ describe('the portal, end to end', () => {
         return Math.max(0, -b.x, b.x + b.width - width);
       });
     });
-    expect(overhang.every((o) => o === 0), `labels overhang by ${overhang.join(', ')}`).toBe(true);
+    expect(
+      overhang.every((o) => o === 0),
+      `labels overhang by ${overhang.join(', ')}`,
+    ).toBe(true);
     await page.setViewportSize({ width: 1280, height: 860 });
   });
 
@@ -244,7 +271,11 @@ describe('the portal, end to end', () => {
     await heading(page, 'Stride & Co');
     await expect.poll(() => page.getByTestId('access-count').textContent()).toBe('1');
     const [receipt] = await Promise.all([page.waitForEvent('download'), page.getByRole('link', { name: /Download the consent receipt/ }).click()]);
-    const signed = JSON.parse(readFileSync((await receipt.path())!, 'utf8')) as { event: string; jws: string; receipt: { piiControllers: { piiController: string }[] } };
+    const signed = JSON.parse(readFileSync((await receipt.path())!, 'utf8')) as {
+      event: string;
+      jws: string;
+      receipt: { piiControllers: { piiController: string }[] };
+    };
     expect(signed.event).toBe('granted');
     expect(signed.jws.split('.')).toHaveLength(3);
     expect(signed.receipt.piiControllers[0]!.piiController).toBe('Stride & Co');
@@ -266,10 +297,15 @@ describe('the portal, end to end', () => {
   it('the brand receives the revocation event and its next read is refused', async () => {
     const { page } = me;
     await page.goto(demo.url);
-    await expect.poll(async () => {
-      await page.reload();
-      return page.getByTestId('revoked-notice').count();
-    }, { timeout: 20_000, interval: 250 }).toBe(1);
+    await expect
+      .poll(
+        async () => {
+          await page.reload();
+          return page.getByTestId('revoked-notice').count();
+        },
+        { timeout: 20_000, interval: 250 },
+      )
+      .toBe(1);
     expect(await page.locator('main').textContent()).toContain('grant.revoked');
     // The shop deleted what the grant covered, and says so.
     expect(await page.getByTestId('deleted-notice').textContent()).toContain('because you revoked access in Trove: Shoe size, Clothing size, Interests');
@@ -286,8 +322,9 @@ describe('the portal, end to end', () => {
     await heading(page, 'Activity');
     const refused = page.locator('li[data-action="grant.read"].event-denied');
     await refused.first().waitFor();
-    expect(await refused.first().locator('.event-text').textContent())
-      .toBe('Stride & Co tried to read your shoe size, clothing size and interests — refused (you revoked access)');
+    expect(await refused.first().locator('.event-text').textContent()).toBe(
+      'Stride & Co tried to read your shoe size, clothing size and interests — refused (you revoked access)',
+    );
     expect(await page.locator('li[data-action="grant.revoked"] .event-text').first().textContent()).toBe('You revoked Stride & Co’s access');
     const text = (await page.locator('main').textContent())!;
     for (const jargon of ['consumer revoked', 'consumer_revoked', 'reason:', 'access token']) expect(text).not.toContain(jargon);
@@ -334,8 +371,9 @@ describe('the portal, end to end', () => {
     await page.locator('.codes code').first().waitFor();
     const codes = await page.locator('.codes code').allTextContents();
     expect(codes.length).toBeGreaterThanOrEqual(8);
-    expect(onServerDb((db) => db.prepare(`SELECT action FROM audit_events WHERE action IN ('session.stepped_up', 'recovery_codes.generated') ORDER BY seq`).all()))
-      .toEqual([{ action: 'session.stepped_up' }, { action: 'recovery_codes.generated' }]);
+    expect(
+      onServerDb((db) => db.prepare(`SELECT action FROM audit_events WHERE action IN ('session.stepped_up', 'recovery_codes.generated') ORDER BY seq`).all()),
+    ).toEqual([{ action: 'session.stepped_up' }, { action: 'recovery_codes.generated' }]);
     // Chromium logs the refused first call (403 step-up-required) that the portal answered by stepping up.
     expect(me.problems).toEqual(['Failed to load resource: the server responded with a status of 403 (Forbidden)']);
     me.problems.splice(0);
@@ -417,8 +455,16 @@ describe('the portal, end to end', () => {
     expect(href).toContain('action=grant.read');
     const exported = await tab.context.request.get(`${h.origin}${href}`);
     expect(exported.status()).toBe(200);
-    const lines = (await exported.text()).trim().split('\n').map((l) => JSON.parse(l) as { action?: string; outcome?: string });
-    expect(lines.filter((l) => l.action === 'grant.read').map((l) => l.outcome).sort()).toEqual(['denied', 'success']);
+    const lines = (await exported.text())
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l) as { action?: string; outcome?: string });
+    expect(
+      lines
+        .filter((l) => l.action === 'grant.read')
+        .map((l) => l.outcome)
+        .sort(),
+    ).toEqual(['denied', 'success']);
 
     // Paging, newest first: older pages continue below the last sequence number seen.
     await page.getByRole('link', { name: 'Clear' }).click();
@@ -431,7 +477,7 @@ describe('the portal, end to end', () => {
     expect(first).toEqual([...first].sort((a, b) => b - a));
     await page.getByRole('button', { name: 'Older events' }).click();
     await page.getByRole('status').filter({ hasText: 'Page 2' }).waitFor();
-    await expect.poll(async () => Math.max(...await seqs())).toBeLessThan(Math.min(...first));
+    await expect.poll(async () => Math.max(...(await seqs()))).toBeLessThan(Math.min(...first));
     // Back to the newest page, which has grown: every query an auditor makes is itself logged.
     await page.getByRole('button', { name: 'Newer events' }).click();
     await page.getByRole('status').filter({ hasText: 'Page 1' }).waitFor();

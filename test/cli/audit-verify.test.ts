@@ -90,7 +90,8 @@ describe('trove command line', () => {
       const old = readFileSync(join(own, 'master.key'), 'utf8').trim();
       const fresh = Buffer.alloc(32, 0x42).toString('base64url');
       const master = spawnSync(process.execPath, ['src/cli/trove.ts', 'keys', 'rotate', '--master', '--json'], {
-        encoding: 'utf8', env: { ...env, TROVE_MASTER_KEY: fresh, TROVE_PREVIOUS_MASTER_KEYS: old },
+        encoding: 'utf8',
+        env: { ...env, TROVE_MASTER_KEY: fresh, TROVE_PREVIOUS_MASTER_KEYS: old },
       });
       expect(master.status, master.stderr).toBe(0);
       expect(JSON.parse(master.stdout)).toMatchObject({ from: 1, to: 2, dataKeys: 0, keys: 3 });

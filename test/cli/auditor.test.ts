@@ -30,7 +30,12 @@ describe('trove auditor', () => {
     const add = trove('auditor', 'add', '--name', 'Sam', '--brand', brandId, '--json');
     expect(add.status, add.stderr).toBe(0);
     const a = JSON.parse(add.stdout);
-    expect(a).toMatchObject({ name: 'Sam', brands: [brandId], token: expect.stringMatching(/^trv_au_/), enrol_url: expect.stringContaining('/auditor/enrol#trv_ae_') });
+    expect(a).toMatchObject({
+      name: 'Sam',
+      brands: [brandId],
+      token: expect.stringMatching(/^trv_au_/),
+      enrol_url: expect.stringContaining('/auditor/enrol#trv_ae_'),
+    });
     const list = trove('auditor', 'list', '--json');
     expect(JSON.parse(list.stdout)).toEqual([expect.objectContaining({ id: a.id, status: 'active', brands: [brandId], passkeys: 0 })]);
     expect(list.stdout).not.toContain(a.token);
@@ -90,7 +95,11 @@ describe('trove audit checkpoint', () => {
     expect(head.seq).toBeGreaterThan(0);
     const file = join(dir, 'after-checkpoint.jsonl');
     expect(trove('audit', 'export', '--out', file).status).toBe(0);
-    const checkpoints = readFileSync(file, 'utf8').trim().split('\n').map((l) => JSON.parse(l)).filter((l) => l.type === 'checkpoint');
+    const checkpoints = readFileSync(file, 'utf8')
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l))
+      .filter((l) => l.type === 'checkpoint');
     expect(checkpoints.some((c) => c.seq === head.seq && c.hash === head.hash)).toBe(true);
     expect(trove('audit', 'verify', '--export', file, '--jwks', jwksFile).status).toBe(0);
   });

@@ -29,7 +29,12 @@ describe('trove brand', () => {
     expect(ok.status, ok.stderr).toBe(0);
     expect(JSON.parse(ok.stdout)).toEqual({ client_id: expect.stringMatching(/^brand_/) });
     const priv = join(dir, 'priv.json');
-    writeFileSync(priv, JSON.stringify({ keys: [{ kty: 'OKP', crv: 'Ed25519', x: '11qYAYKxCrfVS_7TyWQHOg7hcvPapiMlrwIaaPcHURo', d: 'nWGxne_9WmC6hEr0kuwsxERJxWl7MmkZcDusAxyuf2A' }] })) ;
+    writeFileSync(
+      priv,
+      JSON.stringify({
+        keys: [{ kty: 'OKP', crv: 'Ed25519', x: '11qYAYKxCrfVS_7TyWQHOg7hcvPapiMlrwIaaPcHURo', d: 'nWGxne_9WmC6hEr0kuwsxERJxWl7MmkZcDusAxyuf2A' }],
+      }),
+    );
     const bad = trove('brand', 'add', '--name', 'Leaky', '--redirect-uri', 'https://l.example/cb', '--jwks-file', priv);
     expect(bad.status).toBe(2);
     expect(bad.stderr).toMatch(/public keys only/);
@@ -40,10 +45,22 @@ describe('trove brand', () => {
     [['brand', 'add', '--name', 'X', '--secret'], /--redirect-uri/],
     [['brand', 'add', '--name', 'X', '--redirect-uri', 'https://x.example/cb'], /exactly one of/],
     [['brand', 'add', '--name', 'X', '--redirect-uri', 'http://x.example/cb', '--secret'], /must be https/],
-    [['brand', 'add', '--name', 'X', '--redirect-uri', 'https://x.example/cb', '--jwks-uri', 'https://127.0.0.1:8443/jwks'], /jwks_uri points at a loopback address/],
-    [['brand', 'add', '--name', 'X', '--redirect-uri', 'https://x.example/cb', '--secret', '--webhook-url', 'https://[::ffff:127.0.0.1]/h'], /webhook_url points at an ipv4-mapped address/],
-    [['brand', 'add', '--name', 'X', '--redirect-uri', 'https://x.example/cb', '--secret', '--logo-uri', 'http://x.example/logo.png'], /logo_uri must be https/],
-    [['brand', 'add', '--name', 'X', '--redirect-uri', 'https://x.example/cb', '--secret', '--policy-uri', 'http://x.example/privacy'], /policy_uri must be https/],
+    [
+      ['brand', 'add', '--name', 'X', '--redirect-uri', 'https://x.example/cb', '--jwks-uri', 'https://127.0.0.1:8443/jwks'],
+      /jwks_uri points at a loopback address/,
+    ],
+    [
+      ['brand', 'add', '--name', 'X', '--redirect-uri', 'https://x.example/cb', '--secret', '--webhook-url', 'https://[::ffff:127.0.0.1]/h'],
+      /webhook_url points at an ipv4-mapped address/,
+    ],
+    [
+      ['brand', 'add', '--name', 'X', '--redirect-uri', 'https://x.example/cb', '--secret', '--logo-uri', 'http://x.example/logo.png'],
+      /logo_uri must be https/,
+    ],
+    [
+      ['brand', 'add', '--name', 'X', '--redirect-uri', 'https://x.example/cb', '--secret', '--policy-uri', 'http://x.example/privacy'],
+      /policy_uri must be https/,
+    ],
     [['brand', 'disable'], /CLIENT_ID/],
     [['brand', 'disable', 'brand_nobody'], /No brand/],
     [['brand', 'frob'], /unknown brand subcommand/],

@@ -11,14 +11,15 @@ import { tokensFor } from '../helpers/raw-oauth.ts';
 
 const dir = mkdtempSync(join(tmpdir(), 'trove-receipt-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
-const trove = (...args: string[]) => spawnSync(process.execPath, ['src/cli/trove.ts', ...args], { encoding: 'utf8', env: { PATH: process.env.PATH, TROVE_DATA_DIR: dir } });
+const trove = (...args: string[]) =>
+  spawnSync(process.execPath, ['src/cli/trove.ts', ...args], { encoding: 'utf8', env: { PATH: process.env.PATH, TROVE_DATA_DIR: dir } });
 
 describe('trove receipt verify', () => {
   it('verifies a fetched receipt offline with the JWKS alone, and fails with exit 1 when one byte changes', async () => {
     const deps = await sqliteTestDeps();
     const app = createApp(deps);
     const me = await signedInConsumer(deps, app);
-    const tokens = await tokensFor(app, await secretBrand(deps), me) as unknown as { receipt_id: string };
+    const tokens = (await tokensFor(app, await secretBrand(deps), me)) as unknown as { receipt_id: string };
     const receipt = await (await me.call(`/api/me/receipts/${tokens.receipt_id}`)).json();
     const jwks = join(dir, 'jwks.json');
     writeFileSync(jwks, await (await app.request('/.well-known/jwks.json')).text());

@@ -46,7 +46,12 @@ describe('XChaCha20-Poly1305 on the libsodium heap', () => {
     const key = randomBytes(32);
     const a = seal(sodium, key, text.encode('a'), 'slot a');
     const b = seal(sodium, key, text.encode('b'), 'slot b');
-    expect(() => openManyText(sodium, key, [{ sealed: a, aad: 'slot a' }, { sealed: b, aad: 'slot a' }])).toThrow(DecryptionError);
+    expect(() =>
+      openManyText(sodium, key, [
+        { sealed: a, aad: 'slot a' },
+        { sealed: b, aad: 'slot a' },
+      ]),
+    ).toThrow(DecryptionError);
   });
 
   it.each([
@@ -56,11 +61,14 @@ describe('XChaCha20-Poly1305 on the libsodium heap', () => {
     ['a long nonce', (s: { ciphertext: string; nonce: string }) => ({ ...s, nonce: `${s.nonce}AAAA` })],
     ['a nonce that is not base64url', (s: { ciphertext: string; nonce: string }) => ({ ...s, nonce: '!'.repeat(32) })],
     ['a ciphertext that is not base64url', (s: { ciphertext: string; nonce: string }) => ({ ...s, ciphertext: '*'.repeat(40) })],
-    ['a flipped bit', (s: { ciphertext: string; nonce: string }) => {
-      const bytes = fromB64u(s.ciphertext);
-      bytes[3]! ^= 0x10;
-      return { ...s, ciphertext: toB64u(bytes) };
-    }],
+    [
+      'a flipped bit',
+      (s: { ciphertext: string; nonce: string }) => {
+        const bytes = fromB64u(s.ciphertext);
+        bytes[3]! ^= 0x10;
+        return { ...s, ciphertext: toB64u(bytes) };
+      },
+    ],
   ])('answers %s with a DecryptionError, nothing else', (_label, mangle) => {
     const key = randomBytes(32);
     const sealed = seal(sodium, key, text.encode('secret value'), 'aad');

@@ -1,9 +1,7 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import sodium from 'libsodium-wrappers';
 import { DecryptionError } from '../../src/crypto/aead.ts';
-import {
-  deriveKek, newDataKey, openAttribute, sealAttribute, unwrapDataKey, wrapDataKey,
-} from '../../src/crypto/envelope.ts';
+import { deriveKek, newDataKey, openAttribute, sealAttribute, unwrapDataKey, wrapDataKey } from '../../src/crypto/envelope.ts';
 import { TEST_MASTER_KEY } from '../helpers/deps.ts';
 
 beforeAll(async () => {

@@ -22,7 +22,12 @@ beforeAll(async () => {
   const { res } = await signUp(live.asApp as never, live.origin);
   const body = await res.json();
   me = caller(live.asApp as never, sessionCookie(res)!, body.csrf_token, body.consumer.id);
-  for (const [name, value] of [['shoe_size', { size: 43, system: 'EU' }], ['clothing_size', 'L'], ['interests', ['running']], ['email', 'demo@example.com']] as const) {
+  for (const [name, value] of [
+    ['shoe_size', { size: 43, system: 'EU' }],
+    ['clothing_size', 'L'],
+    ['interests', ['running']],
+    ['email', 'demo@example.com'],
+  ] as const) {
     const put = await me.call(`/api/me/attributes/${name}`, { method: 'PUT', json: { value } });
     if (put.status !== 200) throw new Error(`${name}: ${await put.text()}`);
   }
@@ -47,7 +52,10 @@ describe('the demo brand', () => {
     const view = await (await me.call(`/api/me/requests/${requestId}`)).json();
     expect(view).toMatchObject({ brand: expect.objectContaining({ name: 'Stride & Co' }) });
     // Keep the required sizes and one optional attribute; untick the email.
-    const approved = await me.call(`/api/me/requests/${requestId}/approve`, { method: 'POST', json: { attributes: ['shoe_size', 'clothing_size', 'interests'] } });
+    const approved = await me.call(`/api/me/requests/${requestId}/approve`, {
+      method: 'POST',
+      json: { attributes: ['shoe_size', 'clothing_size', 'interests'] },
+    });
     expect(approved.status).toBe(200);
     const callback = new URL((await approved.json()).redirect_to);
     const back = await shop(`${callback.pathname}${callback.search}`);
@@ -81,7 +89,9 @@ describe('the demo brand', () => {
     expect(page).not.toContain('data-testid="value-');
     expect(page).not.toContain('size: 43');
     expect(page).not.toContain('running');
-    expect(page).toMatch(/data-testid="deleted-notice">Your data was deleted at \d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2} UTC because you revoked access in Trove: Shoe size, Clothing size, Interests\. We hold none of it now\./);
+    expect(page).toMatch(
+      /data-testid="deleted-notice">Your data was deleted at \d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2} UTC because you revoked access in Trove: Shoe size, Clothing size, Interests\. We hold none of it now\./,
+    );
   });
 
   it('registers once through trove demo and reuses the registration', () => {

@@ -35,7 +35,7 @@ describe('remembered access tokens', () => {
 });
 
 describe('prepared statements', () => {
-  it('bind each call\'s values to the placeholders of a query built once', async () => {
+  it("bind each call's values to the placeholders of a query built once", async () => {
     const deps = await testDeps();
     const byId = prepared((db, p: { id: string }) => db.selectFrom('brands').select('id').where('id', '=', p.id).where('status', '=', 'active'));
     const a = byId(deps.store.db, { id: 'one' }).compile();

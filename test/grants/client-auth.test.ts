@@ -18,20 +18,35 @@ beforeEach(async () => {
 });
 
 const parParams = () => ({
-  response_type: 'code', redirect_uri: REDIRECT, state: 's', code_challenge_method: 'S256',
-  code_challenge: pkce().challenge, authorization_details: JSON.stringify(shoeDetails()),
+  response_type: 'code',
+  redirect_uri: REDIRECT,
+  state: 's',
+  code_challenge_method: 'S256',
+  code_challenge: pkce().challenge,
+  authorization_details: JSON.stringify(shoeDetails()),
 });
 
 async function assertion(deps: TestDeps, brand: { clientId: string; privateKey: CryptoKey | jose.KeyObject }, aud = `${deps.config.origin}/oauth/par`) {
   const now = Math.floor(deps.clock.now() / 1000);
-  return new jose.SignJWT({ jti: crypto.randomUUID() }).setProtectedHeader({ alg: 'EdDSA', kid: 'k1' })
-    .setIssuer(brand.clientId).setSubject(brand.clientId).setAudience(aud).setIssuedAt(now).setExpirationTime(now + 60)
+  return new jose.SignJWT({ jti: crypto.randomUUID() })
+    .setProtectedHeader({ alg: 'EdDSA', kid: 'k1' })
+    .setIssuer(brand.clientId)
+    .setSubject(brand.clientId)
+    .setAudience(aud)
+    .setIssuedAt(now)
+    .setExpirationTime(now + 60)
     .sign(brand.privateKey);
 }
 
 /** POSTs a form with exactly the headers given (no automatic Basic). */
 const post = (path: string, params: Record<string, string>, headers: Record<string, string> = {}) =>
-  Promise.resolve(app.request(path, { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded', ...headers }, body: new URLSearchParams(params).toString() }));
+  Promise.resolve(
+    app.request(path, {
+      method: 'POST',
+      headers: { 'content-type': 'application/x-www-form-urlencoded', ...headers },
+      body: new URLSearchParams(params).toString(),
+    }),
+  );
 
 describe('client authentication', () => {
   it('binds each brand to the credential it registered: a secret over Basic or in the body, a key only by assertion', async () => {
@@ -39,7 +54,16 @@ describe('client authentication', () => {
     const keyed = await jwtBrand(deps);
     expect((await form(app, '/oauth/par', secret, parParams())).status).toBe(201);
     expect((await post('/oauth/par', { ...parParams(), client_id: secret.clientId, client_secret: secret.secret })).status).toBe(201);
-    expect((await post('/oauth/par', { ...parParams(), client_id: keyed.clientId, client_assertion_type: JWT_BEARER, client_assertion: await assertion(deps, keyed) })).status).toBe(201);
+    expect(
+      (
+        await post('/oauth/par', {
+          ...parParams(),
+          client_id: keyed.clientId,
+          client_assertion_type: JWT_BEARER,
+          client_assertion: await assertion(deps, keyed),
+        })
+      ).status,
+    ).toBe(201);
 
     // A key brand never gets in with a secret, whatever it sends; a wrong secret fails as an unknown client does.
     for (const res of [
@@ -74,7 +98,13 @@ describe('client authentication', () => {
     const keyed = await jwtBrand(deps);
     const twice = [
       await post('/oauth/par', { ...parParams(), client_id: secret.clientId, client_secret: secret.secret }, { authorization: basic(secret) }),
-      await post('/oauth/par', { ...parParams(), client_id: keyed.clientId, client_secret: 'x', client_assertion_type: JWT_BEARER, client_assertion: await assertion(deps, keyed) }),
+      await post('/oauth/par', {
+        ...parParams(),
+        client_id: keyed.clientId,
+        client_secret: 'x',
+        client_assertion_type: JWT_BEARER,
+        client_assertion: await assertion(deps, keyed),
+      }),
     ];
     for (const res of twice) {
       expect(res.status).toBe(400);
@@ -94,7 +124,12 @@ describe('the WWW-Authenticate challenge on invalid_client (RFC 6749 §5.2)', ()
 
     const inBody = [
       await post('/oauth/token', { grant_type: 'client_credentials', client_id: secret.clientId, client_secret: 'wrong' }),
-      await post('/oauth/token', { grant_type: 'client_credentials', client_id: keyed.clientId, client_assertion_type: JWT_BEARER, client_assertion: await assertion(deps, keyed, 'https://elsewhere.example') }),
+      await post('/oauth/token', {
+        grant_type: 'client_credentials',
+        client_id: keyed.clientId,
+        client_assertion_type: JWT_BEARER,
+        client_assertion: await assertion(deps, keyed, 'https://elsewhere.example'),
+      }),
       await post('/oauth/token', { grant_type: 'client_credentials', client_id: secret.clientId }),
       await post('/oauth/token', { grant_type: 'client_credentials' }, { authorization: 'Bearer abc' }),
     ];

@@ -13,7 +13,11 @@ describe('the usable-grant rule', () => {
     const deps = await testDeps();
     const now = deps.clock.now();
     const consumer = await seedConsumer(deps);
-    const { client_id: brand } = await registerBrand(deps, { name: 'Rule', redirect_uris: ['https://rule.example/cb'], auth: { method: 'client_secret_basic' } });
+    const { client_id: brand } = await registerBrand(deps, {
+      name: 'Rule',
+      redirect_uris: ['https://rule.example/cb'],
+      auth: { method: 'client_secret_basic' },
+    });
     const rows: GrantRow[] = [];
     let n = 0;
     for (const status of ['active', 'revoked', 'expired', 'exhausted'] as const) {
@@ -21,16 +25,38 @@ describe('the usable-grant rule', () => {
         for (const access of ['once', 'ongoing'] as const) {
           for (const read_count of [0, 1, 5]) {
             rows.push({
-              id: `g${n++}`, brand_id: brand, consumer_id: consumer, subject: 's', attributes: '["email"]', requested: '{}', persona: null,
-              purpose: 'p', purpose_description: 'd', value_offer: null, access, retention: null, status, created_at: now, updated_at: now,
-              expires_at, revoked_at: null, revoked_by: null, revoked_reason: null, read_count, last_read_at: null,
+              id: `g${n++}`,
+              brand_id: brand,
+              consumer_id: consumer,
+              subject: 's',
+              attributes: '["email"]',
+              requested: '{}',
+              persona: null,
+              purpose: 'p',
+              purpose_description: 'd',
+              value_offer: null,
+              access,
+              retention: null,
+              status,
+              created_at: now,
+              updated_at: now,
+              expires_at,
+              revoked_at: null,
+              revoked_by: null,
+              revoked_reason: null,
+              read_count,
+              last_read_at: null,
             });
           }
         }
       }
     }
     await deps.store.commit({ writes: rows.map((r) => deps.store.db.insertInto('grants').values(r)) });
-    const usable = await deps.store.db.selectFrom('grants').select('id').where((eb) => usableGrant(eb, now)).execute();
+    const usable = await deps.store.db
+      .selectFrom('grants')
+      .select('id')
+      .where((eb) => usableGrant(eb, now))
+      .execute();
     const bySql = new Set(usable.map((r) => r.id));
     const byJs = new Set(rows.filter((r) => grantProblem(r, now) === null).map((r) => r.id));
     expect(bySql).toEqual(byJs);

@@ -158,7 +158,7 @@ describe('reading', () => {
     expect(grant.status).toBe('exhausted');
   });
 
-  it('never lets a brand read or see another brand\'s grant', async () => {
+  it("never lets a brand read or see another brand's grant", async () => {
     const tokens = await tokensFor(app, brand, me);
     const other = await secretBrand(deps, 'Nosy');
     const cc = await (await form(app, '/oauth/token', other, { grant_type: 'client_credentials' })).json();
@@ -180,7 +180,12 @@ describe('reading', () => {
     await read(app, tokens.access_token);
     const denied = await deps.store.db.selectFrom('audit_events').selectAll().where('action', '=', 'grant.read').where('outcome', '=', 'denied').execute();
     expect(denied).toHaveLength(2);
-    expect(denied[0]).toMatchObject({ brand_id: brand.clientId, grant_id: tokens.grant_id, reason: 'revoked', attributes: '["email","shoe_size","birthdate"]' });
+    expect(denied[0]).toMatchObject({
+      brand_id: brand.clientId,
+      grant_id: tokens.grant_id,
+      reason: 'revoked',
+      attributes: '["email","shoe_size","birthdate"]',
+    });
   });
 });
 
@@ -230,7 +235,7 @@ describe('pairwise subjects', () => {
 });
 
 describe('erasure and export with grants', () => {
-  it('revokes every grant at erasure, so the brand\'s next read is refused', async () => {
+  it("revokes every grant at erasure, so the brand's next read is refused", async () => {
     const tokens = await tokensFor(app, brand, me);
     expect((await me.call('/api/me', { method: 'DELETE' })).status).toBe(204);
     const res = await read(app, tokens.access_token);
@@ -239,7 +244,7 @@ describe('erasure and export with grants', () => {
     expect(grant).toEqual({ status: 'revoked', revoked_reason: 'consumer_erased' });
   });
 
-  it('includes the consumer\'s grants, with read counts, in the export', async () => {
+  it("includes the consumer's grants, with read counts, in the export", async () => {
     const tokens = await tokensFor(app, brand, me);
     await read(app, tokens.access_token);
     const doc = await (await me.call('/api/me/export')).json();
@@ -252,12 +257,16 @@ describe('erasure and export with grants', () => {
     const { active, ended } = await (await me.call('/api/me/grants')).json();
     expect(ended).toEqual([]);
     expect(active[0]).toMatchObject({
-      id: tokens.grant_id, brand: { name: 'Secret Shoes' }, read_count: 1, last_read_at: new Date(deps.clock.now()).toISOString(),
+      id: tokens.grant_id,
+      brand: { name: 'Secret Shoes' },
+      read_count: 1,
+      last_read_at: new Date(deps.clock.now()).toISOString(),
       purpose: { label: 'To send you personalised offers', description: 'Send you offers in your size' },
       value_promised: { kind: 'discount', amount: 10 },
     });
     const brandView = await (await app.request(`/v1/grants/${tokens.grant_id}`, { headers: { authorization: `Bearer ${tokens.access_token}` } })).json();
-    for (const field of ['read_count', 'last_read_at', 'created_at', 'expires_at', 'revoked_at'] as const) expect(active[0][field], field).toEqual(brandView[field]);
+    for (const field of ['read_count', 'last_read_at', 'created_at', 'expires_at', 'revoked_at'] as const)
+      expect(active[0][field], field).toEqual(brandView[field]);
     const other = await signedInConsumer(deps, app);
     expect((await other.call(`/api/me/grants/${tokens.grant_id}`)).status).toBe(404);
     expect((await other.call(`/api/me/grants/${tokens.grant_id}/revoke`, { method: 'POST' })).status).toBe(404);

@@ -33,10 +33,20 @@ async function runFlow(brand: { clientId: string; auth: oauth.ClientAuth }) {
   const verifier = oauth.generateRandomCodeVerifier();
   const state = oauth.generateRandomState();
 
-  const parResponse = await oauth.pushedAuthorizationRequest(as, client, brand.auth, {
-    response_type: 'code', redirect_uri: REDIRECT, state, code_challenge_method: 'S256',
-    code_challenge: await oauth.calculatePKCECodeChallenge(verifier), authorization_details: JSON.stringify(shoeDetails()),
-  }, opts);
+  const parResponse = await oauth.pushedAuthorizationRequest(
+    as,
+    client,
+    brand.auth,
+    {
+      response_type: 'code',
+      redirect_uri: REDIRECT,
+      state,
+      code_challenge_method: 'S256',
+      code_challenge: await oauth.calculatePKCECodeChallenge(verifier),
+      authorization_details: JSON.stringify(shoeDetails()),
+    },
+    opts,
+  );
   const par = await oauth.processPushedAuthorizationResponse(as, client, parResponse);
 
   const authorize = new URL(as.authorization_endpoint!);
@@ -47,7 +57,11 @@ async function runFlow(brand: { clientId: string; auth: oauth.ClientAuth }) {
   const requestId = new URL(toConsent.headers.get('location')!, deps.config.origin).searchParams.get('request')!;
 
   const view = await (await me.call(`/api/me/requests/${requestId}`)).json();
-  expect(view.attributes.map((a: { name: string; required: boolean }) => [a.name, a.required])).toEqual([['email', true], ['shoe_size', true], ['birthdate', false]]);
+  expect(view.attributes.map((a: { name: string; required: boolean }) => [a.name, a.required])).toEqual([
+    ['email', true],
+    ['shoe_size', true],
+    ['birthdate', false],
+  ]);
   const approved = await me.call(`/api/me/requests/${requestId}/approve`, { method: 'POST', json: { attributes: ['email', 'shoe_size'] } });
   expect(approved.status).toBe(200);
   const callback = new URL((await approved.json()).redirect_to);
@@ -77,20 +91,36 @@ describe.each([
     expect(JSON.stringify(data)).not.toContain(me.consumerId);
 
     // Refresh rotates: the new refresh token works, the old one is now refused.
-    const refreshed = await oauth.processRefreshTokenResponse(as, client, await oauth.refreshTokenGrantRequest(as, client, brand.auth, tokens.refresh_token!, opts));
+    const refreshed = await oauth.processRefreshTokenResponse(
+      as,
+      client,
+      await oauth.refreshTokenGrantRequest(as, client, brand.auth, tokens.refresh_token!, opts),
+    );
     expect(refreshed.refresh_token).not.toBe(tokens.refresh_token);
-    const secondRead = await oauth.protectedResourceRequest(refreshed.access_token, 'GET', new URL(`${deps.config.origin}/v1/attributes`), undefined, undefined, opts);
+    const secondRead = await oauth.protectedResourceRequest(
+      refreshed.access_token,
+      'GET',
+      new URL(`${deps.config.origin}/v1/attributes`),
+      undefined,
+      undefined,
+      opts,
+    );
     expect(secondRead.status).toBe(200);
 
     // Introspection: active while valid, inactive once revoked.
     const active = await oauth.processIntrospectionResponse(as, client, await oauth.introspectionRequest(as, client, brand.auth, refreshed.access_token, opts));
     expect(active).toMatchObject({ active: true, client_id: brand.clientId, sub: data.sub, grant_id: data.grant_id });
     await oauth.processRevocationResponse(await oauth.revocationRequest(as, client, brand.auth, refreshed.access_token, opts));
-    const inactive = await oauth.processIntrospectionResponse(as, client, await oauth.introspectionRequest(as, client, brand.auth, refreshed.access_token, opts));
+    const inactive = await oauth.processIntrospectionResponse(
+      as,
+      client,
+      await oauth.introspectionRequest(as, client, brand.auth, refreshed.access_token, opts),
+    );
     expect(inactive.active).toBe(false);
     // A revoked token is 401 with the RFC 6750 challenge, which oauth4webapi parses and raises.
-    await expect(oauth.protectedResourceRequest(refreshed.access_token, 'GET', new URL(`${deps.config.origin}/v1/attributes`), undefined, undefined, opts))
-      .rejects.toMatchObject({ name: 'WWWAuthenticateChallengeError', cause: [{ scheme: 'bearer', parameters: { realm: 'trove', error: 'invalid_token' } }] });
+    await expect(
+      oauth.protectedResourceRequest(refreshed.access_token, 'GET', new URL(`${deps.config.origin}/v1/attributes`), undefined, undefined, opts),
+    ).rejects.toMatchObject({ name: 'WWWAuthenticateChallengeError', cause: [{ scheme: 'bearer', parameters: { realm: 'trove', error: 'invalid_token' } }] });
 
     // Revoking the refresh token ends its family.
     await oauth.processRevocationResponse(await oauth.revocationRequest(as, client, brand.auth, refreshed.refresh_token!, opts));
@@ -113,11 +143,20 @@ describe('client credentials', () => {
     const brand = await secretBrand(deps);
     const { as, client, opts, tokens } = await runFlow(brand);
     const cc = await oauth.processClientCredentialsResponse(as, client, await oauth.clientCredentialsGrantRequest(as, client, brand.auth, {}, opts));
-    const list = await (await oauth.protectedResourceRequest(cc.access_token, 'GET', new URL(`${deps.config.origin}/v1/grants?status=active`), undefined, undefined, opts)).json();
+    const list = await (
+      await oauth.protectedResourceRequest(cc.access_token, 'GET', new URL(`${deps.config.origin}/v1/grants?status=active`), undefined, undefined, opts)
+    ).json();
     expect(list.grants).toHaveLength(1);
     expect(list.grants[0]).toMatchObject({ attributes: ['email', 'shoe_size'], access: 'ongoing', status: 'active' });
     expect(list.grants[0]).not.toHaveProperty('consumer_id');
-    const bulk = await oauth.protectedResourceRequest(cc.access_token, 'GET', new URL(`${deps.config.origin}/v1/grants/${list.grants[0].id}/attributes`), undefined, undefined, opts);
+    const bulk = await oauth.protectedResourceRequest(
+      cc.access_token,
+      'GET',
+      new URL(`${deps.config.origin}/v1/grants/${list.grants[0].id}/attributes`),
+      undefined,
+      undefined,
+      opts,
+    );
     expect(bulk.status).toBe(200);
     const direct = await oauth.protectedResourceRequest(cc.access_token, 'GET', new URL(`${deps.config.origin}/v1/attributes`), undefined, undefined, opts);
     expect(direct.status).toBe(403);

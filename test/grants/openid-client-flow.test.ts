@@ -37,8 +37,11 @@ function discover(clientId: string, secret?: string, auth?: client.ClientAuth) {
 /** PAR → the consumer approves (trimming the optional attribute) → the callback URL. */
 async function authorize(config: client.Configuration, state: string, verifier: string): Promise<URL> {
   const url = await client.buildAuthorizationUrlWithPAR(config, {
-    redirect_uri: REDIRECT, state, code_challenge_method: 'S256',
-    code_challenge: await client.calculatePKCECodeChallenge(verifier), authorization_details: JSON.stringify(shoeDetails()),
+    redirect_uri: REDIRECT,
+    state,
+    code_challenge_method: 'S256',
+    code_challenge: await client.calculatePKCECodeChallenge(verifier),
+    authorization_details: JSON.stringify(shoeDetails()),
   });
   const toConsent = await app.request(url.toString());
   expect(toConsent.status).toBe(303);
@@ -65,13 +68,23 @@ async function wholeFlow(config: client.Configuration) {
   expect(refreshed.refresh_token).not.toBe(tokens.refresh_token);
   expect((await client.fetchProtectedResource(config, refreshed.access_token, attributes, 'GET')).status).toBe(200);
 
-  expect(await client.tokenIntrospection(config, refreshed.access_token)).toMatchObject({ active: true, client_id: config.clientMetadata().client_id, sub: data.sub });
+  expect(await client.tokenIntrospection(config, refreshed.access_token)).toMatchObject({
+    active: true,
+    client_id: config.clientMetadata().client_id,
+    sub: data.sub,
+  });
   await client.tokenRevocation(config, refreshed.access_token);
   expect((await client.tokenIntrospection(config, refreshed.access_token)).active).toBe(false);
   // A revoked token is 401 invalid_token with its challenge, which openid-client reports as such.
-  await expect(client.fetchProtectedResource(config, refreshed.access_token, attributes, 'GET')).rejects.toMatchObject({ name: 'WWWAuthenticateChallengeError', status: 401 });
+  await expect(client.fetchProtectedResource(config, refreshed.access_token, attributes, 'GET')).rejects.toMatchObject({
+    name: 'WWWAuthenticateChallengeError',
+    status: 401,
+  });
   // The rotated-out refresh token is refused, and the library hands over Trove's explanation.
-  await expect(client.refreshTokenGrant(config, tokens.refresh_token!)).rejects.toMatchObject({ error: 'invalid_grant', error_description: expect.stringContaining('no longer valid') });
+  await expect(client.refreshTokenGrant(config, tokens.refresh_token!)).rejects.toMatchObject({
+    error: 'invalid_grant',
+    error_description: expect.stringContaining('no longer valid'),
+  });
 
   const reads = await deps.store.db.selectFrom('audit_events').select(['outcome', 'brand_id']).where('action', '=', 'grant.read').orderBy('seq').execute();
   expect(reads.map((r) => r.outcome)).toEqual(['success', 'success', 'denied']);
@@ -85,7 +98,8 @@ describe('openid-client v6 with its defaults', () => {
       algorithm: 'oauth2',
       execute: [client.allowInsecureRequests],
       [client.customFetch]: (url, init) => {
-        if (url.includes('/oauth/')) sent.push(`${new URL(url).pathname} ${init.headers.authorization ? 'header' : ''}${String(init.body).includes('client_secret=') ? 'post' : ''}`);
+        if (url.includes('/oauth/'))
+          sent.push(`${new URL(url).pathname} ${init.headers.authorization ? 'header' : ''}${String(init.body).includes('client_secret=') ? 'post' : ''}`);
         return Promise.resolve(app.request(url, init as RequestInit));
       },
     });
@@ -97,7 +111,8 @@ describe('openid-client v6 with its defaults', () => {
     const brand = await jwtBrand(deps);
     await wholeFlow(await discover(brand.clientId, undefined, client.PrivateKeyJwt({ key: brand.privateKey as CryptoKey, kid: 'k1' })));
     const stranger = await jose.generateKeyPair('Ed25519');
-    const err = await client.clientCredentialsGrant(await discover(brand.clientId, undefined, client.PrivateKeyJwt({ key: stranger.privateKey, kid: 'k1' })))
+    const err = await client
+      .clientCredentialsGrant(await discover(brand.clientId, undefined, client.PrivateKeyJwt({ key: stranger.privateKey, kid: 'k1' })))
       .catch((e: unknown) => e);
     expect(err).toBeInstanceOf(client.ResponseBodyError);
     expect(err).toMatchObject({ status: 401, error: 'invalid_client', error_description: expect.stringContaining('The client assertion is not valid') });
@@ -106,10 +121,14 @@ describe('openid-client v6 with its defaults', () => {
   it("shows Trove's explanation when a posted secret is wrong, not a bare challenge", async () => {
     const brand = await secretBrand(deps);
     const config = await discover(brand.clientId, 'trv_cs_wrong');
-    const err = await client.buildAuthorizationUrlWithPAR(config, {
-      redirect_uri: REDIRECT, code_challenge_method: 'S256', code_challenge: await client.calculatePKCECodeChallenge(client.randomPKCECodeVerifier()),
-      authorization_details: JSON.stringify(shoeDetails()),
-    }).catch((e: unknown) => e);
+    const err = await client
+      .buildAuthorizationUrlWithPAR(config, {
+        redirect_uri: REDIRECT,
+        code_challenge_method: 'S256',
+        code_challenge: await client.calculatePKCECodeChallenge(client.randomPKCECodeVerifier()),
+        authorization_details: JSON.stringify(shoeDetails()),
+      })
+      .catch((e: unknown) => e);
     expect(err).toBeInstanceOf(client.ResponseBodyError);
     expect(err).toMatchObject({ status: 401, error: 'invalid_client', error_description: 'Client authentication failed.' });
   });

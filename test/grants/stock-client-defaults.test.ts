@@ -18,7 +18,10 @@ describe('stock client defaults', () => {
     const brand = await secretBrand(deps);
     const { res, verifier } = await par(app, brand, { scope: 'openid profile email' });
     expect(res.status).toBe(201);
-    const approved = await me.call(`/api/me/requests/${requestId((await res.json()).request_uri)}/approve`, { method: 'POST', json: { attributes: ['email', 'shoe_size'] } });
+    const approved = await me.call(`/api/me/requests/${requestId((await res.json()).request_uri)}/approve`, {
+      method: 'POST',
+      json: { attributes: ['email', 'shoe_size'] },
+    });
     const code = new URL((await approved.json()).redirect_to).searchParams.get('code')!;
     const tokens = await (await exchange(app, brand, code, verifier)).json();
     expect(tokens).not.toHaveProperty('scope');

@@ -16,7 +16,12 @@ export function inProcess(app: AppLike) {
 }
 
 export async function secretBrand(deps: Deps, name = 'Secret Shoes') {
-  const r = await registerBrand(deps, { name, redirect_uris: [REDIRECT], auth: { method: 'client_secret_basic' }, policy_uri: 'https://brand.example/privacy' });
+  const r = await registerBrand(deps, {
+    name,
+    redirect_uris: [REDIRECT],
+    auth: { method: 'client_secret_basic' },
+    policy_uri: 'https://brand.example/privacy',
+  });
   return { clientId: r.client_id, secret: r.client_secret!, auth: oauth.ClientSecretBasic(r.client_secret!) };
 }
 
@@ -27,15 +32,17 @@ export async function jwtBrand(deps: Deps, name = 'Keyed Coats') {
   return { clientId: r.client_id, privateKey, auth: oauth.PrivateKeyJwt({ key: privateKey as CryptoKey, kid: 'k1' }) };
 }
 
-export const shoeDetails = (over: Record<string, unknown> = {}) => [{
-  type: 'trove_attributes',
-  attributes: ['email', 'shoe_size'],
-  optional_attributes: ['birthdate'],
-  purpose: 'https://w3id.org/dpv#PersonalisedAdvertising',
-  purpose_description: 'Send you offers in your size',
-  value: { kind: 'discount', description: '10% off every order', amount: 10, unit: 'percent' },
-  access: 'ongoing',
-  duration: 'P180D',
-  retention: 'P30D',
-  ...over,
-}];
+export const shoeDetails = (over: Record<string, unknown> = {}) => [
+  {
+    type: 'trove_attributes',
+    attributes: ['email', 'shoe_size'],
+    optional_attributes: ['birthdate'],
+    purpose: 'https://w3id.org/dpv#PersonalisedAdvertising',
+    purpose_description: 'Send you offers in your size',
+    value: { kind: 'discount', description: '10% off every order', amount: 10, unit: 'percent' },
+    access: 'ongoing',
+    duration: 'P180D',
+    retention: 'P30D',
+    ...over,
+  },
+];

@@ -16,17 +16,22 @@ export type Caller = {
 
 export function caller(app: AppLike, cookie: string, csrf: string, consumerId = ''): Caller {
   return {
-    consumerId, cookie, csrf,
+    consumerId,
+    cookie,
+    csrf,
     call: (path, init = {}) =>
-      Promise.resolve(app.request(path, {
-        method: init.method ?? 'GET',
-        headers: {
-          cookie, 'x-csrf-token': csrf,
-          ...(init.json !== undefined ? { 'content-type': 'application/json' } : {}),
-          ...init.headers,
-        },
-        ...(init.json !== undefined ? { body: JSON.stringify(init.json) } : {}),
-      })),
+      Promise.resolve(
+        app.request(path, {
+          method: init.method ?? 'GET',
+          headers: {
+            cookie,
+            'x-csrf-token': csrf,
+            ...(init.json !== undefined ? { 'content-type': 'application/json' } : {}),
+            ...init.headers,
+          },
+          ...(init.json !== undefined ? { body: JSON.stringify(init.json) } : {}),
+        }),
+      ),
   };
 }
 

@@ -16,7 +16,13 @@ import { commit } from '../../src/features/audit/commit.ts';
 
 /** Errors logged by any test deps; the setup file fails a test that leaves one behind (a 500). */
 export const loggedErrors: { msg: string; fields?: Record<string, unknown> }[] = [];
-export const testLog: Logger = { info() {}, warn: (m, f) => { if (process.env.TROVE_TEST_VERBOSE) console.warn(m, f); }, error: (msg, fields) => loggedErrors.push({ msg, fields }) };
+export const testLog: Logger = {
+  info() {},
+  warn: (m, f) => {
+    if (process.env.TROVE_TEST_VERBOSE) console.warn(m, f);
+  },
+  error: (msg, fields) => loggedErrors.push({ msg, fields }),
+};
 
 export const TEST_MASTER_KEY = new Uint8Array(32).map((_, i) => (i * 7 + 3) & 0xff);
 
@@ -38,13 +44,20 @@ export async function sqliteTestDeps(opts: { file?: string; checkpointEvery?: nu
   return deps as TestDeps & { store: SqliteStore };
 }
 
-export async function testDeps(opts: { file?: string; checkpointEvery?: number; masterKey?: Uint8Array; origin?: string; allowPrivateWebhooks?: boolean; rateLimitScale?: number } = {}): Promise<TestDeps> {
+export async function testDeps(
+  opts: { file?: string; checkpointEvery?: number; masterKey?: Uint8Array; origin?: string; allowPrivateWebhooks?: boolean; rateLimitScale?: number } = {},
+): Promise<TestDeps> {
   await sodium.ready;
   const clock = fixedClock();
   const { store, applied, schema } = await openTestStore(clock, opts.file);
-  const config = parseConfig({ NODE_ENV: 'test', TROVE_DATA_DIR: '/nonexistent', TROVE_ORIGIN: opts.origin, TROVE_WEBHOOK_ALLOW_PRIVATE: opts.allowPrivateWebhooks ? 'true' : undefined,
+  const config = parseConfig({
+    NODE_ENV: 'test',
+    TROVE_DATA_DIR: '/nonexistent',
+    TROVE_ORIGIN: opts.origin,
+    TROVE_WEBHOOK_ALLOW_PRIVATE: opts.allowPrivateWebhooks ? 'true' : undefined,
     // Every app.request comes from one unknown address on a frozen clock: limits are off unless a test turns them on.
-    TROVE_RATE_LIMIT_SCALE: String(opts.rateLimitScale ?? 0) });
+    TROVE_RATE_LIMIT_SCALE: String(opts.rateLimitScale ?? 0),
+  });
   // The real outbound guard, as the Node runtime builds it (tests swap in a resolver when they need one).
   const outbound = createNodeOutbound({ allowPrivate: config.webhookAllowPrivate });
   const base = { config, store, clock, sodium, log: testLog, checkpointEvery: opts.checkpointEvery ?? 1000, outbound };

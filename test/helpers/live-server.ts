@@ -46,8 +46,16 @@ export async function liveServer(extraEnv: Record<string, string> = {}, opts: { 
   }
   const origin = shared?.origin ?? `http://localhost:${port}`;
   const env = {
-    PATH: process.env.PATH ?? '', PORT: String(port), HOST: '127.0.0.1', TROVE_DATA_DIR: dir, TROVE_MASTER_KEY: MASTER_KEY,
-    TROVE_ORIGIN: origin, NODE_ENV: 'development', TROVE_RATE_LIMIT_SCALE: '0', ...(databaseUrl ? { DATABASE_URL: databaseUrl } : {}), ...extraEnv,
+    PATH: process.env.PATH ?? '',
+    PORT: String(port),
+    HOST: '127.0.0.1',
+    TROVE_DATA_DIR: dir,
+    TROVE_MASTER_KEY: MASTER_KEY,
+    TROVE_ORIGIN: origin,
+    NODE_ENV: 'development',
+    TROVE_RATE_LIMIT_SCALE: '0',
+    ...(databaseUrl ? { DATABASE_URL: databaseUrl } : {}),
+    ...extraEnv,
   };
   let child: ChildProcess | null = null;
   const base = `http://127.0.0.1:${port}`;

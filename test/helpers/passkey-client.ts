@@ -39,7 +39,12 @@ export async function signedUpCaller(app: AnyApp, origin: string): Promise<Calle
 }
 
 /** Signs in with the authenticator (a new "device" when no cookie is sent) and returns that session's caller. */
-export async function signedInCaller(app: AnyApp, authenticator: SoftwareAuthenticator, headers: Record<string, string> = {}, overrides?: AuthenticatorOverrides): Promise<Caller> {
+export async function signedInCaller(
+  app: AnyApp,
+  authenticator: SoftwareAuthenticator,
+  headers: Record<string, string> = {},
+  overrides?: AuthenticatorOverrides,
+): Promise<Caller> {
   const { res } = await signIn(app, authenticator, overrides, headers);
   if (res.status !== 200) throw new Error(`sign-in failed: ${res.status} ${await res.text()}`);
   const body = await res.json();

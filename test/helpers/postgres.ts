@@ -15,7 +15,9 @@ export function testDatabaseUrl(): string {
 
 export async function openPostgresTestStore(clock: Clock) {
   const url = testDatabaseUrl();
-  const schema = `t_${newId().toLowerCase().replace(/[^a-z0-9]/g, '')}`;
+  const schema = `t_${newId()
+    .toLowerCase()
+    .replace(/[^a-z0-9]/g, '')}`;
   const admin = createPool(url, { max: 1 });
   await admin.query(`CREATE SCHEMA ${schema}`);
   await admin.end();

@@ -15,10 +15,11 @@ function listen(server: TcpServer, host: string): Promise<number> {
 }
 
 function closer(server: Closable) {
-  return () => new Promise<void>((resolve) => {
-    server.closeAllConnections?.();
-    server.close(() => resolve());
-  });
+  return () =>
+    new Promise<void>((resolve) => {
+      server.closeAllConnections?.();
+      server.close(() => resolve());
+    });
 }
 
 /** Accepts and drops TCP connections on all IPv6 and IPv4 loopback addresses, counting them. */

@@ -11,11 +11,13 @@ export type SecretClient = { clientId: string; secret: string };
 export const basic = (c: SecretClient) => `Basic ${Buffer.from(`${encodeURIComponent(c.clientId)}:${encodeURIComponent(c.secret)}`).toString('base64')}`;
 
 export function form(app: AnyApp, path: string, client: SecretClient | null, params: Record<string, string>) {
-  return Promise.resolve(app.request(path, {
-    method: 'POST',
-    headers: { 'content-type': 'application/x-www-form-urlencoded', ...(client ? { authorization: basic(client) } : {}) },
-    body: new URLSearchParams(params).toString(),
-  }));
+  return Promise.resolve(
+    app.request(path, {
+      method: 'POST',
+      headers: { 'content-type': 'application/x-www-form-urlencoded', ...(client ? { authorization: basic(client) } : {}) },
+      body: new URLSearchParams(params).toString(),
+    }),
+  );
 }
 
 export function pkce() {
@@ -26,8 +28,14 @@ export function pkce() {
 export async function par(app: AnyApp, client: SecretClient, over: Record<string, string> = {}, details: unknown = shoeDetails()) {
   const p = pkce();
   const res = await form(app, '/oauth/par', client, {
-    response_type: 'code', client_id: client.clientId, redirect_uri: REDIRECT, state: 'st-1', code_challenge_method: 'S256',
-    code_challenge: p.challenge, authorization_details: JSON.stringify(details), ...over,
+    response_type: 'code',
+    client_id: client.clientId,
+    redirect_uri: REDIRECT,
+    state: 'st-1',
+    code_challenge_method: 'S256',
+    code_challenge: p.challenge,
+    authorization_details: JSON.stringify(details),
+    ...over,
   });
   return { res, verifier: p.verifier };
 }

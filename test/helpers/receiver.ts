@@ -31,15 +31,16 @@ export async function startReceiver() {
       failNext = n;
     },
     attempts: () => received.length,
-    waitFor: (n: number, ms: number) => new Promise<void>((resolve, reject) => {
-      const timer = setTimeout(() => reject(new Error(`only ${received.length} of ${n} deliveries in ${ms} ms`)), ms);
-      const check = () => {
-        if (received.length < n) return waiters.push(check);
-        clearTimeout(timer);
-        resolve();
-      };
-      check();
-    }),
+    waitFor: (n: number, ms: number) =>
+      new Promise<void>((resolve, reject) => {
+        const timer = setTimeout(() => reject(new Error(`only ${received.length} of ${n} deliveries in ${ms} ms`)), ms);
+        const check = () => {
+          if (received.length < n) return waiters.push(check);
+          clearTimeout(timer);
+          resolve();
+        };
+        check();
+      }),
     close: () => new Promise<void>((r) => server.close(() => r())),
   };
 }

@@ -4,7 +4,6 @@
 // below 2^31, so the RFC's right shifts are `>>`.
 import * as nodeCrypto from 'node:crypto';
 
-
 function HASH(...parts: Uint8Array[]): Uint8Array {
   const h = nodeCrypto.createHash('sha256');
   for (const p of parts) h.update(p);
@@ -15,9 +14,7 @@ const LSB = (x: number) => (x & 1) === 1;
 const equal = (a: Uint8Array, b: Uint8Array) => a.length === b.length && a.every((v, i) => v === b[i]);
 
 /** RFC 9162 §2.1.3.2 Verifying an Inclusion Proof. */
-export function rfcVerifyInclusion(
-  leafIndex: number, treeSize: number, hash: Uint8Array, inclusionPath: readonly Uint8Array[], rootHash: Uint8Array,
-): boolean {
+export function rfcVerifyInclusion(leafIndex: number, treeSize: number, hash: Uint8Array, inclusionPath: readonly Uint8Array[], rootHash: Uint8Array): boolean {
   // 1. If leaf_index is greater than or equal to tree_size, then fail the proof verification.
   if (leafIndex >= treeSize) return false;
   // 2. Set fn to leaf_index and sn to tree_size - 1.
@@ -55,7 +52,11 @@ export function rfcVerifyInclusion(
 
 /** RFC 9162 §2.1.4.2 Verifying Consistency between Two Tree Heads (0 < first < second). */
 export function rfcVerifyConsistency(
-  first: number, second: number, firstHash: Uint8Array, secondHash: Uint8Array, consistencyPath: readonly Uint8Array[],
+  first: number,
+  second: number,
+  firstHash: Uint8Array,
+  secondHash: Uint8Array,
+  consistencyPath: readonly Uint8Array[],
 ): boolean {
   // 1. If consistency_path is an empty array, stop and fail the proof verification.
   if (consistencyPath.length === 0) return false;

@@ -3,8 +3,12 @@
 import { Buffer } from 'node:buffer';
 import { describe, expect, it } from 'vitest';
 import {
-  generateAuthenticationOptions, generateRegistrationOptions, verifyAuthenticationResponse,
-  verifyRegistrationResponse, type AuthenticationResponseJSON, type WebAuthnCredential,
+  generateAuthenticationOptions,
+  generateRegistrationOptions,
+  verifyAuthenticationResponse,
+  verifyRegistrationResponse,
+  type AuthenticationResponseJSON,
+  type WebAuthnCredential,
 } from '@simplewebauthn/server';
 import { createAuthenticator, encodeCbor, type AuthenticatorOverrides, type SoftwareAuthenticator } from './webauthn-authenticator.ts';
 
@@ -13,7 +17,9 @@ const RP_ID = 'trove.test';
 
 async function registrationOptions(userId = 'consumer-1', exclude: string[] = []) {
   return generateRegistrationOptions({
-    rpName: 'Trove', rpID: RP_ID, userName: 'ada@example.test',
+    rpName: 'Trove',
+    rpID: RP_ID,
+    userName: 'ada@example.test',
     userID: new TextEncoder().encode(userId),
     excludeCredentials: exclude.map((id) => ({ id })),
     authenticatorSelection: { residentKey: 'required', userVerification: 'required' },
@@ -23,8 +29,11 @@ async function registrationOptions(userId = 'consumer-1', exclude: string[] = []
 async function register(auth: SoftwareAuthenticator, userId?: string): Promise<WebAuthnCredential> {
   const options = await registrationOptions(userId);
   const result = await verifyRegistrationResponse({
-    response: auth.register(options), expectedChallenge: options.challenge,
-    expectedOrigin: ORIGIN, expectedRPID: RP_ID, requireUserVerification: true,
+    response: auth.register(options),
+    expectedChallenge: options.challenge,
+    expectedOrigin: ORIGIN,
+    expectedRPID: RP_ID,
+    requireUserVerification: true,
   });
   if (!result.verified) throw new Error('registration did not verify');
   return result.registrationInfo.credential;
@@ -32,14 +41,21 @@ async function register(auth: SoftwareAuthenticator, userId?: string): Promise<W
 
 async function assertion(auth: SoftwareAuthenticator, overrides?: AuthenticatorOverrides, allow?: string[]) {
   const options = await generateAuthenticationOptions({
-    rpID: RP_ID, userVerification: 'required', allowCredentials: allow?.map((id) => ({ id })),
+    rpID: RP_ID,
+    userVerification: 'required',
+    allowCredentials: allow?.map((id) => ({ id })),
   });
   return { challenge: options.challenge, response: auth.authenticate(options, overrides) };
 }
 
 function verify(response: AuthenticationResponseJSON, expectedChallenge: string, credential: WebAuthnCredential) {
   return verifyAuthenticationResponse({
-    response, expectedChallenge, expectedOrigin: ORIGIN, expectedRPID: RP_ID, credential, requireUserVerification: true,
+    response,
+    expectedChallenge,
+    expectedOrigin: ORIGIN,
+    expectedRPID: RP_ID,
+    credential,
+    requireUserVerification: true,
   });
 }
 
@@ -49,13 +65,22 @@ describe('software WebAuthn authenticator', () => {
     const options = await registrationOptions('consumer-1');
     const response = auth.register(options);
     const result = await verifyRegistrationResponse({
-      response, expectedChallenge: options.challenge, expectedOrigin: ORIGIN, expectedRPID: RP_ID, requireUserVerification: true,
+      response,
+      expectedChallenge: options.challenge,
+      expectedOrigin: ORIGIN,
+      expectedRPID: RP_ID,
+      requireUserVerification: true,
     });
     expect(result.verified).toBe(true);
     const info = result.registrationInfo!;
     expect(info).toMatchObject({
-      fmt: 'none', aaguid: '00000000-0000-0000-0000-000000000000', userVerified: true,
-      credentialDeviceType: 'multiDevice', credentialBackedUp: true, origin: ORIGIN, rpID: RP_ID,
+      fmt: 'none',
+      aaguid: '00000000-0000-0000-0000-000000000000',
+      userVerified: true,
+      credentialDeviceType: 'multiDevice',
+      credentialBackedUp: true,
+      origin: ORIGIN,
+      rpID: RP_ID,
     });
     const [held] = auth.credentials();
     expect(info.credential).toMatchObject({ id: response.id, counter: 0, transports: ['internal'] });
@@ -99,10 +124,8 @@ describe('software WebAuthn authenticator', () => {
     const auth = createAuthenticator({ origin: ORIGIN });
     const options = await registrationOptions();
     const expected = { expectedChallenge: options.challenge, expectedOrigin: ORIGIN, expectedRPID: RP_ID };
-    await expect(verifyRegistrationResponse({ ...expected, response: auth.register(options, { origin: 'https://evil.test' }) }))
-      .rejects.toThrow(/origin/);
-    await expect(verifyRegistrationResponse({ ...expected, response: auth.register(options, { rpId: 'evil.test' }) }))
-      .rejects.toThrow(/RP ID/);
+    await expect(verifyRegistrationResponse({ ...expected, response: auth.register(options, { origin: 'https://evil.test' }) })).rejects.toThrow(/origin/);
+    await expect(verifyRegistrationResponse({ ...expected, response: auth.register(options, { rpId: 'evil.test' }) })).rejects.toThrow(/RP ID/);
   });
 
   it('rejects an assertion made on another origin', async () => {
@@ -161,7 +184,12 @@ describe('software WebAuthn authenticator', () => {
     const { response, challenge } = await assertion(auth, { userVerified: false });
     await expect(verify(response, challenge, credential)).rejects.toThrow(/User verification required/);
     const relaxed = await verifyAuthenticationResponse({
-      response, expectedChallenge: challenge, expectedOrigin: ORIGIN, expectedRPID: RP_ID, credential, requireUserVerification: false,
+      response,
+      expectedChallenge: challenge,
+      expectedOrigin: ORIGIN,
+      expectedRPID: RP_ID,
+      credential,
+      requireUserVerification: false,
     });
     expect(relaxed).toMatchObject({ verified: true, authenticationInfo: { userVerified: false } });
   });
@@ -182,7 +210,14 @@ describe('software WebAuthn authenticator', () => {
     expect(['', 'a', 'IETF', 'ü'].map(hex)).toEqual(['60', '6161', '6449455446', '62c3bc']);
     expect(hex(new Uint8Array([1, 2, 3, 4]))).toBe('4401020304');
     expect(hex([1, [2, 3], [4, 5]])).toBe('8301820203820405');
-    expect(hex(new Map([[1, 2], [3, 4]]))).toBe('a201020304');
+    expect(
+      hex(
+        new Map([
+          [1, 2],
+          [3, 4],
+        ]),
+      ),
+    ).toBe('a201020304');
     expect(hex({ a: 1, b: [2, 3] })).toBe('a26161016162820203');
     expect(hex(new Uint8Array(300)).slice(0, 6)).toBe('59012c');
   });

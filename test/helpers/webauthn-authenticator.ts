@@ -3,23 +3,28 @@
 import { Buffer } from 'node:buffer';
 import { createHash, generateKeyPairSync, randomBytes, sign, type KeyObject } from 'node:crypto';
 import type {
-  AuthenticationResponseJSON, PublicKeyCredentialCreationOptionsJSON,
-  PublicKeyCredentialRequestOptionsJSON, RegistrationResponseJSON,
+  AuthenticationResponseJSON,
+  PublicKeyCredentialCreationOptionsJSON,
+  PublicKeyCredentialRequestOptionsJSON,
+  RegistrationResponseJSON,
 } from '@simplewebauthn/server';
 
 /** Knobs for negative tests; each one makes the response wrong in exactly one way. */
 export type AuthenticatorOverrides = {
-  origin?: string;         // clientData origin
-  rpId?: string;           // hashed into authenticatorData instead of the real RP ID
-  challenge?: string;      // clientData challenge (base64url)
-  userVerified?: boolean;  // false clears the UV flag
-  counter?: number;        // signCount to report (and keep) instead of the next one
-  type?: string;           // clientData type
-  credentialId?: string;   // authenticate: use this credential
+  origin?: string; // clientData origin
+  rpId?: string; // hashed into authenticatorData instead of the real RP ID
+  challenge?: string; // clientData challenge (base64url)
+  userVerified?: boolean; // false clears the UV flag
+  counter?: number; // signCount to report (and keep) instead of the next one
+  type?: string; // clientData type
+  credentialId?: string; // authenticate: use this credential
 };
 
 export type StoredCredential = {
-  id: string; rpId: string; userHandle: string; counter: number;
+  id: string;
+  rpId: string;
+  userHandle: string;
+  counter: number;
   publicKey: Uint8Array<ArrayBuffer>; // COSE_Key, as the server stores it
 };
 
@@ -57,7 +62,10 @@ export function encodeCbor(value: Cbor): Uint8Array<ArrayBuffer> {
     } else {
       const entries: [number | string, Cbor][] = v instanceof Map ? [...v] : Object.entries(v);
       cborHead(5, entries.length, out);
-      for (const [k, item] of entries) { encode(k); encode(item); }
+      for (const [k, item] of entries) {
+        encode(k);
+        encode(item);
+      }
     }
   };
   encode(value);
@@ -66,7 +74,11 @@ export function encodeCbor(value: Cbor): Uint8Array<ArrayBuffer> {
 
 const b64u = (bytes: Uint8Array): string => Buffer.from(bytes).toString('base64url');
 const sha256 = (data: Uint8Array | string): Buffer => createHash('sha256').update(data).digest();
-const FLAG_UP = 0x01, FLAG_UV = 0x04, FLAG_BE = 0x08, FLAG_BS = 0x10, FLAG_AT = 0x40;
+const FLAG_UP = 0x01,
+  FLAG_UV = 0x04,
+  FLAG_BE = 0x08,
+  FLAG_BS = 0x10,
+  FLAG_AT = 0x40;
 const ES256 = -7;
 
 function authData(rpId: string, flags: number, counter: number, attested?: Uint8Array): Uint8Array {
@@ -103,10 +115,15 @@ export function createAuthenticator(config: { origin: string; rpId?: string }) {
       }
       const { publicKey, privateKey } = generateKeyPairSync('ec', { namedCurve: 'P-256' });
       const jwk = publicKey.export({ format: 'jwk' });
-      const cose = encodeCbor(new Map<number, Cbor>([
-        [1, 2], [3, ES256], [-1, 1],
-        [-2, Buffer.from(jwk.x ?? '', 'base64url')], [-3, Buffer.from(jwk.y ?? '', 'base64url')],
-      ]));
+      const cose = encodeCbor(
+        new Map<number, Cbor>([
+          [1, 2],
+          [3, ES256],
+          [-1, 1],
+          [-2, Buffer.from(jwk.x ?? '', 'base64url')],
+          [-3, Buffer.from(jwk.y ?? '', 'base64url')],
+        ]),
+      );
       const rawId = randomBytes(32);
       const idLength = Buffer.alloc(2);
       idLength.writeUInt16BE(rawId.length);
@@ -115,12 +132,20 @@ export function createAuthenticator(config: { origin: string; rpId?: string }) {
       const data = authData(o.rpId ?? rpId, flagsFor(o) | FLAG_AT, counter, attested);
       const spki = publicKey.export({ format: 'der', type: 'spki' });
       const credential: Credential = {
-        id: b64u(rawId), rpId, userHandle: options.user.id, counter, publicKey: cose, privateKey, spki,
+        id: b64u(rawId),
+        rpId,
+        userHandle: options.user.id,
+        counter,
+        publicKey: cose,
+        privateKey,
+        spki,
       };
       held.push(credential);
       const clientDataJSON = clientData(o.type ?? 'webauthn.create', o.challenge ?? options.challenge, o.origin ?? config.origin);
       return {
-        id: credential.id, rawId: credential.id, type: 'public-key',
+        id: credential.id,
+        rawId: credential.id,
+        type: 'public-key',
         response: {
           clientDataJSON: b64u(clientDataJSON),
           attestationObject: b64u(encodeCbor({ fmt: 'none', attStmt: {}, authData: data })),
@@ -138,15 +163,19 @@ export function createAuthenticator(config: { origin: string; rpId?: string }) {
     authenticate(options: PublicKeyCredentialRequestOptionsJSON, o: AuthenticatorOverrides = {}): AuthenticationResponseJSON {
       const rpId = options.rpId ?? defaultRpId;
       const allowed = options.allowCredentials ?? [];
-      const credential = o.credentialId !== undefined ? find(o.credentialId)
-        : held.filter((c) => c.rpId === rpId && (allowed.length === 0 || allowed.some((d) => d.id === c.id))).at(-1);
+      const credential =
+        o.credentialId !== undefined
+          ? find(o.credentialId)
+          : held.filter((c) => c.rpId === rpId && (allowed.length === 0 || allowed.some((d) => d.id === c.id))).at(-1);
       if (!credential) throw new Error(`NotAllowedError: no credential for ${rpId} matches the request`);
       credential.counter = o.counter ?? credential.counter + 1;
       const data = authData(o.rpId ?? rpId, flagsFor(o), credential.counter);
       const clientDataJSON = clientData(o.type ?? 'webauthn.get', o.challenge ?? options.challenge, o.origin ?? config.origin);
       const signature = sign('sha256', Buffer.concat([data, sha256(clientDataJSON)]), credential.privateKey);
       return {
-        id: credential.id, rawId: credential.id, type: 'public-key',
+        id: credential.id,
+        rawId: credential.id,
+        type: 'public-key',
         response: {
           clientDataJSON: b64u(clientDataJSON),
           authenticatorData: b64u(data),

@@ -10,8 +10,11 @@ export type WrappedCount = { total: number; opened: number };
 
 /** How many wrapped keys open under KEKs derived from `master` (row's own KEK version). */
 export async function wrappedKeysOpenedBy(db: Kysely<Database>, sodium: Sodium, master: Uint8Array): Promise<WrappedCount> {
-  const consumers = await db.selectFrom('consumers').select(['id', 'data_key_wrapped', 'data_key_nonce', 'kek_version'])
-    .where('data_key_wrapped', 'is not', null).execute();
+  const consumers = await db
+    .selectFrom('consumers')
+    .select(['id', 'data_key_wrapped', 'data_key_nonce', 'kek_version'])
+    .where('data_key_wrapped', 'is not', null)
+    .execute();
   const keys = await db.selectFrom('keys').select(['id', 'wrapped', 'nonce', 'kek_version']).where('wrapped', 'is not', null).execute();
   let opened = 0;
   const tryOpen = (fn: () => Uint8Array) => {
@@ -23,7 +26,9 @@ export async function wrappedKeysOpenedBy(db: Kysely<Database>, sodium: Sodium, 
     }
   };
   for (const c of consumers) {
-    tryOpen(() => unwrapDataKey(sodium, deriveKek(sodium, master, c.kek_version!), c.kek_version!, c.id, { ciphertext: c.data_key_wrapped!, nonce: c.data_key_nonce! }));
+    tryOpen(() =>
+      unwrapDataKey(sodium, deriveKek(sodium, master, c.kek_version!), c.kek_version!, c.id, { ciphertext: c.data_key_wrapped!, nonce: c.data_key_nonce! }),
+    );
   }
   for (const k of keys) {
     tryOpen(() => unwrapKeyMaterial(sodium, deriveKek(sodium, master, k.kek_version!), k.kek_version!, k.id, { ciphertext: k.wrapped!, nonce: k.nonce! }));

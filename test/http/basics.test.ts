@@ -65,7 +65,9 @@ describe('bad input', () => {
 
   it('answers malformed JSON with 400 problem+json', async () => {
     const res = await app.request('/api/anything', {
-      method: 'POST', headers: { 'content-type': 'application/json' }, body: '{"a": ',
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: '{"a": ',
     });
     const body = await expectProblem(res, 400);
     expect(body.detail).toMatch(/not valid JSON/);
@@ -73,7 +75,9 @@ describe('bad input', () => {
 
   it('answers a body over the limit with 413 problem+json', async () => {
     const res = await app.request('/api/anything', {
-      method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ x: 'a'.repeat(BODY_LIMIT) }),
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ x: 'a'.repeat(BODY_LIMIT) }),
     });
     await expectProblem(res, 413);
   });

@@ -37,27 +37,44 @@ describe('OAuth error descriptions', () => {
     expect(authored.length).toBeGreaterThan(40);
     for (const m of authored) expect(m, m).toMatch(SECTION_5_2);
     for (const m of authored) expect(new OAuthError('invalid_request', m).message).toBe(m);
-    fc.assert(fc.property(fc.oneof(fc.string({ unit: 'binary' }), fc.string({ unit: 'grapheme' }), fc.constantFrom('"', '\\', '…', '\n', '\u0000', 'é')), (text) => {
-      expect(new OAuthError('invalid_request', text).message).toMatch(SECTION_5_2);
-    }));
+    fc.assert(
+      fc.property(fc.oneof(fc.string({ unit: 'binary' }), fc.string({ unit: 'grapheme' }), fc.constantFrom('"', '\\', '…', '\n', '\u0000', 'é')), (text) => {
+        expect(new OAuthError('invalid_request', text).message).toMatch(SECTION_5_2);
+      }),
+    );
   });
 
   it('stay within §5.2 over HTTP when they echo the caller or a library', async () => {
     const brand = await secretBrand(deps);
     const keyed = await jwtBrand(deps);
     const now = Math.floor(deps.clock.now() / 1000);
-    const wrongAudience = await new jose.SignJWT({ jti: 'j1' }).setProtectedHeader({ alg: 'EdDSA', kid: 'k1' })
-      .setIssuer(keyed.clientId).setSubject(keyed.clientId).setAudience('https://elsewhere.example').setIssuedAt(now).setExpirationTime(now + 60).sign(keyed.privateKey);
-    const par = (over: Record<string, string>, details: unknown = shoeDetails()) => new URLSearchParams({
-      response_type: 'code', redirect_uri: REDIRECT, code_challenge_method: 'S256', code_challenge: pkce().challenge,
-      authorization_details: JSON.stringify(details), ...over,
-    }).toString();
+    const wrongAudience = await new jose.SignJWT({ jti: 'j1' })
+      .setProtectedHeader({ alg: 'EdDSA', kid: 'k1' })
+      .setIssuer(keyed.clientId)
+      .setSubject(keyed.clientId)
+      .setAudience('https://elsewhere.example')
+      .setIssuedAt(now)
+      .setExpirationTime(now + 60)
+      .sign(keyed.privateKey);
+    const par = (over: Record<string, string>, details: unknown = shoeDetails()) =>
+      new URLSearchParams({
+        response_type: 'code',
+        redirect_uri: REDIRECT,
+        code_challenge_method: 'S256',
+        code_challenge: pkce().challenge,
+        authorization_details: JSON.stringify(details),
+        ...over,
+      }).toString();
     const cases: [string, Record<string, string>, RegExp][] = [
       [`${par({})}&a%22b%5C%C3%A9=1&a%22b%5C%C3%A9=2`, { authorization: basic(brand) }, /^Parameter a'b\/\? is repeated\.$/],
       [par({}, shoeDetails({ attributes: ['email', 'favourite_colour'] })), { authorization: basic(brand) }, /unknown attribute 'favourite_colour'/],
       [par({}, shoeDetails({ colour: 'red' })), { authorization: basic(brand) }, /'colour'/],
       [par({}, shoeDetails({ purpose: 'https://example.com/anything' })), { authorization: basic(brand) }, /DPV purpose IRI .*\.\.\./],
-      [par({ client_id: keyed.clientId, client_assertion_type: JWT_BEARER, client_assertion: wrongAudience }), {}, /^The client assertion is not valid: .*'aud'/],
+      [
+        par({ client_id: keyed.clientId, client_assertion_type: JWT_BEARER, client_assertion: wrongAudience }),
+        {},
+        /^The client assertion is not valid: .*'aud'/,
+      ],
     ];
     for (const [body, headers, expected] of cases) {
       const res = await app.request('/oauth/par', { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded', ...headers }, body });

@@ -21,13 +21,22 @@ describe('the OpenAPI document', () => {
 
   it('lists every route the server serves, and nothing it does not', async () => {
     const doc = await (await app.request('/openapi.json')).json();
-    const served = new Set(app.routes
-      .filter((r) => r.method !== 'ALL' && r.method !== 'HEAD' && !r.path.includes('*'))
-      .map((r) => `${r.method.toLowerCase()} ${r.path.replace(/:(\w+)/g, '{$1}')}`));
-    const documented = new Set(Object.entries(doc.paths as Record<string, Record<string, unknown>>)
-      .flatMap(([path, ops]) => Object.keys(ops).map((m) => `${m} ${path}`)));
-    expect([...served].filter((r) => !documented.has(r)), 'served but undocumented').toEqual([]);
-    expect([...documented].filter((r) => !served.has(r)), 'documented but not served').toEqual([]);
+    const served = new Set(
+      app.routes
+        .filter((r) => r.method !== 'ALL' && r.method !== 'HEAD' && !r.path.includes('*'))
+        .map((r) => `${r.method.toLowerCase()} ${r.path.replace(/:(\w+)/g, '{$1}')}`),
+    );
+    const documented = new Set(
+      Object.entries(doc.paths as Record<string, Record<string, unknown>>).flatMap(([path, ops]) => Object.keys(ops).map((m) => `${m} ${path}`)),
+    );
+    expect(
+      [...served].filter((r) => !documented.has(r)),
+      'served but undocumented',
+    ).toEqual([]);
+    expect(
+      [...documented].filter((r) => !served.has(r)),
+      'documented but not served',
+    ).toEqual([]);
   });
 
   it('documents request bodies from the validating schemas', async () => {

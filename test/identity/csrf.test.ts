@@ -19,13 +19,19 @@ describe('CSRF defence on state-changing /api calls', () => {
   it('lets a Trove page through with the token from GET /api/me', async () => {
     const { csrf_token } = await (await me.call('/api/me')).json();
     expect(csrf_token).toBe(me.csrf);
-    const res = await me.call('/api/me/attributes/email', { method: 'PUT', json: { value: 'a@b.example' }, headers: { origin: deps.config.origin, 'sec-fetch-site': 'same-origin' } });
+    const res = await me.call('/api/me/attributes/email', {
+      method: 'PUT',
+      json: { value: 'a@b.example' },
+      headers: { origin: deps.config.origin, 'sec-fetch-site': 'same-origin' },
+    });
     expect(res.status).toBe(200);
   });
 
   it('refuses a call without the token with 403 and changes nothing', async () => {
     const res = await app.request('/api/me/attributes/email', {
-      method: 'PUT', headers: { cookie: me.cookie, 'content-type': 'application/json' }, body: JSON.stringify({ value: 'a@b.example' }),
+      method: 'PUT',
+      headers: { cookie: me.cookie, 'content-type': 'application/json' },
+      body: JSON.stringify({ value: 'a@b.example' }),
     });
     expect(res.status).toBe(403);
     expect(await attributeRows()).toBe(0);
@@ -50,7 +56,8 @@ describe('CSRF defence on state-changing /api calls', () => {
 
   it('refuses erasure forged by a cross-site form, leaving the account intact', async () => {
     const res = await app.request('/api/me', {
-      method: 'DELETE', headers: { cookie: me.cookie, origin: 'https://evil.example', 'content-type': 'application/x-www-form-urlencoded' },
+      method: 'DELETE',
+      headers: { cookie: me.cookie, origin: 'https://evil.example', 'content-type': 'application/x-www-form-urlencoded' },
     });
     expect(res.status).toBe(403);
     const row = await deps.store.db.selectFrom('consumers').select('status').where('id', '=', me.consumerId).executeTakeFirstOrThrow();
@@ -61,7 +68,11 @@ describe('CSRF defence on state-changing /api calls', () => {
     const res = await app.request('/api/passkeys/login/options', { method: 'POST', headers: { 'content-type': 'text/plain' }, body: '{}' });
     expect(res.status).toBeGreaterThanOrEqual(400);
     expect(res.status).toBeLessThan(500);
-    const form = await app.request('/api/passkeys/login/options', { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: 'a=b' });
+    const form = await app.request('/api/passkeys/login/options', {
+      method: 'POST',
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+      body: 'a=b',
+    });
     expect([403, 415]).toContain(form.status);
   });
 });

@@ -17,8 +17,7 @@ beforeEach(async () => {
   origin = deps.config.origin;
 });
 
-const denials = async () =>
-  (await deps.store.db.selectFrom('audit_events').select(['action', 'reason']).where('outcome', '=', 'denied').execute());
+const denials = async () => await deps.store.db.selectFrom('audit_events').select(['action', 'reason']).where('outcome', '=', 'denied').execute();
 
 describe('sign-up with a passkey', () => {
   it('creates a consumer with a data key, their passkey and a session, and audits all three', async () => {
@@ -32,12 +31,16 @@ describe('sign-up with a passkey', () => {
     expect(passkeys).toHaveLength(1);
     const me = await app.request('/api/me', { headers: { cookie: sessionCookie(res)! } });
     expect(me.status).toBe(200);
-    const actions = (await deps.store.db.selectFrom('audit_events').select('action').where('consumer_id', '=', body.consumer.id).execute()).map((a) => a.action);
+    const actions = (await deps.store.db.selectFrom('audit_events').select('action').where('consumer_id', '=', body.consumer.id).execute()).map(
+      (a) => a.action,
+    );
     expect(actions).toEqual(['consumer.created', 'passkey.added', 'session.signed_in']);
   });
 
   it('asks for a discoverable credential with user verification required', async () => {
-    const options = await (await app.request('/api/passkeys/register/options', { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{}' })).json();
+    const options = await (
+      await app.request('/api/passkeys/register/options', { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{}' })
+    ).json();
     expect(options.authenticatorSelection).toMatchObject({ residentKey: 'required', userVerification: 'required' });
     expect(options.rp.id).toBe('localhost');
     expect(options.attestation).toBe('none');
@@ -77,7 +80,9 @@ describe('sign-up with a passkey', () => {
     const first = await signUp(app, origin);
     expect(first.res.status).toBe(200);
     const again = await app.request('/api/passkeys/register/verify', {
-      method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ response: first.response }),
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ response: first.response }),
     });
     expect(again.status).toBe(401);
     expect(await deps.store.db.selectFrom('consumers').select('id').execute()).toHaveLength(1);
@@ -85,7 +90,9 @@ describe('sign-up with a passkey', () => {
 
   it('refuses malformed responses with 400', async () => {
     const res = await app.request('/api/passkeys/register/verify', {
-      method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ response: { id: 'x', type: 'public-key' } }),
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ response: { id: 'x', type: 'public-key' } }),
     });
     expect(res.status).toBe(400);
   });
@@ -107,30 +114,49 @@ describe('sign-in with a passkey', () => {
     const me = await signedUpCaller(app, origin);
     const first = await signIn(app, me.authenticator);
     expect(first.res.status).toBe(200);
-    const replay = await app.request('/api/passkeys/login/verify', { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(first.response) });
+    const replay = await app.request('/api/passkeys/login/verify', {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify(first.response),
+    });
     expect(replay.status).toBe(401);
     expect(sessionCookie(replay)).toBeNull();
-    const denied = await deps.store.db.selectFrom('audit_events').select(['action', 'reason', 'consumer_id'])
-      .where('outcome', '=', 'denied').execute();
+    const denied = await deps.store.db.selectFrom('audit_events').select(['action', 'reason', 'consumer_id']).where('outcome', '=', 'denied').execute();
     expect(denied).toEqual([{ action: 'session.signed_in', reason: 'challenge_used', consumer_id: me.consumerId }]);
   });
 
   it('refuses an unknown challenge without writing anything', async () => {
     const me = await signedUpCaller(app, origin);
-    const before = await deps.store.db.selectFrom('audit_events').select(({ fn }) => fn.countAll<number>().as('n')).executeTakeFirstOrThrow();
+    const before = await deps.store.db
+      .selectFrom('audit_events')
+      .select(({ fn }) => fn.countAll<number>().as('n'))
+      .executeTakeFirstOrThrow();
     const response = me.authenticator.authenticate({ challenge: 'bm90LWEtY2hhbGxlbmdlLXdlLWlzc3VlZA' });
-    const res = await app.request('/api/passkeys/login/verify', { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(response) });
+    const res = await app.request('/api/passkeys/login/verify', {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify(response),
+    });
     expect(res.status).toBe(401);
-    const after = await deps.store.db.selectFrom('audit_events').select(({ fn }) => fn.countAll<number>().as('n')).executeTakeFirstOrThrow();
+    const after = await deps.store.db
+      .selectFrom('audit_events')
+      .select(({ fn }) => fn.countAll<number>().as('n'))
+      .executeTakeFirstOrThrow();
     expect(Number(after.n)).toBe(Number(before.n));
   });
 
   it('refuses an expired challenge', async () => {
     const me = await signedUpCaller(app, origin);
-    const options = await (await app.request('/api/passkeys/login/options', { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{}' })).json();
+    const options = await (
+      await app.request('/api/passkeys/login/options', { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{}' })
+    ).json();
     deps.clock.advance(CHALLENGE_TTL_MS + 1);
     const response = me.authenticator.authenticate(options);
-    const res = await app.request('/api/passkeys/login/verify', { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(response) });
+    const res = await app.request('/api/passkeys/login/verify', {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify(response),
+    });
     expect(res.status).toBe(401);
   });
 
@@ -151,7 +177,9 @@ describe('sign-in with a passkey', () => {
   it('refuses an unknown credential', async () => {
     await signedUpCaller(app, origin);
     const stranger = createAuthenticator({ origin });
-    stranger.register({ ...(await (await app.request('/api/passkeys/register/options', { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{}' })).json()) });
+    stranger.register({
+      ...(await (await app.request('/api/passkeys/register/options', { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{}' })).json()),
+    });
     expect((await signIn(app, stranger)).res.status).toBe(401);
     expect(await denials()).toContainEqual({ action: 'session.signed_in', reason: 'unknown_credential' });
   });
@@ -204,7 +232,7 @@ describe('managing passkeys and recovery codes', () => {
     expect((await me.call(`/api/me/passkeys/${passkeys[0].id}`, { method: 'DELETE' })).status).toBe(204);
   });
 
-  it('renames a passkey, and never another consumer\'s', async () => {
+  it("renames a passkey, and never another consumer's", async () => {
     const me = await signedUpCaller(app, origin);
     const other = await signedUpCaller(app, origin);
     const { passkeys } = await (await me.call('/api/me/passkeys')).json();
@@ -219,7 +247,8 @@ describe('managing passkeys and recovery codes', () => {
     expect(codes).toHaveLength(10);
     const stored = await deps.store.db.selectFrom('recovery_codes').select('code_hash').execute();
     for (const code of codes) expect(JSON.stringify(stored)).not.toContain(code);
-    const use = (code: string) => app.request('/api/recovery/login', { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ code }) });
+    const use = (code: string) =>
+      app.request('/api/recovery/login', { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ code }) });
     const first = await use(codes[0].toLowerCase());
     expect(first.status).toBe(200);
     const session = caller(app, sessionCookie(first)!, (await first.json()).csrf_token);
@@ -233,7 +262,11 @@ describe('managing passkeys and recovery codes', () => {
     const me = await signedUpCaller(app, origin);
     const { codes: old } = await (await me.call('/api/me/recovery-codes', { method: 'POST' })).json();
     await me.call('/api/me/recovery-codes', { method: 'POST' });
-    const res = await app.request('/api/recovery/login', { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ code: old[0] }) });
+    const res = await app.request('/api/recovery/login', {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ code: old[0] }),
+    });
     expect(res.status).toBe(401);
   });
 });

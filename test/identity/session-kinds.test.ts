@@ -24,7 +24,10 @@ describe('session kinds', () => {
     const auditor = await addAuditor(deps, { name: 'Ada Auditor' });
     const code = auditor.enrol_url.split('#')[1]!;
     const auth = createAuthenticator({ origin: ORIGIN });
-    const enrolled = await post('/api/auditor/enrol/verify', { code, response: auth.register(await (await post('/api/auditor/enrol/options', { code })).json()) });
+    const enrolled = await post('/api/auditor/enrol/verify', {
+      code,
+      response: auth.register(await (await post('/api/auditor/enrol/options', { code })).json()),
+    });
     expect(enrolled.status).toBe(200);
     const as = { cookie: sessionCookie(enrolled)!, 'x-csrf-token': (await enrolled.json()).csrf_token as string };
 

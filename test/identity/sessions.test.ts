@@ -25,11 +25,21 @@ beforeEach(async () => {
 const FIREFOX_LINUX = 'Mozilla/5.0 (X11; Linux x86_64; rv:140.0) Gecko/20100101 Firefox/140.0';
 const SAFARI_IPHONE = 'Mozilla/5.0 (iPhone; CPU iPhone OS 18_5 like Mac OS X) AppleWebKit/605.1.15 (KHTML, like Gecko) Version/18.5 Mobile/15E148 Safari/604.1';
 
-type Listed = { id: string; device: string | null; created_at: number; last_seen_at: number; current: boolean; signed_in_with: { type: string; passkey?: { id: string; name: string | null } | null } };
+type Listed = {
+  id: string;
+  device: string | null;
+  created_at: number;
+  last_seen_at: number;
+  current: boolean;
+  signed_in_with: { type: string; passkey?: { id: string; name: string | null } | null };
+};
 const list = async (c: Caller): Promise<Listed[]> => (await (await c.call('/api/me/sessions')).json()).sessions;
 const alive = async (c: Caller) => (await c.call('/api/me')).status === 200;
-const events = async (action: string) => (await deps.store.db.selectFrom('audit_events').select(['consumer_id', 'detail']).where('action', '=', action).execute())
-  .map((e) => ({ consumer_id: e.consumer_id, detail: e.detail === null ? null : JSON.parse(e.detail) }));
+const events = async (action: string) =>
+  (await deps.store.db.selectFrom('audit_events').select(['consumer_id', 'detail']).where('action', '=', action).execute()).map((e) => ({
+    consumer_id: e.consumer_id,
+    detail: e.detail === null ? null : JSON.parse(e.detail),
+  }));
 
 /** A second passkey on its own authenticator (another device), added from `c`. */
 async function secondPasskey(c: Caller) {
@@ -135,8 +145,12 @@ describe('device hints', () => {
   it('read browser and OS coarsely, bounded, and nothing from an empty or unknown header', () => {
     expect(deviceHint(FIREFOX_LINUX)).toBe('Firefox on Linux');
     expect(deviceHint(SAFARI_IPHONE)).toBe('Safari on iOS');
-    expect(deviceHint('Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/140.0.0.0 Safari/537.36 Edg/140.0.0.0')).toBe('Edge on Windows');
-    expect(deviceHint('Mozilla/5.0 (Linux; Android 15) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/140.0.0.0 Mobile Safari/537.36')).toBe('Chrome on Android');
+    expect(deviceHint('Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/140.0.0.0 Safari/537.36 Edg/140.0.0.0')).toBe(
+      'Edge on Windows',
+    );
+    expect(deviceHint('Mozilla/5.0 (Linux; Android 15) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/140.0.0.0 Mobile Safari/537.36')).toBe(
+      'Chrome on Android',
+    );
     expect(deviceHint('curl/8.5.0')).toBeNull();
     expect(deviceHint(undefined)).toBeNull();
     expect(deviceHint(`${'x'.repeat(10_000)} Firefox/1`)).toBeNull();

@@ -25,7 +25,8 @@ beforeEach(async () => {
 const STEP_UP_TYPE = 'https://trove.dev/problems/step-up-required';
 const stale = () => deps.clock.advance(STEP_UP_MAX_AGE_MS + 1000);
 const recoveryCodes = async (c: Caller, json: unknown = {}) => c.call('/api/me/recovery-codes', { method: 'POST', json });
-const useCode = (code: string) => app.request('/api/recovery/login', { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ code }) });
+const useCode = (code: string) =>
+  app.request('/api/recovery/login', { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ code }) });
 const events = (action: string) => deps.store.db.selectFrom('audit_events').select(['outcome', 'reason', 'detail']).where('action', '=', action).execute();
 
 async function expectStepUpRequired(res: Response) {
@@ -69,8 +70,11 @@ describe('step-up before sensitive calls', () => {
     expect(await res.json()).toEqual({ auth_at: deps.clock.now(), fresh_until: deps.clock.now() + STEP_UP_MAX_AGE_MS });
     expect((await recoveryCodes(me)).status).toBe(201);
     const passkey = me.authenticator.credentials()[0]!.id;
-    const session = (await deps.store.db.selectFrom('sessions').select('public_id').where('subject_id', '=', me.consumerId).executeTakeFirstOrThrow()).public_id;
-    expect((await events('session.stepped_up')).map((e) => ({ ...e, detail: JSON.parse(e.detail!) }))).toEqual([{ outcome: 'success', reason: null, detail: { passkey, session } }]);
+    const session = (await deps.store.db.selectFrom('sessions').select('public_id').where('subject_id', '=', me.consumerId).executeTakeFirstOrThrow())
+      .public_id;
+    expect((await events('session.stepped_up')).map((e) => ({ ...e, detail: JSON.parse(e.detail!) }))).toEqual([
+      { outcome: 'success', reason: null, detail: { passkey, session } },
+    ]);
     stale();
     await expectStepUpRequired(await recoveryCodes(me));
   });
@@ -118,14 +122,20 @@ describe('step-up before sensitive calls', () => {
   it('refuses the change when the session is ended elsewhere between the check and the commit', async () => {
     // Another device signs out this session just before the new codes commit.
     let competitor: (() => Promise<Response>) | undefined;
-    const racing: TestDeps = { ...deps, store: { ...deps.store, commit: async (change: Change) => {
-      const run = competitor;
-      if (run && change.audit?.some((e) => e.action === 'recovery_codes.generated')) {
-        competitor = undefined;
-        expect((await run()).status).toBe(204);
-      }
-      return deps.store.commit(change);
-    } } };
+    const racing: TestDeps = {
+      ...deps,
+      store: {
+        ...deps.store,
+        commit: async (change: Change) => {
+          const run = competitor;
+          if (run && change.audit?.some((e) => e.action === 'recovery_codes.generated')) {
+            competitor = undefined;
+            expect((await run()).status).toBe(204);
+          }
+          return deps.store.commit(change);
+        },
+      },
+    };
     const raceApp = createApp(racing);
     const here = caller(raceApp, me.cookie, me.csrf, me.consumerId);
     const elsewhere = await signedInCaller(raceApp, me.authenticator);
@@ -140,14 +150,20 @@ describe('step-up before sensitive calls', () => {
 
   it('refuses the erasure when the session is ended elsewhere between the check and the commit', async () => {
     let competitor: (() => Promise<Response>) | undefined;
-    const racing: TestDeps = { ...deps, store: { ...deps.store, commit: async (change: Change) => {
-      const run = competitor;
-      if (run && change.audit?.some((e) => e.action === 'consumer.erased')) {
-        competitor = undefined;
-        expect((await run()).status).toBe(204);
-      }
-      return deps.store.commit(change);
-    } } };
+    const racing: TestDeps = {
+      ...deps,
+      store: {
+        ...deps.store,
+        commit: async (change: Change) => {
+          const run = competitor;
+          if (run && change.audit?.some((e) => e.action === 'consumer.erased')) {
+            competitor = undefined;
+            expect((await run()).status).toBe(204);
+          }
+          return deps.store.commit(change);
+        },
+      },
+    };
     const raceApp = createApp(racing);
     const here = caller(raceApp, me.cookie, me.csrf, me.consumerId);
     const elsewhere = await signedInCaller(raceApp, me.authenticator);

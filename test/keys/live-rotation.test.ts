@@ -50,7 +50,7 @@ async function openedBy(live: LiveServer, key: string) {
 }
 
 describe('key rotation on a real server', () => {
-  it('reads a consumer\'s values after a restart following each kind of rotation, and the old master key then opens nothing', async () => {
+  it("reads a consumer's values after a restart following each kind of rotation, and the old master key then opens nothing", async () => {
     const live = await server();
     await live.start();
     const { res } = await signUp(live.asApp as never, live.origin);

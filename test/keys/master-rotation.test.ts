@@ -22,8 +22,11 @@ const b64 = (k: Uint8Array) => Buffer.from(k).toString('base64url');
 /** The same database as `deps`, as a node configured with the new key and the old one as previous. */
 async function nodeWithNewKey(deps: TestDeps, buffer = new Uint8Array(NEW_KEY)): Promise<Deps> {
   const config = parseConfig({
-    NODE_ENV: 'test', TROVE_DATA_DIR: '/nonexistent', TROVE_RATE_LIMIT_SCALE: '0',
-    TROVE_MASTER_KEY: b64(NEW_KEY), TROVE_PREVIOUS_MASTER_KEYS: b64(TEST_MASTER_KEY),
+    NODE_ENV: 'test',
+    TROVE_DATA_DIR: '/nonexistent',
+    TROVE_RATE_LIMIT_SCALE: '0',
+    TROVE_MASTER_KEY: b64(NEW_KEY),
+    TROVE_PREVIOUS_MASTER_KEYS: b64(TEST_MASTER_KEY),
   });
   return boot({ config, store: deps.store, clock: deps.clock, sodium: deps.sodium, log: testLog, checkpointEvery: 1000 }, buffer, []);
 }
@@ -62,7 +65,10 @@ describe('master-key rotation', () => {
     expect(alone.keys.kekVersion).toBe(2);
     await expectReadable(alone, consumers);
     const keks = await db.selectFrom('keys').select(['id', 'status']).where('kind', '=', 'kek').orderBy('version').execute();
-    expect(keks).toEqual([{ id: 'kek-1', status: 'retired' }, { id: 'kek-2', status: 'active' }]);
+    expect(keks).toEqual([
+      { id: 'kek-1', status: 'retired' },
+      { id: 'kek-2', status: 'active' },
+    ]);
   });
 
   it('never derives from a wiped buffer: the caller may zero its copy of the key right after start-up', async () => {
@@ -78,12 +84,14 @@ describe('master-key rotation', () => {
   it('survives an interruption: every key opens with the old or the new key, and a second run finishes the job', async () => {
     const { deps, consumers } = await vaultWithValues(5);
     const node = await nodeWithNewKey(deps);
-    await expect(rotateMasterKey(node, {
-      batchSize: 2,
-      onBatch: () => {
-        throw new Error('power cut');
-      },
-    })).rejects.toThrow('power cut');
+    await expect(
+      rotateMasterKey(node, {
+        batchSize: 2,
+        onBatch: () => {
+          throw new Error('power cut');
+        },
+      }),
+    ).rejects.toThrow('power cut');
 
     const db = deps.store.db;
     const byNew = await wrappedKeysOpenedBy(db, deps.sodium, NEW_KEY);

@@ -74,7 +74,11 @@ describe('signing-key rotation on several nodes', () => {
     const a = await testDeps();
     const { token } = await mintAccessToken(a, { brandId: 'brand-1', sub: 'subject-1' });
     const [header, payload, signature] = token.split('.');
-    const forged = [Buffer.from(JSON.stringify({ ...JSON.parse(Buffer.from(header!, 'base64url').toString()), kid: 'sig-nobody' })).toString('base64url'), payload, signature].join('.');
+    const forged = [
+      Buffer.from(JSON.stringify({ ...JSON.parse(Buffer.from(header!, 'base64url').toString()), kid: 'sig-nobody' })).toString('base64url'),
+      payload,
+      signature,
+    ].join('.');
     const reads: number[] = [];
     const original = a.store.db.selectFrom.bind(a.store.db);
     (a.store.db as { selectFrom: unknown }).selectFrom = ((t: never) => {

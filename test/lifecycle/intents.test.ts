@@ -26,14 +26,19 @@ const intents = async (b: SecretClient) => {
 
 describe('intents for brands', () => {
   it('hand a brand the open intents its grants cover for the persona, under the pairwise sub, each read audited', async () => {
-    await me.call('/api/me/intents', { method: 'POST', json: { text: 'Red rain jacket', size: 'M', budget: { amount: 120, currency: 'EUR' }, persona: 'family' } });
+    await me.call('/api/me/intents', {
+      method: 'POST',
+      json: { text: 'Red rain jacket', size: 'M', budget: { amount: 120, currency: 'EUR' }, persona: 'family' },
+    });
     await me.call('/api/me/intents', { method: 'POST', json: { text: 'Work laptop bag' } }); // default persona: not covered
     const withdrawn = await (await me.call('/api/me/intents', { method: 'POST', json: { text: 'Old wish', persona: 'family' } })).json();
     await me.call(`/api/me/intents/${withdrawn.id}`, { method: 'DELETE' });
     const tokens = await tokensFor(app, brand, me, { details: shoeDetails({ attributes: ['email', 'intents'], optional_attributes: [], persona: 'family' }) });
 
     const list = await intents(brand);
-    expect(list.intents).toEqual([expect.objectContaining({ text: 'Red rain jacket', size: 'M', budget: { amount: 120, currency: 'EUR' }, grant_id: tokens.grant_id, persona: 'family' })]);
+    expect(list.intents).toEqual([
+      expect.objectContaining({ text: 'Red rain jacket', size: 'M', budget: { amount: 120, currency: 'EUR' }, grant_id: tokens.grant_id, persona: 'family' }),
+    ]);
     expect(JSON.stringify(list)).not.toContain(me.consumerId);
     const { intents: mine } = await (await me.call('/api/me/intents')).json();
     const jacket = mine.find((i: { text: string }) => i.text === 'Red rain jacket');

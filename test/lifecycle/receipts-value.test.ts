@@ -25,20 +25,32 @@ const bearer = (token: string) => ({ authorization: `Bearer ${token}` });
 
 describe('consent receipts', () => {
   it('are issued on approval, named in the token response, and verify offline with the JWKS alone', async () => {
-    const tokens = await tokensFor(app, brand, me) as unknown as { receipt_id: string; grant_id: string };
+    const tokens = (await tokensFor(app, brand, me)) as unknown as { receipt_id: string; grant_id: string };
     expect(tokens.receipt_id).toEqual(expect.any(String));
     const res = await me.call(`/api/me/receipts/${tokens.receipt_id}`);
     expect(res.status).toBe(200);
     const { jws } = await res.json();
     const receipt = await verifyJws(jws, await jwks(), RECEIPT_TYP);
     expect(receipt).toMatchObject({
-      version: 'KI-CR-v1.1.0', consentReceiptID: tokens.receipt_id, event: 'granted', grant_id: tokens.grant_id,
+      version: 'KI-CR-v1.1.0',
+      consentReceiptID: tokens.receipt_id,
+      event: 'granted',
+      grant_id: tokens.grant_id,
       piiControllers: [{ piiController: 'Secret Shoes', privacyPolicy: 'https://brand.example/privacy' }],
-      services: [{ purposes: [{
-        purposeCategory: ['https://w3id.org/dpv#PersonalisedAdvertising'], piiCategory: ['email', 'shoe_size', 'birthdate'],
-        consideration: { kind: 'discount', description: '10% off every order' }, retention: 'P30D', consentType: 'EXPLICIT',
-        termination: expect.any(String),
-      }] }],
+      services: [
+        {
+          purposes: [
+            {
+              purposeCategory: ['https://w3id.org/dpv#PersonalisedAdvertising'],
+              piiCategory: ['email', 'shoe_size', 'birthdate'],
+              consideration: { kind: 'discount', description: '10% off every order' },
+              retention: 'P30D',
+              consentType: 'EXPLICIT',
+              termination: expect.any(String),
+            },
+          ],
+        },
+      ],
     });
     expect(JSON.stringify(receipt)).not.toContain(me.consumerId);
   });
@@ -53,7 +65,7 @@ describe('consent receipts', () => {
   });
 
   it('are never shown to another consumer or another brand', async () => {
-    const tokens = await tokensFor(app, brand, me) as unknown as { receipt_id: string; grant_id: string };
+    const tokens = (await tokensFor(app, brand, me)) as unknown as { receipt_id: string; grant_id: string };
     const other = await signedInConsumer(deps, app);
     expect((await other.call(`/api/me/receipts/${tokens.receipt_id}`)).status).toBe(404);
     const nosy = await secretBrand(deps, 'Nosy');
@@ -65,33 +77,47 @@ describe('consent receipts', () => {
 describe('the value ledger', () => {
   it('shows per brand what was promised and received, with totals', async () => {
     const tokens = await tokensFor(app, brand, me);
-    const post = (json: unknown) => app.request(`/v1/grants/${tokens.grant_id}/value`, {
-      method: 'POST', headers: { ...bearer(tokens.access_token), 'content-type': 'application/json' }, body: JSON.stringify(json),
-    });
+    const post = (json: unknown) =>
+      app.request(`/v1/grants/${tokens.grant_id}/value`, {
+        method: 'POST',
+        headers: { ...bearer(tokens.access_token), 'content-type': 'application/json' },
+        body: JSON.stringify(json),
+      });
     expect((await post({ kind: 'discount', description: 'Coupon for spring', amount: 12.5, unit: 'EUR', reference: 'SPRING-42' })).status).toBe(201);
     expect((await post({ kind: 'discount', description: 'Birthday coupon', amount: 7.5, unit: 'EUR' })).status).toBe(201);
     expect((await post({ kind: 'points', description: 'Welcome points', amount: 500, unit: 'points' })).status).toBe(201);
     const value = await (await me.call('/api/me/value')).json();
-    expect(value.brands).toEqual([expect.objectContaining({
-      name: 'Secret Shoes',
-      promised: [expect.objectContaining({ kind: 'discount', description: '10% off every order', grant_id: tokens.grant_id })],
-      received: [expect.objectContaining({ reference: 'SPRING-42' }), expect.anything(), expect.anything()],
-      totals: { EUR: 20, points: 500 },
-    })]);
+    expect(value.brands).toEqual([
+      expect.objectContaining({
+        name: 'Secret Shoes',
+        promised: [expect.objectContaining({ kind: 'discount', description: '10% off every order', grant_id: tokens.grant_id })],
+        received: [expect.objectContaining({ reference: 'SPRING-42' }), expect.anything(), expect.anything()],
+        totals: { EUR: 20, points: 500 },
+      }),
+    ]);
     expect(value.totals).toEqual({ EUR: 20, points: 500 });
     const events = await deps.store.db.selectFrom('audit_events').select('action').where('action', '=', 'value.recorded').execute();
     expect(events).toHaveLength(3);
   });
 
-  it('refuses value on another brand\'s grant, and bad input, writing nothing', async () => {
+  it("refuses value on another brand's grant, and bad input, writing nothing", async () => {
     const tokens = await tokensFor(app, brand, me);
     const nosy = await secretBrand(deps, 'Nosy');
     const cc = await (await form(app, '/oauth/token', nosy, { grant_type: 'client_credentials' })).json();
-    const send = (token: string, json: unknown) => app.request(`/v1/grants/${tokens.grant_id}/value`, {
-      method: 'POST', headers: { ...bearer(token), 'content-type': 'application/json' }, body: JSON.stringify(json),
-    });
+    const send = (token: string, json: unknown) =>
+      app.request(`/v1/grants/${tokens.grant_id}/value`, {
+        method: 'POST',
+        headers: { ...bearer(token), 'content-type': 'application/json' },
+        body: JSON.stringify(json),
+      });
     expect((await send(cc.access_token, { kind: 'gift', description: 'x' })).status).toBe(404);
-    for (const bad of [{ kind: 'bribe', description: 'x' }, { kind: 'money', description: '' }, { kind: 'money', description: 'x', amount: -5, unit: 'EUR' }, { kind: 'money', description: 'x', amount: 5 }, { kind: 'gift', description: 'x', extra: 1 }]) {
+    for (const bad of [
+      { kind: 'bribe', description: 'x' },
+      { kind: 'money', description: '' },
+      { kind: 'money', description: 'x', amount: -5, unit: 'EUR' },
+      { kind: 'money', description: 'x', amount: 5 },
+      { kind: 'gift', description: 'x', extra: 1 },
+    ]) {
       const res = await send(tokens.access_token, bad);
       expect(res.status, JSON.stringify(bad)).toBe(400);
     }
@@ -99,9 +125,12 @@ describe('the value ledger', () => {
   });
 
   it('refuses value on a grant the consumer revoked, and after the consumer erased their account, with 409 and nothing written', async () => {
-    const send = (grantId: string, token: string) => app.request(`/v1/grants/${grantId}/value`, {
-      method: 'POST', headers: { ...bearer(token), 'content-type': 'application/json' }, body: JSON.stringify({ kind: 'gift', description: 'Late gift' }),
-    });
+    const send = (grantId: string, token: string) =>
+      app.request(`/v1/grants/${grantId}/value`, {
+        method: 'POST',
+        headers: { ...bearer(token), 'content-type': 'application/json' },
+        body: JSON.stringify({ kind: 'gift', description: 'Late gift' }),
+      });
     const cc = async () => (await (await form(app, '/oauth/token', brand, { grant_type: 'client_credentials' })).json()).access_token as string;
     const revoked = await tokensFor(app, brand, me);
     expect((await me.call(`/api/me/grants/${revoked.grant_id}/revoke`, { method: 'POST', json: {} })).status).toBe(200);
@@ -124,7 +153,9 @@ describe('the value ledger', () => {
     const tokens = await tokensFor(app, brand, me, { details: shoeDetails({ access: 'once' }) });
     expect((await read(app, tokens.access_token)).status).toBe(200);
     const res = await app.request(`/v1/grants/${tokens.grant_id}/value`, {
-      method: 'POST', headers: { ...bearer(tokens.access_token), 'content-type': 'application/json' }, body: JSON.stringify({ kind: 'gift', description: 'Thanks' }),
+      method: 'POST',
+      headers: { ...bearer(tokens.access_token), 'content-type': 'application/json' },
+      body: JSON.stringify({ kind: 'gift', description: 'Thanks' }),
     });
     expect(res.status).toBe(201);
   });
@@ -132,7 +163,8 @@ describe('the value ledger', () => {
   it('keeps the description and reference sealed in the database, and shows them to the consumer', async () => {
     const tokens = await tokensFor(app, brand, me);
     await app.request(`/v1/grants/${tokens.grant_id}/value`, {
-      method: 'POST', headers: { ...bearer(tokens.access_token), 'content-type': 'application/json' },
+      method: 'POST',
+      headers: { ...bearer(tokens.access_token), 'content-type': 'application/json' },
       body: JSON.stringify({ kind: 'discount', description: 'Sealed coupon text', reference: 'SEALED-REF-1', amount: 5, unit: 'EUR' }),
     });
     const row = await deps.store.db.selectFrom('value_events').selectAll().executeTakeFirstOrThrow();

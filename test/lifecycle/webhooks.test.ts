@@ -22,7 +22,7 @@ afterEach(async () => {
 });
 
 async function setup(depsIn?: TestDeps) {
-  const deps = depsIn ?? await testDeps({ allowPrivateWebhooks: true });
+  const deps = depsIn ?? (await testDeps({ allowPrivateWebhooks: true }));
   const receiver = await startReceiver();
   cleanups.push(receiver.close);
   const app = createApp(deps);
@@ -35,7 +35,12 @@ async function setup(depsIn?: TestDeps) {
 
 async function verifySet(deps: TestDeps, app: ReturnType<typeof createApp>, jwt: string, audience: string) {
   const jwks = jose.createLocalJWKSet(await (await app.request('/.well-known/jwks.json')).json());
-  const { payload, protectedHeader } = await jose.jwtVerify(jwt, jwks, { issuer: deps.config.origin, audience, typ: 'secevent+jwt', currentDate: new Date(deps.clock.now()) });
+  const { payload, protectedHeader } = await jose.jwtVerify(jwt, jwks, {
+    issuer: deps.config.origin,
+    audience,
+    typ: 'secevent+jwt',
+    currentDate: new Date(deps.clock.now()),
+  });
   expect(protectedHeader.alg).toBe('EdDSA');
   return payload as { sub: string; events: Record<string, Record<string, unknown>> };
 }
@@ -137,17 +142,34 @@ describe('revocation events to brands', () => {
 });
 
 describe('webhook URL policy', () => {
-  it.each(['http://127.0.0.1/hook', 'https://10.0.0.8/hook', 'https://localhost/hook', 'https://[::1]/hook', 'https://169.254.169.254/latest', 'ftp://brand.example/hook', 'https://user:pw@brand.example/hook'])(
-    'refuses %s unless private addresses are allowed', async (url) => {
-      const deps = await testDeps();
-      await expect(registerBrand(deps, { name: 'X', redirect_uris: [REDIRECT], auth: { method: 'client_secret_basic' }, webhook_url: url })).rejects.toThrow(/webhook_url/);
-    });
+  it.each([
+    'http://127.0.0.1/hook',
+    'https://10.0.0.8/hook',
+    'https://localhost/hook',
+    'https://[::1]/hook',
+    'https://169.254.169.254/latest',
+    'ftp://brand.example/hook',
+    'https://user:pw@brand.example/hook',
+  ])('refuses %s unless private addresses are allowed', async (url) => {
+    const deps = await testDeps();
+    await expect(registerBrand(deps, { name: 'X', redirect_uris: [REDIRECT], auth: { method: 'client_secret_basic' }, webhook_url: url })).rejects.toThrow(
+      /webhook_url/,
+    );
+  });
 
-  it.each(['https://192.0.2.2:9390/h', 'https://[::ffff:127.0.0.1]/h', 'https://[::ffff:a9fe:a9fe]/h', 'https://[64:ff9b::7f00:1]/h', 'https://[fec0::1]/h', 'https://localhost./h'])(
-    'refuses %s, a form the old policy let through', async (url) => {
-      const deps = await testDeps();
-      await expect(registerBrand(deps, { name: 'X', redirect_uris: [REDIRECT], auth: { method: 'client_secret_basic' }, webhook_url: url })).rejects.toThrow(/webhook_url/);
-    });
+  it.each([
+    'https://192.0.2.2:9390/h',
+    'https://[::ffff:127.0.0.1]/h',
+    'https://[::ffff:a9fe:a9fe]/h',
+    'https://[64:ff9b::7f00:1]/h',
+    'https://[fec0::1]/h',
+    'https://localhost./h',
+  ])('refuses %s, a form the old policy let through', async (url) => {
+    const deps = await testDeps();
+    await expect(registerBrand(deps, { name: 'X', redirect_uris: [REDIRECT], auth: { method: 'client_secret_basic' }, webhook_url: url })).rejects.toThrow(
+      /webhook_url/,
+    );
+  });
 
   it('refuses at delivery a URL that passed registration but now resolves to loopback, recording no address', async () => {
     const deps = await testDeps();
@@ -156,15 +178,26 @@ describe('webhook URL policy', () => {
     const app = createApp(deps);
     const me = await signedInConsumer(deps, app);
     await me.call('/api/me/attributes/email', { method: 'PUT', json: { value: 'ada@example.com' } });
-    const r = await registerBrand(deps, { name: 'Rebound', redirect_uris: [REDIRECT], auth: { method: 'client_secret_basic' }, webhook_url: `https://hooks.brand.example:${probe.port}/trove` });
+    const r = await registerBrand(deps, {
+      name: 'Rebound',
+      redirect_uris: [REDIRECT],
+      auth: { method: 'client_secret_basic' },
+      webhook_url: `https://hooks.brand.example:${probe.port}/trove`,
+    });
     const tokens = await tokensFor(app, { clientId: r.client_id, secret: r.client_secret! }, me);
     await me.call(`/api/me/grants/${tokens.grant_id}/revoke`, { method: 'POST' });
     // The brand's DNS now answers a public address first and loopback second (rebinding).
     const asked: string[] = [];
-    deps.outbound = createNodeOutbound({ allowPrivate: false, resolve: async (name) => {
-      asked.push(name);
-      return [{ address: '93.184.215.14', family: 4 }, { address: '127.0.0.1', family: 4 }];
-    } });
+    deps.outbound = createNodeOutbound({
+      allowPrivate: false,
+      resolve: async (name) => {
+        asked.push(name);
+        return [
+          { address: '93.184.215.14', family: 4 },
+          { address: '127.0.0.1', family: 4 },
+        ];
+      },
+    });
     expect(await deliverDue(deps)).toBe(1);
     const row = await deps.store.db.selectFrom('webhook_deliveries').selectAll().executeTakeFirstOrThrow();
     expect(row).toMatchObject({ status: 'pending', attempts: 1, last_status: null, last_error: 'URL refused: resolves to an address Trove does not call' });
@@ -174,6 +207,8 @@ describe('webhook URL policy', () => {
 
   it('accepts a public https URL', async () => {
     const deps = await testDeps();
-    await expect(registerBrand(deps, { name: 'X', redirect_uris: [REDIRECT], auth: { method: 'client_secret_basic' }, webhook_url: 'https://hooks.brand.example/trove' })).resolves.toBeTruthy();
+    await expect(
+      registerBrand(deps, { name: 'X', redirect_uris: [REDIRECT], auth: { method: 'client_secret_basic' }, webhook_url: 'https://hooks.brand.example/trove' }),
+    ).resolves.toBeTruthy();
   });
 });

@@ -23,7 +23,20 @@ describe('the attribute catalogue', () => {
     const { attributes } = await res.json();
     expect(attributes.length).toBeGreaterThanOrEqual(25);
     for (const a of attributes) expect(a).toMatchObject({ name: expect.any(String), label: expect.any(String), type: expect.any(String) });
-    expect(attributes.map((a: { name: string }) => a.name)).toEqual(expect.arrayContaining(['email', 'phone', 'birthdate', 'postal_address', 'shoe_size', 'clothing_size', 'dietary_needs', 'travel_seat', 'loyalty_memberships', 'household_size']));
+    expect(attributes.map((a: { name: string }) => a.name)).toEqual(
+      expect.arrayContaining([
+        'email',
+        'phone',
+        'birthdate',
+        'postal_address',
+        'shoe_size',
+        'clothing_size',
+        'dietary_needs',
+        'travel_seat',
+        'loyalty_memberships',
+        'household_size',
+      ]),
+    );
   });
 
   it('accepts every catalogue example as a valid value', async () => {

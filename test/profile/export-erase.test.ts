@@ -16,26 +16,35 @@ beforeEach(async () => {
   await me.call('/api/me/attributes/email', { method: 'PUT', json: { value: 'ada@example.com' } });
   await me.call('/api/me/attributes/household_size', { method: 'PUT', json: { value: { adults: 2, children: 2 }, persona: 'family' } });
   await me.call('/api/me/attributes/x-bike', { method: 'PUT', json: { value: 'cargo bike' } });
-  const intent = await me.call('/api/me/intents', { method: 'POST', json: { text: 'Red rain jacket', size: 'M', colour: 'red', budget: { amount: 120, currency: 'EUR' }, persona: 'family' } });
+  const intent = await me.call('/api/me/intents', {
+    method: 'POST',
+    json: { text: 'Red rain jacket', size: 'M', colour: 'red', budget: { amount: 120, currency: 'EUR' }, persona: 'family' },
+  });
   expect(intent.status).toBe(201);
 });
 
 describe('export', () => {
-  it('returns every attribute, persona and intent, decrypted, with the consumer\'s own audit events', async () => {
+  it("returns every attribute, persona and intent, decrypted, with the consumer's own audit events", async () => {
     const res = await me.call('/api/me/export');
     expect(res.status).toBe(200);
     expect(res.headers.get('content-disposition')).toContain('attachment');
     const doc = await res.json();
     expect(doc.attributes.map((a: { name: string; value: unknown }) => [a.name, a.value])).toEqual([
-      ['email', 'ada@example.com'], ['household_size', { adults: 2, children: 2 }], ['x-bike', 'cargo bike'],
+      ['email', 'ada@example.com'],
+      ['household_size', { adults: 2, children: 2 }],
+      ['x-bike', 'cargo bike'],
     ]);
     expect(doc.personas.map((p: { name: string }) => p.name)).toEqual(['family']);
-    expect(doc.intents).toEqual([expect.objectContaining({ text: 'Red rain jacket', size: 'M', budget: { amount: 120, currency: 'EUR' }, persona: 'family', status: 'open' })]);
-    expect(doc.audit_events.map((e: { action: string }) => e.action)).toEqual(expect.arrayContaining(['consumer.created', 'profile.attributes_changed', 'intent.published', 'consumer.exported']));
+    expect(doc.intents).toEqual([
+      expect.objectContaining({ text: 'Red rain jacket', size: 'M', budget: { amount: 120, currency: 'EUR' }, persona: 'family', status: 'open' }),
+    ]);
+    expect(doc.audit_events.map((e: { action: string }) => e.action)).toEqual(
+      expect.arrayContaining(['consumer.created', 'profile.attributes_changed', 'intent.published', 'consumer.exported']),
+    );
     expect(doc.audit_events.every((e: { consumer_id: string }) => e.consumer_id === me.consumerId)).toBe(true);
   });
 
-  it('does not include another consumer\'s data', async () => {
+  it("does not include another consumer's data", async () => {
     const other = await signedInConsumer(deps, app);
     await other.call('/api/me/attributes/email', { method: 'PUT', json: { value: 'other@example.com' } });
     const doc = await (await me.call('/api/me/export')).json();
@@ -66,7 +75,7 @@ describe('erasure', () => {
 });
 
 describe('personas and intents', () => {
-  it('keeps a persona\'s label sealed in the database and shows it to its owner', async () => {
+  it("keeps a persona's label sealed in the database and shows it to its owner", async () => {
     expect((await me.call('/api/me/personas', { method: 'POST', json: { name: 'work', label: 'Secret side project' } })).status).toBe(201);
     const row = await deps.store.db.selectFrom('personas').selectAll().where('name', '=', 'work').executeTakeFirstOrThrow();
     expect(JSON.stringify(row)).not.toContain('Secret side project');
@@ -103,7 +112,7 @@ describe('personas and intents', () => {
     if (field) expect((await res.json()).invalid_params[0].name).toBe(field);
   });
 
-  it('never shows one consumer another\'s intent', async () => {
+  it("never shows one consumer another's intent", async () => {
     const { intents } = await (await me.call('/api/me/intents')).json();
     const other = await signedInConsumer(deps, app);
     expect((await other.call(`/api/me/intents/${intents[0].id}`)).status).toBe(404);

@@ -57,10 +57,14 @@ async function load(acks: Acks, stopAt: number) {
       }
     }
   };
-  const reader = () => guard(async () => {
-    const res = await read(live.asApp as never, token);
-    if (res.status === 200) { await res.json(); acks.reads += 1; }
-  });
+  const reader = () =>
+    guard(async () => {
+      const res = await read(live.asApp as never, token);
+      if (res.status === 200) {
+        await res.json();
+        acks.reads += 1;
+      }
+    });
   const writer = (slot: number) => {
     const name = `x-crash-${slot}`;
     return guard(async () => {
@@ -69,20 +73,22 @@ async function load(acks: Acks, stopAt: number) {
       if (res.status === 200) acks.writes.set(name, next);
     });
   };
-  const approver = () => guard(async () => {
-    const { res } = await par(live.asApp as never, brand, {}, shoeDetails({ access: 'ongoing' }));
-    if (res.status !== 201) return;
-    const id = requestId((await res.json()).request_uri);
-    const ok = await me.call(`/api/me/requests/${id}/approve`, { method: 'POST', json: {} });
-    if (ok.status === 200) acks.approvals.push(id);
-  });
-  const revoker = () => guard(async () => {
-    const { active } = (await (await me.call('/api/me/grants')).json()) as { active: { id: string }[] };
-    const target = active.find((g) => g.id !== longGrant);
-    if (!target) return;
-    const res = await me.call(`/api/me/grants/${target.id}/revoke`, { method: 'POST' });
-    if (res.status === 200) acks.revocations.push(target.id);
-  });
+  const approver = () =>
+    guard(async () => {
+      const { res } = await par(live.asApp as never, brand, {}, shoeDetails({ access: 'ongoing' }));
+      if (res.status !== 201) return;
+      const id = requestId((await res.json()).request_uri);
+      const ok = await me.call(`/api/me/requests/${id}/approve`, { method: 'POST', json: {} });
+      if (ok.status === 200) acks.approvals.push(id);
+    });
+  const revoker = () =>
+    guard(async () => {
+      const { active } = (await (await me.call('/api/me/grants')).json()) as { active: { id: string }[] };
+      const target = active.find((g) => g.id !== longGrant);
+      if (!target) return;
+      const res = await me.call(`/api/me/grants/${target.id}/revoke`, { method: 'POST' });
+      if (res.status === 200) acks.revocations.push(target.id);
+    });
   await Promise.all([reader(), reader(), reader(), writer(1), writer(2), approver(), revoker()]);
 }
 
@@ -115,14 +121,20 @@ describe('SIGKILL under mixed load', () => {
       expect(readEvents, 'every acknowledged read has its audit event').toBeGreaterThanOrEqual(acks.reads);
 
       const attrs = await (await me.call('/api/me/attributes')).json();
-      const values = new Map((attrs.attributes as { name: string; value: unknown; persona: string | null }[]).filter((a) => a.persona === null).map((a) => [a.name, Number(a.value)]));
+      const values = new Map(
+        (attrs.attributes as { name: string; value: unknown; persona: string | null }[])
+          .filter((a) => a.persona === null)
+          .map((a) => [a.name, Number(a.value)]),
+      );
       for (const [name, acked] of acks.writes) expect(values.get(name), `${name} lost its acknowledged value`).toBeGreaterThanOrEqual(acked);
 
       for (const id of acks.approvals) expect((await (await me.call(`/api/me/requests/${id}`)).json()).status).toBe('approved');
       for (const id of acks.revocations) expect((await (await me.call(`/api/me/grants/${id}`)).json()).status).toBe('revoked');
     }
     const writes = [...acks.writes.values()].reduce((a, b) => a + b, 0);
-    console.log(`crash test: ${KILLS} kills, ${acks.requests} requests, ${acks.reads + writes + acks.approvals.length + acks.revocations.length} acknowledged successes (${acks.reads} reads, ${writes} profile writes, ${acks.approvals.length} approvals, ${acks.revocations.length} revocations), ${checkedEvents} audit events verified, missing = 0, lost writes = 0`);
+    console.log(
+      `crash test: ${KILLS} kills, ${acks.requests} requests, ${acks.reads + writes + acks.approvals.length + acks.revocations.length} acknowledged successes (${acks.reads} reads, ${writes} profile writes, ${acks.approvals.length} approvals, ${acks.revocations.length} revocations), ${checkedEvents} audit events verified, missing = 0, lost writes = 0`,
+    );
     expect(acks.reads).toBeGreaterThan(0);
     expect(writes).toBeGreaterThan(0);
   }, 180_000);

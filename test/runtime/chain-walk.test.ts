@@ -96,38 +96,90 @@ const rehash = (db: BetterSqlite.Database, seq: number) => {
 const EDGES = [1, 2, 15, 16, 20, 21, 28, 29, 30, 31, 40, 41, 45, 46, 59, 60];
 const CASES: [string, (db: BetterSqlite.Database) => void, number | null][] = [
   ['intact', () => {}, null],
-  ...EDGES.map((s): [string, (db: BetterSqlite.Database) => void, number] => [`edited ${s}`, (db) => { db.prepare(`UPDATE audit_events SET action = 'x' WHERE seq = ?`).run(s); }, s]),
-  ...EDGES.filter((s) => s < EVENTS).map((s): [string, (db: BetterSqlite.Database) => void, number] => [`edited and rehashed ${s}`, (db) => {
-    db.prepare(`UPDATE audit_events SET outcome = 'denied' WHERE seq = ?`).run(s);
-    rehash(db, s);
-  }, s + 1]),
-  ...EDGES.filter((s) => s < EVENTS).map((s): [string, (db: BetterSqlite.Database) => void, number] => [`deleted ${s}`, (db) => { db.prepare('DELETE FROM audit_events WHERE seq = ?').run(s); }, s]),
-  ['a whole range deleted', (db) => { db.prepare('DELETE FROM audit_events WHERE seq BETWEEN 16 AND 30').run(); }, 16],
-  ['row 1 moved to seq 0', (db) => { db.prepare('UPDATE audit_events SET seq = 0 WHERE seq = 1').run(); }, 1],
-  ['a row inserted below seq 1', (db) => {
-    db.prepare(`INSERT INTO audit_events SELECT -5, 'forged', ts, actor_type, actor_id, action, outcome, consumer_id, brand_id, grant_id, attributes, purpose, reason, detail, prev_hash, hash FROM audit_events WHERE seq = 1`).run();
-  }, 1],
-  ['two rows swapped across an edge', (db) => {
-    db.prepare('UPDATE audit_events SET seq = -1 WHERE seq = 30').run();
-    db.prepare('UPDATE audit_events SET seq = 30 WHERE seq = 31').run();
-    db.prepare('UPDATE audit_events SET seq = 31 WHERE seq = -1').run();
-  }, 30],
-  ['the tail truncated', (db) => { db.prepare('DELETE FROM audit_events WHERE seq > 44').run(); }, null],
-  ['the chain re-linked after a deletion at an edge', (db) => {
-    db.prepare('DELETE FROM audit_events WHERE seq = 31').run();
-    db.prepare('UPDATE audit_events SET seq = seq - 1 WHERE seq > 31').run();
-  }, 31],
+  ...EDGES.map((s): [string, (db: BetterSqlite.Database) => void, number] => [
+    `edited ${s}`,
+    (db) => {
+      db.prepare(`UPDATE audit_events SET action = 'x' WHERE seq = ?`).run(s);
+    },
+    s,
+  ]),
+  ...EDGES.filter((s) => s < EVENTS).map((s): [string, (db: BetterSqlite.Database) => void, number] => [
+    `edited and rehashed ${s}`,
+    (db) => {
+      db.prepare(`UPDATE audit_events SET outcome = 'denied' WHERE seq = ?`).run(s);
+      rehash(db, s);
+    },
+    s + 1,
+  ]),
+  ...EDGES.filter((s) => s < EVENTS).map((s): [string, (db: BetterSqlite.Database) => void, number] => [
+    `deleted ${s}`,
+    (db) => {
+      db.prepare('DELETE FROM audit_events WHERE seq = ?').run(s);
+    },
+    s,
+  ]),
+  [
+    'a whole range deleted',
+    (db) => {
+      db.prepare('DELETE FROM audit_events WHERE seq BETWEEN 16 AND 30').run();
+    },
+    16,
+  ],
+  [
+    'row 1 moved to seq 0',
+    (db) => {
+      db.prepare('UPDATE audit_events SET seq = 0 WHERE seq = 1').run();
+    },
+    1,
+  ],
+  [
+    'a row inserted below seq 1',
+    (db) => {
+      db.prepare(
+        `INSERT INTO audit_events SELECT -5, 'forged', ts, actor_type, actor_id, action, outcome, consumer_id, brand_id, grant_id, attributes, purpose, reason, detail, prev_hash, hash FROM audit_events WHERE seq = 1`,
+      ).run();
+    },
+    1,
+  ],
+  [
+    'two rows swapped across an edge',
+    (db) => {
+      db.prepare('UPDATE audit_events SET seq = -1 WHERE seq = 30').run();
+      db.prepare('UPDATE audit_events SET seq = 30 WHERE seq = 31').run();
+      db.prepare('UPDATE audit_events SET seq = 31 WHERE seq = -1').run();
+    },
+    30,
+  ],
+  [
+    'the tail truncated',
+    (db) => {
+      db.prepare('DELETE FROM audit_events WHERE seq > 44').run();
+    },
+    null,
+  ],
+  [
+    'the chain re-linked after a deletion at an edge',
+    (db) => {
+      db.prepare('DELETE FROM audit_events WHERE seq = 31').run();
+      db.prepare('UPDATE audit_events SET seq = seq - 1 WHERE seq > 31').run();
+    },
+    31,
+  ],
 ];
 
 describe('walking the audit chain in pages and in parallel ranges', () => {
-  it.each(CASES)('gives the single walk\'s verdict when %s', async (name, tamper, firstBad) => {
+  it.each(CASES)("gives the single walk's verdict when %s", async (name, tamper, firstBad) => {
     const v = await verdicts(tampered(name.replace(/\W+/g, '-'), tamper));
     expect(v.reference.first_bad_seq).toBe(firstBad);
     for (const other of [...v.paged, ...v.ranges]) expect(other).toEqual(v.reference);
   });
 
   it('reports how many events it checked and the last good head', async () => {
-    const v = await verdicts(tampered('counted', (db) => { db.prepare('DELETE FROM audit_events WHERE seq = 41').run(); }));
+    const v = await verdicts(
+      tampered('counted', (db) => {
+        db.prepare('DELETE FROM audit_events WHERE seq = 41').run();
+      }),
+    );
     expect(v.reference).toMatchObject({ ok: false, checked: 41, first_bad_seq: 41, head: { seq: 40 } });
     for (const other of v.ranges) expect(other).toEqual(v.reference);
   });

@@ -20,7 +20,10 @@ let live: LiveServer;
 let brand: SecretClient;
 
 function dataDirBytes(): Uint8Array {
-  const parts = ['trove.db', 'trove.db-wal', 'trove.db-shm'].map((f) => join(live.dir, f)).filter(existsSync).map((f) => readFileSync(f));
+  const parts = ['trove.db', 'trove.db-wal', 'trove.db-shm']
+    .map((f) => join(live.dir, f))
+    .filter(existsSync)
+    .map((f) => readFileSync(f));
   return Buffer.concat(parts);
 }
 
@@ -34,10 +37,14 @@ async function consumer(tag: string): Promise<Caller> {
   await ok(me.call('/api/me/personas', { method: 'POST', json: { name: 'travel', label: `Label-Marker-${tag}` } }), 201);
   const tokens = await tokensFor(live.asApp as never, brand, me);
   expect((await read(live.asApp as never, tokens.access_token)).status).toBe(200);
-  await ok(live.asApp.request(`/v1/grants/${tokens.grant_id}/value`, {
-    method: 'POST', headers: { authorization: `Bearer ${tokens.access_token}`, 'content-type': 'application/json' },
-    body: JSON.stringify({ kind: 'gift', description: `Value-Marker-${tag}`, reference: `Reference-Marker-${tag}` }),
-  }), 201);
+  await ok(
+    live.asApp.request(`/v1/grants/${tokens.grant_id}/value`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${tokens.access_token}`, 'content-type': 'application/json' },
+      body: JSON.stringify({ kind: 'gift', description: `Value-Marker-${tag}`, reference: `Reference-Marker-${tag}` }),
+    }),
+    201,
+  );
   return me;
 }
 
@@ -45,7 +52,11 @@ beforeAll(async () => {
   await sodium.ready;
   live = await liveServer();
   await live.start();
-  const added = spawnSync(process.execPath, ['src/cli/trove.ts', 'brand', 'add', '--name', 'Remnant Shoes', '--redirect-uri', 'https://brand.example/callback', '--secret', '--json'], { encoding: 'utf8', env: live.cliEnv() });
+  const added = spawnSync(
+    process.execPath,
+    ['src/cli/trove.ts', 'brand', 'add', '--name', 'Remnant Shoes', '--redirect-uri', 'https://brand.example/callback', '--secret', '--json'],
+    { encoding: 'utf8', env: live.cliEnv() },
+  );
   if (added.status !== 0) throw new Error(added.stderr);
   const b = JSON.parse(added.stdout);
   brand = { clientId: b.client_id, secret: b.client_secret };

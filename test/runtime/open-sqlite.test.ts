@@ -39,11 +39,13 @@ describe('openSqlite', () => {
       return (text.match(/secret-\d+-s{40}/g) ?? []).length;
     };
     expect(leftovers(openSqlite, 'secure.db')).toBe(0);
-    expect(leftovers((f) => {
-      const db = new Database(f);
-      db.pragma('journal_mode = WAL');
-      return db;
-    }, 'ordinary.db')).toBeGreaterThan(0);
+    expect(
+      leftovers((f) => {
+        const db = new Database(f);
+        db.pragma('journal_mode = WAL');
+        return db;
+      }, 'ordinary.db'),
+    ).toBeGreaterThan(0);
   });
 
   it('reads what another connection wrote, grew the file with and checkpointed, never a stale mapped page', () => {

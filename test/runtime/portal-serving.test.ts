@@ -32,7 +32,16 @@ function expectSecurityHeaders(res: Response) {
 describe('the portal on Node', () => {
   it('answers every portal page, including deep links, with index.html and the security headers', async () => {
     const index = readFileSync(join(portalRoot, 'index.html'), 'utf8');
-    for (const path of ['/', '/consent?request=abc', '/grants/abc123', '/activity?brand=x', '/settings', '/auditor', '/auditor/enrol', '/signin?next=%2Fgrants']) {
+    for (const path of [
+      '/',
+      '/consent?request=abc',
+      '/grants/abc123',
+      '/activity?brand=x',
+      '/settings',
+      '/auditor',
+      '/auditor/enrol',
+      '/signin?next=%2Fgrants',
+    ]) {
       const res = await app.request(path);
       expect(res.status, path).toBe(200);
       expect(res.headers.get('content-type')).toMatch(/^text\/html/);

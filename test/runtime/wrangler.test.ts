@@ -29,9 +29,24 @@ describe('wrangler', () => {
     const migrate = wrangler('d1', 'migrations', 'apply', 'trove', '--local', '--persist-to', state);
     expect(migrate.status, migrate.stderr + migrate.stdout).toBe(0);
     const port = 21000 + Math.floor(Math.random() * 9000);
-    dev = spawn('npx', ['wrangler', 'dev', '--ip', '127.0.0.1', '--port', String(port), '--persist-to', state,
-      '--var', `TROVE_MASTER_KEY:${Buffer.alloc(32, 3).toString('base64url')}`, '--var', `TROVE_ORIGIN:http://localhost:${port}`],
-    { env, stdio: ['ignore', 'pipe', 'pipe'], detached: true });
+    dev = spawn(
+      'npx',
+      [
+        'wrangler',
+        'dev',
+        '--ip',
+        '127.0.0.1',
+        '--port',
+        String(port),
+        '--persist-to',
+        state,
+        '--var',
+        `TROVE_MASTER_KEY:${Buffer.alloc(32, 3).toString('base64url')}`,
+        '--var',
+        `TROVE_ORIGIN:http://localhost:${port}`,
+      ],
+      { env, stdio: ['ignore', 'pipe', 'pipe'], detached: true },
+    );
     let log = '';
     dev.stdout!.on('data', (d) => (log += d));
     dev.stderr!.on('data', (d) => (log += d));

@@ -12,7 +12,7 @@ import { disableBrand } from '../../src/features/brands/register-brand.ts';
 import { commit } from '../../src/features/audit/commit.ts';
 import { csrfTokenFor, newSession } from '../../src/features/identity/sessions.ts';
 import { secretBrand } from '../helpers/brands.ts';
-import { signedInConsumer, } from '../helpers/consumer.ts';
+import { signedInConsumer } from '../helpers/consumer.ts';
 import { testDeps } from '../helpers/deps.ts';
 import { basic, form, par, requestId, tokensFor, type SecretClient } from '../helpers/raw-oauth.ts';
 
@@ -72,11 +72,25 @@ async function world(routes: readonly Route[] = ROUTES) {
   for (const c of [a, b]) await c.call('/api/me/attributes/email', { method: 'PUT', json: { value: 'm@example.com' } });
   await a.call('/api/me/personas', { method: 'POST', json: { name: 'work', label: 'Work' } });
   const intent = await (await a.call('/api/me/intents', { method: 'POST', json: { text: 'Boots', persona: 'work' } })).json();
-  await deps.store.db.insertInto('passkeys').values({ id: 'pk-a', consumer_id: a.consumerId, public_key: 'AA', counter: 0, transports: '[]', name: 'A key', device_type: null, backed_up: 0, created_at: 0, last_used_at: null }).execute();
+  await deps.store.db
+    .insertInto('passkeys')
+    .values({
+      id: 'pk-a',
+      consumer_id: a.consumerId,
+      public_key: 'AA',
+      counter: 0,
+      transports: '[]',
+      name: 'A key',
+      device_type: null,
+      backed_up: 0,
+      created_at: 0,
+      last_used_at: null,
+    })
+    .execute();
   const x = await secretBrand(deps, 'X');
   const y = await secretBrand(deps, 'Y');
   const z = await secretBrand(deps, 'Z');
-  const ax = await tokensFor(app, x, a) as { access_token: string; grant_id: string; receipt_id: string };
+  const ax = (await tokensFor(app, x, a)) as { access_token: string; grant_id: string; receipt_id: string };
   const yToken = (await (await form(app, '/oauth/token', y, { grant_type: 'client_credentials' })).json()).access_token as string;
   const az = await tokensFor(app, z, a);
   await disableBrand(deps, z.clientId);
@@ -102,9 +116,14 @@ async function world(routes: readonly Route[] = ROUTES) {
   const aSession = await deps.store.db.selectFrom('sessions').select('public_id').where('subject_id', '=', a.consumerId).executeTakeFirstOrThrow();
   const ids: Record<string, string> = {
     '/api/me/sessions/:id': aSession.public_id,
-    '/api/me/grants/:id': ax.grant_id, '/api/me/grants/:id/revoke': ax.grant_id, '/api/me/receipts/:id': ax.receipt_id,
-    '/api/me/intents/:id': intent.id, '/api/me/passkeys/:id': 'pk-a', '/api/me/requests/:id': pending,
-    '/api/me/requests/:id/approve': pending, '/api/me/requests/:id/deny': pending,
+    '/api/me/grants/:id': ax.grant_id,
+    '/api/me/grants/:id/revoke': ax.grant_id,
+    '/api/me/receipts/:id': ax.receipt_id,
+    '/api/me/intents/:id': intent.id,
+    '/api/me/passkeys/:id': 'pk-a',
+    '/api/me/requests/:id': pending,
+    '/api/me/requests/:id/approve': pending,
+    '/api/me/requests/:id/deny': pending,
   };
   return { app, creds, ids, grantX: ax.grant_id };
 }
@@ -127,7 +146,11 @@ function requestInit(method: string, path: string, c: Creds): RequestInit {
   } else if (c.bearer && (path.startsWith('/v1/') || path.startsWith('/api/auditor'))) headers.authorization = `Bearer ${c.bearer}`;
   if (method !== 'GET' && method !== 'HEAD') {
     headers['content-type'] = 'application/json';
-    const body = path.endsWith('/value') ? { kind: 'discount', description: 'x' } : path.includes('/passkeys/') && method === 'PATCH' ? { name: 'Renamed' } : {};
+    const body = path.endsWith('/value')
+      ? { kind: 'discount', description: 'x' }
+      : path.includes('/passkeys/') && method === 'PATCH'
+        ? { name: 'Renamed' }
+        : {};
     return { method, headers, body: JSON.stringify(body) };
   }
   return { method, headers };
@@ -142,7 +165,10 @@ describe('authorization matrix', () => {
     expect(served).toEqual(Object.keys(EXPECTED).sort());
   });
 
-  for (const [order, routes] of [['in table order', ROUTES], ['registered in reverse order', [...ROUTES].reverse()]] as const) {
+  for (const [order, routes] of [
+    ['in table order', ROUTES],
+    ['registered in reverse order', [...ROUTES].reverse()],
+  ] as const) {
     it(`answers every route × role as its declared auth says, ${order}`, async () => {
       const mismatches: string[] = [];
       let cells = 0;
@@ -154,7 +180,8 @@ describe('authorization matrix', () => {
           expect(res.status, `${route} as ${role}`).toBeLessThan(500);
           const got = outcome(res.status);
           cells += 1;
-          if (got !== EXPECTED[route]![role]) mismatches.push(`${route} as ${role}: expected ${EXPECTED[route]![role]}, got ${res.status} ${(await res.text()).slice(0, 120)}`);
+          if (got !== EXPECTED[route]![role])
+            mismatches.push(`${route} as ${role}: expected ${EXPECTED[route]![role]}, got ${res.status} ${(await res.text()).slice(0, 120)}`);
         }
       }
       console.log(`authorization matrix (${order}): ${Object.keys(EXPECTED).length} routes × ${ROLES.length} roles = ${cells} cells`);

@@ -35,7 +35,13 @@ function interleave(action: string) {
       },
     },
   });
-  return { wrap, ran, arm: (fn: () => Promise<Response> | Response) => { competitor = fn; } };
+  return {
+    wrap,
+    ran,
+    arm: (fn: () => Promise<Response> | Response) => {
+      competitor = fn;
+    },
+  };
 }
 
 async function world(wrap?: (deps: TestDeps) => TestDeps) {
@@ -105,7 +111,10 @@ describe('concurrent replays', () => {
     const competitors = {
       revoked: () => me.call(`/api/me/grants/${grant_id}/revoke`, { method: 'POST' }),
       token_revoked: () => form(app, '/oauth/revoke', brand, { token: access_token }),
-      brand_disabled: async () => { await disableBrand(deps, brand.clientId); return new Response(null, { status: 204 }); },
+      brand_disabled: async () => {
+        await disableBrand(deps, brand.clientId);
+        return new Response(null, { status: 204 });
+      },
       exhausted: () => read(app, access_token),
     };
     hook.arm(competitors[reason]);
@@ -137,8 +146,7 @@ describe('concurrent replays', () => {
       me.call(`/api/me/requests/${id}/approve`, { method: 'POST', json: {} }),
     ]);
     expect(statuses(rs)).toEqual([200, 404, 404]);
-    const decisions = [...await events(deps, 'grant.approved'), ...await events(deps, 'grant.denied')]
-      .filter((e) => JSON.stringify(e.detail).includes(id));
+    const decisions = [...(await events(deps, 'grant.approved')), ...(await events(deps, 'grant.denied'))].filter((e) => JSON.stringify(e.detail).includes(id));
     expect(decisions).toHaveLength(1);
   });
 
@@ -182,8 +190,22 @@ describe('concurrent replays', () => {
     const deps = await testDeps();
     const app = createApp(deps);
     const me = await signedUpCaller(app, deps.config.origin);
-    await deps.store.db.insertInto('passkeys').values({ id: 'pk-second', consumer_id: me.consumerId, public_key: 'AA', counter: 0, transports: '[]', name: 'Second', device_type: null, backed_up: 0, created_at: 0, last_used_at: null }).execute();
-    const { passkeys } = await (await me.call('/api/me/passkeys')).json() as { passkeys: { id: string }[] };
+    await deps.store.db
+      .insertInto('passkeys')
+      .values({
+        id: 'pk-second',
+        consumer_id: me.consumerId,
+        public_key: 'AA',
+        counter: 0,
+        transports: '[]',
+        name: 'Second',
+        device_type: null,
+        backed_up: 0,
+        created_at: 0,
+        last_used_at: null,
+      })
+      .execute();
+    const { passkeys } = (await (await me.call('/api/me/passkeys')).json()) as { passkeys: { id: string }[] };
     expect(passkeys).toHaveLength(2);
     const rs = await Promise.all(passkeys.map((p) => me.call(`/api/me/passkeys/${encodeURIComponent(p.id)}`, { method: 'DELETE' })));
     expect(rs.map((r) => r.status).filter((s) => s === 409)).toHaveLength(1);
@@ -207,8 +229,12 @@ describe('concurrent replays', () => {
   it('answer a lost commit race no feature claimed with 409 (an OAuth error body under /oauth), not a 500', async () => {
     const app = new Hono();
     app.onError(errorHandler(testLog));
-    app.get('/api/x', () => { throw new GuardFailed('something'); });
-    app.post('/oauth/x', () => { throw new GuardFailed('something'); });
+    app.get('/api/x', () => {
+      throw new GuardFailed('something');
+    });
+    app.post('/oauth/x', () => {
+      throw new GuardFailed('something');
+    });
     const api = await app.request('/api/x');
     expect(api.status).toBe(409);
     expect(api.headers.get('content-type')).toContain('application/problem+json');

@@ -41,10 +41,14 @@ beforeAll(async () => {
   access = (await tokensFor(app, brand, me)).access_token;
   auditorToken = (await addAuditor(deps, { name: 'Fuzz' })).token;
   const dialect = deps.store.dialect;
-  const rows = dialect === 'postgres'
-    ? await sql<{ name: string }>`select table_name as name from information_schema.tables where table_schema = current_schema()`.execute(deps.store.db)
-    : await sql<{ name: string }>`select name from sqlite_master where type = 'table' and name not like 'sqlite_%'`.execute(deps.store.db);
-  tables = rows.rows.map((r) => r.name).filter((t) => !MAY_CHANGE_ON_REFUSAL.has(t) && t !== 'd1_migrations').sort();
+  const rows =
+    dialect === 'postgres'
+      ? await sql<{ name: string }>`select table_name as name from information_schema.tables where table_schema = current_schema()`.execute(deps.store.db)
+      : await sql<{ name: string }>`select name from sqlite_master where type = 'table' and name not like 'sqlite_%'`.execute(deps.store.db);
+  tables = rows.rows
+    .map((r) => r.name)
+    .filter((t) => !MAY_CHANGE_ON_REFUSAL.has(t) && t !== 'd1_migrations')
+    .sort();
 });
 
 async function fingerprint(): Promise<string> {
@@ -56,9 +60,42 @@ async function fingerprint(): Promise<string> {
   return h.digest('hex');
 }
 
-const nasty = fc.constantFrom('__proto__', 'constructor', 'prototype', 'toString', '', ' ', '\u0000', '\ud800', '\u202e', 'é', 'ｅmail', '😀', 'a'.repeat(300), '$where', '../..', '%00', '{"a":1}');
-const anyString = fc.oneof(fc.string(), fc.string({ unit: 'grapheme', maxLength: 50 }), fc.string({ unit: 'binary', maxLength: 30 }), nasty, fc.constant('x'.repeat(70_000)));
-const leaf = fc.oneof(anyString, fc.integer(), fc.double(), fc.boolean(), fc.constant(null), fc.constant(-0), fc.constant(1e308), fc.constant(Number.MAX_SAFE_INTEGER + 2));
+const nasty = fc.constantFrom(
+  '__proto__',
+  'constructor',
+  'prototype',
+  'toString',
+  '',
+  ' ',
+  '\u0000',
+  '\ud800',
+  '\u202e',
+  'é',
+  'ｅmail',
+  '😀',
+  'a'.repeat(300),
+  '$where',
+  '../..',
+  '%00',
+  '{"a":1}',
+);
+const anyString = fc.oneof(
+  fc.string(),
+  fc.string({ unit: 'grapheme', maxLength: 50 }),
+  fc.string({ unit: 'binary', maxLength: 30 }),
+  nasty,
+  fc.constant('x'.repeat(70_000)),
+);
+const leaf = fc.oneof(
+  anyString,
+  fc.integer(),
+  fc.double(),
+  fc.boolean(),
+  fc.constant(null),
+  fc.constant(-0),
+  fc.constant(1e308),
+  fc.constant(Number.MAX_SAFE_INTEGER + 2),
+);
 
 function fieldNames(schema: z.ZodType | undefined): string[] {
   if (!schema) return [];
@@ -71,7 +108,12 @@ function fieldNames(schema: z.ZodType | undefined): string[] {
 function valueArb(names: string[]) {
   const key = names.length ? fc.oneof(fc.constantFrom(...names), nasty, fc.string({ maxLength: 12 })) : fc.oneof(nasty, fc.string({ maxLength: 12 }));
   const { tree } = fc.letrec<{ tree: unknown }>((tie) => ({
-    tree: fc.oneof({ depthSize: 'small', withCrossShrink: true }, leaf, fc.array(tie('tree'), { maxLength: 4 }), fc.dictionary(key, tie('tree'), { maxKeys: 5 })),
+    tree: fc.oneof(
+      { depthSize: 'small', withCrossShrink: true },
+      leaf,
+      fc.array(tie('tree'), { maxLength: 4 }),
+      fc.dictionary(key, tie('tree'), { maxKeys: 5 }),
+    ),
   }));
   return fc.oneof(tree, fc.dictionary(key, tree, { maxKeys: 8 }), fc.dictionary(key, leaf, { maxKeys: 8 }));
 }
@@ -93,8 +135,10 @@ const encode = (s: string) => {
   }
 };
 const segment = fc.oneof(
-  fc.string({ minLength: 1, maxLength: 40 }).map(encode), nasty.filter((s) => s.length > 0).map(encode),
-  fc.constant('a'.repeat(2000)), fc.constantFrom('%zz', '%E0%A4%A', '%', '%00', '..', '%2e%2e', '%2F'),
+  fc.string({ minLength: 1, maxLength: 40 }).map(encode),
+  nasty.filter((s) => s.length > 0).map(encode),
+  fc.constant('a'.repeat(2000)),
+  fc.constantFrom('%zz', '%E0%A4%A', '%', '%00', '..', '%2e%2e', '%2F'),
 );
 
 function headersFor(o: Operation): Record<string, string> {
@@ -110,17 +154,26 @@ function caseArb(o: Operation) {
   const params = fieldNames(o.params);
   const pathArb = params.length
     ? fc.array(segment, { minLength: params.length, maxLength: params.length }).map((vals) => {
-      let i = 0;
-      return o.path.replace(/\{[^}]+\}/g, () => vals[i++]!);
-    })
+        let i = 0;
+        return o.path.replace(/\{[^}]+\}/g, () => vals[i++]!);
+      })
     : fc.constant(o.path);
   const queryNames = fieldNames(o.query);
-  const queryArb = fc.dictionary(queryNames.length ? fc.oneof(fc.constantFrom(...queryNames), nasty) : nasty, anyString.map((s) => s.slice(0, 3000)), { maxKeys: 5 })
+  const queryArb = fc
+    .dictionary(
+      queryNames.length ? fc.oneof(fc.constantFrom(...queryNames), nasty) : nasty,
+      anyString.map((s) => s.slice(0, 3000)),
+      { maxKeys: 5 },
+    )
     .map((q) => new URLSearchParams(q).toString());
   const formNames = fieldNames(o.form);
   const bodyArbitrary = o.form
-    ? fc.dictionary(fc.oneof(fc.constantFrom(...formNames), nasty), fc.oneof(anyString, bodyArb([])), { maxKeys: 8 }).map((f) => new URLSearchParams(f).toString())
-    : o.method === 'get' ? fc.constant(undefined) : bodyArb(fieldNames(o.body));
+    ? fc
+        .dictionary(fc.oneof(fc.constantFrom(...formNames), nasty), fc.oneof(anyString, bodyArb([])), { maxKeys: 8 })
+        .map((f) => new URLSearchParams(f).toString())
+    : o.method === 'get'
+      ? fc.constant(undefined)
+      : bodyArb(fieldNames(o.body));
   return fc.record({ path: pathArb, query: queryArb, body: bodyArbitrary, form: fc.constant(Boolean(o.form)) }) as fc.Arbitrary<Case>;
 }
 
@@ -134,26 +187,31 @@ describe('fuzzing', () => {
       let before = await fingerprint();
       let serverErrors = 0;
       const statuses = new Map<number, number>();
-      await fc.assert(fc.asyncProperty(caseArb(o), async (k) => {
-        const url = k.query ? `${k.path}?${k.query}` : k.path;
-        const headers: Record<string, string> = { ...headersFor(o) };
-        if (k.body !== undefined) headers['content-type'] = k.form ? 'application/x-www-form-urlencoded' : 'application/json';
-        const res = await app.request(url, { method: o.method.toUpperCase(), headers, ...(k.body !== undefined ? { body: k.body } : {}) });
-        const text = await res.text();
-        // RFC 6749 §5.2: whatever the input, an OAuth error says so in the allowed characters only.
-        if (o.tag === 'OAuth' && res.status >= 400 && res.status < 500) {
-          const { error, error_description } = JSON.parse(text) as { error: string; error_description?: string };
-          expect(`${error} ${error_description ?? ''}`, `${o.method} ${url}`).toMatch(/^[\x20\x21\x23-\x5b\x5d-\x7e]*$/);
-        }
-        statuses.set(res.status, (statuses.get(res.status) ?? 0) + 1);
-        if (res.status >= 500) serverErrors += 1;
-        expect(res.status, `${o.method} ${url}`).toBeLessThan(500);
-        const after = await fingerprint();
-        if (res.status >= 400) expect(after, `refused ${o.method} ${url} (${res.status}) changed state`).toBe(before);
-        before = after;
-      }), { numRuns: perEndpoint, seed: Number(process.env.TROVE_FUZZ_SEED ?? 20261123) });
+      await fc.assert(
+        fc.asyncProperty(caseArb(o), async (k) => {
+          const url = k.query ? `${k.path}?${k.query}` : k.path;
+          const headers: Record<string, string> = { ...headersFor(o) };
+          if (k.body !== undefined) headers['content-type'] = k.form ? 'application/x-www-form-urlencoded' : 'application/json';
+          const res = await app.request(url, { method: o.method.toUpperCase(), headers, ...(k.body !== undefined ? { body: k.body } : {}) });
+          const text = await res.text();
+          // RFC 6749 §5.2: whatever the input, an OAuth error says so in the allowed characters only.
+          if (o.tag === 'OAuth' && res.status >= 400 && res.status < 500) {
+            const { error, error_description } = JSON.parse(text) as { error: string; error_description?: string };
+            expect(`${error} ${error_description ?? ''}`, `${o.method} ${url}`).toMatch(/^[\x20\x21\x23-\x5b\x5d-\x7e]*$/);
+          }
+          statuses.set(res.status, (statuses.get(res.status) ?? 0) + 1);
+          if (res.status >= 500) serverErrors += 1;
+          expect(res.status, `${o.method} ${url}`).toBeLessThan(500);
+          const after = await fingerprint();
+          if (res.status >= 400) expect(after, `refused ${o.method} ${url} (${res.status}) changed state`).toBe(before);
+          before = after;
+        }),
+        { numRuns: perEndpoint, seed: Number(process.env.TROVE_FUZZ_SEED ?? 20261123) },
+      );
       expect(loggedErrors).toEqual([]);
-      report.push(`${o.method.toUpperCase()} ${o.path}: ${perEndpoint} cases, ${serverErrors} server errors, statuses ${[...statuses].map(([s, n]) => `${s}×${n}`).join(' ')}`);
+      report.push(
+        `${o.method.toUpperCase()} ${o.path}: ${perEndpoint} cases, ${serverErrors} server errors, statuses ${[...statuses].map(([s, n]) => `${s}×${n}`).join(' ')}`,
+      );
     }, 300_000);
   }
 

@@ -24,13 +24,25 @@ async function keyPair(kid: string) {
 /** POST /oauth/token (client_credentials) with a fresh private_key_jwt assertion. */
 async function tokenCall(deps: TestDeps, app: ReturnType<typeof createApp>, clientId: string, key: { kid: string; privateKey: CryptoKey }) {
   const now = Math.floor(deps.clock.now() / 1000);
-  const assertion = await new jose.SignJWT({}).setProtectedHeader({ alg: 'EdDSA', kid: key.kid }).setIssuer(clientId).setSubject(clientId)
-    .setAudience(`${deps.config.origin}/oauth/token`).setJti(randomUUID()).setIssuedAt(now).setExpirationTime(now + 60).sign(key.privateKey);
+  const assertion = await new jose.SignJWT({})
+    .setProtectedHeader({ alg: 'EdDSA', kid: key.kid })
+    .setIssuer(clientId)
+    .setSubject(clientId)
+    .setAudience(`${deps.config.origin}/oauth/token`)
+    .setJti(randomUUID())
+    .setIssuedAt(now)
+    .setExpirationTime(now + 60)
+    .sign(key.privateKey);
   const res = await app.request('/oauth/token', {
-    method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' },
-    body: new URLSearchParams({ grant_type: 'client_credentials', client_assertion_type: 'urn:ietf:params:oauth:client-assertion-type:jwt-bearer', client_assertion: assertion }).toString(),
+    method: 'POST',
+    headers: { 'content-type': 'application/x-www-form-urlencoded' },
+    body: new URLSearchParams({
+      grant_type: 'client_credentials',
+      client_assertion_type: 'urn:ietf:params:oauth:client-assertion-type:jwt-bearer',
+      client_assertion: assertion,
+    }).toString(),
   });
-  return { status: res.status, body: await res.json() as Record<string, string> };
+  return { status: res.status, body: (await res.json()) as Record<string, string> };
 }
 
 /** A brand whose JWKS is served on loopback (private targets allowed, as in tests and demos). */
@@ -41,17 +53,31 @@ async function servedBrand(answer: () => { status: number; body: string }) {
     res.writeHead(a.status, { 'content-type': 'application/json' }).end(a.body);
   });
   cleanups.push(server.close);
-  const r = await registerBrand(deps, { name: 'Remote Keys', redirect_uris: [REDIRECT], auth: { method: 'private_key_jwt', jwks_uri: `http://127.0.0.1:${server.port}/jwks` } });
+  const r = await registerBrand(deps, {
+    name: 'Remote Keys',
+    redirect_uris: [REDIRECT],
+    auth: { method: 'private_key_jwt', jwks_uri: `http://127.0.0.1:${server.port}/jwks` },
+  });
   return { deps, app: createApp(deps), server, clientId: r.client_id };
 }
 
 describe('jwks_uri at registration', () => {
-  it.each(['https://127.0.0.1:8443/jwks', 'https://[::ffff:127.0.0.1]/jwks', 'https://[::ffff:a9fe:a9fe]/jwks', 'https://[64:ff9b::7f00:1]/jwks',
-    'https://[fec0::1]/jwks', 'https://localhost./jwks', 'https://192.0.2.2:9390/jwks', 'https://keys.internal/jwks', 'http://keys.brand.example/jwks'])(
-    'refuses %s', async (uri) => {
-      const deps = await testDeps();
-      await expect(registerBrand(deps, { name: 'X', redirect_uris: [REDIRECT], auth: { method: 'private_key_jwt', jwks_uri: uri } })).rejects.toThrow(/^jwks_uri /);
-    });
+  it.each([
+    'https://127.0.0.1:8443/jwks',
+    'https://[::ffff:127.0.0.1]/jwks',
+    'https://[::ffff:a9fe:a9fe]/jwks',
+    'https://[64:ff9b::7f00:1]/jwks',
+    'https://[fec0::1]/jwks',
+    'https://localhost./jwks',
+    'https://192.0.2.2:9390/jwks',
+    'https://keys.internal/jwks',
+    'http://keys.brand.example/jwks',
+  ])('refuses %s', async (uri) => {
+    const deps = await testDeps();
+    await expect(registerBrand(deps, { name: 'X', redirect_uris: [REDIRECT], auth: { method: 'private_key_jwt', jwks_uri: uri } })).rejects.toThrow(
+      /^jwks_uri /,
+    );
+  });
 });
 
 describe('client assertions checked against a jwks_uri', () => {
@@ -60,9 +86,17 @@ describe('client assertions checked against a jwks_uri', () => {
     const app = createApp(deps);
     const probe = await connectionCounter();
     cleanups.push(probe.close);
-    const r = await registerBrand(deps, { name: 'Old Row', redirect_uris: [REDIRECT], auth: { method: 'private_key_jwt', jwks_uri: 'https://keys.brand.example/jwks' } });
+    const r = await registerBrand(deps, {
+      name: 'Old Row',
+      redirect_uris: [REDIRECT],
+      auth: { method: 'private_key_jwt', jwks_uri: 'https://keys.brand.example/jwks' },
+    });
     // As a row registered before the policy existed would be.
-    await deps.store.db.updateTable('brands').set({ jwks_uri: `https://127.0.0.1:${probe.port}/jwks` }).where('id', '=', r.client_id).execute();
+    await deps.store.db
+      .updateTable('brands')
+      .set({ jwks_uri: `https://127.0.0.1:${probe.port}/jwks` })
+      .where('id', '=', r.client_id)
+      .execute();
     const { status, body } = await tokenCall(deps, app, r.client_id, await keyPair('attacker'));
     expect(status).toBe(401);
     expect(body).toEqual({ error: 'invalid_client', error_description: 'Client authentication failed.' });
@@ -111,7 +145,10 @@ describe('client assertions checked against a jwks_uri', () => {
     const bodies = [JSON.stringify({ keys: [key.jwk], pad: 'x'.repeat(70 * 1024) }), JSON.stringify({ keys: [{ ...key.jwk, d: 'AAAA' }] })];
     for (const body of bodies) {
       const { deps, app, clientId } = await servedBrand(() => ({ status: 200, body }));
-      expect(await tokenCall(deps, app, clientId, key)).toEqual({ status: 401, body: { error: 'invalid_client', error_description: 'Client authentication failed.' } });
+      expect(await tokenCall(deps, app, clientId, key)).toEqual({
+        status: 401,
+        body: { error: 'invalid_client', error_description: 'Client authentication failed.' },
+      });
     }
   });
 });

@@ -29,7 +29,11 @@ function testDns() {
   return { asked, resolve };
 }
 
-const failure = (p: Promise<unknown>) => p.then(() => null, (e: unknown) => e as OutboundFailed);
+const failure = (p: Promise<unknown>) =>
+  p.then(
+    () => null,
+    (e: unknown) => e as OutboundFailed,
+  );
 
 describe('the Node outbound client', () => {
   it('connects to the vetted address with one lookup, for a name no other resolver knows', async () => {
@@ -101,9 +105,15 @@ describe('the Node outbound client', () => {
 });
 
 describe('the Workers outbound client', () => {
-  it.each(['https://[::ffff:127.0.0.1]/h', 'https://[64:ff9b::7f00:1]/h', 'https://[fec0::1]/h', 'https://localhost./h', 'https://127.0.0.1:8443/jwks', 'https://192.0.2.2:9390/h'])(
-    'refuses %s before fetching', async (url) => {
-      const err = await failure(createWorkerOutbound({ allowPrivate: false }).request({ method: 'GET', url, timeoutMs: 1000, maxBytes: 10 }));
-      expect(err).toMatchObject({ reason: 'refused' });
-    });
+  it.each([
+    'https://[::ffff:127.0.0.1]/h',
+    'https://[64:ff9b::7f00:1]/h',
+    'https://[fec0::1]/h',
+    'https://localhost./h',
+    'https://127.0.0.1:8443/jwks',
+    'https://192.0.2.2:9390/h',
+  ])('refuses %s before fetching', async (url) => {
+    const err = await failure(createWorkerOutbound({ allowPrivate: false }).request({ method: 'GET', url, timeoutMs: 1000, maxBytes: 10 }));
+    expect(err).toMatchObject({ reason: 'refused' });
+  });
 });

@@ -33,22 +33,56 @@ async function refusal(url: string, opts: { answers?: string[]; interfaces?: str
   const dns = fakeDns(...(opts.answers ?? ['93.184.215.14']));
   const outbound = createNodeOutbound({ allowPrivate: false, resolve: dns.resolve, interfaceAddresses: opts.interfaces ? () => opts.interfaces! : undefined });
   const req: OutboundRequest = { method: 'POST', url: url.replace('PORT', String(probe.port)), body: '{}', timeoutMs: 2000, maxBytes: 0 };
-  const err = await outbound.request(req).then(() => null, (e: unknown) => e);
+  const err = await outbound.request(req).then(
+    () => null,
+    (e: unknown) => e,
+  );
   return { err: err as OutboundFailed, asked: dns.asked, connections: probe.connections() };
 }
 
 // The forms the issue found accepted, and their relatives, written into the URL itself.
 const LITERAL_FORMS = [
-  'https://192.0.2.2:PORT/h', 'https://[::ffff:127.0.0.1]:PORT/h', 'https://[::ffff:a9fe:a9fe]:PORT/h', 'https://[64:ff9b::7f00:1]:PORT/h',
-  'https://[fec0::1]:PORT/h', 'https://localhost.:PORT/h', 'https://127.0.0.1:PORT/jwks', 'https://[::1]:PORT/h', 'https://0.0.0.0:PORT/h',
-  'https://[::]:PORT/h', 'https://169.254.169.254:PORT/latest', 'https://10.0.0.8:PORT/h', 'https://[::127.0.0.1]:PORT/h', 'http://8.8.8.8:PORT/h',
+  'https://192.0.2.2:PORT/h',
+  'https://[::ffff:127.0.0.1]:PORT/h',
+  'https://[::ffff:a9fe:a9fe]:PORT/h',
+  'https://[64:ff9b::7f00:1]:PORT/h',
+  'https://[fec0::1]:PORT/h',
+  'https://localhost.:PORT/h',
+  'https://127.0.0.1:PORT/jwks',
+  'https://[::1]:PORT/h',
+  'https://0.0.0.0:PORT/h',
+  'https://[::]:PORT/h',
+  'https://169.254.169.254:PORT/latest',
+  'https://10.0.0.8:PORT/h',
+  'https://[::127.0.0.1]:PORT/h',
+  'http://8.8.8.8:PORT/h',
 ];
 
 // What a hostile or rebinding DNS can answer for a name that passed registration.
 const RESOLVED_FORMS = [
-  '127.0.0.1', '127.1.2.3', '::1', '::ffff:127.0.0.1', '::ffff:a9fe:a9fe', '64:ff9b::7f00:1', 'fec0::1', '169.254.169.254', '10.0.0.8',
-  '172.16.5.4', '192.168.1.1', '100.64.0.1', '192.0.2.2', 'fd00::2', 'fe80::1', '0.0.0.0', '::', '2002:7f00:1::1', '2001:0:4136:e378::1',
-  '::127.0.0.1', '224.0.0.1', '255.255.255.255', '240.0.0.1',
+  '127.0.0.1',
+  '127.1.2.3',
+  '::1',
+  '::ffff:127.0.0.1',
+  '::ffff:a9fe:a9fe',
+  '64:ff9b::7f00:1',
+  'fec0::1',
+  '169.254.169.254',
+  '10.0.0.8',
+  '172.16.5.4',
+  '192.168.1.1',
+  '100.64.0.1',
+  '192.0.2.2',
+  'fd00::2',
+  'fe80::1',
+  '0.0.0.0',
+  '::',
+  '2002:7f00:1::1',
+  '2001:0:4136:e378::1',
+  '::127.0.0.1',
+  '224.0.0.1',
+  '255.255.255.255',
+  '240.0.0.1',
 ];
 
 describe('outbound requests at connect time', () => {
@@ -90,8 +124,15 @@ describe('outbound requests at connect time', () => {
   });
 
   it('refuses a name that does not resolve, without saying more', async () => {
-    const outbound = createNodeOutbound({ allowPrivate: false, resolve: async () => { throw new Error('getaddrinfo ENOTFOUND secret-internal-name'); } });
-    const err = await outbound.request({ method: 'GET', url: 'https://gone.brand.example/jwks', timeoutMs: 1000, maxBytes: 10 }).catch((e: unknown) => e as OutboundFailed);
+    const outbound = createNodeOutbound({
+      allowPrivate: false,
+      resolve: async () => {
+        throw new Error('getaddrinfo ENOTFOUND secret-internal-name');
+      },
+    });
+    const err = await outbound
+      .request({ method: 'GET', url: 'https://gone.brand.example/jwks', timeoutMs: 1000, maxBytes: 10 })
+      .catch((e: unknown) => e as OutboundFailed);
     expect(err).toMatchObject({ reason: 'unresolvable', message: 'host does not resolve' });
   });
 });

@@ -20,10 +20,13 @@ const from = (ip: string, path: string, body: unknown = {}) =>
   Promise.resolve(app.request(path, { method: 'POST', headers: { 'content-type': 'application/json', 'x-test-ip': ip }, body: JSON.stringify(body) }));
 
 const formFrom = (ip: string, path: string, client: SecretClient, params: Record<string, string>) =>
-  Promise.resolve(app.request(path, {
-    method: 'POST', body: new URLSearchParams(params).toString(),
-    headers: { 'content-type': 'application/x-www-form-urlencoded', authorization: basic(client), 'x-test-ip': ip },
-  }));
+  Promise.resolve(
+    app.request(path, {
+      method: 'POST',
+      body: new URLSearchParams(params).toString(),
+      headers: { 'content-type': 'application/x-www-form-urlencoded', authorization: basic(client), 'x-test-ip': ip },
+    }),
+  );
 
 const max = (n: number) => Math.floor(n * SCALE);
 
@@ -50,7 +53,12 @@ describe('rate limits', () => {
     const y = await secretBrand(deps, 'Y');
     const perClient = max(DEFAULT_LIMITS.par.perClient);
     const pushFrom = async (ip: string, c: SecretClient) => {
-      const { res } = await par({ request: (p: string, init: RequestInit) => app.request(p, { ...init, headers: { ...(init.headers as Record<string, string>), 'x-test-ip': ip } }) } as never, c);
+      const { res } = await par(
+        {
+          request: (p: string, init: RequestInit) => app.request(p, { ...init, headers: { ...(init.headers as Record<string, string>), 'x-test-ip': ip } }),
+        } as never,
+        c,
+      );
       return res;
     };
     for (let i = 0; i < perClient; i++) expect((await pushFrom(`10.1.0.${i}`, x)).status).toBe(201);
@@ -118,7 +126,13 @@ describe('sign-in failures per credential', () => {
     expect(Number(refused.headers.get('retry-after'))).toBeGreaterThan(60);
     // Someone else behind the same shared address signs in as usual.
     const neighbour = await signedUpCaller(a as never, d.config.origin);
-    const { res } = await signIn({ request: (p: string, init: RequestInit) => a.request(p, { ...init, headers: { ...(init.headers as Record<string, string>), 'x-test-ip': '203.0.113.9' } }) } as never, neighbour.authenticator);
+    const { res } = await signIn(
+      {
+        request: (p: string, init: RequestInit) =>
+          a.request(p, { ...init, headers: { ...(init.headers as Record<string, string>), 'x-test-ip': '203.0.113.9' } }),
+      } as never,
+      neighbour.authenticator,
+    );
     expect(res.status).toBe(200);
     d.clock.advance(DEFAULT_LIMITS.signin_failure.windowMs);
     const again = await (await post('198.51.100.7', '/api/passkeys/login/options', {})).json();

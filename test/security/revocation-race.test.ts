@@ -17,7 +17,9 @@ describe('revocation racing reads', () => {
     await me.call('/api/me/attributes/email', { method: 'PUT', json: { value: 'race@example.com' } });
     await me.call('/api/me/attributes/shoe_size', { method: 'PUT', json: { value: { size: 40, system: 'EU' } } });
     const brand = await secretBrand(deps);
-    let total = 0, late = 0, successes = 0;
+    let total = 0,
+      late = 0,
+      successes = 0;
     for (let round = 0; round < ROUNDS; round++) {
       const { access_token, grant_id } = await tokensFor(app, brand, me);
       // A logical clock: JavaScript runs one callback at a time, so "started after the
@@ -49,11 +51,20 @@ describe('revocation racing reads', () => {
       expect(after.filter((r) => r.status === 200)).toEqual([]);
       expect(after.every((r) => r.status === 403 || r.status === 401)).toBe(true);
       const ok = results.filter((r) => r.status === 200).length;
-      const events = await deps.store.db.selectFrom('audit_events').select('seq')
-        .where('grant_id', '=', grant_id).where('action', '=', 'grant.read').where('outcome', '=', 'success').execute();
+      const events = await deps.store.db
+        .selectFrom('audit_events')
+        .select('seq')
+        .where('grant_id', '=', grant_id)
+        .where('action', '=', 'grant.read')
+        .where('outcome', '=', 'success')
+        .execute();
       expect(events.length).toBe(ok);
-      total += results.length; late += after.length; successes += ok;
+      total += results.length;
+      late += after.length;
+      successes += ok;
     }
-    console.log(`revocation race: ${ROUNDS} rounds, ${READERS} concurrent readers, ${total} reads, ${successes} succeeded (each audited), ${late} started after the revocation was acknowledged, 0 of those succeeded`);
+    console.log(
+      `revocation race: ${ROUNDS} rounds, ${READERS} concurrent readers, ${total} reads, ${successes} succeeded (each audited), ${late} started after the revocation was acknowledged, 0 of those succeeded`,
+    );
   }, 120_000);
 });

@@ -23,11 +23,13 @@ describe('group commit', () => {
     const deps = await testDeps();
     const db = deps.store.db;
     const consumer = await seedConsumer(deps);
-    const changes = Array.from({ length: 20 }, (_, i) => deps.store.commit({
-      guards: i === 7 ? [{ name: 'never', exists: db.selectFrom('consumers').select('id').where('id', '=', 'nobody') }] : [],
-      writes: [db.insertInto('personas').values({ consumer_id: consumer, name: `p${i}`, label_sealed: 'L', created_at: 0 })],
-      audit: [{ action: 'test.grouped', outcome: 'success', actor_type: 'system', detail: { i } }],
-    }));
+    const changes = Array.from({ length: 20 }, (_, i) =>
+      deps.store.commit({
+        guards: i === 7 ? [{ name: 'never', exists: db.selectFrom('consumers').select('id').where('id', '=', 'nobody') }] : [],
+        writes: [db.insertInto('personas').values({ consumer_id: consumer, name: `p${i}`, label_sealed: 'L', created_at: 0 })],
+        audit: [{ action: 'test.grouped', outcome: 'success', actor_type: 'system', detail: { i } }],
+      }),
+    );
     const results = await Promise.allSettled(changes);
     expect(results.filter((r) => r.status === 'fulfilled')).toHaveLength(19);
     expect((results[7] as PromiseRejectedResult).reason).toBeInstanceOf(GuardFailed);
@@ -44,14 +46,18 @@ describe('group commit', () => {
     const deps = await testDeps();
     const db = deps.store.db;
     const consumer = await seedConsumer(deps);
-    await deps.store.commit({ writes: [0, 1, 2, 3].map((i) => db.insertInto('personas').values({ consumer_id: consumer, name: `p${i}`, label_sealed: 'old', created_at: 0 })) });
+    await deps.store.commit({
+      writes: [0, 1, 2, 3].map((i) => db.insertInto('personas').values({ consumer_id: consumer, name: `p${i}`, label_sealed: 'old', created_at: 0 })),
+    });
     const rename = (name: string) => db.updateTable('personas').set({ label_sealed: 'new' }).where('consumer_id', '=', consumer).where('name', '=', name);
     const never = { name: 'never', exists: db.selectFrom('consumers').select('id').where('id', '=', 'nobody') };
     const results = await Promise.allSettled([
-      ...['p0', 'p1', 'nobody', 'p3'].map((name) => deps.store.commit({
-        guards: [{ name: `renamed:${name}`, changes: rename(name) }],
-        audit: [{ action: 'test.renamed', outcome: 'success', actor_type: 'system', detail: { name } }],
-      })),
+      ...['p0', 'p1', 'nobody', 'p3'].map((name) =>
+        deps.store.commit({
+          guards: [{ name: `renamed:${name}`, changes: rename(name) }],
+          audit: [{ action: 'test.renamed', outcome: 'success', actor_type: 'system', detail: { name } }],
+        }),
+      ),
       // Its write guard holds and writes, then a later guard fails: the write must not stay.
       deps.store.commit({
         guards: [{ name: 'renamed:p2', changes: rename('p2') }, never],
@@ -62,7 +68,12 @@ describe('group commit', () => {
     expect((results[2] as PromiseRejectedResult).reason).toMatchObject({ guard: 'renamed:nobody' });
     expect((results[4] as PromiseRejectedResult).reason).toMatchObject({ guard: 'never' });
     const labels = await db.selectFrom('personas').select(['name', 'label_sealed']).where('consumer_id', '=', consumer).orderBy('name').execute();
-    expect(labels).toEqual([{ name: 'p0', label_sealed: 'new' }, { name: 'p1', label_sealed: 'new' }, { name: 'p2', label_sealed: 'old' }, { name: 'p3', label_sealed: 'new' }]);
+    expect(labels).toEqual([
+      { name: 'p0', label_sealed: 'new' },
+      { name: 'p1', label_sealed: 'new' },
+      { name: 'p2', label_sealed: 'old' },
+      { name: 'p3', label_sealed: 'new' },
+    ]);
     const audited = await db.selectFrom('audit_events').select('detail').where('action', '=', 'test.renamed').orderBy('seq').execute();
     expect(audited.map((e) => JSON.parse(e.detail!).name)).toEqual(['p0', 'p1', 'p3']);
   });
@@ -72,14 +83,28 @@ describe('group commit', () => {
     const db = deps.store.db;
     const consumer = await seedConsumer(deps);
     await deps.store.commit({ writes: [db.insertInto('personas').values({ consumer_id: consumer, name: 'p', label_sealed: 'L', created_at: 0 })] });
-    const unsendable = { toJSON: () => { throw new Error('cannot be sent'); } };
+    const unsendable = {
+      toJSON: () => {
+        throw new Error('cannot be sent');
+      },
+    };
     const results = await Promise.allSettled([
       deps.store.commit({
-        writes: [db.updateTable('personas').set((eb) => ({ label_sealed: eb('label_sealed', '||', 'x') })).where('name', '=', 'p')],
+        writes: [
+          db
+            .updateTable('personas')
+            .set((eb) => ({ label_sealed: eb('label_sealed', '||', 'x') }))
+            .where('name', '=', 'p'),
+        ],
         audit: [{ action: 'test.appended', outcome: 'success', actor_type: 'system' }],
       }),
       deps.store.commit({
-        writes: [db.updateTable('personas').set({ label_sealed: unsendable as unknown as string }).where('name', '=', 'p')],
+        writes: [
+          db
+            .updateTable('personas')
+            .set({ label_sealed: unsendable as unknown as string })
+            .where('name', '=', 'p'),
+        ],
         audit: [{ action: 'test.unsendable', outcome: 'success', actor_type: 'system' }],
       }),
     ]);
@@ -93,12 +118,24 @@ describe('group commit', () => {
   it(`stores every audit field of a batch exactly as given on ${testDialect}, whatever characters it holds`, async () => {
     const deps = await testDeps();
     const awkward = ['NULL', 'null', '', ' ', 'a,b', '{x}', '"quoted"', "it's", 'back\\slash', 'tab\tnew\nline', 'ünïcødé 🗝', '$1', ')', '(,)'];
-    await Promise.all(awkward.map((text, i) => deps.store.commit({
-      audit: [{
-        action: 'test.awkward', outcome: 'success', actor_type: 'system', actor_id: i % 2 ? text : null, reason: text,
-        purpose: i % 3 ? null : text, attributes: [text, 'email'], detail: { text },
-      }],
-    })));
+    await Promise.all(
+      awkward.map((text, i) =>
+        deps.store.commit({
+          audit: [
+            {
+              action: 'test.awkward',
+              outcome: 'success',
+              actor_type: 'system',
+              actor_id: i % 2 ? text : null,
+              reason: text,
+              purpose: i % 3 ? null : text,
+              attributes: [text, 'email'],
+              detail: { text },
+            },
+          ],
+        }),
+      ),
+    );
     const rows = await deps.store.db.selectFrom('audit_events').selectAll().where('action', '=', 'test.awkward').orderBy('seq').execute();
     expect(rows.map((r) => r.reason)).toEqual(awkward);
     expect(rows.map((r) => r.actor_id)).toEqual(awkward.map((t, i) => (i % 2 ? t : null)));
@@ -121,8 +158,9 @@ describe('group commit', () => {
     expect(consumers).toEqual([{ id: consumer }]);
     expect(none).toEqual([]);
     expect(one).toEqual([{ one: 1 }]);
-    await expect(deps.store.readAll([db.selectNoFrom(sql<number>`1`.as('one')), db.selectFrom(sql`no_such_table`.as('t')).selectAll()]))
-      .rejects.toThrow(/no_such_table/);
+    await expect(deps.store.readAll([db.selectNoFrom(sql<number>`1`.as('one')), db.selectFrom(sql`no_such_table`.as('t')).selectAll()])).rejects.toThrow(
+      /no_such_table/,
+    );
     // The connection it ran on is still good for the next call, and for a commit: no
     // transaction was left open by the failure.
     for (let i = 0; i < 12; i++) expect((await deps.store.readAll([db.selectNoFrom(sql<number>`2`.as('two'))]))[0]).toEqual([{ two: 2 }]);
@@ -166,18 +204,22 @@ describe('group commit', () => {
       const observer = new Database(file, { readonly: true });
       const stmt = observer.prepare(query.replace('$1', '?'));
       count = async () => (stmt.get(grant_id) as { n: number }).n;
-      closeObserver = async () => { observer.close(); };
+      closeObserver = async () => {
+        observer.close();
+      };
     }
     let answered = 0;
     const violations: number[] = [];
-    await Promise.all(Array.from({ length: 200 }, async () => {
-      const res = await read(app, access_token);
-      expect(res.status).toBe(200);
-      answered += 1;
-      const seenByNow = answered;
-      const n = await count();
-      if (n < seenByNow) violations.push(seenByNow - n);
-    }));
+    await Promise.all(
+      Array.from({ length: 200 }, async () => {
+        const res = await read(app, access_token);
+        expect(res.status).toBe(200);
+        answered += 1;
+        const seenByNow = answered;
+        const n = await count();
+        if (n < seenByNow) violations.push(seenByNow - n);
+      }),
+    );
     await closeObserver();
     expect(answered).toBe(200);
     expect(violations).toEqual([]);

@@ -12,7 +12,9 @@ import { testDatabaseUrl } from '../helpers/postgres.ts';
 
 const admin = new pg.Client({ connectionString: testDatabaseUrl() });
 const ready = admin.connect();
-const schema = `t_cut_${newId().toLowerCase().replace(/[^a-z0-9]/g, '')}`;
+const schema = `t_cut_${newId()
+  .toLowerCase()
+  .replace(/[^a-z0-9]/g, '')}`;
 afterAll(async () => {
   await admin.query(`DROP SCHEMA IF EXISTS ${schema} CASCADE`);
   await admin.end();
@@ -41,7 +43,10 @@ describe('PostgreSQL connections cut by the server', () => {
     // One more, cut while its read is in flight: a read changes nothing, so it is sent
     // again on a fresh connection and answered. Its outcome is taken at once (a rejection
     // would otherwise land before anything handled it).
-    const inFlight = store.readAll([tagged(sql`and pg_sleep(0.5) is not null`)]).then(() => 'answered', (err: Error) => err.message);
+    const inFlight = store.readAll([tagged(sql`and pg_sleep(0.5) is not null`)]).then(
+      () => 'answered',
+      (err: Error) => err.message,
+    );
     await new Promise((r) => setTimeout(r, 300));
     expect(await cut(marker)).toBeGreaterThanOrEqual(4);
     expect(await inFlight).toBe('answered');
@@ -84,15 +89,28 @@ describe('PostgreSQL connections cut by the server', () => {
       await migratePostgres(pool);
       const store = createPostgresStore(pool, fixedClock());
       const db = store.db;
-      await store.commit({ writes: [db.insertInto('consumers').values({ id: 'c', status: 'active', created_at: 0 }), db.insertInto('personas').values({ consumer_id: 'c', name: 'p', label_sealed: 'L', created_at: 0 })] });
+      await store.commit({
+        writes: [
+          db.insertInto('consumers').values({ id: 'c', status: 'active', created_at: 0 }),
+          db.insertInto('personas').values({ consumer_id: 'c', name: 'p', label_sealed: 'L', created_at: 0 }),
+        ],
+      });
       await locker.connect();
       await locker.query('BEGIN');
       await locker.query("SELECT * FROM personas WHERE name = 'p' FOR UPDATE");
       const waiting = store.commit({
-        writes: [db.updateTable('personas').set((eb) => ({ label_sealed: eb('label_sealed', '||', 'x') })).where('name', '=', 'p')],
+        writes: [
+          db
+            .updateTable('personas')
+            .set((eb) => ({ label_sealed: eb('label_sealed', '||', 'x') }))
+            .where('name', '=', 'p'),
+        ],
         audit: [{ action: 'test.slow', outcome: 'success', actor_type: 'system' }],
       });
-      const outcome = waiting.then(() => 'committed', (err: Error) => err.name);
+      const outcome = waiting.then(
+        () => 'committed',
+        (err: Error) => err.name,
+      );
       await new Promise((r) => setTimeout(r, 700)); // past the 300 ms timeout
       await locker.query('COMMIT'); // the blocked batch now runs to its COMMIT on the server
       expect(await outcome).toBe('CommitInDoubt');

@@ -14,7 +14,9 @@ import { read, tokensFor } from '../helpers/raw-oauth.ts';
 import { recoverableConsumers } from '../helpers/remnant-scan.ts';
 
 async function everyRowAsText(deps: TestDeps): Promise<Uint8Array> {
-  const tables = await sql<{ name: string }>`SELECT table_name AS name FROM information_schema.tables WHERE table_schema = ${deps.schema!}`.execute(deps.store.db);
+  const tables = await sql<{ name: string }>`SELECT table_name AS name FROM information_schema.tables WHERE table_schema = ${deps.schema!}`.execute(
+    deps.store.db,
+  );
   const parts: string[] = [];
   for (const { name } of tables.rows) {
     const rows = await sql<{ row: string }>`SELECT t::text AS row FROM ${sql.table(name)} t`.execute(deps.store.db);
@@ -40,7 +42,7 @@ async function everyPageRaw(deps: TestDeps): Promise<Uint8Array> {
 }
 
 describe('erasure on PostgreSQL', () => {
-  it('leaves no row, in any table, from which the erased consumer\'s data key can be recovered with the master key', async () => {
+  it("leaves no row, in any table, from which the erased consumer's data key can be recovered with the master key", async () => {
     const deps = await testDeps();
     const app = createApp(deps);
     const brand = await secretBrand(deps);
@@ -50,7 +52,8 @@ describe('erasure on PostgreSQL', () => {
       const t = await tokensFor(app, brand, me);
       expect((await read(app, t.access_token)).status).toBe(200);
       const value = await app.request(`/v1/grants/${t.grant_id}/value`, {
-        method: 'POST', headers: { authorization: `Bearer ${t.access_token}`, 'content-type': 'application/json' },
+        method: 'POST',
+        headers: { authorization: `Bearer ${t.access_token}`, 'content-type': 'application/json' },
         body: JSON.stringify({ kind: 'gift', description: `Value-Marker-${tag}` }),
       });
       expect(value.status).toBe(201);

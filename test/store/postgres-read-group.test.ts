@@ -9,7 +9,11 @@ import { groupedReads } from '../../src/runtime/store/postgres/read-group.ts';
 import { openPostgresTestStore, testDatabaseUrl } from '../helpers/postgres.ts';
 
 const plain = (text: string) => ({ sql: text, parameters: [] });
-const outcome = (p: Promise<unknown>) => p.then((rows) => rows, (err: Error) => `rejected: ${err.message}`);
+const outcome = (p: Promise<unknown>) =>
+  p.then(
+    (rows) => rows,
+    (err: Error) => `rejected: ${err.message}`,
+  );
 
 async function openStore() {
   const { store } = await openPostgresTestStore(fixedClock());
@@ -32,14 +36,33 @@ describe('grouped reads on PostgreSQL', () => {
   it('fails only the read whose statement failed: the reads before and after it in the block are answered', async () => {
     const { store, echo, divide } = await openStore();
     const reads = [
-      store.readAll([echo(1)]), store.readAll([echo(2), divide(4)]), store.readAll([echo(3), divide(0), echo(4)]),
-      store.readAll([divide(5)]), store.readAll([echo(6), echo(7)]),
-    ].map((p) => p.then((rows) => rows, (err: Error) => err.message));
+      store.readAll([echo(1)]),
+      store.readAll([echo(2), divide(4)]),
+      store.readAll([echo(3), divide(0), echo(4)]),
+      store.readAll([divide(5)]),
+      store.readAll([echo(6), echo(7)]),
+    ].map((p) =>
+      p.then(
+        (rows) => rows,
+        (err: Error) => err.message,
+      ),
+    );
     expect(await Promise.all(reads)).toEqual([
-      [[{ n: 1 }]], [[{ n: 2 }], [{ q: 25 }]], expect.stringMatching(/division by zero/), [[{ q: 20 }]], [[{ n: 6 }], [{ n: 7 }]],
+      [[{ n: 1 }]],
+      [[{ n: 2 }], [{ q: 25 }]],
+      expect.stringMatching(/division by zero/),
+      [[{ q: 20 }]],
+      [[{ n: 6 }], [{ n: 7 }]],
     ]);
     // Two failures in one group: each fails alone, in whichever block it ends up.
-    const twice = await Promise.all([divide(0), echo(8), divide(0), echo(9)].map((q) => store.readAll([q]).then((r) => r[0], (e: Error) => e.message)));
+    const twice = await Promise.all(
+      [divide(0), echo(8), divide(0), echo(9)].map((q) =>
+        store.readAll([q]).then(
+          (r) => r[0],
+          (e: Error) => e.message,
+        ),
+      ),
+    );
     expect(twice).toEqual([expect.stringMatching(/division by zero/), [{ n: 8 }], expect.stringMatching(/division by zero/), [{ n: 9 }]]);
     await store.close();
   });
@@ -64,22 +87,25 @@ describe('grouped reads on PostgreSQL', () => {
   it('fails only the read whose row pg cannot parse: the reads after it in the block keep their rows', async () => {
     // A numeric parser that refuses one value stands in for any value pg's parsers reject.
     const types = {
-      getTypeParser: ((oid: number, format?: string) => (oid === 1700
-        ? (v: string) => {
-          if (v === '13') throw new Error('unparsable numeric');
-          return Number(v);
-        }
-        : pg.types.getTypeParser(oid, format as 'text'))) as pg.CustomTypesConfig['getTypeParser'],
+      getTypeParser: ((oid: number, format?: string) =>
+        oid === 1700
+          ? (v: string) => {
+              if (v === '13') throw new Error('unparsable numeric');
+              return Number(v);
+            }
+          : pg.types.getTypeParser(oid, format as 'text')) as pg.CustomTypesConfig['getTypeParser'],
     };
     const pool = new pg.Pool({ connectionString: testDatabaseUrl(), max: 2 });
     try {
       const read = groupedReads(pool, types);
-      const answers = await Promise.all([
-        read([plain('SELECT 1::int AS a')]),
-        read([plain('SELECT 13::numeric AS bad')]),
-        read([plain('SELECT g::numeric AS n FROM generate_series(1, 3) g')]),
-        read([plain("SELECT 'x'::text AS t")]),
-      ].map(outcome));
+      const answers = await Promise.all(
+        [
+          read([plain('SELECT 1::int AS a')]),
+          read([plain('SELECT 13::numeric AS bad')]),
+          read([plain('SELECT g::numeric AS n FROM generate_series(1, 3) g')]),
+          read([plain("SELECT 'x'::text AS t")]),
+        ].map(outcome),
+      );
       expect(answers).toEqual([[[{ a: 1 }]], 'rejected: unparsable numeric', [[{ n: 1 }, { n: 2 }, { n: 3 }]], [[{ t: 'x' }]]]);
     } finally {
       await pool.end();
@@ -94,11 +120,11 @@ describe('grouped reads on PostgreSQL', () => {
     try {
       const read = groupedReads(pool, pg.types as pg.CustomTypesConfig);
       const marker = `ended_${Date.now()}`;
-      const answers = Promise.all([
-        read([plain('SELECT 1 AS a')]),
-        read([plain(`SELECT pg_backend_pid() AS pid, pg_sleep(0.4)::text AS ${marker}`)]),
-        read([plain('SELECT 3 AS c')]),
-      ].map(outcome));
+      const answers = Promise.all(
+        [read([plain('SELECT 1 AS a')]), read([plain(`SELECT pg_backend_pid() AS pid, pg_sleep(0.4)::text AS ${marker}`)]), read([plain('SELECT 3 AS c')])].map(
+          outcome,
+        ),
+      );
       await new Promise((r) => setTimeout(r, 150));
       const ended = await admin.query('SELECT pid FROM pg_stat_activity WHERE query LIKE $1 AND pid <> pg_backend_pid()', [`%${marker}%`]);
       expect(ended.rows).toHaveLength(1);
@@ -121,10 +147,9 @@ describe('grouped reads on PostgreSQL', () => {
     const connects = vi.spyOn(pool, 'connect');
     try {
       const read = groupedReads(pool, pg.types as pg.CustomTypesConfig);
-      const [suicidal, fine] = await Promise.all([
-        read([plain('SELECT pg_terminate_backend(pg_backend_pid()) AS ended')]),
-        read([plain('SELECT 2 AS b')]),
-      ].map(outcome));
+      const [suicidal, fine] = await Promise.all(
+        [read([plain('SELECT pg_terminate_backend(pg_backend_pid()) AS ended')]), read([plain('SELECT 2 AS b')])].map(outcome),
+      );
       expect(suicidal).toMatch(/^rejected: terminating connection/);
       // Skipped behind it every time, the other read is sent once more on its own and answered.
       expect(fine).toEqual([[{ b: 2 }]]);

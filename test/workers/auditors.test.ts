@@ -20,7 +20,17 @@ describe('auditor API on workerd with D1', () => {
   it('lists, exports and verifies the audit log for an auditor token', async () => {
     openLibsodiumGate();
     await sodium.ready;
-    const deps = await boot({ config: parseConfig({ TROVE_MASTER_KEY: env.TROVE_MASTER_KEY }), store: createD1Store(env.DB as unknown as D1Like, systemClock), clock: systemClock, sodium, log: silentLog, checkpointEvery: 1000 }, fromB64u(env.TROVE_MASTER_KEY));
+    const deps = await boot(
+      {
+        config: parseConfig({ TROVE_MASTER_KEY: env.TROVE_MASTER_KEY }),
+        store: createD1Store(env.DB as unknown as D1Like, systemClock),
+        clock: systemClock,
+        sodium,
+        log: silentLog,
+        checkpointEvery: 1000,
+      },
+      fromB64u(env.TROVE_MASTER_KEY),
+    );
     const auditor = await addAuditor(deps, { name: 'Edge Auditor' });
 
     const listed = await get('/v1/audit/events?action=auditor.created', auditor.token);

@@ -6,11 +6,13 @@ import { createAuthenticator } from '../helpers/webauthn-authenticator.ts';
 
 const ORIGIN = 'http://localhost:8787';
 const call = (path: string, init: { method?: string; json?: unknown; headers?: Record<string, string> } = {}) =>
-  exports.default.fetch(new Request(`${ORIGIN}${path}`, {
-    method: init.method ?? 'POST',
-    headers: { 'content-type': 'application/json', ...init.headers },
-    ...(init.json !== undefined ? { body: JSON.stringify(init.json) } : {}),
-  }));
+  exports.default.fetch(
+    new Request(`${ORIGIN}${path}`, {
+      method: init.method ?? 'POST',
+      headers: { 'content-type': 'application/json', ...init.headers },
+      ...(init.json !== undefined ? { body: JSON.stringify(init.json) } : {}),
+    }),
+  );
 const cookieOf = (res: Response) => /trove_session=[^;]+/.exec(res.headers.get('set-cookie') ?? '')?.[0] ?? '';
 
 describe('consumers on workerd + D1', () => {

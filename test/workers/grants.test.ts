@@ -16,19 +16,35 @@ import { createAuthenticator } from '../helpers/webauthn-authenticator.ts';
 const ORIGIN = 'http://localhost:8787';
 const REDIRECT = 'https://brand.example/callback';
 const fetchWorker = (path: string, init: RequestInit = {}) => exports.default.fetch(new Request(`${ORIGIN}${path}`, init));
-const json = (method: string, body: unknown, headers: Record<string, string> = {}) =>
-  ({ method, headers: { 'content-type': 'application/json', ...headers }, body: JSON.stringify(body) });
+const json = (method: string, body: unknown, headers: Record<string, string> = {}) => ({
+  method,
+  headers: { 'content-type': 'application/json', ...headers },
+  body: JSON.stringify(body),
+});
 
 async function sha256b64u(text: string) {
   const digest = new Uint8Array(await crypto.subtle.digest('SHA-256', new TextEncoder().encode(text)));
-  return btoa(String.fromCharCode(...digest)).replace(/\+/g, '-').replace(/\//g, '_').replace(/=+$/, '');
+  return btoa(String.fromCharCode(...digest))
+    .replace(/\+/g, '-')
+    .replace(/\//g, '_')
+    .replace(/=+$/, '');
 }
 
 describe('grants on workerd + D1', () => {
   it('grants, reads with an audit event, revokes, and refuses the next read', async () => {
     openLibsodiumGate();
     await sodium.ready;
-    const deps = await boot({ config: parseConfig({ TROVE_MASTER_KEY: env.TROVE_MASTER_KEY }), store: createD1Store(env.DB as unknown as D1Like, systemClock), clock: systemClock, sodium, log: silentLog, checkpointEvery: 1000 }, fromB64u(env.TROVE_MASTER_KEY));
+    const deps = await boot(
+      {
+        config: parseConfig({ TROVE_MASTER_KEY: env.TROVE_MASTER_KEY }),
+        store: createD1Store(env.DB as unknown as D1Like, systemClock),
+        clock: systemClock,
+        sodium,
+        log: silentLog,
+        checkpointEvery: 1000,
+      },
+      fromB64u(env.TROVE_MASTER_KEY),
+    );
     const brand = await registerBrand(deps, { name: 'Edge Shoes', redirect_uris: [REDIRECT], auth: { method: 'client_secret_basic' } });
     const basic = `Basic ${btoa(`${brand.client_id}:${brand.client_secret}`)}`;
 
@@ -41,10 +57,23 @@ describe('grants on workerd + D1', () => {
 
     const verifier = 'v'.repeat(43);
     const par = await fetchWorker('/oauth/par', {
-      method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded', authorization: basic },
+      method: 'POST',
+      headers: { 'content-type': 'application/x-www-form-urlencoded', authorization: basic },
       body: new URLSearchParams({
-        response_type: 'code', redirect_uri: REDIRECT, code_challenge_method: 'S256', code_challenge: await sha256b64u(verifier),
-        authorization_details: JSON.stringify([{ type: 'trove_attributes', attributes: ['email'], purpose: 'https://w3id.org/dpv#CustomerCare', purpose_description: 'Answer you', access: 'ongoing', duration: 'P30D' }]),
+        response_type: 'code',
+        redirect_uri: REDIRECT,
+        code_challenge_method: 'S256',
+        code_challenge: await sha256b64u(verifier),
+        authorization_details: JSON.stringify([
+          {
+            type: 'trove_attributes',
+            attributes: ['email'],
+            purpose: 'https://w3id.org/dpv#CustomerCare',
+            purpose_description: 'Answer you',
+            access: 'ongoing',
+            duration: 'P30D',
+          },
+        ]),
       }).toString(),
     });
     expect(par.status).toBe(201);
@@ -52,7 +81,8 @@ describe('grants on workerd + D1', () => {
     const approved = await fetchWorker(`/api/me/requests/${id}/approve`, json('POST', {}, session));
     const code = new URL((await approved.json<{ redirect_to: string }>()).redirect_to).searchParams.get('code')!;
     const token = await fetchWorker('/oauth/token', {
-      method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded', authorization: basic },
+      method: 'POST',
+      headers: { 'content-type': 'application/x-www-form-urlencoded', authorization: basic },
       body: new URLSearchParams({ grant_type: 'authorization_code', code, redirect_uri: REDIRECT, code_verifier: verifier }).toString(),
     });
     expect(token.status).toBe(200);
@@ -66,7 +96,12 @@ describe('grants on workerd + D1', () => {
     const denied = await fetchWorker('/v1/attributes', { headers: { authorization: `Bearer ${access_token}` } });
     expect(denied.status).toBe(403);
 
-    const events = await env.DB.prepare("SELECT outcome, reason FROM audit_events WHERE action = 'grant.read' AND grant_id = ? ORDER BY seq").bind(grant_id).all<{ outcome: string; reason: string | null }>();
-    expect(events.results).toEqual([{ outcome: 'success', reason: null }, { outcome: 'denied', reason: 'revoked' }]);
+    const events = await env.DB.prepare("SELECT outcome, reason FROM audit_events WHERE action = 'grant.read' AND grant_id = ? ORDER BY seq")
+      .bind(grant_id)
+      .all<{ outcome: string; reason: string | null }>();
+    expect(events.results).toEqual([
+      { outcome: 'success', reason: null },
+      { outcome: 'denied', reason: 'revoked' },
+    ]);
   });
 });

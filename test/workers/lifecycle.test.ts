@@ -17,21 +17,52 @@ import { createD1Store, type D1Like } from '../../src/runtime/store/d1/store.ts'
 import { openLibsodiumGate } from '../../src/runtime/workers/sodium-shim.ts';
 
 const grant: GrantRow = {
-  id: 'g1', brand_id: 'brand_1', consumer_id: 'c1', subject: 'pairwise-sub', attributes: '["email"]',
-  requested: '{"attributes":["email"],"optional_attributes":[]}', persona: null, purpose: 'https://w3id.org/dpv#CustomerCare',
-  purpose_description: 'Answer you', value_offer: '{"kind":"gift","description":"A tote bag"}', access: 'ongoing', retention: 'P30D',
-  status: 'active', created_at: 1_700_000_000_000, updated_at: 1_700_000_000_000, expires_at: 1_800_000_000_000,
-  revoked_at: null, revoked_by: null, revoked_reason: null, read_count: 0, last_read_at: null,
+  id: 'g1',
+  brand_id: 'brand_1',
+  consumer_id: 'c1',
+  subject: 'pairwise-sub',
+  attributes: '["email"]',
+  requested: '{"attributes":["email"],"optional_attributes":[]}',
+  persona: null,
+  purpose: 'https://w3id.org/dpv#CustomerCare',
+  purpose_description: 'Answer you',
+  value_offer: '{"kind":"gift","description":"A tote bag"}',
+  access: 'ongoing',
+  retention: 'P30D',
+  status: 'active',
+  created_at: 1_700_000_000_000,
+  updated_at: 1_700_000_000_000,
+  expires_at: 1_800_000_000_000,
+  revoked_at: null,
+  revoked_by: null,
+  revoked_reason: null,
+  read_count: 0,
+  last_read_at: null,
 };
 
 describe('lifecycle signatures on workerd', () => {
   it('signs a consent receipt and a SET that verify with the published JWKS', async () => {
     openLibsodiumGate();
     await sodium.ready;
-    const deps = await boot({ config: parseConfig({ TROVE_MASTER_KEY: env.TROVE_MASTER_KEY }), store: createD1Store(env.DB as unknown as D1Like, systemClock), clock: systemClock, sodium, log: silentLog, checkpointEvery: 1000 }, fromB64u(env.TROVE_MASTER_KEY));
+    const deps = await boot(
+      {
+        config: parseConfig({ TROVE_MASTER_KEY: env.TROVE_MASTER_KEY }),
+        store: createD1Store(env.DB as unknown as D1Like, systemClock),
+        clock: systemClock,
+        sodium,
+        log: silentLog,
+        checkpointEvery: 1000,
+      },
+      fromB64u(env.TROVE_MASTER_KEY),
+    );
     const jwks = await (await exports.default.fetch(new Request('http://localhost:8787/.well-known/jwks.json'))).json<{ keys: jose.JWK[] }>();
 
-    const receipt = await signReceipt(deps, grant, { id: 'brand_1', name: 'Edge Shoes', contact: null, homepage: null, policy_uri: 'https://edge.example/privacy' }, 'granted');
+    const receipt = await signReceipt(
+      deps,
+      grant,
+      { id: 'brand_1', name: 'Edge Shoes', contact: null, homepage: null, policy_uri: 'https://edge.example/privacy' },
+      'granted',
+    );
     expect(await verifyJws(receipt.jws, jwks as never, RECEIPT_TYP)).toMatchObject({ event: 'granted', grant_id: 'g1', piiPrincipalId: 'pairwise-sub' });
 
     const set = await signSecurityEvent(deps, 'brand_1', 'grant.revoked', 'pairwise-sub', { grant_id: 'g1' });

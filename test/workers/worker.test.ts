@@ -48,24 +48,31 @@ describe('Trove on workerd + D1', () => {
   it('seals and opens attributes with libsodium inside workerd, audited in the same batch', async () => {
     const deps = await d1Deps();
     const consumer = newConsumer(deps);
-    await commit(deps, { writes: [consumer.insert], audit: [{ action: 'consumer.created', outcome: 'success', actor_type: 'consumer', consumer_id: consumer.id }] });
+    await commit(deps, {
+      writes: [consumer.insert],
+      audit: [{ action: 'consumer.created', outcome: 'success', actor_type: 'consumer', consumer_id: consumer.id }],
+    });
     await writeAttributes(deps, consumer.id, [{ name: 'email', value: '"ada@example.com"' }]);
     const values = await readAttributes(deps, consumer.id);
     expect(values.map((v) => v.value)).toEqual(['"ada@example.com"']);
     const row = await env.DB.prepare('SELECT ciphertext FROM attributes WHERE consumer_id = ?').bind(consumer.id).first<{ ciphertext: string }>();
     expect(row!.ciphertext).not.toContain('ada');
-    const audit = await env.DB.prepare("SELECT attributes FROM audit_events WHERE action = 'profile.attributes_changed' AND consumer_id = ?").bind(consumer.id).first<{ attributes: string }>();
+    const audit = await env.DB.prepare("SELECT attributes FROM audit_events WHERE action = 'profile.attributes_changed' AND consumer_id = ?")
+      .bind(consumer.id)
+      .first<{ attributes: string }>();
     expect(audit!.attributes).toBe('["email"]');
   });
 
   it('rolls back a whole batch, audit event included, when a guard fails', async () => {
     const deps = await d1Deps();
     const before = await env.DB.prepare('SELECT count(*) AS n FROM audit_events').first<{ n: number }>();
-    await expect(deps.store.commit({
-      guards: [{ name: 'never', exists: deps.store.db.selectFrom('keys').select('id').where('id', '=', 'missing') }],
-      writes: [deps.store.db.updateTable('keys').set({ status: 'retired' })],
-      audit: [{ action: 'test.guarded', outcome: 'success', actor_type: 'system' }],
-    })).rejects.toThrow(GuardFailed);
+    await expect(
+      deps.store.commit({
+        guards: [{ name: 'never', exists: deps.store.db.selectFrom('keys').select('id').where('id', '=', 'missing') }],
+        writes: [deps.store.db.updateTable('keys').set({ status: 'retired' })],
+        audit: [{ action: 'test.guarded', outcome: 'success', actor_type: 'system' }],
+      }),
+    ).rejects.toThrow(GuardFailed);
     const after = await env.DB.prepare('SELECT count(*) AS n FROM audit_events').first<{ n: number }>();
     expect(after!.n).toBe(before!.n);
     const retired = await env.DB.prepare("SELECT count(*) AS n FROM keys WHERE status = 'retired'").first<{ n: number }>();
@@ -74,8 +81,9 @@ describe('Trove on workerd + D1', () => {
 
   it('keeps the chain gapless under concurrent commits and the verifier finds tampering', async () => {
     const deps = await d1Deps(5);
-    await Promise.all(Array.from({ length: 20 }, (_, i) =>
-      commit(deps, { audit: [{ action: 'test.concurrent', outcome: 'success', actor_type: 'system', detail: { i } }] })));
+    await Promise.all(
+      Array.from({ length: 20 }, (_, i) => commit(deps, { audit: [{ action: 'test.concurrent', outcome: 'success', actor_type: 'system', detail: { i } }] })),
+    );
     const ok = await verifyAuditLog(deps.store.db, deps.keys.allPublicKeys());
     expect(ok).toMatchObject({ ok: true, first_bad_seq: null });
     expect(ok.checkpoints).toBeGreaterThan(0);

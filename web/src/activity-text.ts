@@ -30,26 +30,40 @@ function refusal(e: ActivityEvent, brand: string, ctx: Context): string {
       const by = e.grant_id ? ctx.revokedBy(e.grant_id) : null;
       return by === 'consumer' ? 'you revoked access' : by === 'brand' ? `${brand} had given up its access` : 'access had been revoked';
     }
-    case 'expired': return 'its access had expired';
-    case 'exhausted': return 'its one-time access was already used';
-    case 'brand_disabled': return `Trove has suspended ${brand}`;
-    case 'token_revoked': return 'its session with Trove had been closed';
-    case 'not_covered': return 'you did not agree to share that';
-    default: return e.reason ? humane(e.reason) : 'not allowed';
+    case 'expired':
+      return 'its access had expired';
+    case 'exhausted':
+      return 'its one-time access was already used';
+    case 'brand_disabled':
+      return `Trove has suspended ${brand}`;
+    case 'token_revoked':
+      return 'its session with Trove had been closed';
+    case 'not_covered':
+      return 'you did not agree to share that';
+    default:
+      return e.reason ? humane(e.reason) : 'not allowed';
   }
 }
 
 function revoked(e: ActivityEvent, brand: string): string {
   switch (e.reason) {
-    case 'consumer_revoked': return `You revoked ${brand}’s access`;
-    case 'relinquished': return `${brand} gave up its access to your data`;
-    case 'consumer_erased': return `${brand}’s access ended when you deleted your account`;
-    default: return `${brand}’s access was revoked`;
+    case 'consumer_revoked':
+      return `You revoked ${brand}’s access`;
+    case 'relinquished':
+      return `${brand} gave up its access to your data`;
+    case 'consumer_erased':
+      return `${brand}’s access ended when you deleted your account`;
+    default:
+      return `${brand}’s access was revoked`;
   }
 }
 
 /** Names older logs use, as the server's audit-actions.ts now calls them. */
-const LEGACY: Record<string, string> = { 'session.sign_in': 'session.signed_in', 'session.step_up': 'session.stepped_up', 'webhook.failed': 'webhook.delivered' };
+const LEGACY: Record<string, string> = {
+  'session.sign_in': 'session.signed_in',
+  'session.step_up': 'session.stepped_up',
+  'webhook.failed': 'webhook.delivered',
+};
 
 export function eventSentence(e: ActivityEvent, ctx: Context): string {
   const brand = e.brand?.name ?? 'A brand';
@@ -61,27 +75,45 @@ export function eventSentence(e: ActivityEvent, ctx: Context): string {
       return refused ? `${brand} tried to read ${your} — refused (${refusal(e, brand, ctx)})` : `${brand} read ${your}`;
     case 'intent.read':
       return refused ? `${brand} tried to read your published intents — refused (${refusal(e, brand, ctx)})` : `${brand} read your published intents`;
-    case 'grant.requested': return `${brand} asked for ${your}`;
-    case 'grant.approved': return `You agreed to share ${your} with ${brand}`;
-    case 'grant.denied': return `You declined ${brand}’s request for ${your}`;
-    case 'grant.revoked': return revoked(e, brand);
-    case 'grant.expired': return `${brand}’s access to your data ended on its end date`;
-    case 'token.issued': return `${brand} started using the access you approved`;
-    case 'token.refreshed': return `${brand} renewed its session with Trove`;
-    case 'token.revoked': return `${brand} closed its session with Trove`;
+    case 'grant.requested':
+      return `${brand} asked for ${your}`;
+    case 'grant.approved':
+      return `You agreed to share ${your} with ${brand}`;
+    case 'grant.denied':
+      return `You declined ${brand}’s request for ${your}`;
+    case 'grant.revoked':
+      return revoked(e, brand);
+    case 'grant.expired':
+      return `${brand}’s access to your data ended on its end date`;
+    case 'token.issued':
+      return `${brand} started using the access you approved`;
+    case 'token.refreshed':
+      return `${brand} renewed its session with Trove`;
+    case 'token.revoked':
+      return `${brand} closed its session with Trove`;
     case 'token.refresh_reused':
     case 'token.code_replayed':
       return `${brand} tried to reuse an old session — refused, and Trove closed its sessions to be safe`;
-    case 'value.recorded': return `${brand} recorded value it gave you`;
-    case 'profile.attributes_changed': return items ? `You saved your ${items}` : 'You changed your profile';
-    case 'profile.attribute_deleted': return items ? `You removed your ${items}` : 'You removed a profile value';
-    case 'session.signed_in': return refused ? 'A sign-in to your account failed' : 'You signed in';
-    case 'session.stepped_up': return refused ? 'A passkey check failed' : 'You confirmed it was you with your passkey';
-    case 'session.revoked': return 'You signed out a device';
-    case 'session.revoked_others': return 'You signed out everywhere else';
-    case 'backup_prompt.dismissed': return 'You chose not to add a second way in for now';
-    case 'consumer.created': return 'You created your Trove account';
-    case 'consumer.exported': return 'You downloaded a copy of your data';
+    case 'value.recorded':
+      return `${brand} recorded value it gave you`;
+    case 'profile.attributes_changed':
+      return items ? `You saved your ${items}` : 'You changed your profile';
+    case 'profile.attribute_deleted':
+      return items ? `You removed your ${items}` : 'You removed a profile value';
+    case 'session.signed_in':
+      return refused ? 'A sign-in to your account failed' : 'You signed in';
+    case 'session.stepped_up':
+      return refused ? 'A passkey check failed' : 'You confirmed it was you with your passkey';
+    case 'session.revoked':
+      return 'You signed out a device';
+    case 'session.revoked_others':
+      return 'You signed out everywhere else';
+    case 'backup_prompt.dismissed':
+      return 'You chose not to add a second way in for now';
+    case 'consumer.created':
+      return 'You created your Trove account';
+    case 'consumer.exported':
+      return 'You downloaded a copy of your data';
     default: {
       const text = actionText(e.action);
       return text === e.action ? humane(text[0]!.toUpperCase() + text.slice(1)) : text;

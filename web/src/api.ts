@@ -33,7 +33,12 @@ export function setCsrfToken(token: string | null) {
   csrfToken = token;
 }
 
-type Options = { method?: 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE'; body?: unknown; query?: Record<string, string | number | undefined>; steppedUp?: boolean };
+type Options = {
+  method?: 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
+  body?: unknown;
+  query?: Record<string, string | number | undefined>;
+  steppedUp?: boolean;
+};
 
 export function withQuery(path: string, query: Record<string, string | number | undefined> = {}): string {
   const params = new URLSearchParams();
@@ -50,7 +55,9 @@ export async function api<T>(path: string, opts: Options = {}): Promise<T> {
   let res: Response;
   try {
     res = await fetch(withQuery(path, opts.query), {
-      method, headers, credentials: 'same-origin',
+      method,
+      headers,
+      credentials: 'same-origin',
       body: method === 'GET' ? undefined : JSON.stringify(opts.body ?? {}),
     });
   } catch {

@@ -24,8 +24,17 @@ export function customLabel(name: string): string {
 
 /** What the consumer types ("Favourite colour") → the stored name ("x-favourite-colour"), or null if nothing usable is left. */
 export function customName(typed: string): string | null {
-  const slug = typed.replace(/ß/g, 'ss').normalize('NFKD').replace(/[\u0300-\u036f]/g, '').toLowerCase()
-    .replace(/^x-/, '').replace(/[^a-z0-9_-]+/g, '-').replace(/-{2,}/g, '-').replace(/^[-_]+|-+$/g, '').slice(0, 63).replace(/-+$/, '');
+  const slug = typed
+    .replace(/ß/g, 'ss')
+    .normalize('NFKD')
+    .replace(/[\u0300-\u036f]/g, '')
+    .toLowerCase()
+    .replace(/^x-/, '')
+    .replace(/[^a-z0-9_-]+/g, '-')
+    .replace(/-{2,}/g, '-')
+    .replace(/^[-_]+|-+$/g, '')
+    .slice(0, 63)
+    .replace(/-+$/, '');
   return slug ? `${CUSTOM_PREFIX}${slug}` : null;
 }
 

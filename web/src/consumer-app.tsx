@@ -31,16 +31,32 @@ const NAV: NavItem[] = [
 function page(loc: Location) {
   const [, section, id] = loc.path.replace(/\/$/, '').split('/');
   switch (section ?? '') {
-    case '': return <Overview />;
-    case 'consent': return <Consent id={loc.query.get('request')} />;
-    case 'profile': return <Profile />;
-    case 'intents': return <Intents />;
-    case 'grants': return id ? <GrantDetail id={id} /> : <Grants />;
-    case 'activity': return <Activity brand={loc.query.get('brand') ?? ''} action={loc.query.get('action') ?? ''} />;
-    case 'value': return <ValuePage />;
-    case 'settings': return <Settings />;
-    case 'signin': return null;
-    default: return <Page title="Page not found"><p>There is no page here. <a href="/">Go to the overview</a>.</p></Page>;
+    case '':
+      return <Overview />;
+    case 'consent':
+      return <Consent id={loc.query.get('request')} />;
+    case 'profile':
+      return <Profile />;
+    case 'intents':
+      return <Intents />;
+    case 'grants':
+      return id ? <GrantDetail id={id} /> : <Grants />;
+    case 'activity':
+      return <Activity brand={loc.query.get('brand') ?? ''} action={loc.query.get('action') ?? ''} />;
+    case 'value':
+      return <ValuePage />;
+    case 'settings':
+      return <Settings />;
+    case 'signin':
+      return null;
+    default:
+      return (
+        <Page title="Page not found">
+          <p>
+            There is no page here. <a href="/">Go to the overview</a>.
+          </p>
+        </Page>
+      );
   }
 }
 
@@ -55,10 +71,12 @@ export function ConsumerApp(props: { loc: Location }) {
     content = (
       <SignIn
         key={consent ? 'consent' : 'signin'}
-        next={loc.path === '/signin' ? loc.query.get('next') ?? '/' : here}
+        next={loc.path === '/signin' ? (loc.query.get('next') ?? '/') : here}
         stay={loc.path !== '/signin'}
         title={consent ? 'Sign in to answer a request' : loc.path === '/' ? 'Your data, your terms' : 'Sign in'}
-        lead={consent ? 'A brand is asking for some of your data. Sign in to Trove, or create your account, to see exactly what it asks and decide.' : undefined}
+        lead={
+          consent ? 'A brand is asking for some of your data. Sign in to Trove, or create your account, to see exactly what it asks and decide.' : undefined
+        }
       />
     );
   } else if (loc.path === '/signin') {
@@ -70,9 +88,14 @@ export function ConsumerApp(props: { loc: Location }) {
     content = <BackupPrompt />;
   } else content = page(loc);
   return (
-    <Shell home="/" product="Trove" nav={session.status === 'in' ? NAV : []} path={loc.path}
+    <Shell
+      home="/"
+      product="Trove"
+      nav={session.status === 'in' ? NAV : []}
+      path={loc.path}
       footer="Trove keeps your data encrypted and shares it only on your terms. Every read is logged."
-      onSignOut={session.status === 'in' ? () => void signOut().then(() => navigate('/')) : undefined}>
+      onSignOut={session.status === 'in' ? () => void signOut().then(() => navigate('/')) : undefined}
+    >
       {content}
     </Shell>
   );

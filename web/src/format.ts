@@ -6,7 +6,13 @@ const dateFmt = new Intl.DateTimeFormat(undefined, { year: 'numeric', month: 'sh
 const timeFmt = new Intl.DateTimeFormat(undefined, { year: 'numeric', month: 'short', day: 'numeric', hour: '2-digit', minute: '2-digit' });
 
 const secondsFmt = new Intl.DateTimeFormat(undefined, {
-  year: 'numeric', month: 'short', day: 'numeric', hour: '2-digit', minute: '2-digit', second: '2-digit', timeZoneName: 'short',
+  year: 'numeric',
+  month: 'short',
+  day: 'numeric',
+  hour: '2-digit',
+  minute: '2-digit',
+  second: '2-digit',
+  timeZoneName: 'short',
 });
 
 /** A time as the API gives it: an ISO-8601 string (grants, receipts, value) or epoch ms. */
@@ -32,10 +38,19 @@ export function amount(n: number, unit: string | null | undefined): string {
 }
 
 const KINDS: Record<string, string> = {
-  discount: 'Discount', points: 'Points', money: 'Money', early_access: 'Early access', gift: 'Gift', other: 'Other',
+  discount: 'Discount',
+  points: 'Points',
+  money: 'Money',
+  early_access: 'Early access',
+  gift: 'Gift',
+  other: 'Other',
 };
 
-const squash = (s: string) => s.toLowerCase().replace(/[\s,]/g, '').replace(/\.00(?!\d)/g, '');
+const squash = (s: string) =>
+  s
+    .toLowerCase()
+    .replace(/[\s,]/g, '')
+    .replace(/\.00(?!\d)/g, '');
 
 /** "(10%)" after a description, unless the description already says it ("10% off…"). */
 export function amountAfter(description: string, n: number | null | undefined, unit: string | null | undefined): string {
@@ -66,7 +81,10 @@ export function durationText(iso: string | null): string {
   const m = /^P(?:(\d+)Y)?(?:(\d+)M)?(?:(\d+)W)?(?:(\d+)D)?(?:T(?:(\d+)H)?(?:(\d+)M)?(?:(\d+)S)?)?$/.exec(iso);
   if (!m) return iso;
   const names = ['year', 'month', 'week', 'day', 'hour', 'minute', 'second'];
-  const parts = m.slice(1).map((v, i) => (v && v !== '0' ? `${v} ${names[i]}${v === '1' ? '' : 's'}` : '')).filter(Boolean);
+  const parts = m
+    .slice(1)
+    .map((v, i) => (v && v !== '0' ? `${v} ${names[i]}${v === '1' ? '' : 's'}` : ''))
+    .filter(Boolean);
   return parts.length ? parts.join(' ') : 'none: deleted at once after use';
 }
 
@@ -104,7 +122,18 @@ export const actionText = (action: string) => ACTIONS[action] ?? action;
 export const outcomeText = (o: string) => (o === 'success' ? 'Allowed' : o === 'denied' ? 'Refused' : o === 'failure' ? 'Failed' : o);
 
 export function statusText(status: string): string {
-  return ({ active: 'Active', revoked: 'Revoked', expired: 'Expired', exhausted: 'Used (one-time access)', released: 'Given up by the brand', brand_disabled: 'Brand disabled' } as Record<string, string>)[status] ?? status;
+  return (
+    (
+      {
+        active: 'Active',
+        revoked: 'Revoked',
+        expired: 'Expired',
+        exhausted: 'Used (one-time access)',
+        released: 'Given up by the brand',
+        brand_disabled: 'Brand disabled',
+      } as Record<string, string>
+    )[status] ?? status
+  );
 }
 
 /** An attribute value as a short line of text. */

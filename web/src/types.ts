@@ -9,7 +9,14 @@ export type ProfileAttribute = { name: string; label: string; persona: string | 
 export type Persona = { name: string; label: string; created_at: number };
 
 export type Value = { kind: string; description: string; amount?: number | null; unit?: string | null };
-export type BrandRef = { client_id: string; name: string; logo_uri?: string | null; policy_uri?: string | null; homepage?: string | null; contact?: string | null };
+export type BrandRef = {
+  client_id: string;
+  name: string;
+  logo_uri?: string | null;
+  policy_uri?: string | null;
+  homepage?: string | null;
+  contact?: string | null;
+};
 
 export type ConsentRequest = {
   id: string;
@@ -44,37 +51,101 @@ export type Grant = {
   receipts?: { id: string; event: string; created_at: string }[];
 };
 
-export type ValueReceived = { id: string; grant_id: string; kind: string; description: string; amount: number | null; unit: string | null; reference: string | null; created_at: string };
+export type ValueReceived = {
+  id: string;
+  grant_id: string;
+  kind: string;
+  description: string;
+  amount: number | null;
+  unit: string | null;
+  reference: string | null;
+  created_at: string;
+};
 export type ValueSummary = {
-  brands: { client_id: string; name: string; promised: (Value & { grant_id: string; grant_status: string })[]; received: ValueReceived[]; totals: Record<string, number> }[];
+  brands: {
+    client_id: string;
+    name: string;
+    promised: (Value & { grant_id: string; grant_status: string })[];
+    received: ValueReceived[];
+    totals: Record<string, number>;
+  }[];
   totals: Record<string, number>;
 };
 
 export type ActivityEvent = {
-  seq: number; id: string; ts: number; time: string; action: string; outcome: string; actor_type: string;
-  brand: { client_id: string; name: string } | null; grant_id: string | null; attributes: string[] | null; purpose: string | null; reason: string | null;
+  seq: number;
+  id: string;
+  ts: number;
+  time: string;
+  action: string;
+  outcome: string;
+  actor_type: string;
+  brand: { client_id: string; name: string } | null;
+  grant_id: string | null;
+  attributes: string[] | null;
+  purpose: string | null;
+  reason: string | null;
 };
 export type Page<K extends string, T> = { [key in K]: T[] } & { next_cursor: string | null };
 
 export type Intent = {
-  id: string; text: string; category?: string; size?: string; colour?: string; budget?: { amount: number; currency: string };
-  persona: string | null; until: number | null; status: string; created_at: number; withdrawn_at: number | null;
+  id: string;
+  text: string;
+  category?: string;
+  size?: string;
+  colour?: string;
+  budget?: { amount: number; currency: string };
+  persona: string | null;
+  until: number | null;
+  status: string;
+  created_at: number;
+  withdrawn_at: number | null;
   read_by: { brand_id: string | null; at: number }[];
 };
 
 export type SessionInfo = {
-  id: string; device: string | null; created_at: number; last_seen_at: number; expires_at: number; current: boolean;
+  id: string;
+  device: string | null;
+  created_at: number;
+  last_seen_at: number;
+  expires_at: number;
+  current: boolean;
   signed_in_with: { type: 'passkey'; passkey: { id: string; name: string | null } | null } | { type: 'recovery_code' };
 };
 
-export type Passkey = { id: string; name: string | null; device_type: string; backed_up: boolean; transports: string[]; created_at: number; last_used_at: number | null };
+export type Passkey = {
+  id: string;
+  name: string | null;
+  device_type: string;
+  backed_up: boolean;
+  transports: string[];
+  created_at: number;
+  last_used_at: number | null;
+};
 
 export type AuditEvent = {
-  seq: number; id: string; ts: number; time: string; actor_type: string; actor_id: string | null; action: string; outcome: string;
-  consumer_id: string | null; brand_id: string | null; grant_id: string | null; attributes: string[] | null; purpose: string | null;
-  reason: string | null; detail: Record<string, unknown> | null; prev_hash: string; hash: string;
+  seq: number;
+  id: string;
+  ts: number;
+  time: string;
+  actor_type: string;
+  actor_id: string | null;
+  action: string;
+  outcome: string;
+  consumer_id: string | null;
+  brand_id: string | null;
+  grant_id: string | null;
+  attributes: string[] | null;
+  purpose: string | null;
+  reason: string | null;
+  detail: Record<string, unknown> | null;
+  prev_hash: string;
+  hash: string;
 };
 export type Verify = {
-  ok: boolean; checked: number; first_bad_seq: number | null; head: { seq: number; hash: string } | null;
+  ok: boolean;
+  checked: number;
+  first_bad_seq: number | null;
+  head: { seq: number; hash: string } | null;
   latest_checkpoint: { seq: number; ts: number; time: string } | null;
 };

@@ -25,8 +25,7 @@ export async function writeCheckpoint(deps: Deps, seq: number, hash: string): Pr
 
 /** Signs a checkpoint at the current head (if there is any event). */
 export async function checkpointNow(deps: Deps): Promise<{ seq: number; hash: string } | null> {
-  const head = await deps.store.db
-    .selectFrom('audit_events').select(['seq', 'hash']).orderBy('seq', 'desc').limit(1).executeTakeFirst();
+  const head = await deps.store.db.selectFrom('audit_events').select(['seq', 'hash']).orderBy('seq', 'desc').limit(1).executeTakeFirst();
   if (!head) return null;
   await writeCheckpoint(deps, head.seq, head.hash);
   return head;

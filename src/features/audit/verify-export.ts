@@ -11,8 +11,15 @@ import { GENESIS_HASH, hashEvent } from '../../db/audit-chain.ts';
 import { CHECKPOINT_TYP } from './checkpoint.ts';
 
 export type ExportVerifyResult = {
-  ok: boolean; lines: number; events: number; checkpoints: number; complete: boolean | null;
-  head: { seq: number; hash: string } | null; first_bad_line: number | null; first_bad_seq: number | null; problem: string | null;
+  ok: boolean;
+  lines: number;
+  events: number;
+  checkpoints: number;
+  complete: boolean | null;
+  head: { seq: number; hash: string } | null;
+  first_bad_line: number | null;
+  first_bad_seq: number | null;
+  problem: string | null;
 };
 
 class Bad extends Error {
@@ -26,12 +33,19 @@ class Bad extends Error {
 }
 
 const isEvent = (o: Record<string, unknown>): o is AuditEventView =>
-  Number.isSafeInteger(o.seq) && typeof o.hash === 'string' && typeof o.prev_hash === 'string' && typeof o.id === 'string'
-  && Number.isSafeInteger(o.ts) && typeof o.action === 'string';
+  Number.isSafeInteger(o.seq) &&
+  typeof o.hash === 'string' &&
+  typeof o.prev_hash === 'string' &&
+  typeof o.id === 'string' &&
+  Number.isSafeInteger(o.ts) &&
+  typeof o.action === 'string';
 
 export async function verifyExport(lines: AsyncIterable<string> | Iterable<string>, jwks: { keys: PublicJwk[] }): Promise<ExportVerifyResult> {
   const digest = createHash('sha256');
-  let n = 0, events = 0, checkpoints = 0, contiguous = true;
+  let n = 0,
+    events = 0,
+    checkpoints = 0,
+    contiguous = true;
   let last: { seq: number; hash: string; line: number } | null = null;
   let trailer: Record<string, unknown> | null = null;
   let header: Record<string, unknown> | null = null;
@@ -41,17 +55,26 @@ export async function verifyExport(lines: AsyncIterable<string> | Iterable<strin
       if (trailer) throw new Bad(n, null, 'content after the signed trailer');
       if (text === '') throw new Bad(n, null, 'empty line');
       let o: Record<string, unknown>;
-      try { o = JSON.parse(text) as Record<string, unknown>; } catch { throw new Bad(n, null, 'not valid JSON'); }
+      try {
+        o = JSON.parse(text) as Record<string, unknown>;
+      } catch {
+        throw new Bad(n, null, 'not valid JSON');
+      }
       if (o === null || typeof o !== 'object' || Array.isArray(o)) throw new Bad(n, null, 'not a JSON object');
       if (o.type === 'export') {
         trailer = o;
         const sha = digest.digest('hex');
         let payload: Record<string, unknown>;
-        try { payload = await verifyJws(String(o.jws), jwks, EXPORT_TYP); } catch { throw new Bad(n, null, 'the trailer has no valid signature from these keys'); }
+        try {
+          payload = await verifyJws(String(o.jws), jwks, EXPORT_TYP);
+        } catch {
+          throw new Bad(n, null, 'the trailer has no valid signature from these keys');
+        }
         for (const k of ['sha256', 'events', 'complete', 'head_seq'] as const) {
           if (payload[k] !== o[k]) throw new Bad(n, null, `the trailer's ${k} differs from what was signed`);
         }
-        if (header?.complete !== payload.complete || header?.head_seq !== payload.head_seq) throw new Bad(1, null, 'the header differs from the signed trailer');
+        if (header?.complete !== payload.complete || header?.head_seq !== payload.head_seq)
+          throw new Bad(1, null, 'the header differs from the signed trailer');
         if (payload.sha256 !== sha) throw new Bad(n, null, 'the lines before the trailer differ from what was signed (a line was changed, added or removed)');
         if (payload.events !== events) throw new Bad(n, null, `the trailer counts ${String(payload.events)} events, the file holds ${events}`);
         if (payload.complete === true && (!contiguous || (last?.seq ?? 0) !== payload.head_seq)) {
@@ -68,7 +91,11 @@ export async function verifyExport(lines: AsyncIterable<string> | Iterable<strin
       if (o.type === 'checkpoint') {
         checkpoints += 1;
         let payload: Record<string, unknown>;
-        try { payload = await verifyJws(String(o.jws), jwks, CHECKPOINT_TYP); } catch { throw new Bad(n, Number(o.seq) || null, 'checkpoint has no valid signature from these keys'); }
+        try {
+          payload = await verifyJws(String(o.jws), jwks, CHECKPOINT_TYP);
+        } catch {
+          throw new Bad(n, Number(o.seq) || null, 'checkpoint has no valid signature from these keys');
+        }
         if (payload.seq !== o.seq || payload.head !== o.hash) throw new Bad(n, Number(o.seq) || null, 'checkpoint line differs from what was signed');
         if (!last || last.seq !== o.seq || last.hash !== o.hash) throw new Bad(n, Number(o.seq) || null, 'checkpoint does not match the event before it');
         continue;
@@ -78,7 +105,8 @@ export async function verifyExport(lines: AsyncIterable<string> | Iterable<strin
       const row = rowFromView(o);
       if (hashEvent(row) !== row.hash) throw new Bad(n, row.seq, 'event hash does not match its content (the line was edited)');
       if (last && row.seq <= last.seq) throw new Bad(n, row.seq, `sequence goes backwards after ${last.seq}`);
-      if (header?.complete === true && row.seq !== (last?.seq ?? 0) + 1) throw new Bad(n, row.seq, `events ${(last?.seq ?? 0) + 1}–${row.seq - 1} are missing before this line`);
+      if (header?.complete === true && row.seq !== (last?.seq ?? 0) + 1)
+        throw new Bad(n, row.seq, `events ${(last?.seq ?? 0) + 1}–${row.seq - 1} are missing before this line`);
       const expectedPrev = last && row.seq === last.seq + 1 ? last.hash : !last && row.seq === 1 ? GENESIS_HASH : null;
       if (expectedPrev !== null && row.prev_hash !== expectedPrev) throw new Bad(n, row.seq, 'does not link to the event before it');
       if (last ? row.seq !== last.seq + 1 : row.seq !== 1) contiguous = false;
@@ -87,10 +115,27 @@ export async function verifyExport(lines: AsyncIterable<string> | Iterable<strin
     if (!trailer) throw new Bad(n + 1, null, 'no signed trailer: the file is truncated or not a Trove export');
   } catch (err) {
     if (!(err instanceof Bad)) throw err;
-    return { ok: false, lines: n, events, checkpoints, complete: null, head: last && { seq: last.seq, hash: last.hash }, first_bad_line: err.line, first_bad_seq: err.seq, problem: err.message };
+    return {
+      ok: false,
+      lines: n,
+      events,
+      checkpoints,
+      complete: null,
+      head: last && { seq: last.seq, hash: last.hash },
+      first_bad_line: err.line,
+      first_bad_seq: err.seq,
+      problem: err.message,
+    };
   }
   return {
-    ok: true, lines: n, events, checkpoints, complete: trailer.complete === true, head: last && { seq: last.seq, hash: last.hash },
-    first_bad_line: null, first_bad_seq: null, problem: null,
+    ok: true,
+    lines: n,
+    events,
+    checkpoints,
+    complete: trailer.complete === true,
+    head: last && { seq: last.seq, hash: last.hash },
+    first_bad_line: null,
+    first_bad_seq: null,
+    problem: null,
   };
 }

@@ -35,21 +35,44 @@ export async function addAuditor(deps: Deps, input: { name: string; brands?: str
   const code = newSecret('trv_ae');
   const now = deps.clock.now();
   await commit(deps, {
-    writes: [deps.store.db.insertInto('auditors').values({
-      id, name, brands: brands ? JSON.stringify(brands) : null, token_hash: hashSecret(token),
-      enrol_hash: hashSecret(code), enrol_expires_at: now + ENROL_TTL_MS, status: 'active', created_at: now, disabled_at: null,
-    })],
-    audit: [{ action: 'auditor.created', outcome: 'success', actor_type: 'operator', actor_id: null, detail: { auditor: id, scope: brands ? brands.join(' ') : 'all' } }],
+    writes: [
+      deps.store.db.insertInto('auditors').values({
+        id,
+        name,
+        brands: brands ? JSON.stringify(brands) : null,
+        token_hash: hashSecret(token),
+        enrol_hash: hashSecret(code),
+        enrol_expires_at: now + ENROL_TTL_MS,
+        status: 'active',
+        created_at: now,
+        disabled_at: null,
+      }),
+    ],
+    audit: [
+      {
+        action: 'auditor.created',
+        outcome: 'success',
+        actor_type: 'operator',
+        actor_id: null,
+        detail: { auditor: id, scope: brands ? brands.join(' ') : 'all' },
+      },
+    ],
   });
   return { id, name, brands, token, enrol_url: enrolUrl(deps, code), enrol_expires_at: new Date(now + ENROL_TTL_MS).toISOString() };
 }
 
 export async function listAuditors(deps: Deps) {
-  const rows = await deps.store.db.selectFrom('auditors')
-    .select(['id', 'name', 'brands', 'status', 'created_at', 'disabled_at']).orderBy('created_at').orderBy('id').execute();
+  const rows = await deps.store.db
+    .selectFrom('auditors')
+    .select(['id', 'name', 'brands', 'status', 'created_at', 'disabled_at'])
+    .orderBy('created_at')
+    .orderBy('id')
+    .execute();
   const passkeys = await deps.store.db.selectFrom('auditor_passkeys').select('auditor_id').execute();
   return rows.map((r) => ({
-    ...r, brands: r.brands ? (JSON.parse(r.brands) as string[]) : null, passkeys: passkeys.filter((p) => p.auditor_id === r.id).length,
+    ...r,
+    brands: r.brands ? (JSON.parse(r.brands) as string[]) : null,
+    passkeys: passkeys.filter((p) => p.auditor_id === r.id).length,
   }));
 }
 
@@ -59,7 +82,10 @@ export async function disableAuditor(deps: Deps, id: string): Promise<void> {
   if (row.status === 'disabled') return;
   await commit(deps, {
     writes: [
-      deps.store.db.updateTable('auditors').set({ status: 'disabled', disabled_at: deps.clock.now(), enrol_hash: null, enrol_expires_at: null }).where('id', '=', id),
+      deps.store.db
+        .updateTable('auditors')
+        .set({ status: 'disabled', disabled_at: deps.clock.now(), enrol_hash: null, enrol_expires_at: null })
+        .where('id', '=', id),
       endAllSessionsWrite(deps, 'auditor', id),
     ],
     audit: [{ action: 'auditor.disabled', outcome: 'success', actor_type: 'operator', detail: { auditor: id } }],
@@ -73,7 +99,12 @@ export async function newEnrolLink(deps: Deps, id: string): Promise<{ enrol_url:
   const code = newSecret('trv_ae');
   const expires = deps.clock.now() + ENROL_TTL_MS;
   await commit(deps, {
-    writes: [deps.store.db.updateTable('auditors').set({ enrol_hash: hashSecret(code), enrol_expires_at: expires }).where('id', '=', id)],
+    writes: [
+      deps.store.db
+        .updateTable('auditors')
+        .set({ enrol_hash: hashSecret(code), enrol_expires_at: expires })
+        .where('id', '=', id),
+    ],
     audit: [{ action: 'auditor.enrol_link_issued', outcome: 'success', actor_type: 'operator', detail: { auditor: id } }],
   });
   return { enrol_url: enrolUrl(deps, code), enrol_expires_at: new Date(expires).toISOString() };
@@ -82,14 +113,22 @@ export async function newEnrolLink(deps: Deps, id: string): Promise<{ enrol_url:
 /** The active auditor behind an API token, or null. The lookup is by hash of a 256-bit secret. */
 export async function auditorByToken(deps: Deps, token: string): Promise<Auditor | null> {
   if (!/^trv_au_[A-Za-z0-9_-]{43}$/.test(token)) return null;
-  const row = await deps.store.db.selectFrom('auditors').select(['id', 'name', 'brands'])
-    .where('token_hash', '=', hashSecret(token)).where('status', '=', 'active').executeTakeFirst();
+  const row = await deps.store.db
+    .selectFrom('auditors')
+    .select(['id', 'name', 'brands'])
+    .where('token_hash', '=', hashSecret(token))
+    .where('status', '=', 'active')
+    .executeTakeFirst();
   return row ? toAuditor(row) : null;
 }
 
 export async function auditorById(deps: Deps, id: string): Promise<Auditor | null> {
-  const row = await deps.store.db.selectFrom('auditors').select(['id', 'name', 'brands'])
-    .where('id', '=', id).where('status', '=', 'active').executeTakeFirst();
+  const row = await deps.store.db
+    .selectFrom('auditors')
+    .select(['id', 'name', 'brands'])
+    .where('id', '=', id)
+    .where('status', '=', 'active')
+    .executeTakeFirst();
   return row ? toAuditor(row) : null;
 }
 

@@ -16,7 +16,14 @@ const PAGE = 200;
 export type ExportFormat = 'jsonl' | 'csv';
 
 export type ExportTrailer = {
-  type: 'export'; iss: string; ts: number; head_seq: number; events: number; complete: boolean; filter: string; sha256: string;
+  type: 'export';
+  iss: string;
+  ts: number;
+  head_seq: number;
+  events: number;
+  complete: boolean;
+  filter: string;
+  sha256: string;
 };
 
 /** Commits the export's audit event, then yields the file in chunks. */
@@ -33,9 +40,15 @@ export async function startExport(deps: Deps, auditor: Auditor, format: ExportFo
 async function* pages(deps: Deps, auditor: Auditor, f: EventFilter, headSeq: number) {
   let after = 0;
   for (;;) {
-    const rows = await deps.store.db.selectFrom('audit_events').selectAll()
-      .where((eb) => eventCondition(eb, f, auditor.brands)).where('seq', '>', after).where('seq', '<=', headSeq)
-      .orderBy('seq').limit(PAGE).execute();
+    const rows = await deps.store.db
+      .selectFrom('audit_events')
+      .selectAll()
+      .where((eb) => eventCondition(eb, f, auditor.brands))
+      .where('seq', '>', after)
+      .where('seq', '<=', headSeq)
+      .orderBy('seq')
+      .limit(PAGE)
+      .execute();
     if (!rows.length) return;
     yield rows;
     if (rows.length < PAGE) return;
@@ -72,7 +85,13 @@ async function* jsonlChunks(deps: Deps, auditor: Auditor, f: EventFilter, headSe
     yield chunk;
   }
   const trailer: ExportTrailer = {
-    type: 'export', iss: deps.config.origin, ts: deps.clock.now(), head_seq: headSeq, events, complete, filter: described,
+    type: 'export',
+    iss: deps.config.origin,
+    ts: deps.clock.now(),
+    head_seq: headSeq,
+    events,
+    complete,
+    filter: described,
     sha256: digest.digest('hex'),
   };
   const jws = await signJws(deps.keys.signer, trailer, EXPORT_TYP);

@@ -45,9 +45,15 @@ export async function auditorQueried(deps: Deps, auditor: Auditor, action: Audit
 export async function listEvents(deps: Deps, auditor: Auditor, q: EventsQuery) {
   const after = decodeCursor(q.order, q.cursor);
   await auditorQueried(deps, auditor, 'audit.queried', { filter: describeFilter(pickFilter(q)), order: q.order, page: after !== null });
-  let qb = deps.store.db.selectFrom('audit_events').selectAll().where((eb) => eventCondition(eb, pickFilter(q), auditor.brands));
+  let qb = deps.store.db
+    .selectFrom('audit_events')
+    .selectAll()
+    .where((eb) => eventCondition(eb, pickFilter(q), auditor.brands));
   if (after !== null) qb = qb.where('seq', q.order === 'asc' ? '>' : '<', after);
-  const rows = await qb.orderBy('seq', q.order).limit(q.limit + 1).execute();
+  const rows = await qb
+    .orderBy('seq', q.order)
+    .limit(q.limit + 1)
+    .execute();
   const page = rows.slice(0, q.limit);
   const more = rows.length > q.limit;
   return { events: page.map(eventView), next_cursor: more ? encodeCursor(q.order, page[page.length - 1]!.seq) : null, brands: await brandNames(deps, page) };
@@ -72,7 +78,10 @@ export async function listCheckpoints(deps: Deps, auditor: Auditor, q: z.infer<t
   await auditorQueried(deps, auditor, 'audit.checkpoints_listed', { page: before !== null });
   let qb = deps.store.db.selectFrom('audit_checkpoints').selectAll();
   if (before !== null) qb = qb.where('seq', '<', before);
-  const rows = await qb.orderBy('seq', 'desc').limit(q.limit + 1).execute();
+  const rows = await qb
+    .orderBy('seq', 'desc')
+    .limit(q.limit + 1)
+    .execute();
   const page = rows.slice(0, q.limit);
   return {
     checkpoints: page.map((c) => ({ seq: c.seq, hash: c.hash, ts: c.ts, time: new Date(c.ts).toISOString(), kid: c.kid, jws: c.jws })),
@@ -89,12 +98,18 @@ export async function verifyForAuditor(deps: Deps, auditor: Auditor) {
   const result = await verifyAuditLog(deps.store.db, await publicSigningKeys(deps));
   const latest = await deps.store.db.selectFrom('audit_checkpoints').select(['seq', 'ts']).orderBy('seq', 'desc').limit(1).executeTakeFirst();
   const base = {
-    ok: result.ok, first_bad_seq: result.first_bad_seq, problem: result.problem,
+    ok: result.ok,
+    first_bad_seq: result.first_bad_seq,
+    problem: result.problem,
     latest_checkpoint: latest ? { seq: latest.seq, ts: latest.ts, time: new Date(latest.ts).toISOString() } : null,
   };
   if (!auditor.brands) return { ...base, checked: result.checked, head: result.head };
   const scoped = (eb: Parameters<typeof eventCondition>[0]) => eventCondition(eb, {}, auditor.brands);
-  const count = await deps.store.db.selectFrom('audit_events').select((eb) => eb.fn.countAll<number>().as('n')).where(scoped).executeTakeFirst();
+  const count = await deps.store.db
+    .selectFrom('audit_events')
+    .select((eb) => eb.fn.countAll<number>().as('n'))
+    .where(scoped)
+    .executeTakeFirst();
   const head = await deps.store.db.selectFrom('audit_events').select(['seq', 'hash']).where(scoped).orderBy('seq', 'desc').limit(1).executeTakeFirst();
   return { ...base, checked: Number(count?.n ?? 0), head: head ?? null };
 }

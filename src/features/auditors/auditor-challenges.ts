@@ -13,7 +13,11 @@ export function storeAuditorChallenge(deps: Deps, challenge: string, purpose: Au
   return [
     deps.store.db.deleteFrom('auditor_challenges').where('expires_at', '<', now - CHALLENGE_TTL_MS),
     deps.store.db.insertInto('auditor_challenges').values({
-      challenge_hash: hashSecret(challenge), purpose, auditor_id: auditorId, expires_at: now + CHALLENGE_TTL_MS, used_at: null,
+      challenge_hash: hashSecret(challenge),
+      purpose,
+      auditor_id: auditorId,
+      expires_at: now + CHALLENGE_TTL_MS,
+      used_at: null,
     }),
   ];
 }
@@ -21,8 +25,7 @@ export function storeAuditorChallenge(deps: Deps, challenge: string, purpose: Au
 /** The stored challenge a response was signed over, whatever its state. */
 export async function lookupAuditorChallenge(deps: Deps, clientDataJSON: unknown, purpose: AuditorChallengeRow['purpose']) {
   const challenge = challengeFromClientData(clientDataJSON);
-  const row = await deps.store.db.selectFrom('auditor_challenges').selectAll()
-    .where('challenge_hash', '=', hashSecret(challenge)).executeTakeFirst();
+  const row = await deps.store.db.selectFrom('auditor_challenges').selectAll().where('challenge_hash', '=', hashSecret(challenge)).executeTakeFirst();
   return { challenge, row, problem: challengeProblem(row, purpose, deps.clock.now()) };
 }
 
@@ -37,8 +40,7 @@ export function consumeAuditorChallenge(deps: Deps, row: AuditorChallengeRow): {
   return {
     guard: {
       name: 'challenge_unused',
-      exists: db.selectFrom('auditor_challenges').select('challenge_hash')
-        .where('challenge_hash', '=', row.challenge_hash).where('used_at', 'is', null),
+      exists: db.selectFrom('auditor_challenges').select('challenge_hash').where('challenge_hash', '=', row.challenge_hash).where('used_at', 'is', null),
     },
     write: db.updateTable('auditor_challenges').set({ used_at: deps.clock.now() }).where('challenge_hash', '=', row.challenge_hash),
   };

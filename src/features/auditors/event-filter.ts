@@ -5,23 +5,40 @@ import { sql, type Expression, type ExpressionBuilder, type SqlBool } from 'kyse
 import { z } from 'zod';
 import type { Database } from '../../db/schema.ts';
 
-const id = z.string().min(1).max(100).regex(/^[A-Za-z0-9_.:-]+$/, 'expected an identifier');
-const when = z.string().max(40).transform((v, ctx) => {
-  const ms = /^\d{1,15}$/.test(v) ? Number(v) : Date.parse(v);
-  if (!Number.isFinite(ms) || !/^\d{1,15}$|^\d{4}-\d{2}-\d{2}/.test(v)) {
-    ctx.addIssue({ code: 'custom', message: 'expected an ISO 8601 date-time or epoch milliseconds' });
-    return z.NEVER;
-  }
-  return ms;
-});
+const id = z
+  .string()
+  .min(1)
+  .max(100)
+  .regex(/^[A-Za-z0-9_.:-]+$/, 'expected an identifier');
+const when = z
+  .string()
+  .max(40)
+  .transform((v, ctx) => {
+    const ms = /^\d{1,15}$/.test(v) ? Number(v) : Date.parse(v);
+    if (!Number.isFinite(ms) || !/^\d{1,15}$|^\d{4}-\d{2}-\d{2}/.test(v)) {
+      ctx.addIssue({ code: 'custom', message: 'expected an ISO 8601 date-time or epoch milliseconds' });
+      return z.NEVER;
+    }
+    return ms;
+  });
 
 export const eventFilter = z.object({
   brand: id.optional(),
   consumer: id.optional(),
   grant: id.optional(),
-  action: z.string().min(1).max(60).regex(/^[a-z_.]+$/, 'expected an action such as grant.read').optional(),
+  action: z
+    .string()
+    .min(1)
+    .max(60)
+    .regex(/^[a-z_.]+$/, 'expected an action such as grant.read')
+    .optional(),
   outcome: z.enum(['success', 'denied', 'failure']).optional(),
-  attribute: z.string().min(1).max(64).regex(/^[a-z0-9_-]+$/, 'expected an attribute name').optional(),
+  attribute: z
+    .string()
+    .min(1)
+    .max(64)
+    .regex(/^[a-z0-9_-]+$/, 'expected an attribute name')
+    .optional(),
   from: when.optional(),
   to: when.optional(),
 });
@@ -47,5 +64,10 @@ export function eventCondition(eb: ExpressionBuilder<Database, 'audit_events'>, 
 
 /** A short, value-free summary of the filter for the auditor's own audit event. */
 export function describeFilter(f: EventFilter): string {
-  return Object.entries(f).filter(([, v]) => v !== undefined).map(([k, v]) => `${k}=${v}`).join(' ') || 'none';
+  return (
+    Object.entries(f)
+      .filter(([, v]) => v !== undefined)
+      .map(([k, v]) => `${k}=${v}`)
+      .join(' ') || 'none'
+  );
 }

@@ -12,26 +12,66 @@ export type AuditEventView = Omit<AuditEventRow, 'attributes' | 'detail'> & {
 
 export function eventView(r: AuditEventRow): AuditEventView {
   return {
-    seq: r.seq, id: r.id, ts: r.ts, time: new Date(r.ts).toISOString(), actor_type: r.actor_type, actor_id: r.actor_id,
-    action: r.action, outcome: r.outcome, consumer_id: r.consumer_id, brand_id: r.brand_id, grant_id: r.grant_id,
-    attributes: r.attributes ? (JSON.parse(r.attributes) as string[]) : null, purpose: r.purpose, reason: r.reason,
-    detail: r.detail ? (JSON.parse(r.detail) as Record<string, unknown>) : null, prev_hash: r.prev_hash, hash: r.hash,
+    seq: r.seq,
+    id: r.id,
+    ts: r.ts,
+    time: new Date(r.ts).toISOString(),
+    actor_type: r.actor_type,
+    actor_id: r.actor_id,
+    action: r.action,
+    outcome: r.outcome,
+    consumer_id: r.consumer_id,
+    brand_id: r.brand_id,
+    grant_id: r.grant_id,
+    attributes: r.attributes ? (JSON.parse(r.attributes) as string[]) : null,
+    purpose: r.purpose,
+    reason: r.reason,
+    detail: r.detail ? (JSON.parse(r.detail) as Record<string, unknown>) : null,
+    prev_hash: r.prev_hash,
+    hash: r.hash,
   };
 }
 
 /** The stored row again, exactly as it was hashed (stored JSON is canonical). */
 export function rowFromView(v: AuditEventView): AuditEventRow {
   return {
-    seq: v.seq, id: v.id, ts: v.ts, actor_type: v.actor_type, actor_id: v.actor_id, action: v.action, outcome: v.outcome,
-    consumer_id: v.consumer_id, brand_id: v.brand_id, grant_id: v.grant_id,
-    attributes: v.attributes === null ? null : JSON.stringify(v.attributes), purpose: v.purpose, reason: v.reason,
-    detail: v.detail === null ? null : canonicalJson(v.detail), prev_hash: v.prev_hash, hash: v.hash,
+    seq: v.seq,
+    id: v.id,
+    ts: v.ts,
+    actor_type: v.actor_type,
+    actor_id: v.actor_id,
+    action: v.action,
+    outcome: v.outcome,
+    consumer_id: v.consumer_id,
+    brand_id: v.brand_id,
+    grant_id: v.grant_id,
+    attributes: v.attributes === null ? null : JSON.stringify(v.attributes),
+    purpose: v.purpose,
+    reason: v.reason,
+    detail: v.detail === null ? null : canonicalJson(v.detail),
+    prev_hash: v.prev_hash,
+    hash: v.hash,
   };
 }
 
 export const CSV_COLUMNS = [
-  'seq', 'time', 'ts', 'id', 'actor_type', 'actor_id', 'action', 'outcome', 'consumer_id', 'brand_id', 'grant_id',
-  'attributes', 'purpose', 'reason', 'detail', 'prev_hash', 'hash',
+  'seq',
+  'time',
+  'ts',
+  'id',
+  'actor_type',
+  'actor_id',
+  'action',
+  'outcome',
+  'consumer_id',
+  'brand_id',
+  'grant_id',
+  'attributes',
+  'purpose',
+  'reason',
+  'detail',
+  'prev_hash',
+  'hash',
 ] as const;
 
 /** RFC 4180 quoting; free-text cells that a spreadsheet would run as a formula get a leading apostrophe. */

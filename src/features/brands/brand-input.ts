@@ -28,8 +28,10 @@ export function redirectUriProblem(uri: string, production: boolean): string | n
 }
 
 export const publicJwks = z.object({
-  keys: z.array(z.looseObject({ kty: z.enum(['OKP', 'EC', 'RSA']), kid: z.string().max(200).optional() }))
-    .min(1).max(10)
+  keys: z
+    .array(z.looseObject({ kty: z.enum(['OKP', 'EC', 'RSA']), kid: z.string().max(200).optional() }))
+    .min(1)
+    .max(10)
     .refine((keys) => keys.every((k) => PRIVATE_MEMBERS.every((m) => !(m in k))), 'a JWKS for a brand must hold public keys only'),
 });
 
@@ -41,7 +43,8 @@ export const brandInput = z.object({
   contact: z.string().trim().min(3).max(200).optional(),
   redirect_uris: z.array(z.string().max(2000)).min(1).max(10),
   auth: z.discriminatedUnion('method', [
-    z.object({ method: z.literal('private_key_jwt'), jwks: publicJwks.optional(), jwks_uri: uri.optional() })
+    z
+      .object({ method: z.literal('private_key_jwt'), jwks: publicJwks.optional(), jwks_uri: uri.optional() })
       .refine((a) => Boolean(a.jwks) !== Boolean(a.jwks_uri), 'give exactly one of a JWKS or a JWKS URI'),
     z.object({ method: z.literal('client_secret_basic') }),
   ]),

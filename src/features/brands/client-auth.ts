@@ -72,13 +72,13 @@ export async function authenticateClient(deps: Deps, input: ClientAuthInput, at:
   } else {
     throw invalidClient('Client authentication is required.');
   }
-  if (form.client_id !== undefined && form.client_id !== brand.id) throw new OAuthError('invalid_request', 'client_id does not match the authenticated client.');
+  if (form.client_id !== undefined && form.client_id !== brand.id)
+    throw new OAuthError('invalid_request', 'client_id does not match the authenticated client.');
   // Counted only once authenticated, so nobody can spend another brand's allowance.
   const wait = at.limit ? deps.limits.hit(at.limit, 'client', brand.id) : 0;
   if (wait) throw new TooManyRequests(wait);
   return brand;
 }
-
 
 /** "EdDSA" and "Ed25519" (RFC 9864) name the same algorithm for an Ed25519 key: accept either. */
 function withoutEdAlg(set: jose.JSONWebKeySet): jose.JSONWebKeySet {
@@ -113,15 +113,24 @@ async function verifyAssertion(deps: Deps, assertion: string, endpoint: string):
   let payload: jose.JWTPayload;
   try {
     ({ payload } = await jose.jwtVerify(assertion, keys, {
-      issuer: brand.id, subject: brand.id, audience: [origin, `${origin}${endpoint}`, `${origin}/oauth/token`],
-      currentDate: new Date(deps.clock.now()), clockTolerance: 30, maxTokenAge: 300, requiredClaims: ['exp', 'jti', 'iat'],
+      issuer: brand.id,
+      subject: brand.id,
+      audience: [origin, `${origin}${endpoint}`, `${origin}/oauth/token`],
+      currentDate: new Date(deps.clock.now()),
+      clockTolerance: 30,
+      maxTokenAge: 300,
+      requiredClaims: ['exp', 'jti', 'iat'],
       algorithms: ['Ed25519', 'EdDSA', 'ES256', 'ES384', 'PS256', 'RS256'],
     }));
   } catch (err) {
     if (!(err instanceof jose.errors.JOSEError)) {
       // Fetching the keys failed (KeysUnavailable, OutboundFailed, anything else): the caller is
       // not authenticated yet, so nothing about Trove's network goes back to it.
-      deps.log.warn('brand keys unavailable', { brand: brand.id, reason: err instanceof Error ? err.message : String(err), detail: err instanceof OutboundFailed ? err.detail : undefined });
+      deps.log.warn('brand keys unavailable', {
+        brand: brand.id,
+        reason: err instanceof Error ? err.message : String(err),
+        detail: err instanceof OutboundFailed ? err.detail : undefined,
+      });
       throw invalidClient('Client authentication failed.');
     }
     deps.log.warn('client assertion rejected', { brand: brand.id, reason: err.message });
@@ -133,7 +142,9 @@ async function verifyAssertion(deps: Deps, assertion: string, endpoint: string):
     await commit(deps, {
       writes: [
         deps.store.db.deleteFrom('used_assertions').where('expires_at', '<', now),
-        deps.store.db.insertInto('used_assertions').values({ jti_hash: sha256Hex(`${brand.id}|${payload.jti}`), brand_id: brand.id, expires_at: (payload.exp! + 60) * 1000 }),
+        deps.store.db
+          .insertInto('used_assertions')
+          .values({ jti_hash: sha256Hex(`${brand.id}|${payload.jti}`), brand_id: brand.id, expires_at: (payload.exp! + 60) * 1000 }),
       ],
     });
   } catch {

@@ -24,22 +24,38 @@ export async function registerBrand(deps: Deps, raw: unknown): Promise<{ client_
   const secret = input.auth.method === 'client_secret_basic' ? newSecret('trv_cs') : undefined;
   const now = deps.clock.now();
   await commit(deps, {
-    writes: [deps.store.db.insertInto('brands').values({
-      id, name: input.name, homepage: input.homepage ?? null, logo_uri: input.logo_uri ?? null, policy_uri: input.policy_uri ?? null,
-      contact: input.contact ?? null, redirect_uris: JSON.stringify(input.redirect_uris), auth_method: input.auth.method,
-      jwks: input.auth.method === 'private_key_jwt' && input.auth.jwks ? JSON.stringify(input.auth.jwks) : null,
-      jwks_uri: input.auth.method === 'private_key_jwt' ? (input.auth.jwks_uri ?? null) : null,
-      secret_hash: secret ? hashSecret(secret) : null, webhook_url: input.webhook_url ?? null,
-      status: 'active', created_at: now, disabled_at: null,
-    })],
-    audit: [{ action: 'brand.registered', outcome: 'success', actor_type: 'operator', brand_id: id, detail: { name: input.name, auth_method: input.auth.method } }],
+    writes: [
+      deps.store.db.insertInto('brands').values({
+        id,
+        name: input.name,
+        homepage: input.homepage ?? null,
+        logo_uri: input.logo_uri ?? null,
+        policy_uri: input.policy_uri ?? null,
+        contact: input.contact ?? null,
+        redirect_uris: JSON.stringify(input.redirect_uris),
+        auth_method: input.auth.method,
+        jwks: input.auth.method === 'private_key_jwt' && input.auth.jwks ? JSON.stringify(input.auth.jwks) : null,
+        jwks_uri: input.auth.method === 'private_key_jwt' ? (input.auth.jwks_uri ?? null) : null,
+        secret_hash: secret ? hashSecret(secret) : null,
+        webhook_url: input.webhook_url ?? null,
+        status: 'active',
+        created_at: now,
+        disabled_at: null,
+      }),
+    ],
+    audit: [
+      { action: 'brand.registered', outcome: 'success', actor_type: 'operator', brand_id: id, detail: { name: input.name, auth_method: input.auth.method } },
+    ],
   });
   return secret ? { client_id: id, client_secret: secret } : { client_id: id };
 }
 
 export async function listBrands(deps: Deps) {
-  const rows = await deps.store.db.selectFrom('brands')
-    .select(['id', 'name', 'auth_method', 'status', 'redirect_uris', 'webhook_url', 'created_at']).orderBy('created_at').execute();
+  const rows = await deps.store.db
+    .selectFrom('brands')
+    .select(['id', 'name', 'auth_method', 'status', 'redirect_uris', 'webhook_url', 'created_at'])
+    .orderBy('created_at')
+    .execute();
   return rows.map((r) => ({ ...r, client_id: r.id, redirect_uris: JSON.parse(r.redirect_uris) as string[] }));
 }
 

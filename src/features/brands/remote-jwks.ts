@@ -21,7 +21,13 @@ const cache = new Map<string, Entry>();
 class KeysUnavailable extends Error {}
 
 async function download(deps: Deps, uri: string): Promise<JSONWebKeySet> {
-  const res = await outboundOf(deps).request({ method: 'GET', url: uri, headers: { accept: 'application/jwk-set+json, application/json' }, timeoutMs: TIMEOUT_MS, maxBytes: JWKS_MAX_BYTES });
+  const res = await outboundOf(deps).request({
+    method: 'GET',
+    url: uri,
+    headers: { accept: 'application/jwk-set+json, application/json' },
+    timeoutMs: TIMEOUT_MS,
+    maxBytes: JWKS_MAX_BYTES,
+  });
   if (res.status !== 200) throw new KeysUnavailable(`jwks_uri answered HTTP ${res.status}`);
   let json: unknown;
   try {
@@ -57,12 +63,14 @@ export async function remoteKeySet(deps: Deps, brand: Pick<BrandRow, 'id' | 'jwk
   }
   entry.triedAt = now;
   const current = entry;
-  current.inflight = download(deps, uri).then((set) => {
-    current.set = set;
-    current.fetchedAt = deps.clock.now();
-    return set;
-  }).finally(() => {
-    current.inflight = undefined;
-  });
+  current.inflight = download(deps, uri)
+    .then((set) => {
+      current.set = set;
+      current.fetchedAt = deps.clock.now();
+      return set;
+    })
+    .finally(() => {
+      current.inflight = undefined;
+    });
   return current.inflight;
 }

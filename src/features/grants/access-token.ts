@@ -18,10 +18,7 @@ export type AccessClaims = {
   authorization_details?: unknown[];
 };
 
-export async function mintAccessToken(
-  deps: Deps,
-  input: { brandId: string; sub: string; grantId?: string; details?: unknown[]; familyId?: string },
-) {
+export async function mintAccessToken(deps: Deps, input: { brandId: string; sub: string; grantId?: string; details?: unknown[]; familyId?: string }) {
   const now = Math.floor(deps.clock.now() / 1000);
   const jti = newId();
   const claims: Record<string, unknown> = { client_id: input.brandId, jti };
@@ -29,12 +26,19 @@ export async function mintAccessToken(
   if (input.details) claims.authorization_details = input.details;
   const token = await new jose.SignJWT(claims)
     .setProtectedHeader({ alg: 'EdDSA', typ: AT_TYP, kid: deps.keys.signer.kid })
-    .setIssuer(deps.config.origin).setAudience(deps.config.origin).setSubject(input.sub)
-    .setIssuedAt(now).setExpirationTime(now + ACCESS_TOKEN_TTL_S)
+    .setIssuer(deps.config.origin)
+    .setAudience(deps.config.origin)
+    .setSubject(input.sub)
+    .setIssuedAt(now)
+    .setExpirationTime(now + ACCESS_TOKEN_TTL_S)
     .sign(deps.keys.signer.privateKey);
   const insert = deps.store.db.insertInto('access_tokens').values({
-    jti, grant_id: input.grantId ?? null, brand_id: input.brandId, family_id: input.familyId ?? null,
-    expires_at: (now + ACCESS_TOKEN_TTL_S) * 1000, revoked_at: null,
+    jti,
+    grant_id: input.grantId ?? null,
+    brand_id: input.brandId,
+    family_id: input.familyId ?? null,
+    expires_at: (now + ACCESS_TOKEN_TTL_S) * 1000,
+    revoked_at: null,
   });
   return { token, jti, expiresIn: ACCESS_TOKEN_TTL_S, insert };
 }
@@ -103,8 +107,12 @@ async function verifyWithLoadedKeys(deps: Deps, token: string, opts: { allowExpi
   if (known) return timely(known, now) ? known : null;
   try {
     const { payload } = await jose.jwtVerify(token, keys.set, {
-      issuer: deps.config.origin, audience: deps.config.origin, typ: AT_TYP, algorithms: ['EdDSA'],
-      currentDate: new Date(now), requiredClaims: ['jti', 'exp', 'sub', 'client_id'],
+      issuer: deps.config.origin,
+      audience: deps.config.origin,
+      typ: AT_TYP,
+      algorithms: ['EdDSA'],
+      currentDate: new Date(now),
+      requiredClaims: ['jti', 'exp', 'sub', 'client_id'],
     });
     const claims = Object.freeze(payload) as unknown as AccessClaims;
     if (tokens.size >= MAX_REMEMBERED) tokens.delete(tokens.keys().next().value!);

@@ -12,15 +12,25 @@ export const INTENTS = 'intents';
 const MINUTE = 60_000;
 const DAY = 24 * 3600_000;
 
-const attributeName = z.string().max(64).superRefine((n, ctx) => {
-  if (n === INTENTS || CATALOG_BY_NAME.has(n) || CUSTOM_NAME.test(n)) return;
-  ctx.addIssue({ code: 'custom', message: `unknown attribute "${n}" (use a catalogue name, "intents", or an x- custom name)` });
-});
+const attributeName = z
+  .string()
+  .max(64)
+  .superRefine((n, ctx) => {
+    if (n === INTENTS || CATALOG_BY_NAME.has(n) || CUSTOM_NAME.test(n)) return;
+    ctx.addIssue({ code: 'custom', message: `unknown attribute "${n}" (use a catalogue name, "intents", or an x- custom name)` });
+  });
 
-const isoDuration = (min: number, max: number, what: string) => z.string().max(40).refine((v) => {
-  const ms = parseDuration(v);
-  return ms !== null && ms >= min && ms <= max;
-}, `${what} must be an ISO 8601 duration between ${min / MINUTE} minutes and ${Math.round(max / DAY)} days, e.g. P180D`);
+const isoDuration = (min: number, max: number, what: string) =>
+  z
+    .string()
+    .max(40)
+    .refine(
+      (v) => {
+        const ms = parseDuration(v);
+        return ms !== null && ms >= min && ms <= max;
+      },
+      `${what} must be an ISO 8601 duration between ${min / MINUTE} minutes and ${Math.round(max / DAY)} days, e.g. P180D`,
+    );
 
 export const valueOffer = z.strictObject({
   kind: z.enum(['discount', 'points', 'money', 'early_access', 'gift', 'other']),
@@ -29,21 +39,27 @@ export const valueOffer = z.strictObject({
   unit: z.string().trim().min(1).max(20).optional(),
 });
 
-export const troveAttributes = z.strictObject({
-  type: z.literal('trove_attributes'),
-  attributes: z.array(attributeName).min(1).max(30),
-  optional_attributes: z.array(attributeName).max(30).default([]),
-  persona: z.string().regex(PERSONA_NAME, 'persona names are 1-40 lowercase letters, digits or -').optional(),
-  purpose: z.string().max(200).refine((p) => purposeLabel(p) !== undefined, `purpose must be a DPV purpose IRI Trove knows (${DPV}…); see the API reference`),
-  purpose_description: z.string().trim().min(1).max(300),
-  value: valueOffer.optional(),
-  access: z.enum(['once', 'ongoing']),
-  duration: isoDuration(MINUTE, 730 * DAY, 'duration'),
-  retention: isoDuration(0, 3650 * DAY, 'retention').optional(),
-}).superRefine((d, ctx) => {
-  const all = [...d.attributes, ...d.optional_attributes];
-  if (new Set(all).size !== all.length) ctx.addIssue({ code: 'custom', path: ['optional_attributes'], message: 'an attribute may be listed once, either required or optional' });
-});
+export const troveAttributes = z
+  .strictObject({
+    type: z.literal('trove_attributes'),
+    attributes: z.array(attributeName).min(1).max(30),
+    optional_attributes: z.array(attributeName).max(30).default([]),
+    persona: z.string().regex(PERSONA_NAME, 'persona names are 1-40 lowercase letters, digits or -').optional(),
+    purpose: z
+      .string()
+      .max(200)
+      .refine((p) => purposeLabel(p) !== undefined, `purpose must be a DPV purpose IRI Trove knows (${DPV}…); see the API reference`),
+    purpose_description: z.string().trim().min(1).max(300),
+    value: valueOffer.optional(),
+    access: z.enum(['once', 'ongoing']),
+    duration: isoDuration(MINUTE, 730 * DAY, 'duration'),
+    retention: isoDuration(0, 3650 * DAY, 'retention').optional(),
+  })
+  .superRefine((d, ctx) => {
+    const all = [...d.attributes, ...d.optional_attributes];
+    if (new Set(all).size !== all.length)
+      ctx.addIssue({ code: 'custom', path: ['optional_attributes'], message: 'an attribute may be listed once, either required or optional' });
+  });
 
 export type TroveAttributes = z.infer<typeof troveAttributes>;
 

@@ -18,10 +18,23 @@ export const grantListQuery = z.object({
 
 export function brandGrantView(g: GrantRow) {
   return {
-    id: g.id, sub: g.subject, status: g.status, attributes: JSON.parse(g.attributes) as string[], persona: g.persona,
-    purpose: g.purpose, purpose_description: g.purpose_description, value_offer: g.value_offer ? JSON.parse(g.value_offer) : null,
-    access: g.access, retention: g.retention, created_at: iso(g.created_at), updated_at: iso(g.updated_at), expires_at: iso(g.expires_at),
-    revoked_at: isoOrNull(g.revoked_at), revoked_by: g.revoked_by, read_count: g.read_count, last_read_at: isoOrNull(g.last_read_at),
+    id: g.id,
+    sub: g.subject,
+    status: g.status,
+    attributes: JSON.parse(g.attributes) as string[],
+    persona: g.persona,
+    purpose: g.purpose,
+    purpose_description: g.purpose_description,
+    value_offer: g.value_offer ? JSON.parse(g.value_offer) : null,
+    access: g.access,
+    retention: g.retention,
+    created_at: iso(g.created_at),
+    updated_at: iso(g.updated_at),
+    expires_at: iso(g.expires_at),
+    revoked_at: isoOrNull(g.revoked_at),
+    revoked_by: g.revoked_by,
+    read_count: g.read_count,
+    last_read_at: isoOrNull(g.last_read_at),
   };
 }
 
@@ -43,7 +56,11 @@ export async function listBrandGrants(deps: Deps, brandId: string, q: z.infer<ty
     const [t, id] = decodeCursor(q.cursor);
     query = query.where((eb) => eb.or([eb('updated_at', '>', t), eb.and([eb('updated_at', '=', t), eb('id', '>', id)])]));
   }
-  const rows = await query.orderBy('updated_at').orderBy('id').limit(q.limit + 1).execute();
+  const rows = await query
+    .orderBy('updated_at')
+    .orderBy('id')
+    .limit(q.limit + 1)
+    .execute();
   const page = rows.slice(0, q.limit);
   const last = page.at(-1);
   return {

@@ -39,8 +39,11 @@ const label = (name: string) => (name === INTENTS ? 'Your published intents' : (
 export async function viewRequest(deps: Deps, consumerId: string, id: string) {
   const row = await ownRequest(deps, consumerId, id);
   const d = JSON.parse(row.details) as TroveAttributes;
-  const brand = await deps.store.db.selectFrom('brands').select(['id', 'name', 'homepage', 'logo_uri', 'policy_uri', 'contact'])
-    .where('id', '=', row.brand_id).executeTakeFirstOrThrow();
+  const brand = await deps.store.db
+    .selectFrom('brands')
+    .select(['id', 'name', 'homepage', 'logo_uri', 'policy_uri', 'contact'])
+    .where('id', '=', row.brand_id)
+    .executeTakeFirstOrThrow();
   const have = new Set((await deps.store.db.selectFrom('attributes').select('name').where('consumer_id', '=', consumerId).execute()).map((r) => r.name));
   const durationMs = parseDuration(d.duration)!;
   const retentionMs = d.retention ? parseDuration(d.retention)! : null;
@@ -72,8 +75,7 @@ function redirect(row: GrantRequestRow, deps: Deps, params: Record<string, strin
 
 const stillPending = (deps: Deps, id: string, consumerId: string) => ({
   name: 'request_pending',
-  exists: deps.store.db.selectFrom('grant_requests').select('id')
-    .where('id', '=', id).where('status', '=', 'pending').where('consumer_id', '=', consumerId),
+  exists: deps.store.db.selectFrom('grant_requests').select('id').where('id', '=', id).where('status', '=', 'pending').where('consumer_id', '=', consumerId),
 });
 
 /** A concurrent approve or deny of the same request committed first. */
@@ -98,32 +100,69 @@ export async function approveRequest(deps: Deps, consumerId: string, id: string,
   const grantId = newId();
   const code = newSecret('trv_ac');
   const grant: GrantRow = {
-    id: grantId, brand_id: row.brand_id, consumer_id: consumerId, subject: pairwiseSubject(deps, row.brand_id, consumerId),
-    attributes: JSON.stringify(granted), requested: JSON.stringify({ attributes: d.attributes, optional_attributes: d.optional_attributes }),
-    persona: d.persona ?? null, purpose: d.purpose, purpose_description: d.purpose_description,
-    value_offer: d.value ? JSON.stringify(d.value) : null, access: d.access, retention: d.retention ?? null,
-    status: 'active', created_at: now, updated_at: now, expires_at: now + parseDuration(d.duration)!,
-    revoked_at: null, revoked_by: null, revoked_reason: null, read_count: 0, last_read_at: null,
+    id: grantId,
+    brand_id: row.brand_id,
+    consumer_id: consumerId,
+    subject: pairwiseSubject(deps, row.brand_id, consumerId),
+    attributes: JSON.stringify(granted),
+    requested: JSON.stringify({ attributes: d.attributes, optional_attributes: d.optional_attributes }),
+    persona: d.persona ?? null,
+    purpose: d.purpose,
+    purpose_description: d.purpose_description,
+    value_offer: d.value ? JSON.stringify(d.value) : null,
+    access: d.access,
+    retention: d.retention ?? null,
+    status: 'active',
+    created_at: now,
+    updated_at: now,
+    expires_at: now + parseDuration(d.duration)!,
+    revoked_at: null,
+    revoked_by: null,
+    revoked_reason: null,
+    read_count: 0,
+    last_read_at: null,
   };
-  const brand = await db.selectFrom('brands').select(['id', 'name', 'contact', 'homepage', 'policy_uri']).where('id', '=', row.brand_id).executeTakeFirstOrThrow();
+  const brand = await db
+    .selectFrom('brands')
+    .select(['id', 'name', 'contact', 'homepage', 'policy_uri'])
+    .where('id', '=', row.brand_id)
+    .executeTakeFirstOrThrow();
   const receipt = await signReceipt(deps, grant, brand, 'granted');
-  await commitOr(deps, {
-    guards: [stillPending(deps, id, consumerId)],
-    writes: [
-      db.updateTable('grant_requests').set({ status: 'approved', grant_id: grantId, decided_at: now }).where('id', '=', id),
-      db.insertInto('grants').values(grant),
-      receipt.insert,
-      db.insertInto('auth_codes').values({
-        code_hash: hashSecret(code), grant_id: grantId, brand_id: row.brand_id, redirect_uri: row.redirect_uri,
-        code_challenge: row.code_challenge, expires_at: now + AUTH_CODE_TTL_MS, used_at: null,
-      }),
-    ],
-    audit: [{
-      action: 'grant.approved', outcome: 'success', actor_type: 'consumer', actor_id: consumerId, consumer_id: consumerId,
-      brand_id: row.brand_id, grant_id: grantId, attributes: granted, purpose: d.purpose,
-      detail: { request: id, access: d.access, dropped: offered.filter((a) => !granted.includes(a)).join(','), receipt: receipt.id },
-    }],
-  }, decidedMeanwhile);
+  await commitOr(
+    deps,
+    {
+      guards: [stillPending(deps, id, consumerId)],
+      writes: [
+        db.updateTable('grant_requests').set({ status: 'approved', grant_id: grantId, decided_at: now }).where('id', '=', id),
+        db.insertInto('grants').values(grant),
+        receipt.insert,
+        db.insertInto('auth_codes').values({
+          code_hash: hashSecret(code),
+          grant_id: grantId,
+          brand_id: row.brand_id,
+          redirect_uri: row.redirect_uri,
+          code_challenge: row.code_challenge,
+          expires_at: now + AUTH_CODE_TTL_MS,
+          used_at: null,
+        }),
+      ],
+      audit: [
+        {
+          action: 'grant.approved',
+          outcome: 'success',
+          actor_type: 'consumer',
+          actor_id: consumerId,
+          consumer_id: consumerId,
+          brand_id: row.brand_id,
+          grant_id: grantId,
+          attributes: granted,
+          purpose: d.purpose,
+          detail: { request: id, access: d.access, dropped: offered.filter((a) => !granted.includes(a)).join(','), receipt: receipt.id },
+        },
+      ],
+    },
+    decidedMeanwhile,
+  );
   return { redirect_to: redirect(row, deps, { code }), grant_id: grantId, receipt_id: receipt.id };
 }
 
@@ -131,13 +170,26 @@ export async function denyRequest(deps: Deps, consumerId: string, id: string) {
   const row = await ownRequest(deps, consumerId, id);
   if (row.status !== 'pending') throw new NotFound('This request was already decided.');
   const d = JSON.parse(row.details) as TroveAttributes;
-  await commitOr(deps, {
-    guards: [stillPending(deps, id, consumerId)],
-    writes: [deps.store.db.updateTable('grant_requests').set({ status: 'denied', decided_at: deps.clock.now() }).where('id', '=', id)],
-    audit: [{
-      action: 'grant.denied', outcome: 'success', actor_type: 'consumer', actor_id: consumerId, consumer_id: consumerId,
-      brand_id: row.brand_id, attributes: [...d.attributes, ...d.optional_attributes], purpose: d.purpose, detail: { request: id },
-    }],
-  }, decidedMeanwhile);
+  await commitOr(
+    deps,
+    {
+      guards: [stillPending(deps, id, consumerId)],
+      writes: [deps.store.db.updateTable('grant_requests').set({ status: 'denied', decided_at: deps.clock.now() }).where('id', '=', id)],
+      audit: [
+        {
+          action: 'grant.denied',
+          outcome: 'success',
+          actor_type: 'consumer',
+          actor_id: consumerId,
+          consumer_id: consumerId,
+          brand_id: row.brand_id,
+          attributes: [...d.attributes, ...d.optional_attributes],
+          purpose: d.purpose,
+          detail: { request: id },
+        },
+      ],
+    },
+    decidedMeanwhile,
+  );
   return { redirect_to: redirect(row, deps, { error: 'access_denied', error_description: 'The consumer declined the request.' }) };
 }

@@ -18,19 +18,31 @@ function view(g: GrantRow & { brand_name: string; logo_uri: string | null; polic
     id: g.id,
     brand: { client_id: g.brand_id, name: g.brand_name, logo_uri: g.logo_uri, policy_uri: g.policy_uri },
     status: g.status === 'active' && problem ? problem : g.status,
-    attributes: (JSON.parse(g.attributes) as string[]).map((name) => ({ name, label: name === INTENTS ? 'Your published intents' : (CATALOG_BY_NAME.get(name)?.label ?? name) })),
+    attributes: (JSON.parse(g.attributes) as string[]).map((name) => ({
+      name,
+      label: name === INTENTS ? 'Your published intents' : (CATALOG_BY_NAME.get(name)?.label ?? name),
+    })),
     persona: g.persona,
     purpose: { iri: g.purpose, label: purposeLabel(g.purpose) ?? g.purpose, description: g.purpose_description },
     value_promised: g.value_offer ? JSON.parse(g.value_offer) : null,
     // The same names and ISO times as the brand's view of the grant (brand-grants.ts).
-    access: g.access, retention: g.retention, created_at: iso(g.created_at), expires_at: iso(g.expires_at),
-    revoked_at: isoOrNull(g.revoked_at), revoked_by: g.revoked_by, read_count: g.read_count, last_read_at: isoOrNull(g.last_read_at),
+    access: g.access,
+    retention: g.retention,
+    created_at: iso(g.created_at),
+    expires_at: iso(g.expires_at),
+    revoked_at: isoOrNull(g.revoked_at),
+    revoked_by: g.revoked_by,
+    read_count: g.read_count,
+    last_read_at: isoOrNull(g.last_read_at),
   };
 }
 
 function grantsOf(deps: Deps, consumerId: string) {
-  return deps.store.db.selectFrom('grants').innerJoin('brands', 'brands.id', 'grants.brand_id')
-    .selectAll('grants').select(['brands.name as brand_name', 'brands.logo_uri', 'brands.policy_uri'])
+  return deps.store.db
+    .selectFrom('grants')
+    .innerJoin('brands', 'brands.id', 'grants.brand_id')
+    .selectAll('grants')
+    .select(['brands.name as brand_name', 'brands.logo_uri', 'brands.policy_uri'])
     .where('grants.consumer_id', '=', consumerId);
 }
 

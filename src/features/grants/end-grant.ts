@@ -11,15 +11,27 @@ import { signReceipt } from './receipts.ts';
 
 export type Ending = { status: 'revoked' | 'expired'; actor: ActorType; actorId: string | null; reason: string };
 
-export async function endGrantChange(deps: Deps, grant: GrantRow, ending: Ending): Promise<Required<Pick<FeatureChange, 'writes' | 'audit' | 'guards'>> & { receiptId?: string }> {
-  const brand = await deps.store.db.selectFrom('brands').select(['id', 'name', 'contact', 'homepage', 'policy_uri', 'webhook_url'])
-    .where('id', '=', grant.brand_id).executeTakeFirstOrThrow();
+export async function endGrantChange(
+  deps: Deps,
+  grant: GrantRow,
+  ending: Ending,
+): Promise<Required<Pick<FeatureChange, 'writes' | 'audit' | 'guards'>> & { receiptId?: string }> {
+  const brand = await deps.store.db
+    .selectFrom('brands')
+    .select(['id', 'name', 'contact', 'homepage', 'policy_uri', 'webhook_url'])
+    .where('id', '=', grant.brand_id)
+    .executeTakeFirstOrThrow();
   const now = deps.clock.now();
   const receipt = ending.status === 'revoked' ? await signReceipt(deps, grant, brand, 'revoked') : undefined;
   // The brand is not told about its own decision to give a grant up.
-  const notice = ending.actor === 'brand' ? [] : await queueEvent(deps, brand, grant.id, ending.status === 'revoked' ? 'grant.revoked' : 'grant.expired', grant.subject, {
-    reason: ending.reason, at: new Date(now).toISOString(), attributes: JSON.parse(grant.attributes) as string[],
-  });
+  const notice =
+    ending.actor === 'brand'
+      ? []
+      : await queueEvent(deps, brand, grant.id, ending.status === 'revoked' ? 'grant.revoked' : 'grant.expired', grant.subject, {
+          reason: ending.reason,
+          at: new Date(now).toISOString(),
+          attributes: JSON.parse(grant.attributes) as string[],
+        });
   return {
     guards: [{ name: 'grant_active', exists: deps.store.db.selectFrom('grants').select('id').where('id', '=', grant.id).where('status', '=', 'active') }],
     writes: [
@@ -27,12 +39,21 @@ export async function endGrantChange(deps: Deps, grant: GrantRow, ending: Ending
       ...(receipt ? [receipt.insert] : []),
       ...notice,
     ],
-    audit: [{
-      action: `grant.${ending.status}`, outcome: 'success', actor_type: ending.actor, actor_id: ending.actorId,
-      consumer_id: grant.consumer_id, brand_id: grant.brand_id, grant_id: grant.id,
-      attributes: JSON.parse(grant.attributes) as string[], purpose: grant.purpose, reason: ending.reason,
-      ...(receipt ? { detail: { receipt: receipt.id } } : {}),
-    }],
+    audit: [
+      {
+        action: `grant.${ending.status}`,
+        outcome: 'success',
+        actor_type: ending.actor,
+        actor_id: ending.actorId,
+        consumer_id: grant.consumer_id,
+        brand_id: grant.brand_id,
+        grant_id: grant.id,
+        attributes: JSON.parse(grant.attributes) as string[],
+        purpose: grant.purpose,
+        reason: ending.reason,
+        ...(receipt ? { detail: { receipt: receipt.id } } : {}),
+      },
+    ],
     ...(receipt ? { receiptId: receipt.id } : {}),
   };
 }

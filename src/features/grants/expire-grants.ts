@@ -6,8 +6,14 @@ import { commitOr } from '../audit/commit.ts';
 import { endGrantChange } from './end-grant.ts';
 
 export async function expireDueGrants(deps: Deps, limit = 200): Promise<number> {
-  const due = await deps.store.db.selectFrom('grants').selectAll()
-    .where('status', '=', 'active').where('expires_at', '<=', deps.clock.now()).orderBy('expires_at').limit(limit).execute();
+  const due = await deps.store.db
+    .selectFrom('grants')
+    .selectAll()
+    .where('status', '=', 'active')
+    .where('expires_at', '<=', deps.clock.now())
+    .orderBy('expires_at')
+    .limit(limit)
+    .execute();
   let expired = 0;
   for (const grant of due) {
     const { receiptId: _r, ...change } = await endGrantChange(deps, grant, { status: 'expired', actor: 'system', actorId: null, reason: 'expired' });

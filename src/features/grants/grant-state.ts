@@ -34,11 +34,16 @@ export function grantProblem(grant: Pick<GrantRow, 'status' | 'expires_at' | 'ac
 // Prepared (src/db/prepared.ts): hot paths run these on every request. Kept as
 // single-table conditions (EXISTS subqueries at most): SQLite answers one primary-key
 // lookup each, where one guard joining the three tables costs several times as much.
-const grantUsableQuery = prepared((db, p: { grantId: string; now: number }) => db
-  .selectFrom('grants').select('id')
-  .where('id', '=', p.grantId).where((eb) => usableGrant(eb, p.now)));
-const tokenLiveQuery = prepared((db, p: { jti: string }) => db
-  .selectFrom('access_tokens').select('jti').where('jti', '=', p.jti).where('revoked_at', 'is', null));
+const grantUsableQuery = prepared((db, p: { grantId: string; now: number }) =>
+  db
+    .selectFrom('grants')
+    .select('id')
+    .where('id', '=', p.grantId)
+    .where((eb) => usableGrant(eb, p.now)),
+);
+const tokenLiveQuery = prepared((db, p: { jti: string }) =>
+  db.selectFrom('access_tokens').select('jti').where('jti', '=', p.jti).where('revoked_at', 'is', null),
+);
 
 /** Holds at commit time only if the grant is active, unexpired and (for once) unread. */
 export function grantUsable(deps: Deps, grantId: string): Guard {
@@ -57,15 +62,19 @@ type ReadCount = { grantId: string; jti: string; brandId: string; now: number };
 // primary-key lookup either way, but a statement less on SQLite and three fewer round-trip
 // messages and plans on PostgreSQL, per read.
 function countReadWhereAllowed(exhausts: boolean) {
-  return prepared((db, p: ReadCount) => db
-    .updateTable('grants')
-    .set((eb) => ({
-      read_count: eb('read_count', '+', 1), last_read_at: p.now,
-      ...(exhausts ? { status: 'exhausted' as const, updated_at: p.now } : {}),
-    }))
-    .where('id', '=', p.grantId).where((eb) => usableGrant(eb, p.now))
-    .where(({ exists, selectFrom }) => exists(selectFrom('access_tokens').select('jti').where('jti', '=', p.jti).where('revoked_at', 'is', null)))
-    .where(({ exists, selectFrom }) => exists(selectFrom('brands').select('id').where('id', '=', p.brandId).where('status', '=', 'active'))));
+  return prepared((db, p: ReadCount) =>
+    db
+      .updateTable('grants')
+      .set((eb) => ({
+        read_count: eb('read_count', '+', 1),
+        last_read_at: p.now,
+        ...(exhausts ? { status: 'exhausted' as const, updated_at: p.now } : {}),
+      }))
+      .where('id', '=', p.grantId)
+      .where((eb) => usableGrant(eb, p.now))
+      .where(({ exists, selectFrom }) => exists(selectFrom('access_tokens').select('jti').where('jti', '=', p.jti).where('revoked_at', 'is', null)))
+      .where(({ exists, selectFrom }) => exists(selectFrom('brands').select('id').where('id', '=', p.brandId).where('status', '=', 'active'))),
+  );
 }
 const countRead = countReadWhereAllowed(false);
 const countLastRead = countReadWhereAllowed(true);
@@ -81,10 +90,15 @@ export function endGrantWrites(deps: Deps, grantId: string, status: 'revoked' | 
   const db = deps.store.db;
   const now = deps.clock.now();
   return [
-    db.updateTable('grants').set({
-      status, updated_at: now,
-      ...(status === 'revoked' ? { revoked_at: now, revoked_by: by, revoked_reason: reason } : {}),
-    }).where('id', '=', grantId).where('status', '=', 'active'),
+    db
+      .updateTable('grants')
+      .set({
+        status,
+        updated_at: now,
+        ...(status === 'revoked' ? { revoked_at: now, revoked_by: by, revoked_reason: reason } : {}),
+      })
+      .where('id', '=', grantId)
+      .where('status', '=', 'active'),
     db.updateTable('access_tokens').set({ revoked_at: now }).where('grant_id', '=', grantId).where('revoked_at', 'is', null),
     db.updateTable('refresh_tokens').set({ revoked_at: now }).where('grant_id', '=', grantId).where('revoked_at', 'is', null),
   ];

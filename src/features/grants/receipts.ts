@@ -28,26 +28,35 @@ export async function signReceipt(deps: Deps, grant: GrantRow, brand: Brand, eve
     language: 'en',
     jurisdiction: 'EU',
     piiPrincipalId: grant.subject,
-    piiControllers: [{
-      piiController: brand.name, contact: brand.contact ?? undefined, url: brand.homepage ?? undefined,
-      privacyPolicy: brand.policy_uri ?? undefined, client_id: brand.id,
-    }],
+    piiControllers: [
+      {
+        piiController: brand.name,
+        contact: brand.contact ?? undefined,
+        url: brand.homepage ?? undefined,
+        privacyPolicy: brand.policy_uri ?? undefined,
+        client_id: brand.id,
+      },
+    ],
     policyUrl: brand.policy_uri ?? undefined,
-    services: [{
-      service: brand.name,
-      purposes: [{
-        purpose: grant.purpose_description,
-        purposeCategory: [grant.purpose],
-        purposeLabel: purposeLabel(grant.purpose),
-        consentType: 'EXPLICIT',
-        piiCategory: attributes,
-        primaryPurpose: true,
-        termination: new Date(grant.expires_at).toISOString(),
-        retention: grant.retention ?? undefined,
-        thirdPartyDisclosure: false,
-        consideration: grant.value_offer ? JSON.parse(grant.value_offer) : undefined,
-      }],
-    }],
+    services: [
+      {
+        service: brand.name,
+        purposes: [
+          {
+            purpose: grant.purpose_description,
+            purposeCategory: [grant.purpose],
+            purposeLabel: purposeLabel(grant.purpose),
+            consentType: 'EXPLICIT',
+            piiCategory: attributes,
+            primaryPurpose: true,
+            termination: new Date(grant.expires_at).toISOString(),
+            retention: grant.retention ?? undefined,
+            thirdPartyDisclosure: false,
+            consideration: grant.value_offer ? JSON.parse(grant.value_offer) : undefined,
+          },
+        ],
+      },
+    ],
     sensitive: false,
     spiCat: [],
     event,
@@ -78,9 +87,16 @@ export async function listReceipts(deps: Deps, grantId: string) {
 
 /** The newest receipt of a grant, for the brand holding it. */
 export async function brandReceipt(deps: Deps, brandId: string, grantId: string) {
-  const row = await deps.store.db.selectFrom('receipts').innerJoin('grants', 'grants.id', 'receipts.grant_id')
-    .selectAll('receipts').where('receipts.grant_id', '=', grantId).where('grants.brand_id', '=', brandId)
-    .orderBy('receipts.created_at', 'desc').orderBy('receipts.event', 'desc').limit(1).executeTakeFirst();
+  const row = await deps.store.db
+    .selectFrom('receipts')
+    .innerJoin('grants', 'grants.id', 'receipts.grant_id')
+    .selectAll('receipts')
+    .where('receipts.grant_id', '=', grantId)
+    .where('grants.brand_id', '=', brandId)
+    .orderBy('receipts.created_at', 'desc')
+    .orderBy('receipts.event', 'desc')
+    .limit(1)
+    .executeTakeFirst();
   if (!row) throw new NotFound('No such grant.');
   return { id: row.id, grant_id: row.grant_id, event: row.event, created_at: iso(row.created_at), jws: row.jws, receipt: decode(row.jws) };
 }

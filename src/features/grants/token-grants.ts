@@ -18,12 +18,19 @@ const invalidGrant = (why: string) => new OAuthError('invalid_grant', why);
 
 function grantedDetails(grant: GrantRow) {
   const requested = JSON.parse(grant.requested) as { attributes: string[]; optional_attributes: string[] };
-  return [{
-    type: 'trove_attributes', attributes: JSON.parse(grant.attributes) as string[],
-    requested_attributes: requested.attributes, requested_optional_attributes: requested.optional_attributes,
-    persona: grant.persona ?? undefined, purpose: grant.purpose, access: grant.access,
-    expires_at: new Date(grant.expires_at).toISOString(), ...(grant.retention ? { retention: grant.retention } : {}),
-  }];
+  return [
+    {
+      type: 'trove_attributes',
+      attributes: JSON.parse(grant.attributes) as string[],
+      requested_attributes: requested.attributes,
+      requested_optional_attributes: requested.optional_attributes,
+      persona: grant.persona ?? undefined,
+      purpose: grant.purpose,
+      access: grant.access,
+      expires_at: new Date(grant.expires_at).toISOString(),
+      ...(grant.retention ? { retention: grant.retention } : {}),
+    },
+  ];
 }
 
 async function usableGrant(deps: Deps, grantId: string): Promise<GrantRow> {
@@ -46,27 +53,55 @@ async function issue(deps: Deps, brand: BrandRow, grant: GrantRow, familyId: str
   const access = await mintAccessToken(deps, { brandId: brand.id, sub: grant.subject, grantId: grant.id, details, familyId });
   const refresh = grant.access === 'ongoing' ? newSecret('trv_rt') : null;
   const now = deps.clock.now();
-  await commitOr(deps, {
-    guards: [grantUsable(deps, grant.id), ...extra.guards],
-    writes: [
-      ...(extra.writes as never[]),
-      access.insert,
-      ...(refresh ? [deps.store.db.insertInto('refresh_tokens').values({
-        token_hash: hashSecret(refresh), family_id: familyId, grant_id: grant.id, brand_id: brand.id,
-        created_at: now, expires_at: grant.expires_at, rotated_at: null, revoked_at: null,
-      })] : []),
-    ],
-    audit: [{ action: extra.action, outcome: 'success', actor_type: 'brand', actor_id: brand.id, brand_id: brand.id, grant_id: grant.id, consumer_id: grant.consumer_id }],
-  }, (guard) => {
-    // The grant ended (revoked, expired, used up) between the checks and the commit.
-    if (guard === 'grant_usable') throw invalidGrant('The grant is no longer usable.');
-    return extra.lost(guard);
-  });
+  await commitOr(
+    deps,
+    {
+      guards: [grantUsable(deps, grant.id), ...extra.guards],
+      writes: [
+        ...(extra.writes as never[]),
+        access.insert,
+        ...(refresh
+          ? [
+              deps.store.db.insertInto('refresh_tokens').values({
+                token_hash: hashSecret(refresh),
+                family_id: familyId,
+                grant_id: grant.id,
+                brand_id: brand.id,
+                created_at: now,
+                expires_at: grant.expires_at,
+                rotated_at: null,
+                revoked_at: null,
+              }),
+            ]
+          : []),
+      ],
+      audit: [
+        {
+          action: extra.action,
+          outcome: 'success',
+          actor_type: 'brand',
+          actor_id: brand.id,
+          brand_id: brand.id,
+          grant_id: grant.id,
+          consumer_id: grant.consumer_id,
+        },
+      ],
+    },
+    (guard) => {
+      // The grant ended (revoked, expired, used up) between the checks and the commit.
+      if (guard === 'grant_usable') throw invalidGrant('The grant is no longer usable.');
+      return extra.lost(guard);
+    },
+  );
   const receipt = await deps.store.db.selectFrom('receipts').select('id').where('grant_id', '=', grant.id).where('event', '=', 'granted').executeTakeFirst();
   return {
-    access_token: access.token, token_type: 'Bearer', expires_in: access.expiresIn,
+    access_token: access.token,
+    token_type: 'Bearer',
+    expires_in: access.expiresIn,
     ...(refresh ? { refresh_token: refresh } : {}),
-    authorization_details: details, grant_id: grant.id, ...(receipt ? { receipt_id: receipt.id } : {}),
+    authorization_details: details,
+    grant_id: grant.id,
+    ...(receipt ? { receipt_id: receipt.id } : {}),
   };
 }
 
@@ -95,7 +130,17 @@ export async function authorizationCodeGrant(deps: Deps, brand: BrandRow, form: 
 async function codeReplayed(deps: Deps, brand: BrandRow, row: { code_hash: string; grant_id: string }): Promise<never> {
   await commit(deps, {
     writes: revokeFamilyWrites(deps, row.code_hash),
-    audit: [{ action: 'token.code_replayed', outcome: 'denied', actor_type: 'brand', actor_id: brand.id, brand_id: brand.id, grant_id: row.grant_id, reason: 'code_reused' }],
+    audit: [
+      {
+        action: 'token.code_replayed',
+        outcome: 'denied',
+        actor_type: 'brand',
+        actor_id: brand.id,
+        brand_id: brand.id,
+        grant_id: row.grant_id,
+        reason: 'code_reused',
+      },
+    ],
   });
   throw invalidGrant('This authorization code was already used; the tokens it issued are revoked.');
 }
@@ -103,7 +148,17 @@ async function codeReplayed(deps: Deps, brand: BrandRow, row: { code_hash: strin
 async function refreshReused(deps: Deps, brand: BrandRow, row: { family_id: string; grant_id: string; revoked_at: number | null }): Promise<never> {
   await commit(deps, {
     writes: revokeFamilyWrites(deps, row.family_id),
-    audit: [{ action: 'token.refresh_reused', outcome: 'denied', actor_type: 'brand', actor_id: brand.id, brand_id: brand.id, grant_id: row.grant_id, reason: row.revoked_at !== null ? 'token_revoked' : 'token_reused' }],
+    audit: [
+      {
+        action: 'token.refresh_reused',
+        outcome: 'denied',
+        actor_type: 'brand',
+        actor_id: brand.id,
+        brand_id: brand.id,
+        grant_id: row.grant_id,
+        reason: row.revoked_at !== null ? 'token_revoked' : 'token_reused',
+      },
+    ],
   });
   throw invalidGrant('This refresh token is no longer valid; its family is revoked.');
 }
@@ -118,7 +173,17 @@ export async function refreshTokenGrant(deps: Deps, brand: BrandRow, form: Form)
   if (row.expires_at <= deps.clock.now()) throw invalidGrant('The refresh token has expired.');
   const grant = await usableGrant(deps, row.grant_id);
   return issue(deps, brand, grant, row.family_id, {
-    guards: [{ name: 'refresh_unused', exists: db.selectFrom('refresh_tokens').select('token_hash').where('token_hash', '=', tokenHash).where('rotated_at', 'is', null).where('revoked_at', 'is', null) }],
+    guards: [
+      {
+        name: 'refresh_unused',
+        exists: db
+          .selectFrom('refresh_tokens')
+          .select('token_hash')
+          .where('token_hash', '=', tokenHash)
+          .where('rotated_at', 'is', null)
+          .where('revoked_at', 'is', null),
+      },
+    ],
     writes: [db.updateTable('refresh_tokens').set({ rotated_at: deps.clock.now() }).where('token_hash', '=', tokenHash)],
     action: 'token.refreshed',
     // A concurrent refresh (or revocation) of the same token committed first: a reuse.
@@ -134,7 +199,9 @@ export async function clientCredentialsGrant(deps: Deps, brand: BrandRow, form: 
   const access = await mintAccessToken(deps, { brandId: brand.id, sub: brand.id, familyId: sha256Hex(`cc|${brand.id}`) });
   await commit(deps, {
     writes: [access.insert],
-    audit: [{ action: 'token.issued', outcome: 'success', actor_type: 'brand', actor_id: brand.id, brand_id: brand.id, detail: { grant_type: 'client_credentials' } }],
+    audit: [
+      { action: 'token.issued', outcome: 'success', actor_type: 'brand', actor_id: brand.id, brand_id: brand.id, detail: { grant_type: 'client_credentials' } },
+    ],
   });
   return { access_token: access.token, token_type: 'Bearer', expires_in: access.expiresIn };
 }

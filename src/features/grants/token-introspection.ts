@@ -14,7 +14,17 @@ export async function revokeToken(deps: Deps, brand: BrandRow, token: string): P
   if (refresh && refresh.brand_id === brand.id) {
     await commit(deps, {
       writes: revokeFamilyWrites(deps, refresh.family_id),
-      audit: [{ action: 'token.revoked', outcome: 'success', actor_type: 'brand', actor_id: brand.id, brand_id: brand.id, grant_id: refresh.grant_id, detail: { token_type: 'refresh_token' } }],
+      audit: [
+        {
+          action: 'token.revoked',
+          outcome: 'success',
+          actor_type: 'brand',
+          actor_id: brand.id,
+          brand_id: brand.id,
+          grant_id: refresh.grant_id,
+          detail: { token_type: 'refresh_token' },
+        },
+      ],
     });
     return;
   }
@@ -22,7 +32,17 @@ export async function revokeToken(deps: Deps, brand: BrandRow, token: string): P
   if (claims && claims.client_id === brand.id) {
     await commit(deps, {
       writes: [db.updateTable('access_tokens').set({ revoked_at: deps.clock.now() }).where('jti', '=', claims.jti).where('revoked_at', 'is', null)],
-      audit: [{ action: 'token.revoked', outcome: 'success', actor_type: 'brand', actor_id: brand.id, brand_id: brand.id, grant_id: claims.grant_id ?? null, detail: { token_type: 'access_token' } }],
+      audit: [
+        {
+          action: 'token.revoked',
+          outcome: 'success',
+          actor_type: 'brand',
+          actor_id: brand.id,
+          brand_id: brand.id,
+          grant_id: claims.grant_id ?? null,
+          detail: { token_type: 'access_token' },
+        },
+      ],
     });
   }
 }
@@ -37,11 +57,25 @@ export async function introspectToken(deps: Deps, brand: BrandRow, token: string
   };
   const refresh = await db.selectFrom('refresh_tokens').selectAll().where('token_hash', '=', hashSecret(token)).executeTakeFirst();
   if (refresh) {
-    if (refresh.brand_id !== brand.id || refresh.rotated_at !== null || refresh.revoked_at !== null || refresh.expires_at <= now || !(await grantOk(refresh.grant_id))) {
+    if (
+      refresh.brand_id !== brand.id ||
+      refresh.rotated_at !== null ||
+      refresh.revoked_at !== null ||
+      refresh.expires_at <= now ||
+      !(await grantOk(refresh.grant_id))
+    ) {
       return { active: false };
     }
     const grant = await db.selectFrom('grants').select('subject').where('id', '=', refresh.grant_id).executeTakeFirstOrThrow();
-    return { active: true, token_type: 'refresh_token', client_id: brand.id, sub: grant.subject, grant_id: refresh.grant_id, exp: Math.floor(refresh.expires_at / 1000), iss: deps.config.origin };
+    return {
+      active: true,
+      token_type: 'refresh_token',
+      client_id: brand.id,
+      sub: grant.subject,
+      grant_id: refresh.grant_id,
+      exp: Math.floor(refresh.expires_at / 1000),
+      iss: deps.config.origin,
+    };
   }
   const claims = await verifyAccessToken(deps, token);
   if (!claims || claims.client_id !== brand.id) return { active: false };

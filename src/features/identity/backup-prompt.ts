@@ -19,8 +19,13 @@ export async function backupPromptDue(deps: Deps, consumerId: string): Promise<b
 export async function dismissBackupPrompt(deps: Deps, consumerId: string): Promise<void> {
   const db = deps.store.db;
   await commit(deps, {
-    writes: [db.updateTable('consumers').set({ backup_prompt_dismissed_at: deps.clock.now() })
-      .where('id', '=', consumerId).where('backup_prompt_dismissed_at', 'is', null)],
+    writes: [
+      db
+        .updateTable('consumers')
+        .set({ backup_prompt_dismissed_at: deps.clock.now() })
+        .where('id', '=', consumerId)
+        .where('backup_prompt_dismissed_at', 'is', null),
+    ],
     audit: [{ action: 'backup_prompt.dismissed', outcome: 'success', actor_type: 'consumer', actor_id: consumerId, consumer_id: consumerId }],
   });
 }

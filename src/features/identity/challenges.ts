@@ -16,8 +16,12 @@ export function storeChallenge(deps: Deps, challenge: string, purpose: Challenge
   return [
     deps.store.db.deleteFrom('webauthn_challenges').where('expires_at', '<', now - CHALLENGE_TTL_MS),
     deps.store.db.insertInto('webauthn_challenges').values({
-      challenge_hash: hashSecret(challenge), purpose, user_id: extra.userId ?? null,
-      consumer_id: extra.consumerId ?? null, expires_at: now + CHALLENGE_TTL_MS, used_at: null,
+      challenge_hash: hashSecret(challenge),
+      purpose,
+      user_id: extra.userId ?? null,
+      consumer_id: extra.consumerId ?? null,
+      expires_at: now + CHALLENGE_TTL_MS,
+      used_at: null,
     }),
   ];
 }
@@ -40,14 +44,13 @@ export const CHALLENGE_GONE = 'The challenge is unknown, used or expired; start 
 export function challengeProblem(row: { purpose: string; used_at: number | null; expires_at: number } | undefined, purpose: string, now: number) {
   if (!row || row.purpose !== purpose) return 'unknown' as const;
   if (row.used_at !== null) return 'used' as const;
-  return row.expires_at <= now ? 'expired' as const : null;
+  return row.expires_at <= now ? ('expired' as const) : null;
 }
 
 /** The stored challenge a response was signed over, whatever its state. */
 export async function lookupChallenge(deps: Deps, clientDataJSON: unknown, purpose: ChallengeRow['purpose']) {
   const challenge = challengeFromClientData(clientDataJSON);
-  const row = await deps.store.db.selectFrom('webauthn_challenges').selectAll()
-    .where('challenge_hash', '=', hashSecret(challenge)).executeTakeFirst();
+  const row = await deps.store.db.selectFrom('webauthn_challenges').selectAll().where('challenge_hash', '=', hashSecret(challenge)).executeTakeFirst();
   return { challenge, row, problem: challengeProblem(row, purpose, deps.clock.now()) };
 }
 
@@ -64,8 +67,7 @@ export function consumeChallenge(deps: Deps, row: ChallengeRow): { guard: Guard;
   return {
     guard: {
       name: 'challenge_unused',
-      exists: db.selectFrom('webauthn_challenges').select('challenge_hash')
-        .where('challenge_hash', '=', row.challenge_hash).where('used_at', 'is', null),
+      exists: db.selectFrom('webauthn_challenges').select('challenge_hash').where('challenge_hash', '=', row.challenge_hash).where('used_at', 'is', null),
     },
     write: db.updateTable('webauthn_challenges').set({ used_at: deps.clock.now() }).where('challenge_hash', '=', row.challenge_hash),
   };

@@ -29,6 +29,6 @@ export function deviceHint(userAgent: string | undefined | null): string | null 
   const ua = userAgent.slice(0, 512); // enough for any real browser; bounds the regex work
   const browser = BROWSERS.find(([re]) => re.test(ua))?.[1];
   const system = SYSTEMS.find(([re]) => re.test(ua))?.[1];
-  const hint = browser && system ? `${browser} on ${system}` : browser ?? system ?? null;
+  const hint = browser && system ? `${browser} on ${system}` : (browser ?? system ?? null);
   return hint ? hint.slice(0, DEVICE_HINT_MAX) : null;
 }

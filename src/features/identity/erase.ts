@@ -18,7 +18,9 @@ export async function eraseConsumer(deps: Deps, consumerId: string, opts: { sess
   const db = deps.store.db;
   const now = deps.clock.now();
   const active = await db.selectFrom('grants').selectAll().where('consumer_id', '=', consumerId).where('status', '=', 'active').execute();
-  const endings = await Promise.all(active.map((g) => endGrantChange(deps, g, { status: 'revoked', actor: 'consumer', actorId: consumerId, reason: 'consumer_erased' })));
+  const endings = await Promise.all(
+    active.map((g) => endGrantChange(deps, g, { status: 'revoked', actor: 'consumer', actorId: consumerId, reason: 'consumer_erased' })),
+  );
   const lost = await eraseCommit(deps, consumerId, extra, endings, now, (guard) => {
     onStaleSession(guard);
     // A grant ended meanwhile (its brand gave it up, or it expired): start again from the grants as they are now.
@@ -37,19 +39,24 @@ type Endings = Awaited<ReturnType<typeof endGrantChange>>[];
 
 function eraseCommit<T>(deps: Deps, consumerId: string, extra: Guard[], endings: Endings, now: number, lost: (guard: string) => T) {
   const db = deps.store.db;
-  return commitOr(deps, {
-    guards: [...extra, ...endings.flatMap((e) => e.guards)],
-    writes: [
-      ...endings.flatMap((e) => e.writes),
-      ...OWNED.map((t) => db.deleteFrom(t).where('consumer_id', '=', consumerId)),
-      db.deleteFrom('sessions').where('subject_type', '=', 'consumer').where('subject_id', '=', consumerId),
-      db.updateTable('consumers')
-        .set({ status: 'erased', data_key_wrapped: null, data_key_nonce: null, kek_version: null, erased_at: now })
-        .where('id', '=', consumerId),
-    ],
-    audit: [
-      ...endings.flatMap((e) => e.audit),
-      { action: 'consumer.erased', outcome: 'success', actor_type: 'consumer', actor_id: consumerId, consumer_id: consumerId },
-    ],
-  }, lost);
+  return commitOr(
+    deps,
+    {
+      guards: [...extra, ...endings.flatMap((e) => e.guards)],
+      writes: [
+        ...endings.flatMap((e) => e.writes),
+        ...OWNED.map((t) => db.deleteFrom(t).where('consumer_id', '=', consumerId)),
+        db.deleteFrom('sessions').where('subject_type', '=', 'consumer').where('subject_id', '=', consumerId),
+        db
+          .updateTable('consumers')
+          .set({ status: 'erased', data_key_wrapped: null, data_key_nonce: null, kek_version: null, erased_at: now })
+          .where('id', '=', consumerId),
+      ],
+      audit: [
+        ...endings.flatMap((e) => e.audit),
+        { action: 'consumer.erased', outcome: 'success', actor_type: 'consumer', actor_id: consumerId, consumer_id: consumerId },
+      ],
+    },
+    lost,
+  );
 }

@@ -10,12 +10,20 @@ import { isLive, type Session } from './sessions.ts';
 import { assertFresh, freshGuard, onStaleSession } from './step-up.ts';
 
 export async function listPasskeys(deps: Deps, consumerId: string) {
-  const rows = await deps.store.db.selectFrom('passkeys')
+  const rows = await deps.store.db
+    .selectFrom('passkeys')
     .select(['id', 'name', 'device_type', 'backed_up', 'transports', 'created_at', 'last_used_at'])
-    .where('consumer_id', '=', consumerId).orderBy('created_at').execute();
+    .where('consumer_id', '=', consumerId)
+    .orderBy('created_at')
+    .execute();
   return rows.map((r) => ({
-    id: r.id, name: r.name, device_type: r.device_type, backed_up: r.backed_up === 1,
-    transports: r.transports ? (JSON.parse(r.transports) as string[]) : [], created_at: r.created_at, last_used_at: r.last_used_at,
+    id: r.id,
+    name: r.name,
+    device_type: r.device_type,
+    backed_up: r.backed_up === 1,
+    transports: r.transports ? (JSON.parse(r.transports) as string[]) : [],
+    created_at: r.created_at,
+    last_used_at: r.last_used_at,
   }));
 }
 
@@ -42,25 +50,49 @@ export async function removePasskey(deps: Deps, session: Session, id: string): P
   if (count <= 1 && (await unusedRecoveryCodes(deps, consumerId)) === 0) throw lastWayIn();
   const openedBy = db.deleteFrom('sessions').where('subject_type', '=', 'consumer').where('subject_id', '=', consumerId).where('credential', '=', id);
   const now = deps.clock.now();
-  const ending = (await db.selectFrom('sessions').select(['last_seen_at', 'expires_at'])
-    .where('subject_type', '=', 'consumer').where('subject_id', '=', consumerId).where('credential', '=', id).execute()).filter((r) => isLive(r, now));
-  await commitOr(deps, {
-    guards: [
-      // Re-checked at commit time: a concurrent removal cannot leave the account with no way in.
-      {
-        name: 'another_way_in',
-        exists: db.selectFrom('passkeys').select('id').where('consumer_id', '=', consumerId).where('id', '!=', id)
-          .unionAll(db.selectFrom('recovery_codes').select('code_hash as id').where('consumer_id', '=', consumerId).where('used_at', 'is', null)),
-      },
-      freshGuard(deps, session),
-    ],
-    // The sessions go by what opened them, not by the list read above: one opened meanwhile goes too.
-    writes: [db.deleteFrom('passkeys').where('id', '=', id).where('consumer_id', '=', consumerId), openedBy],
-    audit: [{ action: 'passkey.removed', outcome: 'success', actor_type: 'consumer', actor_id: consumerId, consumer_id: consumerId, detail: { passkey: id, sessions_ended: ending.length } }],
-  }, (guard) => {
-    onStaleSession(guard);
-    throw lastWayIn();
-  });
+  const ending = (
+    await db
+      .selectFrom('sessions')
+      .select(['last_seen_at', 'expires_at'])
+      .where('subject_type', '=', 'consumer')
+      .where('subject_id', '=', consumerId)
+      .where('credential', '=', id)
+      .execute()
+  ).filter((r) => isLive(r, now));
+  await commitOr(
+    deps,
+    {
+      guards: [
+        // Re-checked at commit time: a concurrent removal cannot leave the account with no way in.
+        {
+          name: 'another_way_in',
+          exists: db
+            .selectFrom('passkeys')
+            .select('id')
+            .where('consumer_id', '=', consumerId)
+            .where('id', '!=', id)
+            .unionAll(db.selectFrom('recovery_codes').select('code_hash as id').where('consumer_id', '=', consumerId).where('used_at', 'is', null)),
+        },
+        freshGuard(deps, session),
+      ],
+      // The sessions go by what opened them, not by the list read above: one opened meanwhile goes too.
+      writes: [db.deleteFrom('passkeys').where('id', '=', id).where('consumer_id', '=', consumerId), openedBy],
+      audit: [
+        {
+          action: 'passkey.removed',
+          outcome: 'success',
+          actor_type: 'consumer',
+          actor_id: consumerId,
+          consumer_id: consumerId,
+          detail: { passkey: id, sessions_ended: ending.length },
+        },
+      ],
+    },
+    (guard) => {
+      onStaleSession(guard);
+      throw lastWayIn();
+    },
+  );
   return { endedCurrent: session.credential === id };
 }
 

@@ -30,22 +30,41 @@ export async function generateRecoveryCodes(deps: Deps, session: Session): Promi
   const consumerId = session.subjectId;
   const codes = Array.from({ length: RECOVERY_CODE_COUNT }, newCode);
   const now = deps.clock.now();
-  await commitOr(deps, {
-    guards: [freshGuard(deps, session)],
-    writes: [
-      deps.store.db.deleteFrom('recovery_codes').where('consumer_id', '=', consumerId),
-      deps.store.db.insertInto('recovery_codes').values(codes.map((c) => ({ code_hash: hashSecret(c), consumer_id: consumerId, created_at: now, used_at: null }))),
-    ],
-    audit: [{ action: 'recovery_codes.generated', outcome: 'success', actor_type: 'consumer', actor_id: consumerId, consumer_id: consumerId, detail: { count: codes.length } }],
-  }, () => {
-    throw stepUpRequired();
-  });
+  await commitOr(
+    deps,
+    {
+      guards: [freshGuard(deps, session)],
+      writes: [
+        deps.store.db.deleteFrom('recovery_codes').where('consumer_id', '=', consumerId),
+        deps.store.db
+          .insertInto('recovery_codes')
+          .values(codes.map((c) => ({ code_hash: hashSecret(c), consumer_id: consumerId, created_at: now, used_at: null }))),
+      ],
+      audit: [
+        {
+          action: 'recovery_codes.generated',
+          outcome: 'success',
+          actor_type: 'consumer',
+          actor_id: consumerId,
+          consumer_id: consumerId,
+          detail: { count: codes.length },
+        },
+      ],
+    },
+    () => {
+      throw stepUpRequired();
+    },
+  );
   return codes;
 }
 
 export async function unusedRecoveryCodes(deps: Deps, consumerId: string): Promise<number> {
-  const rows = await deps.store.db.selectFrom('recovery_codes').select('code_hash')
-    .where('consumer_id', '=', consumerId).where('used_at', 'is', null).execute();
+  const rows = await deps.store.db
+    .selectFrom('recovery_codes')
+    .select('code_hash')
+    .where('consumer_id', '=', consumerId)
+    .where('used_at', 'is', null)
+    .execute();
   return rows.length;
 }
 
@@ -54,27 +73,52 @@ export async function signInWithRecoveryCode(deps: Deps, code: string, previousS
   const db = deps.store.db;
   const codeHash = hashSecret(normaliseCode(code));
   const row = await db.selectFrom('recovery_codes').selectAll().where('code_hash', '=', codeHash).executeTakeFirst();
-  const consumer = row && await db.selectFrom('consumers').select('id').where('id', '=', row.consumer_id).where('status', '=', 'active').executeTakeFirst();
+  const consumer = row && (await db.selectFrom('consumers').select('id').where('id', '=', row.consumer_id).where('status', '=', 'active').executeTakeFirst());
   if (!row || row.used_at !== null || !consumer) return refuse(deps, row?.consumer_id ?? null, row ? 'recovery_code_used' : 'recovery_code_unknown');
   const session = newSession(deps, 'consumer', row.consumer_id, { credential: RECOVERY_CREDENTIAL, device });
-  await commitOr(deps, {
-    guards: [{ name: 'recovery_code_unused', exists: db.selectFrom('recovery_codes').select('code_hash').where('code_hash', '=', codeHash).where('used_at', 'is', null) }],
-    writes: [
-      db.updateTable('recovery_codes').set({ used_at: deps.clock.now() }).where('code_hash', '=', codeHash),
-      ...(previousSessionHash ? [db.deleteFrom('sessions').where('id_hash', '=', previousSessionHash)] : []),
-      session.insert,
-    ],
-    audit: [{ action: 'session.signed_in', outcome: 'success', actor_type: 'consumer', actor_id: row.consumer_id, consumer_id: row.consumer_id, detail: { method: 'recovery_code' } }],
-  }, () => refuse(deps, row.consumer_id, 'recovery_code_used')); // a concurrent sign-in used it first
+  await commitOr(
+    deps,
+    {
+      guards: [
+        {
+          name: 'recovery_code_unused',
+          exists: db.selectFrom('recovery_codes').select('code_hash').where('code_hash', '=', codeHash).where('used_at', 'is', null),
+        },
+      ],
+      writes: [
+        db.updateTable('recovery_codes').set({ used_at: deps.clock.now() }).where('code_hash', '=', codeHash),
+        ...(previousSessionHash ? [db.deleteFrom('sessions').where('id_hash', '=', previousSessionHash)] : []),
+        session.insert,
+      ],
+      audit: [
+        {
+          action: 'session.signed_in',
+          outcome: 'success',
+          actor_type: 'consumer',
+          actor_id: row.consumer_id,
+          consumer_id: row.consumer_id,
+          detail: { method: 'recovery_code' },
+        },
+      ],
+    },
+    () => refuse(deps, row.consumer_id, 'recovery_code_used'),
+  ); // a concurrent sign-in used it first
   return { consumerId: row.consumer_id, sessionId: session.rawId };
 }
 
 async function refuse(deps: Deps, consumerId: string | null, reason: string): Promise<never> {
   await commit(deps, {
-    audit: [{
-      action: 'session.signed_in', outcome: 'denied', actor_type: 'consumer', actor_id: consumerId,
-      consumer_id: consumerId, reason, detail: { method: 'recovery_code' },
-    }],
+    audit: [
+      {
+        action: 'session.signed_in',
+        outcome: 'denied',
+        actor_type: 'consumer',
+        actor_id: consumerId,
+        consumer_id: consumerId,
+        reason,
+        detail: { method: 'recovery_code' },
+      },
+    ],
   });
   throw new Unauthorized('That recovery code is not valid.');
 }

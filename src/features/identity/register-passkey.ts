@@ -20,9 +20,7 @@ export async function registrationOptions(deps: Deps, session: Session | null, i
   const consumerId = session?.subjectId ?? null;
   // Checked before the browser asks anyone to create a passkey that would then be refused.
   if (session) assertFresh(deps, session);
-  const existing = consumerId
-    ? await deps.store.db.selectFrom('passkeys').select(['id', 'transports']).where('consumer_id', '=', consumerId).execute()
-    : [];
+  const existing = consumerId ? await deps.store.db.selectFrom('passkeys').select(['id', 'transports']).where('consumer_id', '=', consumerId).execute() : [];
   const userId = consumerId ?? newId();
   const options = await generateRegistrationOptions({
     rpName: rp.rpName,
@@ -56,7 +54,10 @@ export async function verifyRegistration(
   let verified: Awaited<ReturnType<typeof verifyRegistrationResponse>>;
   try {
     verified = await verifyRegistrationResponse({
-      response: input.response, expectedChallenge: challenge, expectedOrigin: rp.origin, expectedRPID: rp.rpID,
+      response: input.response,
+      expectedChallenge: challenge,
+      expectedOrigin: rp.origin,
+      expectedRPID: rp.rpID,
       requireUserVerification: true,
     });
   } catch (err) {
@@ -70,14 +71,27 @@ export async function verifyRegistration(
 
   if (session && signedInAs) {
     assertFresh(deps, session);
-    await commitOr(deps, {
-      guards: [consume.guard, freshGuard(deps, session)],
-      writes: [consume.write, db.insertInto('passkeys').values(passkeyRow(info, input.name, signedInAs, now))],
-      audit: [{ action: 'passkey.added', outcome: 'success', actor_type: 'consumer', actor_id: signedInAs, consumer_id: signedInAs, detail: { passkey: info.credential.id } }],
-    }, (guard) => {
-      onStaleSession(guard);
-      return challengeSpent();
-    });
+    await commitOr(
+      deps,
+      {
+        guards: [consume.guard, freshGuard(deps, session)],
+        writes: [consume.write, db.insertInto('passkeys').values(passkeyRow(info, input.name, signedInAs, now))],
+        audit: [
+          {
+            action: 'passkey.added',
+            outcome: 'success',
+            actor_type: 'consumer',
+            actor_id: signedInAs,
+            consumer_id: signedInAs,
+            detail: { passkey: info.credential.id },
+          },
+        ],
+      },
+      (guard) => {
+        onStaleSession(guard);
+        return challengeSpent();
+      },
+    );
     return { consumerId: signedInAs, passkeyId: info.credential.id, created: false };
   }
   // Twice at most: a rotation that made another KEK active since this node read the keys
@@ -87,14 +101,32 @@ export async function verifyRegistration(
     const started = newSession(deps, 'consumer', consumer.id, { credential: info.credential.id, device });
     const audit: AuditEvent[] = [
       { action: 'consumer.created', outcome: 'success', actor_type: 'consumer', actor_id: consumer.id, consumer_id: consumer.id },
-      { action: 'passkey.added', outcome: 'success', actor_type: 'consumer', actor_id: consumer.id, consumer_id: consumer.id, detail: { passkey: info.credential.id } },
-      { action: 'session.signed_in', outcome: 'success', actor_type: 'consumer', actor_id: consumer.id, consumer_id: consumer.id, detail: { method: 'passkey_sign_up' } },
+      {
+        action: 'passkey.added',
+        outcome: 'success',
+        actor_type: 'consumer',
+        actor_id: consumer.id,
+        consumer_id: consumer.id,
+        detail: { passkey: info.credential.id },
+      },
+      {
+        action: 'session.signed_in',
+        outcome: 'success',
+        actor_type: 'consumer',
+        actor_id: consumer.id,
+        consumer_id: consumer.id,
+        detail: { method: 'passkey_sign_up' },
+      },
     ];
-    const committed = await commitOr(deps, {
-      guards: [consume.guard, consumer.guard],
-      writes: [consume.write, consumer.insert, db.insertInto('passkeys').values(passkeyRow(info, input.name, consumer.id, now)), started.insert],
-      audit,
-    }, (guard) => (guard === KEK_ACTIVE_GUARD && attempt === 1 ? null : challengeSpent()));
+    const committed = await commitOr(
+      deps,
+      {
+        guards: [consume.guard, consumer.guard],
+        writes: [consume.write, consumer.insert, db.insertInto('passkeys').values(passkeyRow(info, input.name, consumer.id, now)), started.insert],
+        audit,
+      },
+      (guard) => (guard === KEK_ACTIVE_GUARD && attempt === 1 ? null : challengeSpent()),
+    );
     if (committed) return { consumerId: consumer.id, passkeyId: info.credential.id, created: true, sessionId: started.rawId };
     await deps.keys.reload(deps.clock.now(), { force: true });
   }
@@ -109,8 +141,15 @@ type Info = Extract<Awaited<ReturnType<typeof verifyRegistrationResponse>>, { ve
 
 function passkeyRow(info: Info, name: string | undefined, consumerId: string, now: number) {
   return {
-    id: info.credential.id, consumer_id: consumerId, public_key: toB64u(info.credential.publicKey), counter: info.credential.counter,
-    transports: JSON.stringify(info.credential.transports ?? []), name: name ?? 'Passkey',
-    device_type: info.credentialDeviceType, backed_up: info.credentialBackedUp ? 1 : 0, created_at: now, last_used_at: null,
+    id: info.credential.id,
+    consumer_id: consumerId,
+    public_key: toB64u(info.credential.publicKey),
+    counter: info.credential.counter,
+    transports: JSON.stringify(info.credential.transports ?? []),
+    name: name ?? 'Passkey',
+    device_type: info.credentialDeviceType,
+    backed_up: info.credentialBackedUp ? 1 : 0,
+    created_at: now,
+    last_used_at: null,
   };
 }

@@ -10,11 +10,22 @@ import { isLive, RECOVERY_CREDENTIAL, type Session } from './sessions.ts';
 
 export async function listSessions(deps: Deps, current: Session) {
   const now = deps.clock.now();
-  const rows = await deps.store.db.selectFrom('sessions')
+  const rows = await deps.store.db
+    .selectFrom('sessions')
     .leftJoin('passkeys', (j) => j.onRef('passkeys.id', '=', 'sessions.credential').on('passkeys.consumer_id', '=', current.subjectId))
-    .select(['sessions.id_hash', 'sessions.public_id', 'sessions.device', 'sessions.created_at', 'sessions.last_seen_at',
-      'sessions.expires_at', 'sessions.auth_at', 'sessions.credential', 'passkeys.name as passkey_name'])
-    .where('sessions.subject_type', '=', 'consumer').where('sessions.subject_id', '=', current.subjectId)
+    .select([
+      'sessions.id_hash',
+      'sessions.public_id',
+      'sessions.device',
+      'sessions.created_at',
+      'sessions.last_seen_at',
+      'sessions.expires_at',
+      'sessions.auth_at',
+      'sessions.credential',
+      'passkeys.name as passkey_name',
+    ])
+    .where('sessions.subject_type', '=', 'consumer')
+    .where('sessions.subject_id', '=', current.subjectId)
     .execute();
   return rows
     .filter((r) => isLive(r, now))
@@ -25,22 +36,32 @@ export async function listSessions(deps: Deps, current: Session) {
       last_seen_at: r.last_seen_at,
       expires_at: r.expires_at,
       current: r.id_hash === current.idHash,
-      signed_in_with: r.credential === RECOVERY_CREDENTIAL
-        ? { type: 'recovery_code' as const }
-        : { type: 'passkey' as const, passkey: r.credential ? { id: r.credential, name: r.passkey_name ?? null } : null },
+      signed_in_with:
+        r.credential === RECOVERY_CREDENTIAL
+          ? { type: 'recovery_code' as const }
+          : { type: 'passkey' as const, passkey: r.credential ? { id: r.credential, name: r.passkey_name ?? null } : null },
     }))
     .sort((a, b) => Number(b.current) - Number(a.current) || b.last_seen_at - a.last_seen_at);
 }
 
 const audit = (current: Session, action: 'session.revoked' | 'session.revoked_others', detail: AuditEvent['detail']): AuditEvent => ({
-  action, outcome: 'success', actor_type: 'consumer', actor_id: current.subjectId, consumer_id: current.subjectId, detail,
+  action,
+  outcome: 'success',
+  actor_type: 'consumer',
+  actor_id: current.subjectId,
+  consumer_id: current.subjectId,
+  detail,
 });
 
 /** Ends one of the consumer's sessions; another consumer's id, or an ended one, is not found. */
 export async function revokeSession(deps: Deps, current: Session, publicId: string): Promise<{ endedCurrent: boolean }> {
   const db = deps.store.db;
-  const row = await db.selectFrom('sessions').select(['id_hash', 'last_seen_at', 'expires_at'])
-    .where('public_id', '=', publicId).where('subject_type', '=', 'consumer').where('subject_id', '=', current.subjectId)
+  const row = await db
+    .selectFrom('sessions')
+    .select(['id_hash', 'last_seen_at', 'expires_at'])
+    .where('public_id', '=', publicId)
+    .where('subject_type', '=', 'consumer')
+    .where('subject_id', '=', current.subjectId)
     .executeTakeFirst();
   if (!row || !isLive(row, deps.clock.now())) throw new NotFound('No such session.');
   const endedCurrent = row.id_hash === current.idHash;
@@ -55,12 +76,20 @@ export async function revokeSession(deps: Deps, current: Session, publicId: stri
 export async function revokeOtherSessions(deps: Deps, current: Session): Promise<{ ended: number }> {
   const db = deps.store.db;
   const now = deps.clock.now();
-  const others = (await db.selectFrom('sessions').select(['id_hash', 'last_seen_at', 'expires_at'])
-    .where('subject_type', '=', 'consumer').where('subject_id', '=', current.subjectId).where('id_hash', '!=', current.idHash)
-    .execute()).filter((r) => isLive(r, now));
+  const others = (
+    await db
+      .selectFrom('sessions')
+      .select(['id_hash', 'last_seen_at', 'expires_at'])
+      .where('subject_type', '=', 'consumer')
+      .where('subject_id', '=', current.subjectId)
+      .where('id_hash', '!=', current.idHash)
+      .execute()
+  ).filter((r) => isLive(r, now));
   await commit(deps, {
     // Every other row goes, live or not; a session opened meanwhile elsewhere goes too.
-    writes: [db.deleteFrom('sessions').where('subject_type', '=', 'consumer').where('subject_id', '=', current.subjectId).where('id_hash', '!=', current.idHash)],
+    writes: [
+      db.deleteFrom('sessions').where('subject_type', '=', 'consumer').where('subject_id', '=', current.subjectId).where('id_hash', '!=', current.idHash),
+    ],
     audit: [audit(current, 'session.revoked_others', { session: current.publicId, count: others.length })],
   });
   return { ended: others.length };

@@ -15,7 +15,10 @@ export const SESSION_ABSOLUTE_MS = 12 * 3600_000;
 const TOUCH_EVERY_MS = 60_000;
 
 export type Session = {
-  idHash: string; subjectType: 'consumer' | 'auditor'; subjectId: string; rawId: string;
+  idHash: string;
+  subjectType: 'consumer' | 'auditor';
+  subjectId: string;
+  rawId: string;
   /** The id the sessions list shows; knowing it does not let anyone use the session. */
   publicId: string;
   credential: string | null;
@@ -34,9 +37,16 @@ export function newSession(deps: Deps, subjectType: Session['subjectType'], subj
   const publicId = newId();
   const now = deps.clock.now();
   const insert = deps.store.db.insertInto('sessions').values({
-    id_hash: hashSecret(rawId), subject_type: subjectType, subject_id: subjectId,
-    created_at: now, last_seen_at: now, expires_at: now + SESSION_ABSOLUTE_MS,
-    public_id: publicId, credential: opening.credential, device: opening.device ?? null, auth_at: now,
+    id_hash: hashSecret(rawId),
+    subject_type: subjectType,
+    subject_id: subjectId,
+    created_at: now,
+    last_seen_at: now,
+    expires_at: now + SESSION_ABSOLUTE_MS,
+    public_id: publicId,
+    credential: opening.credential,
+    device: opening.device ?? null,
+    auth_at: now,
   });
   return { rawId, publicId, insert };
 }
@@ -59,8 +69,13 @@ export async function resolveSession(deps: Deps, rawId: string | undefined): Pro
     });
   }
   return {
-    idHash, subjectType: row.subject_type, subjectId: row.subject_id, rawId,
-    publicId: row.public_id, credential: row.credential, authAt: row.auth_at,
+    idHash,
+    subjectType: row.subject_type,
+    subjectId: row.subject_id,
+    rawId,
+    publicId: row.public_id,
+    credential: row.credential,
+    authAt: row.auth_at,
   };
 }
 
@@ -81,9 +96,14 @@ export function csrfTokenFor(deps: Deps, rawSessionId: string): string {
 export async function signOut(deps: Deps, session: Session): Promise<void> {
   await commit(deps, {
     writes: [endSessionWrite(deps, session.idHash)],
-    audit: [{
-      action: 'session.signed_out', outcome: 'success', actor_type: session.subjectType, actor_id: session.subjectId,
-      ...(session.subjectType === 'consumer' ? { consumer_id: session.subjectId } : {}),
-    }],
+    audit: [
+      {
+        action: 'session.signed_out',
+        outcome: 'success',
+        actor_type: session.subjectType,
+        actor_id: session.subjectId,
+        ...(session.subjectType === 'consumer' ? { consumer_id: session.subjectId } : {}),
+      },
+    ],
   });
 }

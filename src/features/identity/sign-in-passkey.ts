@@ -28,10 +28,17 @@ export async function signInOptions(deps: Deps) {
 async function refuse(deps: Deps, row: ChallengeRow, reason: string, consumerId: string | null): Promise<never> {
   await commit(deps, {
     writes: row.used_at === null ? [consumeChallenge(deps, row).write] : [],
-    audit: [{
-      action: 'session.signed_in', outcome: 'denied', actor_type: 'consumer', actor_id: consumerId, consumer_id: consumerId,
-      reason, detail: { method: 'passkey' },
-    }],
+    audit: [
+      {
+        action: 'session.signed_in',
+        outcome: 'denied',
+        actor_type: 'consumer',
+        actor_id: consumerId,
+        consumer_id: consumerId,
+        reason,
+        detail: { method: 'passkey' },
+      },
+    ],
   });
   throw new Unauthorized('Sign-in failed. Try again with a passkey registered here.');
 }
@@ -41,9 +48,7 @@ export async function verifySignIn(deps: Deps, response: AuthenticationResponseJ
   const { challenge, row, problem } = await lookupChallenge(deps, response.response?.clientDataJSON, 'login');
   if (!row || (problem && problem !== 'used')) throw new Unauthorized(CHALLENGE_GONE);
   const db = deps.store.db;
-  const passkey = typeof response.id === 'string'
-    ? await db.selectFrom('passkeys').selectAll().where('id', '=', response.id).executeTakeFirst()
-    : undefined;
+  const passkey = typeof response.id === 'string' ? await db.selectFrom('passkeys').selectAll().where('id', '=', response.id).executeTakeFirst() : undefined;
   // An assertion over a challenge already spent is a replay (or a double submit that lost
   // the race): refused like the loser at commit, and audited the same way.
   if (problem === 'used') return refuse(deps, row, 'challenge_used', passkey?.consumer_id ?? null);
@@ -57,9 +62,15 @@ export async function verifySignIn(deps: Deps, response: AuthenticationResponseJ
   let newCounter: number;
   try {
     const result = await verifyAuthenticationResponse({
-      response, expectedChallenge: challenge, expectedOrigin: rp.origin, expectedRPID: rp.rpID, requireUserVerification: true,
+      response,
+      expectedChallenge: challenge,
+      expectedOrigin: rp.origin,
+      expectedRPID: rp.rpID,
+      requireUserVerification: true,
       credential: {
-        id: passkey.id, publicKey: fromB64u(passkey.public_key), counter: passkey.counter,
+        id: passkey.id,
+        publicKey: fromB64u(passkey.public_key),
+        counter: passkey.counter,
         transports: passkey.transports ? JSON.parse(passkey.transports) : undefined,
       },
     });
@@ -72,22 +83,32 @@ export async function verifySignIn(deps: Deps, response: AuthenticationResponseJ
 
   const consume = consumeChallenge(deps, row);
   const session = newSession(deps, 'consumer', passkey.consumer_id, { credential: passkey.id, device });
-  await commitOr(deps, {
-    guards: [
-      consume.guard,
-      // A concurrent sign-in with a cloned authenticator must not both pass the counter check.
-      { name: 'counter_unchanged', exists: db.selectFrom('passkeys').select('id').where('id', '=', passkey.id).where('counter', '=', passkey.counter) },
-    ],
-    writes: [
-      consume.write,
-      db.updateTable('passkeys').set({ counter: newCounter, last_used_at: deps.clock.now() }).where('id', '=', passkey.id),
-      ...(previousSessionHash ? [db.deleteFrom('sessions').where('id_hash', '=', previousSessionHash)] : []),
-      session.insert,
-    ],
-    audit: [{
-      action: 'session.signed_in', outcome: 'success', actor_type: 'consumer', actor_id: passkey.consumer_id,
-      consumer_id: passkey.consumer_id, detail: { method: 'passkey', passkey: passkey.id },
-    }],
-  }, (guard) => refuse(deps, row, guard === 'counter_unchanged' ? 'counter_changed' : 'challenge_used', passkey.consumer_id));
+  await commitOr(
+    deps,
+    {
+      guards: [
+        consume.guard,
+        // A concurrent sign-in with a cloned authenticator must not both pass the counter check.
+        { name: 'counter_unchanged', exists: db.selectFrom('passkeys').select('id').where('id', '=', passkey.id).where('counter', '=', passkey.counter) },
+      ],
+      writes: [
+        consume.write,
+        db.updateTable('passkeys').set({ counter: newCounter, last_used_at: deps.clock.now() }).where('id', '=', passkey.id),
+        ...(previousSessionHash ? [db.deleteFrom('sessions').where('id_hash', '=', previousSessionHash)] : []),
+        session.insert,
+      ],
+      audit: [
+        {
+          action: 'session.signed_in',
+          outcome: 'success',
+          actor_type: 'consumer',
+          actor_id: passkey.consumer_id,
+          consumer_id: passkey.consumer_id,
+          detail: { method: 'passkey', passkey: passkey.id },
+        },
+      ],
+    },
+    (guard) => refuse(deps, row, guard === 'counter_unchanged' ? 'counter_changed' : 'challenge_used', passkey.consumer_id),
+  );
   return { consumerId: passkey.consumer_id, sessionId: session.rawId };
 }

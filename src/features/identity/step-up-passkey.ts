@@ -33,10 +33,17 @@ export async function stepUpOptions(deps: Deps, session: Session) {
 async function refuse(deps: Deps, row: ChallengeRow, session: Session, reason: string): Promise<never> {
   await commit(deps, {
     writes: row.used_at === null ? [consumeChallenge(deps, row).write] : [],
-    audit: [{
-      action: 'session.stepped_up', outcome: 'denied', actor_type: 'consumer', actor_id: session.subjectId, consumer_id: session.subjectId,
-      reason, detail: { session: session.publicId },
-    }],
+    audit: [
+      {
+        action: 'session.stepped_up',
+        outcome: 'denied',
+        actor_type: 'consumer',
+        actor_id: session.subjectId,
+        consumer_id: session.subjectId,
+        reason,
+        detail: { session: session.publicId },
+      },
+    ],
   });
   throw new Forbidden('The passkey could not confirm it is you. Try again with a passkey of this account.');
 }
@@ -48,9 +55,10 @@ export async function verifyStepUp(deps: Deps, session: Session, response: Authe
   if (!row || row.consumer_id !== session.subjectId || (problem && problem !== 'used')) throw new Unauthorized(CHALLENGE_GONE);
   if (problem === 'used') return refuse(deps, row, session, 'challenge_used');
   const db = deps.store.db;
-  const passkey = typeof response.id === 'string'
-    ? await db.selectFrom('passkeys').selectAll().where('id', '=', response.id).where('consumer_id', '=', session.subjectId).executeTakeFirst()
-    : undefined;
+  const passkey =
+    typeof response.id === 'string'
+      ? await db.selectFrom('passkeys').selectAll().where('id', '=', response.id).where('consumer_id', '=', session.subjectId).executeTakeFirst()
+      : undefined;
   if (!passkey) return refuse(deps, row, session, 'not_own_credential');
   if (response.response.userHandle && response.response.userHandle !== session.subjectId) return refuse(deps, row, session, 'user_handle_mismatch');
 
@@ -58,8 +66,17 @@ export async function verifyStepUp(deps: Deps, session: Session, response: Authe
   let newCounter: number;
   try {
     const result = await verifyAuthenticationResponse({
-      response, expectedChallenge: challenge, expectedOrigin: rp.origin, expectedRPID: rp.rpID, requireUserVerification: true,
-      credential: { id: passkey.id, publicKey: fromB64u(passkey.public_key), counter: passkey.counter, transports: passkey.transports ? JSON.parse(passkey.transports) : undefined },
+      response,
+      expectedChallenge: challenge,
+      expectedOrigin: rp.origin,
+      expectedRPID: rp.rpID,
+      requireUserVerification: true,
+      credential: {
+        id: passkey.id,
+        publicKey: fromB64u(passkey.public_key),
+        counter: passkey.counter,
+        transports: passkey.transports ? JSON.parse(passkey.transports) : undefined,
+      },
     });
     if (!result.verified) return refuse(deps, row, session, 'signature_invalid');
     newCounter = result.authenticationInfo.newCounter;
@@ -69,21 +86,31 @@ export async function verifyStepUp(deps: Deps, session: Session, response: Authe
 
   const now = deps.clock.now();
   const consume = consumeChallenge(deps, row);
-  await commitOr(deps, {
-    guards: [
-      consume.guard,
-      { name: 'counter_unchanged', exists: db.selectFrom('passkeys').select('id').where('id', '=', passkey.id).where('counter', '=', passkey.counter) },
-      // The session may have been revoked from another device meanwhile: then nothing is refreshed.
-      { name: 'session_live', changes: db.updateTable('sessions').set({ auth_at: now }).where('id_hash', '=', session.idHash) },
-    ],
-    writes: [consume.write, db.updateTable('passkeys').set({ counter: newCounter, last_used_at: now }).where('id', '=', passkey.id)],
-    audit: [{
-      action: 'session.stepped_up', outcome: 'success', actor_type: 'consumer', actor_id: session.subjectId, consumer_id: session.subjectId,
-      detail: { passkey: passkey.id, session: session.publicId },
-    }],
-  }, (guard) => {
-    if (guard === 'session_live') throw new Unauthorized('This session has ended; sign in again.');
-    return refuse(deps, row, session, guard === 'counter_unchanged' ? 'counter_changed' : 'challenge_used');
-  });
+  await commitOr(
+    deps,
+    {
+      guards: [
+        consume.guard,
+        { name: 'counter_unchanged', exists: db.selectFrom('passkeys').select('id').where('id', '=', passkey.id).where('counter', '=', passkey.counter) },
+        // The session may have been revoked from another device meanwhile: then nothing is refreshed.
+        { name: 'session_live', changes: db.updateTable('sessions').set({ auth_at: now }).where('id_hash', '=', session.idHash) },
+      ],
+      writes: [consume.write, db.updateTable('passkeys').set({ counter: newCounter, last_used_at: now }).where('id', '=', passkey.id)],
+      audit: [
+        {
+          action: 'session.stepped_up',
+          outcome: 'success',
+          actor_type: 'consumer',
+          actor_id: session.subjectId,
+          consumer_id: session.subjectId,
+          detail: { passkey: passkey.id, session: session.publicId },
+        },
+      ],
+    },
+    (guard) => {
+      if (guard === 'session_live') throw new Unauthorized('This session has ended; sign in again.');
+      return refuse(deps, row, session, guard === 'counter_unchanged' ? 'counter_changed' : 'challenge_used');
+    },
+  );
   return { ...session, authAt: now };
 }

@@ -22,8 +22,11 @@ export function assertFresh(deps: Deps, session: Pick<Session, 'authAt'>): void 
 export function freshGuard(deps: Deps, session: Pick<Session, 'idHash'>): Guard {
   return {
     name: FRESH_GUARD,
-    exists: deps.store.db.selectFrom('sessions').select('id_hash')
-      .where('id_hash', '=', session.idHash).where('auth_at', '>', deps.clock.now() - STEP_UP_MAX_AGE_MS),
+    exists: deps.store.db
+      .selectFrom('sessions')
+      .select('id_hash')
+      .where('id_hash', '=', session.idHash)
+      .where('auth_at', '>', deps.clock.now() - STEP_UP_MAX_AGE_MS),
   };
 }
 

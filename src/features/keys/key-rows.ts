@@ -16,8 +16,17 @@ export function kekRow(ctx: Ctx, kek: Uint8Array, version: number) {
   const id = `kek-${version}`;
   const check = seal(ctx.sodium, kek, utf8.encode(KEK_CHECK_PLAINTEXT), id);
   return ctx.db.insertInto('keys').values({
-    id, kind: 'kek', version, status: 'active', public_jwk: null, wrapped: null, nonce: check.nonce,
-    kek_version: null, check_value: check.ciphertext, created_at: ctx.now, retired_at: null,
+    id,
+    kind: 'kek',
+    version,
+    status: 'active',
+    public_jwk: null,
+    wrapped: null,
+    nonce: check.nonce,
+    kek_version: null,
+    check_value: check.ciphertext,
+    created_at: ctx.now,
+    retired_at: null,
   });
 }
 
@@ -28,9 +37,17 @@ export async function signingKeyRow(ctx: Ctx, kek: Uint8Array, kekVersion: numbe
   return {
     kid,
     insert: ctx.db.insertInto('keys').values({
-      id: kid, kind: 'signing', version, status: 'active', public_jwk: JSON.stringify(key.publicJwk),
-      wrapped: wrapped.ciphertext, nonce: wrapped.nonce, kek_version: kekVersion, check_value: null,
-      created_at: ctx.now, retired_at: null,
+      id: kid,
+      kind: 'signing',
+      version,
+      status: 'active',
+      public_jwk: JSON.stringify(key.publicJwk),
+      wrapped: wrapped.ciphertext,
+      nonce: wrapped.nonce,
+      kek_version: kekVersion,
+      check_value: null,
+      created_at: ctx.now,
+      retired_at: null,
     }),
   };
 }
@@ -39,7 +56,16 @@ export function pairwiseKeyRow(ctx: Ctx, kek: Uint8Array, kekVersion: number, ve
   const id = `pairwise-${version}`;
   const wrapped = wrapKeyMaterial(ctx.sodium, kek, kekVersion, id, randomBytes(32));
   return ctx.db.insertInto('keys').values({
-    id, kind: 'pairwise', version, status: 'active', public_jwk: null, wrapped: wrapped.ciphertext,
-    nonce: wrapped.nonce, kek_version: kekVersion, check_value: null, created_at: ctx.now, retired_at: null,
+    id,
+    kind: 'pairwise',
+    version,
+    status: 'active',
+    public_jwk: null,
+    wrapped: wrapped.ciphertext,
+    nonce: wrapped.nonce,
+    kek_version: kekVersion,
+    check_value: null,
+    created_at: ctx.now,
+    retired_at: null,
   });
 }

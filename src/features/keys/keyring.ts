@@ -64,19 +64,21 @@ export async function loadKeyRing(deps: RingDeps, masterKeys: Uint8Array | Maste
   let lastAsked = -Infinity;
 
   const reloadNow = (at: number): Promise<void> => {
-    loading ??= loadSnapshot(deps, masters, signers).then(
-      (s) => {
-        snap = s;
-        loadedAt = at;
-      },
-      (err: unknown) => {
-        // Keep serving with the keys we have; try again after a short pause.
-        deps.log?.error('key ring reload failed; keeping the loaded keys', { error: String(err) });
-        loadedAt = at - cacheMs + Math.min(cacheMs, 5000);
-      },
-    ).finally(() => {
-      loading = null;
-    });
+    loading ??= loadSnapshot(deps, masters, signers)
+      .then(
+        (s) => {
+          snap = s;
+          loadedAt = at;
+        },
+        (err: unknown) => {
+          // Keep serving with the keys we have; try again after a short pause.
+          deps.log?.error('key ring reload failed; keeping the loaded keys', { error: String(err) });
+          loadedAt = at - cacheMs + Math.min(cacheMs, 5000);
+        },
+      )
+      .finally(() => {
+        loading = null;
+      });
     return loading;
   };
 
@@ -100,9 +102,7 @@ export async function loadKeyRing(deps: RingDeps, masterKeys: Uint8Array | Maste
     },
     masters,
     jwks: (at) => ({
-      keys: snap.signingRows
-        .filter(({ row }) => row.status === 'active' || (row.retired_at ?? 0) + SIGNING_OVERLAP_MS > at)
-        .map(({ jwk }) => jwk),
+      keys: snap.signingRows.filter(({ row }) => row.status === 'active' || (row.retired_at ?? 0) + SIGNING_OVERLAP_MS > at).map(({ jwk }) => jwk),
     }),
     allPublicKeys: () => ({ keys: snap.signingRows.map(({ jwk }) => jwk) }),
     fresh(at) {
@@ -172,11 +172,6 @@ export async function stillWraps(deps: Pick<BaseDeps, 'store'>, version: number)
 
 /** All signing public keys from the database, without the master key (verifiers need only these). */
 export async function publicSigningKeys(deps: Pick<BaseDeps, 'store'>): Promise<{ keys: PublicJwk[] }> {
-  const rows = await deps.store.db
-    .selectFrom('keys')
-    .select('public_jwk')
-    .where('kind', '=', 'signing')
-    .where(sql<boolean>`public_jwk is not null`)
-    .execute();
+  const rows = await deps.store.db.selectFrom('keys').select('public_jwk').where('kind', '=', 'signing').where(sql<boolean>`public_jwk is not null`).execute();
   return { keys: rows.map((r) => JSON.parse(r.public_jwk!) as PublicJwk) };
 }

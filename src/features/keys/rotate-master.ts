@@ -29,7 +29,7 @@ export async function rotateMasterKey(
     await startRotation(deps, from);
   } else if ((await remaining(deps)) === 0) {
     throw new Conflict(
-      'TROVE_MASTER_KEY already is this vault\'s master key and nothing is left to re-wrap. To rotate, set TROVE_MASTER_KEY ' +
+      "TROVE_MASTER_KEY already is this vault's master key and nothing is left to re-wrap. To rotate, set TROVE_MASTER_KEY " +
         'to a new key and TROVE_PREVIOUS_MASTER_KEYS to the current one, then run this again.',
     );
   }
@@ -49,10 +49,14 @@ export async function rotateMasterKey(
   }
 
   await commit(deps, {
-    audit: [{
-      action: 'keys.master_rotated', outcome: 'success', actor_type: 'operator',
-      detail: { from_kek: from, to_kek: to, data_keys: done.dataKeys, keys: done.keys, resumed },
-    }],
+    audit: [
+      {
+        action: 'keys.master_rotated',
+        outcome: 'success',
+        actor_type: 'operator',
+        detail: { from_kek: from, to_kek: to, data_keys: done.dataKeys, keys: done.keys, resumed },
+      },
+    ],
   });
   await deps.keys.reload(deps.clock.now(), { force: true });
   return { from: resumed ? to - 1 : from, to, ...done, resumed };
@@ -66,7 +70,12 @@ async function startRotation(deps: Deps, from: number) {
   const to = Math.max(0, ...versions.map((r) => r.version)) + 1;
   const kek = deps.keys.masters.deriveCurrent(to);
   await commit(deps, {
-    guards: [{ name: 'kek_still_active', changes: db.updateTable('keys').set({ status: 'retired', retired_at: now }).where('id', '=', `kek-${from}`).where('status', '=', 'active') }],
+    guards: [
+      {
+        name: 'kek_still_active',
+        changes: db.updateTable('keys').set({ status: 'retired', retired_at: now }).where('id', '=', `kek-${from}`).where('status', '=', 'active'),
+      },
+    ],
     writes: [kekRow({ db, sodium: deps.sodium, now }, kek, to)],
     audit: [{ action: 'keys.master_rotation_started', outcome: 'success', actor_type: 'operator', detail: { from_kek: from, to_kek: to } }],
   });
@@ -78,8 +87,18 @@ async function remaining(deps: Deps): Promise<number> {
   const db = deps.store.db;
   const active = deps.keys.kekVersion;
   const [c, k] = await Promise.all([
-    db.selectFrom('consumers').select((eb) => eb.fn.countAll<number>().as('n')).where('kek_version', '<>', active).where('data_key_wrapped', 'is not', null).executeTakeFirstOrThrow(),
-    db.selectFrom('keys').select((eb) => eb.fn.countAll<number>().as('n')).where('kek_version', '<>', active).where('wrapped', 'is not', null).executeTakeFirstOrThrow(),
+    db
+      .selectFrom('consumers')
+      .select((eb) => eb.fn.countAll<number>().as('n'))
+      .where('kek_version', '<>', active)
+      .where('data_key_wrapped', 'is not', null)
+      .executeTakeFirstOrThrow(),
+    db
+      .selectFrom('keys')
+      .select((eb) => eb.fn.countAll<number>().as('n'))
+      .where('kek_version', '<>', active)
+      .where('wrapped', 'is not', null)
+      .executeTakeFirstOrThrow(),
   ]);
   return Number(c.n) + Number(k.n);
 }
@@ -88,32 +107,55 @@ async function remaining(deps: Deps): Promise<number> {
 async function rewrapPass(deps: Deps, to: number, size: number, batchDone: (consumers: number, keys: number) => Promise<void>) {
   const db = deps.store.db;
   const newKek = deps.keys.kek(to);
-  for (let after = ''; ;) {
-    const rows = await db.selectFrom('consumers').select(['id', 'data_key_wrapped', 'data_key_nonce', 'kek_version'])
-      .where('id', '>', after).where('kek_version', '<>', to).where('data_key_wrapped', 'is not', null).orderBy('id').limit(size).execute();
+  for (let after = ''; ; ) {
+    const rows = await db
+      .selectFrom('consumers')
+      .select(['id', 'data_key_wrapped', 'data_key_nonce', 'kek_version'])
+      .where('id', '>', after)
+      .where('kek_version', '<>', to)
+      .where('data_key_wrapped', 'is not', null)
+      .orderBy('id')
+      .limit(size)
+      .execute();
     if (!rows.length) break;
     after = rows[rows.length - 1]!.id;
     await commit(deps, {
       writes: rows.map((c) => {
-        const dataKey = unwrapDataKey(deps.sodium, deps.keys.kek(c.kek_version!), c.kek_version!, c.id, { ciphertext: c.data_key_wrapped!, nonce: c.data_key_nonce! });
+        const dataKey = unwrapDataKey(deps.sodium, deps.keys.kek(c.kek_version!), c.kek_version!, c.id, {
+          ciphertext: c.data_key_wrapped!,
+          nonce: c.data_key_nonce!,
+        });
         const w = wrapDataKey(deps.sodium, newKek, to, c.id, dataKey);
         dataKey.fill(0);
         // Only the row as read: an erasure that got there first wins.
-        return db.updateTable('consumers').set({ data_key_wrapped: w.ciphertext, data_key_nonce: w.nonce, kek_version: to })
-          .where('id', '=', c.id).where('kek_version', '=', c.kek_version).where('data_key_wrapped', '=', c.data_key_wrapped);
+        return db
+          .updateTable('consumers')
+          .set({ data_key_wrapped: w.ciphertext, data_key_nonce: w.nonce, kek_version: to })
+          .where('id', '=', c.id)
+          .where('kek_version', '=', c.kek_version)
+          .where('data_key_wrapped', '=', c.data_key_wrapped);
       }),
     });
     await batchDone(rows.length, 0);
   }
-  const keys = await db.selectFrom('keys').select(['id', 'wrapped', 'nonce', 'kek_version'])
-    .where('kek_version', '<>', to).where('wrapped', 'is not', null).orderBy('id').execute();
+  const keys = await db
+    .selectFrom('keys')
+    .select(['id', 'wrapped', 'nonce', 'kek_version'])
+    .where('kek_version', '<>', to)
+    .where('wrapped', 'is not', null)
+    .orderBy('id')
+    .execute();
   if (!keys.length) return;
   await commit(deps, {
     writes: keys.map((k) => {
       const material = unwrapKeyMaterial(deps.sodium, deps.keys.kek(k.kek_version!), k.kek_version!, k.id, { ciphertext: k.wrapped!, nonce: k.nonce! });
       const w = wrapKeyMaterial(deps.sodium, newKek, to, k.id, material);
       material.fill(0);
-      return db.updateTable('keys').set({ wrapped: w.ciphertext, nonce: w.nonce, kek_version: to }).where('id', '=', k.id).where('kek_version', '=', k.kek_version);
+      return db
+        .updateTable('keys')
+        .set({ wrapped: w.ciphertext, nonce: w.nonce, kek_version: to })
+        .where('id', '=', k.id)
+        .where('kek_version', '=', k.kek_version);
     }),
   });
   await batchDone(0, keys.length);

@@ -13,22 +13,21 @@ export async function rotateSigningKey(deps: Deps): Promise<{ kid: string; retir
   await deps.keys.reload(now, { force: true });
   const current = await db.selectFrom('keys').select(['id', 'version']).where('kind', '=', 'signing').execute();
   const nextVersion = Math.max(0, ...current.map((r) => r.version)) + 1;
-  const active = await db
-    .selectFrom('keys').select('id').where('kind', '=', 'signing').where('status', '=', 'active').execute();
+  const active = await db.selectFrom('keys').select('id').where('kind', '=', 'signing').where('status', '=', 'active').execute();
   const ctx = { db, sodium: deps.sodium, now };
   const created = await signingKeyRow(ctx, deps.keys.kek(deps.keys.kekVersion), deps.keys.kekVersion, nextVersion);
   const retired = active.map((r) => r.id);
   await commit(deps, {
     guards: [{ name: 'kek_active', exists: db.selectFrom('keys').select('id').where('id', '=', `kek-${deps.keys.kekVersion}`).where('status', '=', 'active') }],
-    writes: [
-      db.updateTable('keys').set({ status: 'retired', retired_at: now })
-        .where('kind', '=', 'signing').where('status', '=', 'active'),
-      created.insert,
+    writes: [db.updateTable('keys').set({ status: 'retired', retired_at: now }).where('kind', '=', 'signing').where('status', '=', 'active'), created.insert],
+    audit: [
+      {
+        action: 'keys.signing_rotated',
+        outcome: 'success',
+        actor_type: 'operator',
+        detail: { kid: created.kid, retired: retired.join(',') },
+      },
     ],
-    audit: [{
-      action: 'keys.signing_rotated', outcome: 'success', actor_type: 'operator',
-      detail: { kid: created.kid, retired: retired.join(',') },
-    }],
   });
   await deps.keys.reload(now, { force: true });
   return { kid: created.kid, retired };

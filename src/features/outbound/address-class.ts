@@ -5,9 +5,23 @@ import { parseIPv4, parseIPv6 } from './ip-address.ts';
 
 export type AddressClass =
   | 'public'
-  | 'unspecified' | 'loopback' | 'private' | 'link-local' | 'cgnat' | 'documentation' | 'benchmark'
-  | 'multicast' | 'broadcast' | 'reserved'
-  | 'unique-local' | 'site-local' | 'ipv4-mapped' | 'ipv4-compatible' | 'nat64' | '6to4' | 'teredo';
+  | 'unspecified'
+  | 'loopback'
+  | 'private'
+  | 'link-local'
+  | 'cgnat'
+  | 'documentation'
+  | 'benchmark'
+  | 'multicast'
+  | 'broadcast'
+  | 'reserved'
+  | 'unique-local'
+  | 'site-local'
+  | 'ipv4-mapped'
+  | 'ipv4-compatible'
+  | 'nat64'
+  | '6to4'
+  | 'teredo';
 
 /** What TROVE_WEBHOOK_ALLOW_PRIVATE lets through: loopback and private networks (tests, demos).
  *  Link-local (169.254.169.254, cloud metadata) and every non-unicast or tunnelled form stay refused. */

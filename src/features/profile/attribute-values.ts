@@ -14,25 +14,33 @@ export async function writeAttributes(deps: Deps, consumerId: string, writes: At
   const db = deps.store.db;
   const key = await dataKeyFor(deps, consumerId);
   const now = deps.clock.now();
-  const current = await db
-    .selectFrom('attributes').select(['name', 'persona', 'version']).where('consumer_id', '=', consumerId).execute();
+  const current = await db.selectFrom('attributes').select(['name', 'persona', 'version']).where('consumer_id', '=', consumerId).execute();
   const versionOf = new Map(current.map((r) => [`${r.name}\u0000${r.persona}`, r.version]));
   const statements = writes.map((w) => {
     const persona = w.persona ?? '';
     const version = (versionOf.get(`${w.name}\u0000${persona}`) ?? 0) + 1;
     const sealed = sealAttribute(deps.sodium, key, { consumerId, name: w.name, persona, version }, w.value);
     const row = { consumer_id: consumerId, name: w.name, persona, ...sealed, version, updated_at: now };
-    return db.insertInto('attributes').values(row).onConflict((oc) =>
-      oc.columns(['consumer_id', 'name', 'persona']).doUpdateSet({ ciphertext: sealed.ciphertext, nonce: sealed.nonce, version, updated_at: now }),
-    );
+    return db
+      .insertInto('attributes')
+      .values(row)
+      .onConflict((oc) =>
+        oc.columns(['consumer_id', 'name', 'persona']).doUpdateSet({ ciphertext: sealed.ciphertext, nonce: sealed.nonce, version, updated_at: now }),
+      );
   });
   key.fill(0);
   await commit(deps, {
     writes: [...statements, ...also],
-    audit: [{
-      action: 'profile.attributes_changed', outcome: 'success', actor_type: 'consumer', actor_id: consumerId,
-      consumer_id: consumerId, attributes: writes.map((w) => w.name),
-    }],
+    audit: [
+      {
+        action: 'profile.attributes_changed',
+        outcome: 'success',
+        actor_type: 'consumer',
+        actor_id: consumerId,
+        consumer_id: consumerId,
+        attributes: writes.map((w) => w.name),
+      },
+    ],
   });
 }
 
@@ -46,7 +54,11 @@ export async function readAttributes(deps: Deps, consumerId: string, names?: str
   if (!rows.length) return [];
   const key = await dataKeyFor(deps, consumerId);
   try {
-    const values = openAttributes(deps.sodium, key, rows.map((r) => ({ slot: { consumerId, name: r.name, persona: r.persona, version: r.version }, sealed: r })));
+    const values = openAttributes(
+      deps.sodium,
+      key,
+      rows.map((r) => ({ slot: { consumerId, name: r.name, persona: r.persona, version: r.version }, sealed: r })),
+    );
     return rows.map((r, i) => ({ name: r.name, persona: r.persona, version: r.version, updated_at: r.updated_at, value: values[i]! }));
   } finally {
     key.fill(0);
@@ -61,7 +73,12 @@ export type SealedValue = Pick<AttributeRow, 'name' | 'persona' | 'ciphertext' |
  * out. Unaudited: the caller audits the read (the brand read's hot path).
  */
 export function openGrantedAttributes(
-  deps: Deps, consumerId: string, wrapped: WrappedKey | undefined, sealed: readonly SealedValue[], names: readonly string[], persona: string,
+  deps: Deps,
+  consumerId: string,
+  wrapped: WrappedKey | undefined,
+  sealed: readonly SealedValue[],
+  names: readonly string[],
+  persona: string,
 ): Map<string, string> {
   const wanted = new Set(names);
   const chosen = new Map<string, SealedValue>();
@@ -75,7 +92,11 @@ export function openGrantedAttributes(
   if (!opened.length) return new Map();
   const key = unwrapConsumerKey(deps, consumerId, wrapped);
   try {
-    const values = openAttributes(deps.sodium, key, opened.map((r) => ({ slot: { consumerId, name: r.name, persona: r.persona, version: r.version }, sealed: r })));
+    const values = openAttributes(
+      deps.sodium,
+      key,
+      opened.map((r) => ({ slot: { consumerId, name: r.name, persona: r.persona, version: r.version }, sealed: r })),
+    );
     return new Map(opened.map((r, i) => [r.name, values[i]!]));
   } finally {
     key.fill(0);

@@ -42,16 +42,28 @@ export async function listProfile(deps: Deps, consumerId: string): Promise<Profi
 /** Deletes one persona's value (or the default value when persona is empty). */
 export async function deleteAttribute(deps: Deps, consumerId: string, name: string, persona = '') {
   const db = deps.store.db;
-  const found = await db.selectFrom('attributes').select('name')
-    .where('consumer_id', '=', consumerId).where('name', '=', name).where('persona', '=', persona).executeTakeFirst();
+  const found = await db
+    .selectFrom('attributes')
+    .select('name')
+    .where('consumer_id', '=', consumerId)
+    .where('name', '=', name)
+    .where('persona', '=', persona)
+    .executeTakeFirst();
   if (!found) throw new NotFound('No such attribute in your profile.');
   const notices = await attributeChangeNotices(deps, consumerId, [name]);
   await commit(deps, {
     writes: [...notices, db.deleteFrom('attributes').where('consumer_id', '=', consumerId).where('name', '=', name).where('persona', '=', persona)],
-    audit: [{
-      action: 'profile.attribute_deleted', outcome: 'success', actor_type: 'consumer', actor_id: consumerId,
-      consumer_id: consumerId, attributes: [name], ...(persona ? { detail: { persona } } : {}),
-    }],
+    audit: [
+      {
+        action: 'profile.attribute_deleted',
+        outcome: 'success',
+        actor_type: 'consumer',
+        actor_id: consumerId,
+        consumer_id: consumerId,
+        attributes: [name],
+        ...(persona ? { detail: { persona } } : {}),
+      },
+    ],
   });
   if (notices.length) deps.notify.webhooksQueued();
 }

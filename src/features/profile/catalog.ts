@@ -23,11 +23,22 @@ const date = z.iso.date();
 const sizeSystem = oneOf(['EU', 'UK', 'US', 'JP', 'INT'] as const);
 
 const address = z.strictObject({
-  street: text(200), locality: text(100), postal_code: text(20),
-  region: text(100).optional(), country,
+  street: text(200),
+  locality: text(100),
+  postal_code: text(20),
+  region: text(100).optional(),
+  country,
 });
 
-function entry(name: string, label: string, type: AttributeType, example: unknown, description: string, schema: z.ZodType, options?: readonly string[]): CatalogEntry {
+function entry(
+  name: string,
+  label: string,
+  type: AttributeType,
+  example: unknown,
+  description: string,
+  schema: z.ZodType,
+  options?: readonly string[],
+): CatalogEntry {
   return { name, label, type, example, description, schema, ...(options ? { options } : {}) };
 }
 
@@ -40,15 +51,52 @@ export const CATALOG: readonly CatalogEntry[] = [
   entry('family_name', 'Last name', 'text', 'Lovelace', 'Your family name', text(100)),
   entry('name', 'Full name', 'text', 'Ada Lovelace', 'Your name as you like to be addressed', text(200)),
   entry('email', 'Email address', 'email', 'ada@example.com', 'Where brands may write to you', z.email().max(254)),
-  entry('phone', 'Phone number', 'phone', '+31 20 123 4567', 'International format, starting with +', z.string().regex(/^\+[1-9][0-9 ()-]{6,20}$/, 'expected an international number such as +31 20 123 4567')),
+  entry(
+    'phone',
+    'Phone number',
+    'phone',
+    '+31 20 123 4567',
+    'International format, starting with +',
+    z.string().regex(/^\+[1-9][0-9 ()-]{6,20}$/, 'expected an international number such as +31 20 123 4567'),
+  ),
   entry('birthdate', 'Date of birth', 'date', '1990-12-10', 'YYYY-MM-DD', date),
   entry('gender', 'Gender', 'text', 'female', 'In your own words', text(50)),
-  entry('postal_address', 'Postal address', 'address', { street: 'Kestrel Lane 42', locality: 'Amsterdam', postal_code: '1011 AB', country: 'NL' }, 'Where parcels go', address),
+  entry(
+    'postal_address',
+    'Postal address',
+    'address',
+    { street: 'Kestrel Lane 42', locality: 'Amsterdam', postal_code: '1011 AB', country: 'NL' },
+    'Where parcels go',
+    address,
+  ),
   entry('country', 'Country', 'country', 'NL', 'Country you live in (ISO code)', country),
   entry('language', 'Preferred language', 'language', 'en', 'Language for messages (BCP 47)', language),
-  entry('clothing_size', 'Clothing size', 'enum', 'M', 'Usual size for tops', oneOf(['XXS', 'XS', 'S', 'M', 'L', 'XL', 'XXL', '3XL'] as const), ['XXS', 'XS', 'S', 'M', 'L', 'XL', 'XXL', '3XL']),
-  entry('trouser_size', 'Trouser size', 'object', { waist: 32, length: 32, system: 'US' }, 'Waist and leg length', z.strictObject({ waist: z.number().min(20).max(70), length: z.number().min(20).max(50).optional(), system: sizeSystem })),
-  entry('shoe_size', 'Shoe size', 'object', { size: 42, system: 'EU' }, 'Size and sizing system', z.strictObject({ size: z.number().min(1).max(60), system: sizeSystem })),
+  entry('clothing_size', 'Clothing size', 'enum', 'M', 'Usual size for tops', oneOf(['XXS', 'XS', 'S', 'M', 'L', 'XL', 'XXL', '3XL'] as const), [
+    'XXS',
+    'XS',
+    'S',
+    'M',
+    'L',
+    'XL',
+    'XXL',
+    '3XL',
+  ]),
+  entry(
+    'trouser_size',
+    'Trouser size',
+    'object',
+    { waist: 32, length: 32, system: 'US' },
+    'Waist and leg length',
+    z.strictObject({ waist: z.number().min(20).max(70), length: z.number().min(20).max(50).optional(), system: sizeSystem }),
+  ),
+  entry(
+    'shoe_size',
+    'Shoe size',
+    'object',
+    { size: 42, system: 'EU' },
+    'Size and sizing system',
+    z.strictObject({ size: z.number().min(1).max(60), system: sizeSystem }),
+  ),
   entry('dietary_needs', 'Dietary needs', 'list', ['vegetarian'], 'What you can and cannot eat', z.array(oneOf(diets)).min(1).max(diets.length), diets),
   entry('interests', 'Interests', 'list', ['hiking', 'jazz'], 'Things you enjoy', list(30)),
   entry('preferred_brands', 'Preferred brands', 'list', ['Patagonia'], 'Brands you like', list(30)),
@@ -58,12 +106,36 @@ export const CATALOG: readonly CatalogEntry[] = [
   entry('loyalty_memberships', 'Loyalty memberships', 'list', ['Flying Blue Gold'], 'Programmes and tiers', list(20, 120)),
   entry('contact_channel', 'Preferred contact channel', 'enum', 'email', 'How brands should reach you', oneOf(channels), channels),
   entry('contact_time', 'Preferred contact time', 'text', 'weekday evenings', 'When you like to be contacted', text(80)),
-  entry('household_size', 'Household size', 'object', { adults: 2, children: 1 }, 'People living with you', z.strictObject({ adults: z.int().min(1).max(20), children: z.int().min(0).max(20) })),
-  entry('children_birth_years', 'Children\u2019s birth years', 'list', ['2018', '2021'], 'Years, not dates', z.array(z.string().regex(/^(19|20)\d\d$/)).min(1).max(12)),
+  entry(
+    'household_size',
+    'Household size',
+    'object',
+    { adults: 2, children: 1 },
+    'People living with you',
+    z.strictObject({ adults: z.int().min(1).max(20), children: z.int().min(0).max(20) }),
+  ),
+  entry(
+    'children_birth_years',
+    'Children\u2019s birth years',
+    'list',
+    ['2018', '2021'],
+    'Years, not dates',
+    z
+      .array(z.string().regex(/^(19|20)\d\d$/))
+      .min(1)
+      .max(12),
+  ),
   entry('pets', 'Pets', 'list', ['dog'], 'Animals at home', list(10)),
   entry('occupation', 'Occupation', 'text', 'engineer', 'What you do', text(100)),
   entry('employer', 'Employer', 'text', 'Analytical Engines Ltd', 'Where you work', text(150)),
-  entry('income_band', 'Income band', 'enum', '50-75k', 'Yearly gross household income, EUR', oneOf(['<25k', '25-50k', '50-75k', '75-100k', '100-150k', '>150k'] as const)),
+  entry(
+    'income_band',
+    'Income band',
+    'enum',
+    '50-75k',
+    'Yearly gross household income, EUR',
+    oneOf(['<25k', '25-50k', '50-75k', '75-100k', '100-150k', '>150k'] as const),
+  ),
   entry('car', 'Car', 'text', 'electric hatchback', 'What you drive', text(100)),
   entry('accessibility_needs', 'Accessibility needs', 'list', ['step-free access'], 'What helps you', list(10, 120)),
   entry('marketing_consent_note', 'Note to brands', 'text', 'No calls please', 'A short note every brand sees with your data', text(280)),

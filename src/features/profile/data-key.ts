@@ -6,11 +6,9 @@ import { prepared, rows } from '../../db/prepared.ts';
 import type { ConsumerRow } from '../../db/schema.ts';
 import { NotFound } from '../../errors.ts';
 
-const wrappedKey = prepared((db, p: { consumerId: string }) => db
-  .selectFrom('consumers')
-  .select(['data_key_wrapped', 'data_key_nonce', 'kek_version'])
-  .where('id', '=', p.consumerId)
-  .where('status', '=', 'active'));
+const wrappedKey = prepared((db, p: { consumerId: string }) =>
+  db.selectFrom('consumers').select(['data_key_wrapped', 'data_key_nonce', 'kek_version']).where('id', '=', p.consumerId).where('status', '=', 'active'),
+);
 
 export type WrappedKey = Pick<ConsumerRow, 'data_key_wrapped' | 'data_key_nonce' | 'kek_version'>;
 

@@ -27,10 +27,17 @@ export async function exportConsumer(deps: Deps, consumerId: string) {
   const { events } = await commit(deps, {
     audit: [{ action: 'consumer.exported', outcome: 'success', actor_type: 'consumer', actor_id: consumerId, consumer_id: consumerId }],
   });
-  const audit = await db.selectFrom('audit_events').selectAll().where('consumer_id', '=', consumerId)
-    .where('seq', '<=', events[0]!.seq).orderBy('seq').execute();
+  const audit = await db
+    .selectFrom('audit_events')
+    .selectAll()
+    .where('consumer_id', '=', consumerId)
+    .where('seq', '<=', events[0]!.seq)
+    .orderBy('seq')
+    .execute();
   document.audit_events = audit.map((e) => ({
-    ...e, attributes: e.attributes ? (JSON.parse(e.attributes) as string[]) : null, detail: e.detail ? (JSON.parse(e.detail) as unknown) : null,
+    ...e,
+    attributes: e.attributes ? (JSON.parse(e.attributes) as string[]) : null,
+    detail: e.detail ? (JSON.parse(e.detail) as unknown) : null,
   }));
   return document;
 }

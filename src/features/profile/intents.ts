@@ -19,10 +19,12 @@ export const intentInput = z.strictObject({
   category: z.string().trim().min(1).max(60).optional(),
   size: z.string().trim().min(1).max(20).optional(),
   colour: z.string().trim().min(1).max(30).optional(),
-  budget: z.strictObject({
-    amount: z.number().positive().max(1e9),
-    currency: z.string().regex(/^[A-Z]{3}$/, 'expected an ISO 4217 code such as EUR'),
-  }).optional(),
+  budget: z
+    .strictObject({
+      amount: z.number().positive().max(1e9),
+      currency: z.string().regex(/^[A-Z]{3}$/, 'expected an ISO 4217 code such as EUR'),
+    })
+    .optional(),
   until: z.iso.datetime({ offset: true }).optional(),
   persona: z.string().max(40).optional(),
 });
@@ -45,9 +47,18 @@ export async function createIntent(deps: Deps, consumerId: string, input: Intent
   const sealed = seal(deps.sodium, key, utf8.encode(JSON.stringify(content)), aad(consumerId, id));
   key.fill(0);
   await commit(deps, {
-    writes: [deps.store.db.insertInto('intents').values({
-      id, consumer_id: consumerId, persona, ...sealed, status: 'open', expires_at: expiresAt, created_at: now, withdrawn_at: null,
-    })],
+    writes: [
+      deps.store.db.insertInto('intents').values({
+        id,
+        consumer_id: consumerId,
+        persona,
+        ...sealed,
+        status: 'open',
+        expires_at: expiresAt,
+        created_at: now,
+        withdrawn_at: null,
+      }),
+    ],
     audit: [{ action: 'intent.published', outcome: 'success', actor_type: 'consumer', actor_id: consumerId, consumer_id: consumerId, detail: { intent: id } }],
   });
   return { id, ...content, persona: persona || null, until: expiresAt, status: 'open', created_at: now };
@@ -56,8 +67,13 @@ export async function createIntent(deps: Deps, consumerId: string, input: Intent
 export async function listIntents(deps: Deps, consumerId: string) {
   const rows = await deps.store.db.selectFrom('intents').selectAll().where('consumer_id', '=', consumerId).orderBy('created_at', 'desc').execute();
   if (!rows.length) return [];
-  const reads = await deps.store.db.selectFrom('audit_events').select(['brand_id', 'ts', 'detail'])
-    .where('consumer_id', '=', consumerId).where('action', '=', 'intent.read').where('outcome', '=', 'success').execute();
+  const reads = await deps.store.db
+    .selectFrom('audit_events')
+    .select(['brand_id', 'ts', 'detail'])
+    .where('consumer_id', '=', consumerId)
+    .where('action', '=', 'intent.read')
+    .where('outcome', '=', 'success')
+    .execute();
   const key = await dataKeyFor(deps, consumerId);
   const now = deps.clock.now();
   try {
@@ -65,9 +81,15 @@ export async function listIntents(deps: Deps, consumerId: string) {
       const content = JSON.parse(fromUtf8.decode(open(deps.sodium, key, r, aad(consumerId, r.id)))) as Sealable;
       const status = r.status === 'open' && r.expires_at !== null && r.expires_at <= now ? 'expired' : r.status;
       return {
-        id: r.id, ...content, persona: r.persona || null, until: r.expires_at, status, created_at: r.created_at,
+        id: r.id,
+        ...content,
+        persona: r.persona || null,
+        until: r.expires_at,
+        status,
+        created_at: r.created_at,
         withdrawn_at: r.withdrawn_at,
-        read_by: reads.filter((e) => e.detail && (JSON.parse(e.detail) as { intent?: string }).intent === r.id)
+        read_by: reads
+          .filter((e) => e.detail && (JSON.parse(e.detail) as { intent?: string }).intent === r.id)
           .map((e) => ({ brand_id: e.brand_id, at: e.ts })),
       };
     });

@@ -11,13 +11,20 @@ export const PERSONA_NAME = /^[a-z0-9][a-z0-9-]{0,39}$/;
 export const MAX_PERSONAS = 20;
 
 export async function listPersonas(deps: Deps, consumerId: string) {
-  const rows = await deps.store.db.selectFrom('personas').select(['name', 'label_sealed', 'label_nonce', 'created_at'])
-    .where('consumer_id', '=', consumerId).orderBy('created_at').orderBy('name').execute();
+  const rows = await deps.store.db
+    .selectFrom('personas')
+    .select(['name', 'label_sealed', 'label_nonce', 'created_at'])
+    .where('consumer_id', '=', consumerId)
+    .orderBy('created_at')
+    .orderBy('name')
+    .execute();
   if (!rows.length) return [];
   const key = await dataKeyFor(deps, consumerId);
   try {
     return rows.map((r) => ({
-      name: r.name, label: openText(deps, key, personaLabelAad(consumerId, r.name), r.label_sealed, r.label_nonce), created_at: r.created_at,
+      name: r.name,
+      label: openText(deps, key, personaLabelAad(consumerId, r.name), r.label_sealed, r.label_nonce),
+      created_at: r.created_at,
     }));
   } finally {
     key.fill(0);
@@ -26,8 +33,7 @@ export async function listPersonas(deps: Deps, consumerId: string) {
 
 export async function assertPersona(deps: Deps, consumerId: string, persona: string) {
   if (persona === '') return;
-  const row = await deps.store.db.selectFrom('personas').select('name')
-    .where('consumer_id', '=', consumerId).where('name', '=', persona).executeTakeFirst();
+  const row = await deps.store.db.selectFrom('personas').select('name').where('consumer_id', '=', consumerId).where('name', '=', persona).executeTakeFirst();
   if (!row) throw new InvalidField('persona', `no persona named "${persona.slice(0, 40)}"; create it first`);
 }
 
@@ -41,10 +47,25 @@ export async function createPersona(deps: Deps, consumerId: string, input: { nam
   key.fill(0);
   const row = { consumer_id: consumerId, name: input.name, label: input.label, created_at: deps.clock.now() };
   await commit(deps, {
-    writes: [deps.store.db.insertInto('personas').values({
-      consumer_id: consumerId, name: input.name, label_sealed: sealed.ciphertext, label_nonce: sealed.nonce, created_at: row.created_at,
-    })],
-    audit: [{ action: 'profile.persona_created', outcome: 'success', actor_type: 'consumer', actor_id: consumerId, consumer_id: consumerId, detail: { persona: input.name } }],
+    writes: [
+      deps.store.db.insertInto('personas').values({
+        consumer_id: consumerId,
+        name: input.name,
+        label_sealed: sealed.ciphertext,
+        label_nonce: sealed.nonce,
+        created_at: row.created_at,
+      }),
+    ],
+    audit: [
+      {
+        action: 'profile.persona_created',
+        outcome: 'success',
+        actor_type: 'consumer',
+        actor_id: consumerId,
+        consumer_id: consumerId,
+        detail: { persona: input.name },
+      },
+    ],
   });
   return { name: row.name, label: row.label, created_at: row.created_at };
 }
@@ -58,6 +79,15 @@ export async function deletePersona(deps: Deps, consumerId: string, name: string
       db.deleteFrom('attributes').where('consumer_id', '=', consumerId).where('persona', '=', name),
       db.deleteFrom('personas').where('consumer_id', '=', consumerId).where('name', '=', name),
     ],
-    audit: [{ action: 'profile.persona_deleted', outcome: 'success', actor_type: 'consumer', actor_id: consumerId, consumer_id: consumerId, detail: { persona: name } }],
+    audit: [
+      {
+        action: 'profile.persona_deleted',
+        outcome: 'success',
+        actor_type: 'consumer',
+        actor_id: consumerId,
+        consumer_id: consumerId,
+        detail: { persona: name },
+      },
+    ],
   });
 }

@@ -19,8 +19,12 @@ export async function sealLegacyText(deps: Deps): Promise<number> {
 
 async function keyOf(deps: Deps, consumerId: string, cache: Map<string, Uint8Array | null>) {
   if (!cache.has(consumerId)) {
-    const row = await deps.store.db.selectFrom('consumers').select(['data_key_wrapped', 'data_key_nonce', 'kek_version'])
-      .where('id', '=', consumerId).where('status', '=', 'active').executeTakeFirst();
+    const row = await deps.store.db
+      .selectFrom('consumers')
+      .select(['data_key_wrapped', 'data_key_nonce', 'kek_version'])
+      .where('id', '=', consumerId)
+      .where('status', '=', 'active')
+      .executeTakeFirst();
     cache.set(consumerId, row ? unwrapConsumerKey(deps, consumerId, row) : null);
   }
   return cache.get(consumerId)!;
@@ -48,7 +52,12 @@ async function sealPersonaBatch(deps: Deps): Promise<number> {
 
 async function sealValueBatch(deps: Deps): Promise<number> {
   const db = deps.store.db;
-  const rows = await db.selectFrom('value_events').select(['id', 'consumer_id', 'text_sealed', 'reference']).where('text_nonce', 'is', null).limit(BATCH).execute();
+  const rows = await db
+    .selectFrom('value_events')
+    .select(['id', 'consumer_id', 'text_sealed', 'reference'])
+    .where('text_nonce', 'is', null)
+    .limit(BATCH)
+    .execute();
   const keys = new Map<string, Uint8Array | null>();
   const writes = [];
   for (const r of rows) {
@@ -58,7 +67,13 @@ async function sealValueBatch(deps: Deps): Promise<number> {
       continue;
     }
     const s = sealText(deps, key, valueTextAad(r.consumer_id, r.id), JSON.stringify({ description: r.text_sealed, reference: r.reference }));
-    writes.push(db.updateTable('value_events').set({ text_sealed: s.ciphertext, text_nonce: s.nonce, reference: null }).where('id', '=', r.id).where('text_nonce', 'is', null));
+    writes.push(
+      db
+        .updateTable('value_events')
+        .set({ text_sealed: s.ciphertext, text_nonce: s.nonce, reference: null })
+        .where('id', '=', r.id)
+        .where('text_nonce', 'is', null),
+    );
   }
   for (const k of keys.values()) k?.fill(0);
   if (writes.length) await commit(deps, { writes });

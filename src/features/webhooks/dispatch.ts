@@ -23,23 +23,51 @@ export function backoff(attempts: number, random = Math.random): number {
 
 async function claim(deps: Deps, d: WebhookDeliveryRow): Promise<boolean> {
   const db = deps.store.db;
-  const lost = await commitOr(deps, {
-    guards: [{ name: 'delivery_unclaimed', exists: db.selectFrom('webhook_deliveries').select('id').where('id', '=', d.id).where('status', '=', 'pending').where('next_attempt_at', '=', d.next_attempt_at) }],
-    writes: [db.updateTable('webhook_deliveries').set({ next_attempt_at: deps.clock.now() + LEASE_MS }).where('id', '=', d.id)],
-  }, () => 'taken' as const);
+  const lost = await commitOr(
+    deps,
+    {
+      guards: [
+        {
+          name: 'delivery_unclaimed',
+          exists: db
+            .selectFrom('webhook_deliveries')
+            .select('id')
+            .where('id', '=', d.id)
+            .where('status', '=', 'pending')
+            .where('next_attempt_at', '=', d.next_attempt_at),
+        },
+      ],
+      writes: [
+        db
+          .updateTable('webhook_deliveries')
+          .set({ next_attempt_at: deps.clock.now() + LEASE_MS })
+          .where('id', '=', d.id),
+      ],
+    },
+    () => 'taken' as const,
+  );
   return lost !== 'taken';
 }
 
 async function attempt(deps: Deps, d: WebhookDeliveryRow): Promise<{ ok: boolean; status: number | null; error: string | null }> {
   try {
     const res = await outboundOf(deps).request({
-      method: 'POST', url: d.url, body: d.set_jws, timeoutMs: TIMEOUT_MS, maxBytes: 0,
+      method: 'POST',
+      url: d.url,
+      body: d.set_jws,
+      timeoutMs: TIMEOUT_MS,
+      maxBytes: 0,
       headers: { 'content-type': 'application/secevent+jwt', accept: 'application/json' },
     });
     // A 3xx is a failure like any other: the guard never follows it elsewhere.
     return { ok: res.status >= 200 && res.status < 300, status: res.status, error: res.status >= 300 ? `HTTP ${res.status}` : null };
   } catch (err) {
-    deps.log.warn('webhook delivery failed', { delivery: d.id, brand: d.brand_id, error: failureText(err), detail: err instanceof OutboundFailed ? err.detail : String(err) });
+    deps.log.warn('webhook delivery failed', {
+      delivery: d.id,
+      brand: d.brand_id,
+      error: failureText(err),
+      detail: err instanceof OutboundFailed ? err.detail : String(err),
+    });
     return { ok: false, status: null, error: failureText(err) };
   }
 }
@@ -47,8 +75,14 @@ async function attempt(deps: Deps, d: WebhookDeliveryRow): Promise<{ ok: boolean
 /** Delivers every due delivery once; returns how many were attempted. */
 export async function deliverDue(deps: Deps, limit = 50): Promise<number> {
   const db = deps.store.db;
-  const due = await db.selectFrom('webhook_deliveries').selectAll()
-    .where('status', '=', 'pending').where('next_attempt_at', '<=', deps.clock.now()).orderBy('next_attempt_at').limit(limit).execute();
+  const due = await db
+    .selectFrom('webhook_deliveries')
+    .selectAll()
+    .where('status', '=', 'pending')
+    .where('next_attempt_at', '<=', deps.clock.now())
+    .orderBy('next_attempt_at')
+    .limit(limit)
+    .execute();
   let attempted = 0;
   for (const d of due) {
     if (!(await claim(deps, d))) continue;
@@ -58,16 +92,32 @@ export async function deliverDue(deps: Deps, limit = 50): Promise<number> {
     const now = deps.clock.now();
     const final = result.ok || attempts >= MAX_ATTEMPTS;
     await commit(deps, {
-      writes: [db.updateTable('webhook_deliveries').set({
-        attempts, last_status: result.status, last_error: result.error,
-        status: result.ok ? 'delivered' : final ? 'failed' : 'pending',
-        next_attempt_at: final ? now : now + backoff(attempts),
-        delivered_at: result.ok ? now : null,
-      }).where('id', '=', d.id)],
-      audit: final ? [{
-        action: 'webhook.delivered', outcome: result.ok ? 'success' : 'failure', actor_type: 'system',
-        brand_id: d.brand_id, grant_id: d.grant_id, reason: result.error, detail: { delivery: d.id, event: d.event_type, attempts },
-      }] : [],
+      writes: [
+        db
+          .updateTable('webhook_deliveries')
+          .set({
+            attempts,
+            last_status: result.status,
+            last_error: result.error,
+            status: result.ok ? 'delivered' : final ? 'failed' : 'pending',
+            next_attempt_at: final ? now : now + backoff(attempts),
+            delivered_at: result.ok ? now : null,
+          })
+          .where('id', '=', d.id),
+      ],
+      audit: final
+        ? [
+            {
+              action: 'webhook.delivered',
+              outcome: result.ok ? 'success' : 'failure',
+              actor_type: 'system',
+              brand_id: d.brand_id,
+              grant_id: d.grant_id,
+              reason: result.error,
+              detail: { delivery: d.id, event: d.event_type, attempts },
+            },
+          ]
+        : [],
     });
   }
   return attempted;
@@ -75,8 +125,13 @@ export async function deliverDue(deps: Deps, limit = 50): Promise<number> {
 
 /** The brand's own delivery log, newest first. */
 export async function listDeliveries(deps: Deps, brandId: string, limit = 50) {
-  const rows = await deps.store.db.selectFrom('webhook_deliveries')
+  const rows = await deps.store.db
+    .selectFrom('webhook_deliveries')
     .select(['id', 'grant_id', 'event_type', 'url', 'status', 'attempts', 'last_status', 'last_error', 'created_at', 'delivered_at', 'next_attempt_at'])
-    .where('brand_id', '=', brandId).orderBy('created_at', 'desc').orderBy('id').limit(limit).execute();
+    .where('brand_id', '=', brandId)
+    .orderBy('created_at', 'desc')
+    .orderBy('id')
+    .limit(limit)
+    .execute();
   return rows.map((r) => ({ ...r, next_attempt_at: r.status === 'pending' ? r.next_attempt_at : null }));
 }

@@ -14,7 +14,9 @@ export async function signSecurityEvent(deps: Deps, brandId: string, type: Event
   const jti = newId();
   const jws = await new jose.SignJWT({ jti, sub, events: { [`${EVENT_BASE}${type}`]: event } })
     .setProtectedHeader({ alg: 'EdDSA', typ: SET_TYP, kid: deps.keys.signer.kid })
-    .setIssuer(deps.config.origin).setAudience(brandId).setIssuedAt(Math.floor(deps.clock.now() / 1000))
+    .setIssuer(deps.config.origin)
+    .setAudience(brandId)
+    .setIssuedAt(Math.floor(deps.clock.now() / 1000))
     .sign(deps.keys.signer.privateKey);
   return { jti, jws };
 }
@@ -31,8 +33,21 @@ export async function queueEvent(
   if (!brand.webhook_url) return [];
   const { jws } = await signSecurityEvent(deps, brand.id, type, sub, { grant_id: grantId, ...event });
   const now = deps.clock.now();
-  return [deps.store.db.insertInto('webhook_deliveries').values({
-    id: newId(), brand_id: brand.id, grant_id: grantId, event_type: type, url: brand.webhook_url, set_jws: jws,
-    status: 'pending', attempts: 0, next_attempt_at: now, last_status: null, last_error: null, created_at: now, delivered_at: null,
-  })];
+  return [
+    deps.store.db.insertInto('webhook_deliveries').values({
+      id: newId(),
+      brand_id: brand.id,
+      grant_id: grantId,
+      event_type: type,
+      url: brand.webhook_url,
+      set_jws: jws,
+      status: 'pending',
+      attempts: 0,
+      next_attempt_at: now,
+      last_status: null,
+      last_error: null,
+      created_at: now,
+      delivered_at: null,
+    }),
+  ];
 }

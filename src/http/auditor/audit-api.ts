@@ -29,7 +29,11 @@ const noStore = (c: Context) => c.header('cache-control', 'no-store');
 
 export const auditApiRoutes: Route[] = [
   route({
-    method: 'get', path: '/v1/audit/events', tag: 'Auditor API', auth: 'auditor', query: eventsQuery,
+    method: 'get',
+    path: '/v1/audit/events',
+    tag: 'Auditor API',
+    auth: 'auditor',
+    query: eventsQuery,
     summary: 'Audit events by filter, cursor paged (stable while events are appended)',
     handler: async ({ deps, c, auth, query }) => {
       noStore(c);
@@ -37,7 +41,12 @@ export const auditApiRoutes: Route[] = [
     },
   }),
   route({
-    method: 'get', path: '/v1/audit/export', tag: 'Auditor API', auth: 'auditor', query: exportQuery, okType: 'application/jsonl',
+    method: 'get',
+    path: '/v1/audit/export',
+    tag: 'Auditor API',
+    auth: 'auditor',
+    query: exportQuery,
+    okType: 'application/jsonl',
     summary: 'Streamed export as JSON Lines (with signed checkpoints and trailer) or CSV',
     handler: async ({ deps, auth, query: { format, ...filter } }) => {
       const chunks = await startExport(deps, auth.auditor, format, filter);
@@ -52,14 +61,23 @@ export const auditApiRoutes: Route[] = [
     },
   }),
   route({
-    method: 'get', path: '/v1/audit/checkpoints', tag: 'Auditor API', auth: 'auditor', query: pageQuery, summary: 'Signed checkpoints of the chain, newest first',
+    method: 'get',
+    path: '/v1/audit/checkpoints',
+    tag: 'Auditor API',
+    auth: 'auditor',
+    query: pageQuery,
+    summary: 'Signed checkpoints of the chain, newest first',
     handler: async ({ deps, c, auth, query }) => {
       noStore(c);
       return c.json(await listCheckpoints(deps, auth.auditor, query));
     },
   }),
   route({
-    method: 'get', path: '/v1/audit/verify', tag: 'Auditor API', auth: 'auditor', summary: 'Verify the hash chain and checkpoints',
+    method: 'get',
+    path: '/v1/audit/verify',
+    tag: 'Auditor API',
+    auth: 'auditor',
+    summary: 'Verify the hash chain and checkpoints',
     handler: async ({ deps, c, auth }) => {
       noStore(c);
       return c.json(await verifyForAuditor(deps, auth.auditor));

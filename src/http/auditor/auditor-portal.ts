@@ -12,7 +12,11 @@ import { limitCredentialFailures } from '../rate-limit.ts';
 import { route, type Route } from '../route.ts';
 import { setSessionCookie } from '../session-cookie.ts';
 
-const code = z.string().min(1).max(100).regex(/^trv_ae_[A-Za-z0-9_-]+$/, 'expected the code from an enrolment link');
+const code = z
+  .string()
+  .min(1)
+  .max(100)
+  .regex(/^trv_ae_[A-Za-z0-9_-]+$/, 'expected the code from an enrolment link');
 
 export const auditorPortalSchemas = {
   enrolOptions: z.strictObject({ code }),
@@ -28,12 +32,22 @@ function signedIn(c: Context, deps: Deps, auditor: Auditor, sessionId: string) {
 
 export const auditorPortalRoutes: Route[] = [
   route({
-    method: 'post', path: '/api/auditor/enrol/options', tag: 'Auditor API', auth: 'none', limit: 'signin', body: auditorPortalSchemas.enrolOptions,
+    method: 'post',
+    path: '/api/auditor/enrol/options',
+    tag: 'Auditor API',
+    auth: 'none',
+    limit: 'signin',
+    body: auditorPortalSchemas.enrolOptions,
     summary: 'Passkey creation options for a one-time enrolment code',
     handler: async ({ deps, c, body }) => c.json(await enrolOptions(deps, body.code)),
   }),
   route({
-    method: 'post', path: '/api/auditor/enrol/verify', tag: 'Auditor API', auth: 'none', limit: 'signin', body: auditorPortalSchemas.enrolVerify,
+    method: 'post',
+    path: '/api/auditor/enrol/verify',
+    tag: 'Auditor API',
+    auth: 'none',
+    limit: 'signin',
+    body: auditorPortalSchemas.enrolVerify,
     summary: 'Enrol the passkey and sign in',
     handler: async ({ deps, c, body }) => {
       const result = await enrolVerify(deps, body as Parameters<typeof enrolVerify>[1]);
@@ -41,12 +55,22 @@ export const auditorPortalRoutes: Route[] = [
     },
   }),
   route({
-    method: 'post', path: '/api/auditor/login/options', tag: 'Auditor API', auth: 'none', limit: 'signin', body: auditorPortalSchemas.loginOptions,
+    method: 'post',
+    path: '/api/auditor/login/options',
+    tag: 'Auditor API',
+    auth: 'none',
+    limit: 'signin',
+    body: auditorPortalSchemas.loginOptions,
     summary: 'Usernameless passkey sign-in options',
     handler: async ({ deps, c }) => c.json(await auditorSignInOptions(deps)),
   }),
   route({
-    method: 'post', path: '/api/auditor/login/verify', tag: 'Auditor API', auth: 'none', limit: 'signin', body: auditorPortalSchemas.loginVerify,
+    method: 'post',
+    path: '/api/auditor/login/verify',
+    tag: 'Auditor API',
+    auth: 'none',
+    limit: 'signin',
+    body: auditorPortalSchemas.loginVerify,
     summary: 'Sign in as an auditor',
     handler: async ({ deps, c, auth, body }) => {
       const response = body.response as Parameters<typeof auditorSignIn>[1];
@@ -55,7 +79,11 @@ export const auditorPortalRoutes: Route[] = [
     },
   }),
   route({
-    method: 'get', path: '/api/auditor/me', tag: 'Auditor API', auth: 'auditor-session', summary: 'The signed-in auditor, scope and CSRF token',
+    method: 'get',
+    path: '/api/auditor/me',
+    tag: 'Auditor API',
+    auth: 'auditor-session',
+    summary: 'The signed-in auditor, scope and CSRF token',
     handler: ({ deps, c, auth }) => {
       c.header('cache-control', 'no-store');
       return c.json({ id: auth.auditor.id, name: auth.auditor.name, brands: auth.auditor.brands, csrf_token: csrfTokenFor(deps, auth.session!.rawId) });

@@ -7,7 +7,11 @@ import { auditorById, auditorByToken, type Auditor } from '../../features/audito
 import type { Session } from '../../features/identity/sessions.ts';
 import type { AppEnv } from '../context.ts';
 
-export async function auditorCredential(deps: Deps, c: Context<AppEnv>, opts: { sessionOnly: boolean }): Promise<{ auditor: Auditor; session: Session | null }> {
+export async function auditorCredential(
+  deps: Deps,
+  c: Context<AppEnv>,
+  opts: { sessionOnly: boolean },
+): Promise<{ auditor: Auditor; session: Session | null }> {
   const header = c.req.header('authorization');
   const session = c.get('session');
   if (header !== undefined && !opts.sessionOnly) {

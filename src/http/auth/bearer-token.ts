@@ -10,10 +10,13 @@ import { verifyAccessToken, type AccessClaims } from '../../features/grants/acce
 
 /** The token is still listed unrevoked and its brand is active (a disabled brand's tokens die with it). */
 async function live(deps: Deps, claims: AccessClaims): Promise<boolean> {
-  const row = await deps.store.db.selectFrom('access_tokens')
+  const row = await deps.store.db
+    .selectFrom('access_tokens')
     .innerJoin('brands', 'brands.id', 'access_tokens.brand_id')
     .select(['access_tokens.revoked_at', 'brands.status'])
-    .where('access_tokens.jti', '=', claims.jti).where('access_tokens.brand_id', '=', claims.client_id).executeTakeFirst();
+    .where('access_tokens.jti', '=', claims.jti)
+    .where('access_tokens.brand_id', '=', claims.client_id)
+    .executeTakeFirst();
   return row !== undefined && row.revoked_at === null && row.status === 'active';
 }
 

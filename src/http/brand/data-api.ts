@@ -22,7 +22,11 @@ const noStore = (c: Context) => c.header('cache-control', 'no-store');
 
 export const dataApiRoutes: Route[] = [
   route({
-    method: 'get', path: '/v1/attributes', tag: 'Brand data API', auth: 'brand-grant-token', response: brandResponses.attributes,
+    method: 'get',
+    path: '/v1/attributes',
+    tag: 'Brand data API',
+    auth: 'brand-grant-token',
+    response: brandResponses.attributes,
     summary: 'Read the granted attributes of the token’s subject (audited)',
     handler: async ({ deps, c, auth }) => {
       const grantId = auth.token.grant_id;
@@ -32,7 +36,12 @@ export const dataApiRoutes: Route[] = [
     },
   }),
   route({
-    method: 'get', path: '/v1/grants', tag: 'Brand data API', auth: 'brand-token', query: grantListQuery, response: brandResponses.grants,
+    method: 'get',
+    path: '/v1/grants',
+    tag: 'Brand data API',
+    auth: 'brand-token',
+    query: grantListQuery,
+    response: brandResponses.grants,
     summary: 'The brand’s grants, for sync',
     handler: async ({ deps, c, auth, query }) => {
       const token = auth.token;
@@ -45,7 +54,13 @@ export const dataApiRoutes: Route[] = [
     },
   }),
   route({
-    method: 'get', path: '/v1/grants/{id}', tag: 'Brand data API', auth: 'brand-token', owned: true, params: grantIdParam, response: brandResponses.grant,
+    method: 'get',
+    path: '/v1/grants/{id}',
+    tag: 'Brand data API',
+    auth: 'brand-token',
+    owned: true,
+    params: grantIdParam,
+    response: brandResponses.grant,
     summary: 'One grant',
     handler: async ({ deps, c, auth, params }) => {
       ownGrant(auth.token, params.id);
@@ -53,7 +68,13 @@ export const dataApiRoutes: Route[] = [
     },
   }),
   route({
-    method: 'get', path: '/v1/grants/{id}/attributes', tag: 'Brand data API', auth: 'brand-grant-token', owned: true, params: grantIdParam, response: brandResponses.attributes,
+    method: 'get',
+    path: '/v1/grants/{id}/attributes',
+    tag: 'Brand data API',
+    auth: 'brand-grant-token',
+    owned: true,
+    params: grantIdParam,
+    response: brandResponses.attributes,
     summary: 'Read a grant’s attributes (audited)',
     handler: async ({ deps, c, auth, params }) => {
       ownGrant(auth.token, params.id);
@@ -62,7 +83,13 @@ export const dataApiRoutes: Route[] = [
     },
   }),
   route({
-    method: 'delete', path: '/v1/grants/{id}', tag: 'Brand data API', auth: 'brand-token', owned: true, params: grantIdParam, ok: 204,
+    method: 'delete',
+    path: '/v1/grants/{id}',
+    tag: 'Brand data API',
+    auth: 'brand-token',
+    owned: true,
+    params: grantIdParam,
+    ok: 204,
     summary: 'Give a grant up',
     handler: async ({ deps, c, auth, params }) => {
       ownGrant(auth.token, params.id);

@@ -11,30 +11,52 @@ import { ownGrant } from './data-api.ts';
 
 export const brandLifecycleRoutes: Route[] = [
   route({
-    method: 'post', path: '/v1/grants/{id}/value', tag: 'Brand data API', auth: 'brand-token', owned: true, params: grantIdParam, body: valueInput, ok: 201,
-    response: brandResponses.value, summary: 'Record value delivered to the consumer',
+    method: 'post',
+    path: '/v1/grants/{id}/value',
+    tag: 'Brand data API',
+    auth: 'brand-token',
+    owned: true,
+    params: grantIdParam,
+    body: valueInput,
+    ok: 201,
+    response: brandResponses.value,
+    summary: 'Record value delivered to the consumer',
     handler: async ({ deps, c, auth, params, body }) => {
       ownGrant(auth.token, params.id);
       return c.json(await recordValue(deps, auth.token.client_id, params.id, body), 201);
     },
   }),
   route({
-    method: 'get', path: '/v1/grants/{id}/receipt', tag: 'Brand data API', auth: 'brand-token', owned: true, params: grantIdParam,
-    response: brandResponses.receipt, summary: 'The grant’s latest signed consent receipt',
+    method: 'get',
+    path: '/v1/grants/{id}/receipt',
+    tag: 'Brand data API',
+    auth: 'brand-token',
+    owned: true,
+    params: grantIdParam,
+    response: brandResponses.receipt,
+    summary: 'The grant’s latest signed consent receipt',
     handler: async ({ deps, c, auth, params }) => {
       ownGrant(auth.token, params.id);
       return c.json(await brandReceipt(deps, auth.token.client_id, params.id));
     },
   }),
   route({
-    method: 'get', path: '/v1/intents', tag: 'Brand data API', auth: 'brand-token', summary: 'Open intents the brand’s grants cover (audited)',
+    method: 'get',
+    path: '/v1/intents',
+    tag: 'Brand data API',
+    auth: 'brand-token',
+    summary: 'Open intents the brand’s grants cover (audited)',
     handler: async ({ deps, c, auth }) => {
       c.header('cache-control', 'no-store');
       return c.json(await brandIntents(deps, { brandId: auth.token.client_id, jti: auth.token.jti }, auth.token.grant_id));
     },
   }),
   route({
-    method: 'get', path: '/v1/webhooks/deliveries', tag: 'Brand data API', auth: 'brand-token', query: deliveriesQuery,
+    method: 'get',
+    path: '/v1/webhooks/deliveries',
+    tag: 'Brand data API',
+    auth: 'brand-token',
+    query: deliveriesQuery,
     summary: 'The brand’s webhook delivery log',
     handler: async ({ deps, c, auth, query }) => c.json({ deliveries: await listDeliveries(deps, auth.token.client_id, query.limit) }),
   }),

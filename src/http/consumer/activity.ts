@@ -4,7 +4,11 @@ import { route, type Route } from '../route.ts';
 
 export const activityRoutes: Route[] = [
   route({
-    method: 'get', path: '/api/me/activity', tag: 'Consumer API', auth: 'consumer', query: activityQuery,
+    method: 'get',
+    path: '/api/me/activity',
+    tag: 'Consumer API',
+    auth: 'consumer',
+    query: activityQuery,
     summary: 'Every event about me (reads, denied attempts, decisions), newest first',
     handler: async ({ deps, c, auth, query }) => {
       c.header('cache-control', 'no-store');

@@ -13,26 +13,45 @@ export const attributeSchemas = {
 
 export const attributeRoutes: Route[] = [
   route({
-    method: 'get', path: '/api/catalog/attributes', tag: 'Consumer API', auth: 'none', summary: 'The catalogue of well-known attributes',
+    method: 'get',
+    path: '/api/catalog/attributes',
+    tag: 'Consumer API',
+    auth: 'none',
+    summary: 'The catalogue of well-known attributes',
     handler: ({ c }) => {
       c.header('cache-control', 'public, max-age=3600');
       return c.json(catalogView());
     },
   }),
   route({
-    method: 'get', path: '/api/me/attributes', tag: 'Consumer API', auth: 'consumer', summary: 'My profile',
+    method: 'get',
+    path: '/api/me/attributes',
+    tag: 'Consumer API',
+    auth: 'consumer',
+    summary: 'My profile',
     handler: async ({ deps, c, auth }) => {
       c.header('cache-control', 'no-store');
       return c.json({ attributes: await listProfile(deps, auth.consumerId) });
     },
   }),
   route({
-    method: 'put', path: '/api/me/attributes/{name}', tag: 'Consumer API', auth: 'consumer', params: attributeSchemas.name, body: attributeSchemas.put,
+    method: 'put',
+    path: '/api/me/attributes/{name}',
+    tag: 'Consumer API',
+    auth: 'consumer',
+    params: attributeSchemas.name,
+    body: attributeSchemas.put,
     summary: 'Set an attribute (optionally for a persona)',
     handler: async ({ deps, c, auth, params, body }) => c.json(await setAttribute(deps, auth.consumerId, params.name, body)),
   }),
   route({
-    method: 'delete', path: '/api/me/attributes/{name}', tag: 'Consumer API', auth: 'consumer', params: attributeSchemas.name, query: attributeSchemas.persona, ok: 204,
+    method: 'delete',
+    path: '/api/me/attributes/{name}',
+    tag: 'Consumer API',
+    auth: 'consumer',
+    params: attributeSchemas.name,
+    query: attributeSchemas.persona,
+    ok: 204,
     summary: 'Delete an attribute value',
     handler: async ({ deps, c, auth, params, query }) => {
       await deleteAttribute(deps, auth.consumerId, params.name, query.persona ?? '');

@@ -16,12 +16,23 @@ export const credentialSchemas = {
 
 export const credentialRoutes: Route[] = [
   route({
-    method: 'get', path: '/api/me/passkeys', tag: 'Consumer API', auth: 'consumer', summary: 'My passkeys',
+    method: 'get',
+    path: '/api/me/passkeys',
+    tag: 'Consumer API',
+    auth: 'consumer',
+    summary: 'My passkeys',
     handler: async ({ deps, c, auth }) =>
       c.json({ passkeys: await listPasskeys(deps, auth.consumerId), recovery_codes_left: await unusedRecoveryCodes(deps, auth.consumerId) }),
   }),
   route({
-    method: 'patch', path: '/api/me/passkeys/{id}', tag: 'Consumer API', auth: 'consumer', owned: true, params: credentialSchemas.id, body: credentialSchemas.rename, ok: 204,
+    method: 'patch',
+    path: '/api/me/passkeys/{id}',
+    tag: 'Consumer API',
+    auth: 'consumer',
+    owned: true,
+    params: credentialSchemas.id,
+    body: credentialSchemas.rename,
+    ok: 204,
     summary: 'Rename a passkey',
     handler: async ({ deps, c, auth, params, body }) => {
       await renamePasskey(deps, auth.consumerId, params.id, body.name);
@@ -29,7 +40,14 @@ export const credentialRoutes: Route[] = [
     },
   }),
   route({
-    method: 'delete', path: '/api/me/passkeys/{id}', tag: 'Consumer API', auth: 'consumer-step-up', owned: true, params: credentialSchemas.id, body: stepUpSchemas.sensitive, ok: 204,
+    method: 'delete',
+    path: '/api/me/passkeys/{id}',
+    tag: 'Consumer API',
+    auth: 'consumer-step-up',
+    owned: true,
+    params: credentialSchemas.id,
+    body: stepUpSchemas.sensitive,
+    ok: 204,
     summary: 'Remove a passkey (never the last without recovery codes; needs step-up; ends the sessions it opened)',
     handler: async ({ deps, c, auth, params }) => {
       const { endedCurrent } = await removePasskey(deps, auth.session, params.id);
@@ -38,7 +56,12 @@ export const credentialRoutes: Route[] = [
     },
   }),
   route({
-    method: 'post', path: '/api/me/recovery-codes', tag: 'Consumer API', auth: 'consumer-step-up', body: stepUpSchemas.sensitive, ok: 201,
+    method: 'post',
+    path: '/api/me/recovery-codes',
+    tag: 'Consumer API',
+    auth: 'consumer-step-up',
+    body: stepUpSchemas.sensitive,
+    ok: 201,
     summary: 'New recovery codes, shown once (needs step-up)',
     handler: async ({ deps, c, auth }) => {
       c.header('cache-control', 'no-store');

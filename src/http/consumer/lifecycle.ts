@@ -8,11 +8,21 @@ const receiptId = z.object({ id: z.string().min(1).max(64) });
 
 export const lifecycleRoutes: Route[] = [
   route({
-    method: 'get', path: '/api/me/receipts/{id}', tag: 'Consumer API', auth: 'consumer', owned: true, params: receiptId, summary: 'A signed consent receipt',
+    method: 'get',
+    path: '/api/me/receipts/{id}',
+    tag: 'Consumer API',
+    auth: 'consumer',
+    owned: true,
+    params: receiptId,
+    summary: 'A signed consent receipt',
     handler: async ({ deps, c, auth, params }) => c.json(await consumerReceipt(deps, auth.consumerId, params.id)),
   }),
   route({
-    method: 'get', path: '/api/me/value', tag: 'Consumer API', auth: 'consumer', summary: 'Value promised and received, per brand',
+    method: 'get',
+    path: '/api/me/value',
+    tag: 'Consumer API',
+    auth: 'consumer',
+    summary: 'Value promised and received, per brand',
     handler: async ({ deps, c, auth }) => c.json(await valueSummary(deps, auth.consumerId)),
   }),
 ];

@@ -15,17 +15,27 @@ export const meSchemas = { dismiss: z.strictObject({}) };
 
 export const meRoutes: Route[] = [
   route({
-    method: 'get', path: '/api/me', tag: 'Consumer API', auth: 'consumer', summary: 'The signed-in consumer and the CSRF token',
+    method: 'get',
+    path: '/api/me',
+    tag: 'Consumer API',
+    auth: 'consumer',
+    summary: 'The signed-in consumer and the CSRF token',
     handler: async ({ deps, c, auth }) => {
       c.header('cache-control', 'no-store');
       return c.json({
-        consumer: await consumerProfileSummary(deps, auth.consumerId), csrf_token: csrfTokenFor(deps, auth.session.rawId),
+        consumer: await consumerProfileSummary(deps, auth.consumerId),
+        csrf_token: csrfTokenFor(deps, auth.session.rawId),
         backup_prompt: await backupPromptDue(deps, auth.consumerId),
       });
     },
   }),
   route({
-    method: 'post', path: '/api/me/backup-prompt/dismiss', tag: 'Consumer API', auth: 'consumer', body: meSchemas.dismiss, ok: 204,
+    method: 'post',
+    path: '/api/me/backup-prompt/dismiss',
+    tag: 'Consumer API',
+    auth: 'consumer',
+    body: meSchemas.dismiss,
+    ok: 204,
     summary: 'Stop prompting for recovery codes or a second passkey',
     handler: async ({ deps, c, auth }) => {
       await dismissBackupPrompt(deps, auth.consumerId);
@@ -33,7 +43,11 @@ export const meRoutes: Route[] = [
     },
   }),
   route({
-    method: 'get', path: '/api/me/export', tag: 'Consumer API', auth: 'consumer', summary: 'Everything held about me, decrypted',
+    method: 'get',
+    path: '/api/me/export',
+    tag: 'Consumer API',
+    auth: 'consumer',
+    summary: 'Everything held about me, decrypted',
     handler: async ({ deps, c, auth }) => {
       const doc = await exportConsumer(deps, auth.consumerId);
       c.header('content-disposition', 'attachment; filename="trove-export.json"');
@@ -42,7 +56,12 @@ export const meRoutes: Route[] = [
     },
   }),
   route({
-    method: 'delete', path: '/api/me', tag: 'Consumer API', auth: 'consumer-step-up', body: stepUpSchemas.sensitive, ok: 204,
+    method: 'delete',
+    path: '/api/me',
+    tag: 'Consumer API',
+    auth: 'consumer-step-up',
+    body: stepUpSchemas.sensitive,
+    ok: 204,
     summary: 'Erase the account (crypto-shredding; needs step-up)',
     handler: async ({ deps, c, auth }) => {
       await eraseConsumer(deps, auth.consumerId, { session: auth.session });

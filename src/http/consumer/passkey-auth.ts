@@ -40,15 +40,25 @@ const device = (c: Context) => deviceHint(c.req.header('user-agent'));
 
 export const passkeyAuthRoutes: Route[] = [
   route({
-    method: 'post', path: '/api/passkeys/register/options', tag: 'Consumer API', auth: 'none', limit: 'signin', body: passkeySchemas.registerOptions,
+    method: 'post',
+    path: '/api/passkeys/register/options',
+    tag: 'Consumer API',
+    auth: 'none',
+    limit: 'signin',
+    body: passkeySchemas.registerOptions,
     summary: 'Start sign-up (or add a passkey when signed in: needs step-up)',
     handler: async ({ deps, c, auth, body: { step_up, ...input } }) => {
-      const session = asConsumer(auth.session) && await provenSession(c, deps, step_up);
+      const session = asConsumer(auth.session) && (await provenSession(c, deps, step_up));
       return c.json(await registrationOptions(deps, session, input));
     },
   }),
   route({
-    method: 'post', path: '/api/passkeys/register/verify', tag: 'Consumer API', auth: 'none', limit: 'signin', body: passkeySchemas.registerVerify,
+    method: 'post',
+    path: '/api/passkeys/register/verify',
+    tag: 'Consumer API',
+    auth: 'none',
+    limit: 'signin',
+    body: passkeySchemas.registerVerify,
     summary: 'Finish sign-up; sets the session cookie',
     handler: async ({ deps, c, auth, body }) => {
       const result = await verifyRegistration(deps, asConsumer(auth.session), body as Parameters<typeof verifyRegistration>[2], device(c));
@@ -57,21 +67,37 @@ export const passkeyAuthRoutes: Route[] = [
     },
   }),
   route({
-    method: 'post', path: '/api/passkeys/login/options', tag: 'Consumer API', auth: 'none', limit: 'signin', body: passkeySchemas.loginOptions,
+    method: 'post',
+    path: '/api/passkeys/login/options',
+    tag: 'Consumer API',
+    auth: 'none',
+    limit: 'signin',
+    body: passkeySchemas.loginOptions,
     summary: 'Start a usernameless sign-in',
     handler: async ({ deps, c }) => c.json(await signInOptions(deps)),
   }),
   route({
-    method: 'post', path: '/api/passkeys/login/verify', tag: 'Consumer API', auth: 'none', limit: 'signin', body: passkeySchemas.loginVerify,
+    method: 'post',
+    path: '/api/passkeys/login/verify',
+    tag: 'Consumer API',
+    auth: 'none',
+    limit: 'signin',
+    body: passkeySchemas.loginVerify,
     summary: 'Finish sign-in; sets the session cookie',
     handler: async ({ deps, c, auth, body }) => {
       const result = await limitCredentialFailures(deps, body.id, () =>
-        verifySignIn(deps, body as Parameters<typeof verifySignIn>[1], auth.session?.idHash, device(c)));
+        verifySignIn(deps, body as Parameters<typeof verifySignIn>[1], auth.session?.idHash, device(c)),
+      );
       return signedIn(c, deps, result.consumerId, result.sessionId);
     },
   }),
   route({
-    method: 'post', path: '/api/recovery/login', tag: 'Consumer API', auth: 'none', limit: 'signin', body: passkeySchemas.recovery,
+    method: 'post',
+    path: '/api/recovery/login',
+    tag: 'Consumer API',
+    auth: 'none',
+    limit: 'signin',
+    body: passkeySchemas.recovery,
     summary: 'Sign in with a single-use recovery code',
     handler: async ({ deps, c, auth, body }) => {
       const result = await signInWithRecoveryCode(deps, body.code, auth.session?.idHash, device(c));
@@ -79,8 +105,12 @@ export const passkeyAuthRoutes: Route[] = [
     },
   }),
   route({
-    method: 'post', path: '/api/session/logout', tag: 'Consumer API', auth: 'none', ok: 204,
-    summary: 'End the session (a consumer\'s or an auditor\'s)',
+    method: 'post',
+    path: '/api/session/logout',
+    tag: 'Consumer API',
+    auth: 'none',
+    ok: 204,
+    summary: "End the session (a consumer's or an auditor's)",
     handler: async ({ deps, c, auth }) => {
       if (auth.session) await signOut(deps, auth.session);
       clearSessionCookie(c, deps);

@@ -12,14 +12,24 @@ export const sessionSchemas = {
 
 export const sessionRoutes: Route[] = [
   route({
-    method: 'get', path: '/api/me/sessions', tag: 'Consumer API', auth: 'consumer', summary: 'My sessions: device, opened, last seen, which is this one',
+    method: 'get',
+    path: '/api/me/sessions',
+    tag: 'Consumer API',
+    auth: 'consumer',
+    summary: 'My sessions: device, opened, last seen, which is this one',
     handler: async ({ deps, c, auth }) => {
       c.header('cache-control', 'no-store');
       return c.json({ sessions: await listSessions(deps, auth.session) });
     },
   }),
   route({
-    method: 'delete', path: '/api/me/sessions/{id}', tag: 'Consumer API', auth: 'consumer', owned: true, params: sessionSchemas.id, ok: 204,
+    method: 'delete',
+    path: '/api/me/sessions/{id}',
+    tag: 'Consumer API',
+    auth: 'consumer',
+    owned: true,
+    params: sessionSchemas.id,
+    ok: 204,
     summary: 'End a session (this one too: that signs out)',
     handler: async ({ deps, c, auth, params }) => {
       const { endedCurrent } = await revokeSession(deps, auth.session, params.id);
@@ -28,7 +38,11 @@ export const sessionRoutes: Route[] = [
     },
   }),
   route({
-    method: 'post', path: '/api/me/sessions/revoke-others', tag: 'Consumer API', auth: 'consumer', body: sessionSchemas.revokeOthers,
+    method: 'post',
+    path: '/api/me/sessions/revoke-others',
+    tag: 'Consumer API',
+    auth: 'consumer',
+    body: sessionSchemas.revokeOthers,
     summary: 'Sign out everywhere else',
     handler: async ({ deps, c, auth }) => c.json(await revokeOtherSessions(deps, auth.session)),
   }),

@@ -15,7 +15,11 @@ export const stepUpSchemas = { options: z.strictObject({}), verify: authenticati
 
 export const stepUpRoutes: Route[] = [
   route({
-    method: 'post', path: '/api/me/step-up/options', tag: 'Consumer API', auth: 'consumer', body: stepUpSchemas.options,
+    method: 'post',
+    path: '/api/me/step-up/options',
+    tag: 'Consumer API',
+    auth: 'consumer',
+    body: stepUpSchemas.options,
     summary: 'Start a step-up: assertion options for my own passkeys',
     handler: async ({ deps, c, auth }) => {
       c.header('cache-control', 'no-store');
@@ -23,7 +27,11 @@ export const stepUpRoutes: Route[] = [
     },
   }),
   route({
-    method: 'post', path: '/api/me/step-up/verify', tag: 'Consumer API', auth: 'consumer', body: stepUpSchemas.verify,
+    method: 'post',
+    path: '/api/me/step-up/verify',
+    tag: 'Consumer API',
+    auth: 'consumer',
+    body: stepUpSchemas.verify,
     summary: 'Finish a step-up: sensitive calls are allowed for five minutes',
     handler: async ({ deps, c, body }) => {
       const fresh = await provenSession(c, deps, body);

@@ -12,17 +12,35 @@ const noStore = { 'cache-control': 'no-store', pragma: 'no-cache' };
 
 export const oauthRoutes: Route[] = [
   route({
-    method: 'post', path: '/oauth/par', tag: 'OAuth', auth: 'client', limit: 'par', form: oauthForms.par, ok: 201, response: oauthResponses.par,
+    method: 'post',
+    path: '/oauth/par',
+    tag: 'OAuth',
+    auth: 'client',
+    limit: 'par',
+    form: oauthForms.par,
+    ok: 201,
+    response: oauthResponses.par,
     summary: 'Push an authorization request with trove_attributes details (RFC 9126, RFC 9396)',
     handler: async ({ deps, c, auth, form }) => c.json(await pushAuthorizationRequest(deps, auth.brand, form), 201, noStore),
   }),
   route({
-    method: 'get', path: '/oauth/authorize', tag: 'OAuth', auth: 'none', query: authorizeQuery, ok: 303,
+    method: 'get',
+    path: '/oauth/authorize',
+    tag: 'OAuth',
+    auth: 'none',
+    query: authorizeQuery,
+    ok: 303,
     summary: 'Send the browser to the consent page',
     handler: async ({ deps, c, query }) => c.redirect(await startAuthorization(deps, query), 303),
   }),
   route({
-    method: 'post', path: '/oauth/token', tag: 'OAuth', auth: 'client', limit: 'token', form: oauthForms.token, response: oauthResponses.token,
+    method: 'post',
+    path: '/oauth/token',
+    tag: 'OAuth',
+    auth: 'client',
+    limit: 'token',
+    form: oauthForms.token,
+    response: oauthResponses.token,
     summary: 'Exchange a code (PKCE), refresh (rotated) or get a client token',
     handler: async ({ deps, c, auth, form }) => {
       switch (form.grant_type) {
@@ -38,7 +56,12 @@ export const oauthRoutes: Route[] = [
     },
   }),
   route({
-    method: 'post', path: '/oauth/revoke', tag: 'OAuth', auth: 'client', limit: 'introspect', form: oauthForms.revoke,
+    method: 'post',
+    path: '/oauth/revoke',
+    tag: 'OAuth',
+    auth: 'client',
+    limit: 'introspect',
+    form: oauthForms.revoke,
     summary: 'Revoke a token (RFC 7009)',
     handler: async ({ deps, c, auth, form }) => {
       await revokeToken(deps, auth.brand, form.token);
@@ -46,7 +69,13 @@ export const oauthRoutes: Route[] = [
     },
   }),
   route({
-    method: 'post', path: '/oauth/introspect', tag: 'OAuth', auth: 'client', limit: 'introspect', form: oauthForms.introspect, response: oauthResponses.introspect,
+    method: 'post',
+    path: '/oauth/introspect',
+    tag: 'OAuth',
+    auth: 'client',
+    limit: 'introspect',
+    form: oauthForms.introspect,
+    response: oauthResponses.introspect,
     summary: 'Introspect a token (RFC 7662)',
     handler: async ({ deps, c, auth, form }) => c.json(await introspectToken(deps, auth.brand, form.token), 200, noStore),
   }),

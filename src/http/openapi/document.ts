@@ -14,7 +14,10 @@ function schemaOf(s: z.ZodType, io: 'input' | 'output' = 'input'): Record<string
 
 function parameters(o: Operation) {
   const out: Record<string, unknown>[] = [];
-  for (const [where, obj] of [['path', o.params], ['query', o.query]] as const) {
+  for (const [where, obj] of [
+    ['path', o.params],
+    ['query', o.query],
+  ] as const) {
     if (!obj) continue;
     const json = schemaOf(obj) as { properties?: Record<string, unknown>; required?: string[] };
     for (const [name, schema] of Object.entries(json.properties ?? {})) {
@@ -48,9 +51,10 @@ function operation(o: Operation) {
     ...(o.body ? { requestBody: { required: true, content: { 'application/json': { schema: schemaOf(o.body) } } } } : {}),
     ...(o.form ? { requestBody: { required: true, content: { 'application/x-www-form-urlencoded': { schema: schemaOf(o.form) } } } } : {}),
     responses: {
-      [String(ok)]: ok === 204 || ok === 303
-        ? { description: ok === 204 ? 'Done' : 'Redirect to the consent page' }
-        : { description: 'Success', content: { [o.okType ?? 'application/json']: { schema: o.response ? schemaOf(o.response, 'output') : {} } } },
+      [String(ok)]:
+        ok === 204 || ok === 303
+          ? { description: ok === 204 ? 'Done' : 'Redirect to the consent page' }
+          : { description: 'Success', content: { [o.okType ?? 'application/json']: { schema: o.response ? schemaOf(o.response, 'output') : {} } } },
       '4XX': isOAuth
         ? { description: 'An RFC 6749 error', content: { 'application/json': { schema: { $ref: '#/components/schemas/OAuthError' } } } }
         : { description: 'A problem (RFC 9457)', content: { 'application/problem+json': { schema: { $ref: '#/components/schemas/Problem' } } } },
@@ -67,7 +71,8 @@ export function openApiDocument(origin: string, routes: readonly Route[]) {
       title: 'Trove',
       version: '0.1.0',
       summary: 'A consent-centric personal data vault',
-      description: 'Brands request attributes through OAuth (PAR + PKCE, trove_attributes authorization details) and read them through the audited data API; consumers decide through the consumer API.',
+      description:
+        'Brands request attributes through OAuth (PAR + PKCE, trove_attributes authorization details) and read them through the audited data API; consumers decide through the consumer API.',
     },
     servers: [{ url: origin }],
     tags: [...new Set(routes.map((r) => r.tag))].map((name) => ({ name })),
@@ -80,13 +85,31 @@ export function openApiDocument(origin: string, routes: readonly Route[]) {
         clientSecretBasic: { type: 'http', scheme: 'basic' },
         auditorToken: { type: 'http', scheme: 'bearer', bearerFormat: 'opaque trv_au_… token from trove auditor add' },
         operatorToken: { type: 'http', scheme: 'bearer', bearerFormat: 'the operator credential' },
-        clientSecretPost: { type: 'apiKey', in: 'query', name: 'client_secret', description: 'client_secret_post (RFC 6749 §2.3.1): the client secret sent in the form body with client_id' },
-        privateKeyJwt: { type: 'apiKey', in: 'query', name: 'client_assertion', description: 'RFC 7523 client assertion, sent in the form body with client_assertion_type' },
+        clientSecretPost: {
+          type: 'apiKey',
+          in: 'query',
+          name: 'client_secret',
+          description: 'client_secret_post (RFC 6749 §2.3.1): the client secret sent in the form body with client_id',
+        },
+        privateKeyJwt: {
+          type: 'apiKey',
+          in: 'query',
+          name: 'client_assertion',
+          description: 'RFC 7523 client assertion, sent in the form body with client_assertion_type',
+        },
       },
       schemas: {
         Problem: {
-          type: 'object', required: ['type', 'title', 'status'],
-          properties: { type: { type: 'string' }, title: { type: 'string' }, status: { type: 'integer' }, detail: { type: 'string' }, request_id: { type: 'string' }, invalid_params: { type: 'array', items: { type: 'object' } } },
+          type: 'object',
+          required: ['type', 'title', 'status'],
+          properties: {
+            type: { type: 'string' },
+            title: { type: 'string' },
+            status: { type: 'integer' },
+            detail: { type: 'string' },
+            request_id: { type: 'string' },
+            invalid_params: { type: 'array', items: { type: 'object' } },
+          },
         },
         OAuthError: { type: 'object', required: ['error'], properties: { error: { type: 'string' }, error_description: { type: 'string' } } },
       },

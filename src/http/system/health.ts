@@ -5,7 +5,11 @@ import { route, type Route } from '../route.ts';
 
 export const healthRoutes: Route[] = [
   route({
-    method: 'get', path: '/healthz', tag: 'System', auth: 'none', summary: 'Health: 200 when the database answers',
+    method: 'get',
+    path: '/healthz',
+    tag: 'System',
+    auth: 'none',
+    summary: 'Health: 200 when the database answers',
     handler: async ({ deps, c }) => {
       try {
         await sql`select 1`.execute(deps.store.db);

@@ -4,7 +4,11 @@ import { route, type Route } from '../route.ts';
 
 export const jwksRoutes: Route[] = [
   route({
-    method: 'get', path: '/.well-known/jwks.json', tag: 'System', auth: 'none', summary: 'Trove’s public Ed25519 signing keys',
+    method: 'get',
+    path: '/.well-known/jwks.json',
+    tag: 'System',
+    auth: 'none',
+    summary: 'Trove’s public Ed25519 signing keys',
     handler: ({ deps, c }) => {
       c.header('cache-control', 'public, max-age=300');
       return c.json(deps.keys.jwks(deps.clock.now()));

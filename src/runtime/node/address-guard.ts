@@ -17,8 +17,7 @@ export const systemResolver: Resolver = async (hostname) =>
   (await lookup(hostname, { all: true, order: 'verbatim' })).map((a) => ({ address: a.address, family: a.family === 6 ? 6 : 4 }));
 
 /** Addresses of this host's interfaces, read per request (they change with DHCP, VPNs, containers). */
-export const systemInterfaceAddresses = (): string[] =>
-  Object.values(networkInterfaces()).flatMap((list) => (list ?? []).map((a) => a.address));
+export const systemInterfaceAddresses = (): string[] => Object.values(networkInterfaces()).flatMap((list) => (list ?? []).map((a) => a.address));
 
 export type GuardOptions = { allowPrivate: boolean; resolve: Resolver; interfaceAddresses: () => string[] };
 
@@ -39,13 +38,24 @@ export async function vettedAddresses(hostname: string, opts: GuardOptions): Pro
     }
     if (!answers.length) throw new OutboundFailed('unresolvable', 'host does not resolve');
   }
-  const own = opts.allowPrivate ? [] : opts.interfaceAddresses().map((a) => parseIp(a.split('%')[0]!)).filter((b) => b !== null);
+  const own = opts.allowPrivate
+    ? []
+    : opts
+        .interfaceAddresses()
+        .map((a) => parseIp(a.split('%')[0]!))
+        .filter((b) => b !== null);
   for (const answer of answers) {
     const bytes = parseIp(answer.address);
     // One refused answer refuses the host: a rebinding name answers public first, internal second.
-    const problem = !bytes ? 'is not an IP address' : addressProblem(bytes, opts.allowPrivate) ?? (own.some((o) => sameBytes(o, bytes)) ? 'is an address of this host' : null);
+    const problem = !bytes
+      ? 'is not an IP address'
+      : (addressProblem(bytes, opts.allowPrivate) ?? (own.some((o) => sameBytes(o, bytes)) ? 'is an address of this host' : null));
     if (problem) {
-      throw new OutboundFailed('refused', literal ? `URL refused: ${problem}` : 'URL refused: resolves to an address Trove does not call', `${hostname} → ${answer.address} ${problem}`);
+      throw new OutboundFailed(
+        'refused',
+        literal ? `URL refused: ${problem}` : 'URL refused: resolves to an address Trove does not call',
+        `${hostname} → ${answer.address} ${problem}`,
+      );
     }
   }
   return answers;

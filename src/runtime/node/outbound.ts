@@ -23,13 +23,21 @@ export type NodeOutboundOptions = {
 /** A lookup hook that answers only with addresses already vetted: no second DNS query. */
 function pinnedLookup(addresses: ResolvedAddress[]): LookupFunction {
   return (_hostname, options, callback) => {
-    if (options.all) callback(null, addresses.map((a) => ({ address: a.address, family: a.family })));
+    if (options.all)
+      callback(
+        null,
+        addresses.map((a) => ({ address: a.address, family: a.family })),
+      );
     else callback(null, addresses[0]!.address, addresses[0]!.family);
   };
 }
 
 export function createNodeOutbound(opts: NodeOutboundOptions): Outbound {
-  const guard = { allowPrivate: opts.allowPrivate, resolve: opts.resolve ?? systemResolver, interfaceAddresses: opts.interfaceAddresses ?? systemInterfaceAddresses };
+  const guard = {
+    allowPrivate: opts.allowPrivate,
+    resolve: opts.resolve ?? systemResolver,
+    interfaceAddresses: opts.interfaceAddresses ?? systemInterfaceAddresses,
+  };
   return {
     async request(req) {
       const problem = outboundUrlProblem(req.url, opts.allowPrivate);
@@ -59,8 +67,18 @@ function exchange(url: URL, req: OutboundRequest, addresses: ResolvedAddress[], 
       clearTimeout(timer);
       fn();
     };
-    const fail = (err: unknown) => settle(() => reject(err instanceof OutboundFailed ? err
-      : new OutboundFailed('network', 'connection failed', err instanceof Error ? `${(err as NodeJS.ErrnoException).code ?? ''} ${err.message}`.trim() : String(err))));
+    const fail = (err: unknown) =>
+      settle(() =>
+        reject(
+          err instanceof OutboundFailed
+            ? err
+            : new OutboundFailed(
+                'network',
+                'connection failed',
+                err instanceof Error ? `${(err as NodeJS.ErrnoException).code ?? ''} ${err.message}`.trim() : String(err),
+              ),
+        ),
+      );
     const body = req.body === undefined ? undefined : Buffer.from(req.body);
     const send = url.protocol === 'https:' ? httpsRequest : httpRequest;
     const outgoing = send({

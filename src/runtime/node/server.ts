@@ -25,7 +25,10 @@ export function startServer(deps: Deps): Promise<Running> {
       const stop = () =>
         new Promise<void>((done) => {
           server.close(() => {
-            void background.stop().then(() => deps.store.close()).then(done);
+            void background
+              .stop()
+              .then(() => deps.store.close())
+              .then(done);
           });
         });
       resolve({ url, server, stop });

@@ -32,7 +32,11 @@ async function build(env: WorkerEnv): Promise<Built> {
   await sodium.ready;
   const store = createD1Store(env.DB, systemClock);
   // Queued webhooks go out right after the response (waitUntil) and on the cron.
-  const notify = { webhooksQueued: () => { queued = true; } };
+  const notify = {
+    webhooksQueued: () => {
+      queued = true;
+    },
+  };
   const outbound = createWorkerOutbound({ allowPrivate: config.webhookAllowPrivate });
   const deps = await boot({ config, store, clock: systemClock, sodium, log, checkpointEvery: 1000, notify, outbound }, fromB64u(config.masterKey));
   // Cloudflare's edge sets CF-Connecting-IP to the visitor's address.
@@ -63,7 +67,12 @@ export default {
     } catch (err) {
       console.error(JSON.stringify({ level: 'error', msg: 'worker start-up failed', error: String(err) }));
       return new Response(
-        JSON.stringify({ type: 'https://trove.dev/problems/unavailable', title: 'Service unavailable', status: 503, detail: 'Trove is not configured correctly.' }),
+        JSON.stringify({
+          type: 'https://trove.dev/problems/unavailable',
+          title: 'Service unavailable',
+          status: 503,
+          detail: 'Trove is not configured correctly.',
+        }),
         { status: 503, headers: { 'content-type': 'application/problem+json' } },
       );
     }

@@ -3,9 +3,7 @@
 // from Go's tlog note_test.go and transparency-dev/formats log/checkpoint_test.go.
 import { describe, expect, it } from 'vitest';
 import { toBase64 } from '../../../src/features/audit/tlog/bytes.ts';
-import {
-  CheckpointError, formatCheckpoint, openCheckpoint, parseCheckpoint,
-} from '../../../src/features/audit/tlog/checkpoint.ts';
+import { CheckpointError, formatCheckpoint, openCheckpoint, parseCheckpoint } from '../../../src/features/audit/tlog/checkpoint.ts';
 import { EMPTY_ROOT } from '../../../src/features/audit/tlog/merkle.ts';
 import { noteSigner, noteVerifier } from '../../../src/features/audit/tlog/note-keys.ts';
 import { NoteError, signNote } from '../../../src/features/audit/tlog/signed-note.ts';
@@ -30,7 +28,10 @@ describe('tlog checkpoints', () => {
   });
 
   it('opens the Go sumdb signed tree heads with their verifier key, and re-signs them identically', async () => {
-    for (const [text, sig, size] of [[TREE5, TREE5_SIG, 5], [TREE6, TREE6_SIG, 6]] as const) {
+    for (const [text, sig, size] of [
+      [TREE5, TREE5_SIG, 5],
+      [TREE6, TREE6_SIG, 6],
+    ] as const) {
       const { checkpoint, note } = await openCheckpoint(`${text}\n${sig}`, [noteVerifier(SUMDB_VKEY)], 'go.sum database tree');
       expect(checkpoint.size).toBe(size);
       expect(note.sigs).toHaveLength(1);
@@ -39,11 +40,9 @@ describe('tlog checkpoints', () => {
   });
 
   it('refuses a signed checkpoint from another origin, or one the pinned key did not sign', async () => {
-    await expect(openCheckpoint(`${TREE5}\n${TREE5_SIG}`, [noteVerifier(SUMDB_VKEY)], 'trove.example/log'))
-      .rejects.toThrow(CheckpointError);
+    await expect(openCheckpoint(`${TREE5}\n${TREE5_SIG}`, [noteVerifier(SUMDB_VKEY)], 'trove.example/log')).rejects.toThrow(CheckpointError);
     const other = 'PeterNeumann+c74f20a3+ARpc2QcUPDhMQegwxbzhKqiBfsVkmqq/LDE4izWy10TW';
-    await expect(openCheckpoint(`${TREE5}\n${TREE5_SIG}`, [noteVerifier(other)], 'go.sum database tree'))
-      .rejects.toThrow(NoteError);
+    await expect(openCheckpoint(`${TREE5}\n${TREE5_SIG}`, [noteVerifier(other)], 'go.sum database tree')).rejects.toThrow(NoteError);
   });
 
   it('parses the Go reference tree, sizes beyond 32 bits included, and keeps extension lines', () => {
@@ -83,8 +82,14 @@ describe('tlog checkpoints', () => {
     const ok = { origin: 'trove.example/log', size: 3, rootHash: EMPTY_ROOT, extensions: [] };
     expect(parseCheckpoint(formatCheckpoint(ok))).toEqual(ok);
     for (const c of [
-      { ...ok, origin: '' }, { ...ok, origin: 'a\nb' }, { ...ok, size: -1 }, { ...ok, size: 1.5 },
-      { ...ok, rootHash: new Uint8Array(31) }, { ...ok, extensions: [''] }, { ...ok, extensions: ['x\ny'] },
-    ]) expect(() => formatCheckpoint(c)).toThrow();
+      { ...ok, origin: '' },
+      { ...ok, origin: 'a\nb' },
+      { ...ok, size: -1 },
+      { ...ok, size: 1.5 },
+      { ...ok, rootHash: new Uint8Array(31) },
+      { ...ok, extensions: [''] },
+      { ...ok, extensions: ['x\ny'] },
+    ])
+      expect(() => formatCheckpoint(c)).toThrow();
   });
 });

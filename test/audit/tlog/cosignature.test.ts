@@ -4,11 +4,14 @@ import * as nodeCrypto from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import { fromBase64 } from '../../../src/features/audit/tlog/bytes.ts';
 import {
-  cosignatureMessage, cosignatureTimestamp, cosignatureVerifier, cosignatureVerifierKey, cosigner, verifierFromKey,
+  cosignatureMessage,
+  cosignatureTimestamp,
+  cosignatureVerifier,
+  cosignatureVerifierKey,
+  cosigner,
+  verifierFromKey,
 } from '../../../src/features/audit/tlog/cosignature.ts';
-import {
-  KEY_TYPE_COSIGNATURE_V1, generateNoteKey, noteKeyId, noteVerifier, parseVerifierKey,
-} from '../../../src/features/audit/tlog/note-keys.ts';
+import { KEY_TYPE_COSIGNATURE_V1, generateNoteKey, noteKeyId, noteVerifier, parseVerifierKey } from '../../../src/features/audit/tlog/note-keys.ts';
 import { NoteError, openNote, parseNote, signNote } from '../../../src/features/audit/tlog/signed-note.ts';
 
 const SOFA = 'example.com/behind-the-sofa\n20852163\nCsUYapGGPo4dkMgIAUqom/Xajj7h2fB2MPA3j2jxq2I=\n';
@@ -28,7 +31,9 @@ describe('tlog cosignatures (v1, Ed25519)', () => {
     const [specSig] = parseNote(`${SOFA}\n${SPEC_COSIG}`).sigs;
     expect(cosignatureTimestamp(specSig!)).toBe(1679315147);
     const sig = (base64: string) => ({ name: 'w', keyId: 0, base64 });
-    expect(cosignatureTimestamp(sig('ZGhGuQAAAABm/qTPeyKXD+R2rzyQsxPiP8mXum7qq/iF0u4vanlqJyocWODBt97w9uL+8qT7S5gxEHWWOworDcFiEBYJXORmnFBOBA=='))).toBe(1727964367);
+    expect(cosignatureTimestamp(sig('ZGhGuQAAAABm/qTPeyKXD+R2rzyQsxPiP8mXum7qq/iF0u4vanlqJyocWODBt97w9uL+8qT7S5gxEHWWOworDcFiEBYJXORmnFBOBA=='))).toBe(
+      1727964367,
+    );
     expect(() => cosignatureTimestamp(sig('eQjRQm6eSKzFoiYalgwCPXu2y3ijtg68is9M46JKxuZB+dRfTmeQeDBoXnvxZx2ugnkyV+MUMLXpWs1hPb/W/4xkNQY='))).toThrow();
     expect(() => cosignatureTimestamp(sig('5%/$!\n 2'))).toThrow();
   });
@@ -42,9 +47,12 @@ describe('tlog cosignatures (v1, Ed25519)', () => {
     expect(converted.type).toBe(KEY_TYPE_COSIGNATURE_V1);
     expect(converted.keyId).toBe(noteKeyId('TEST', 0x04, converted.publicKey));
     for (const bad of [
-      'bananas.sigstore.dev+12344556', 'rekor.sigstore.dev+12345678+THIS_IS_NOT_BASE64!', 'rekor.sigstore.dev+12345678+AwEB',
+      'bananas.sigstore.dev+12344556',
+      'rekor.sigstore.dev+12345678+THIS_IS_NOT_BASE64!',
+      'rekor.sigstore.dev+12345678+AwEB',
       'remora.n621.de+00000000+BOvN63jn/bLvkieywe8R6UYAtVtNbZpXh34x7onlmtw2',
-    ]) expect(() => verifierFromKey(bad), bad).toThrow();
+    ])
+      expect(() => verifierFromKey(bad), bad).toThrow();
   });
 
   it('cosigns with a Go-format Ed25519 signer key under the type 0x04 key ID, and verifies', async () => {

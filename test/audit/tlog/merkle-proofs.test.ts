@@ -7,7 +7,13 @@ import { bytesEqual, toBase64 } from '../../../src/features/audit/tlog/bytes.ts'
 import { leafHash, type Hash } from '../../../src/features/audit/tlog/merkle.ts';
 import { MerkleAppender } from '../../../src/features/audit/tlog/merkle-appender.ts';
 import {
-  consistencyPlan, consistencyProof, fetchProof, inclusionPlan, inclusionProof, planNodes, treeRoot,
+  consistencyPlan,
+  consistencyProof,
+  fetchProof,
+  inclusionPlan,
+  inclusionProof,
+  planNodes,
+  treeRoot,
 } from '../../../src/features/audit/tlog/merkle-proofs.ts';
 import { verifyConsistency, verifyInclusion } from '../../../src/features/audit/tlog/merkle-verify.ts';
 import { MemoryNodeStore, storedNodeIndex } from '../../../src/features/audit/tlog/node-store.ts';
@@ -71,48 +77,53 @@ describe('Merkle proof generation', () => {
   });
 
   const sizeAndIndex = fc.integer({ min: 1, max: N }).chain((n) => fc.tuple(fc.constant(n), fc.nat(n - 1)));
-  const twoSizes = fc.tuple(fc.integer({ min: 1, max: N }), fc.integer({ min: 1, max: N }))
-    .map(([a, b]) => [Math.min(a, b), Math.max(a, b)] as const);
+  const twoSizes = fc.tuple(fc.integer({ min: 1, max: N }), fc.integer({ min: 1, max: N })).map(([a, b]) => [Math.min(a, b), Math.max(a, b)] as const);
 
   it('makes inclusion proofs that verify, and fail once any hash bit, the index or the size is tampered with', () => {
-    fc.assert(fc.property(sizeAndIndex, fc.nat(), fc.nat(255), fc.nat(N), ([n, i], at, bit, other) => {
-      const proof = inclusionProof(store.read, i, n);
-      const ours = (idx: number, size: number, p: readonly Hash[], root: Hash) => verifyInclusion(leaves[i]!, idx, size, p, root);
-      const rfc = (idx: number, size: number, p: readonly Hash[], root: Hash) => rfcVerifyInclusion(idx, size, leaves[i]!, p, root);
-      for (const verify of [ours, rfc]) {
-        expect(verify(i, n, proof, roots[n]!)).toBe(true);
-        if (proof.length > 0) expect(verify(i, n, flipBit(proof, at % proof.length, bit), roots[n]!)).toBe(false);
-        expect(verify(i, n, [...proof, roots[n]!], roots[n]!)).toBe(false);
-        if (proof.length > 0) expect(verify(i, n, proof.slice(1), roots[n]!)).toBe(false);
-        const j = other % n;
-        if (j !== i) expect(verify(j, n, proof, roots[n]!)).toBe(false);
-        // A proof does not commit to the size, the checkpoint does: a tampered size is checked
-        // against that size's root, and only a proof that happens to be the genuine one passes.
-        const m = 1 + (other % N);
-        if (m !== n && i < m) expect(verify(i, m, proof, roots[m]!)).toBe(sameProof(proof, inclusionProof(store.read, i, m)));
-      }
-    }), { numRuns: 1500 });
+    fc.assert(
+      fc.property(sizeAndIndex, fc.nat(), fc.nat(255), fc.nat(N), ([n, i], at, bit, other) => {
+        const proof = inclusionProof(store.read, i, n);
+        const ours = (idx: number, size: number, p: readonly Hash[], root: Hash) => verifyInclusion(leaves[i]!, idx, size, p, root);
+        const rfc = (idx: number, size: number, p: readonly Hash[], root: Hash) => rfcVerifyInclusion(idx, size, leaves[i]!, p, root);
+        for (const verify of [ours, rfc]) {
+          expect(verify(i, n, proof, roots[n]!)).toBe(true);
+          if (proof.length > 0) expect(verify(i, n, flipBit(proof, at % proof.length, bit), roots[n]!)).toBe(false);
+          expect(verify(i, n, [...proof, roots[n]!], roots[n]!)).toBe(false);
+          if (proof.length > 0) expect(verify(i, n, proof.slice(1), roots[n]!)).toBe(false);
+          const j = other % n;
+          if (j !== i) expect(verify(j, n, proof, roots[n]!)).toBe(false);
+          // A proof does not commit to the size, the checkpoint does: a tampered size is checked
+          // against that size's root, and only a proof that happens to be the genuine one passes.
+          const m = 1 + (other % N);
+          if (m !== n && i < m) expect(verify(i, m, proof, roots[m]!)).toBe(sameProof(proof, inclusionProof(store.read, i, m)));
+        }
+      }),
+      { numRuns: 1500 },
+    );
   });
 
   it('makes consistency proofs that verify, and fail once any hash bit or either size is tampered with', () => {
-    fc.assert(fc.property(twoSizes, fc.nat(), fc.nat(255), fc.integer({ min: 1, max: N }), ([m, n], at, bit, other) => {
-      const proof = consistencyProof(store.read, m, n);
-      const verifiers = [verifyConsistency, ...(m < n ? [rfcVerifyConsistency] : [])];
-      for (const verify of verifiers) {
-        expect(verify(m, n, roots[m]!, roots[n]!, proof)).toBe(true);
-        if (proof.length > 0) expect(verify(m, n, roots[m]!, roots[n]!, flipBit(proof, at % proof.length, bit))).toBe(false);
-        expect(verify(m, n, roots[m]!, roots[n]!, [...proof, roots[m]!])).toBe(false);
-        if (proof.length > 0) expect(verify(m, n, roots[m]!, roots[n]!, proof.slice(0, -1))).toBe(false);
-        expect(verify(m, n, roots[m - 1]!, roots[n]!, proof)).toBe(false);
-        expect(verify(m, n, roots[m]!, roots[n - 1]!, proof)).toBe(false);
-        if (other < n && other !== m) {
-          expect(verify(other, n, roots[other]!, roots[n]!, proof)).toBe(sameProof(proof, consistencyProof(store.read, other, n)));
+    fc.assert(
+      fc.property(twoSizes, fc.nat(), fc.nat(255), fc.integer({ min: 1, max: N }), ([m, n], at, bit, other) => {
+        const proof = consistencyProof(store.read, m, n);
+        const verifiers = [verifyConsistency, ...(m < n ? [rfcVerifyConsistency] : [])];
+        for (const verify of verifiers) {
+          expect(verify(m, n, roots[m]!, roots[n]!, proof)).toBe(true);
+          if (proof.length > 0) expect(verify(m, n, roots[m]!, roots[n]!, flipBit(proof, at % proof.length, bit))).toBe(false);
+          expect(verify(m, n, roots[m]!, roots[n]!, [...proof, roots[m]!])).toBe(false);
+          if (proof.length > 0) expect(verify(m, n, roots[m]!, roots[n]!, proof.slice(0, -1))).toBe(false);
+          expect(verify(m, n, roots[m - 1]!, roots[n]!, proof)).toBe(false);
+          expect(verify(m, n, roots[m]!, roots[n - 1]!, proof)).toBe(false);
+          if (other < n && other !== m) {
+            expect(verify(other, n, roots[other]!, roots[n]!, proof)).toBe(sameProof(proof, consistencyProof(store.read, other, n)));
+          }
+          if (other > m && other !== n) {
+            expect(verify(m, other, roots[m]!, roots[other]!, proof)).toBe(sameProof(proof, consistencyProof(store.read, m, other)));
+          }
         }
-        if (other > m && other !== n) {
-          expect(verify(m, other, roots[m]!, roots[other]!, proof)).toBe(sameProof(proof, consistencyProof(store.read, m, other)));
-        }
-      }
-    }), { numRuns: 1500 });
+      }),
+      { numRuns: 1500 },
+    );
   });
 
   it('reads a proof in one batch of distinct nodes, in storage order, as a database would', async () => {

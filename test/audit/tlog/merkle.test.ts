@@ -4,9 +4,7 @@ import { sha256 } from '@noble/hashes/sha2.js';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { toBase64, toHex } from '../../../src/features/audit/tlog/bytes.ts';
-import {
-  EMPTY_ROOT, leafHash, merkleTreeHash, nodeHash, rootFromLeafHashes, splitPoint,
-} from '../../../src/features/audit/tlog/merkle.ts';
+import { EMPTY_ROOT, leafHash, merkleTreeHash, nodeHash, rootFromLeafHashes, splitPoint } from '../../../src/features/audit/tlog/merkle.ts';
 import { CT_LEAVES, CT_NODES, CT_ROOTS } from './vectors/ct.ts';
 
 const nodeSha256 = (data: Uint8Array) => new Uint8Array(nodeCrypto.createHash('sha256').update(data).digest());
@@ -40,15 +38,19 @@ describe('RFC 9162 Merkle tree hash', () => {
 
   it('computes node hashes exactly as SHA-256(0x01 ‖ left ‖ right) from node:crypto and @noble/hashes', () => {
     const hash32 = fc.uint8Array({ minLength: 32, maxLength: 32 });
-    fc.assert(fc.property(hash32, hash32, (l, r) => {
-      const input = new Uint8Array([1, ...l, ...r]);
-      const got = toHex(nodeHash(l, r));
-      return got === toHex(nodeSha256(input)) && got === toHex(sha256(input));
-    }), { numRuns: 2000 });
+    fc.assert(
+      fc.property(hash32, hash32, (l, r) => {
+        const input = new Uint8Array([1, ...l, ...r]);
+        const got = toHex(nodeHash(l, r));
+        return got === toHex(nodeSha256(input)) && got === toHex(sha256(input));
+      }),
+      { numRuns: 2000 },
+    );
     const edges = [new Uint8Array(32), new Uint8Array(32).fill(0xff), Uint8Array.from({ length: 32 }, (_, i) => i * 8)];
-    for (const l of edges) for (const r of edges) {
-      expect(toHex(nodeHash(l, r))).toBe(toHex(nodeSha256(new Uint8Array([1, ...l, ...r]))));
-    }
+    for (const l of edges)
+      for (const r of edges) {
+        expect(toHex(nodeHash(l, r))).toBe(toHex(nodeSha256(new Uint8Array([1, ...l, ...r]))));
+      }
   });
 
   it('refuses node inputs that are not 32-byte hashes', () => {
@@ -57,7 +59,9 @@ describe('RFC 9162 Merkle tree hash', () => {
   });
 
   it('computes leaf hashes as SHA-256(0x00 ‖ leaf) for leaves of any length', () => {
-    fc.assert(fc.property(fc.uint8Array({ maxLength: 300 }), (d) =>
-      toHex(leafHash(d)) === toHex(nodeSha256(new Uint8Array([0, ...d])))), { numRuns: 500 });
+    fc.assert(
+      fc.property(fc.uint8Array({ maxLength: 300 }), (d) => toHex(leafHash(d)) === toHex(nodeSha256(new Uint8Array([0, ...d])))),
+      { numRuns: 500 },
+    );
   });
 });

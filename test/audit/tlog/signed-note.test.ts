@@ -3,11 +3,15 @@
 // and the example in c2sp.org/signed-note.
 import { describe, expect, it } from 'vitest';
 import {
-  KEY_TYPE_ED25519, generateNoteKey, noteKeyId, noteSigner, noteVerifier, parseSignerKey, parseVerifierKey,
+  KEY_TYPE_ED25519,
+  generateNoteKey,
+  noteKeyId,
+  noteSigner,
+  noteVerifier,
+  parseSignerKey,
+  parseVerifierKey,
 } from '../../../src/features/audit/tlog/note-keys.ts';
-import {
-  NoteError, openNote, parseNote, signNote, type NoteSigner,
-} from '../../../src/features/audit/tlog/signed-note.ts';
+import { NoteError, openNote, parseNote, signNote, type NoteSigner } from '../../../src/features/audit/tlog/signed-note.ts';
 
 // From golang.org/x/mod sumdb/note/note_test.go.
 const PETER_VKEY = 'PeterNeumann+c74f20a3+ARpc2QcUPDhMQegwxbzhKqiBfsVkmqq/LDE4izWy10TW';
@@ -21,7 +25,10 @@ const enoch = { name: 'EnochRoot', keyId: 0xaf0cfe78, base64: ENOCH_SIG.slice(12
 const corrupt = (line: string) => `${line.slice(0, 60)}ABCD${line.slice(60)}`;
 
 async function noteError(p: Promise<unknown>): Promise<NoteError> {
-  const e = await p.then(() => null, (err: unknown) => err);
+  const e = await p.then(
+    () => null,
+    (err: unknown) => err,
+  );
   expect(e).toBeInstanceOf(NoteError);
   return e as NoteError;
 }
@@ -61,7 +68,14 @@ describe('signed-note keys', () => {
       variants.push(PETER_SKEY.slice(0, i) + String.fromCharCode(PETER_SKEY.charCodeAt(i) + 1) + PETER_SKEY.slice(i + 1));
     }
     const accepted = [];
-    for (const v of variants) if (await parseSignerKey(v).then(() => true, () => false)) accepted.push(v);
+    for (const v of variants)
+      if (
+        await parseSignerKey(v).then(
+          () => true,
+          () => false,
+        )
+      )
+        accepted.push(v);
     expect(accepted).toEqual([]);
   });
 
@@ -86,7 +100,8 @@ describe('signed notes', () => {
 
   it('verifies the c2sp.org/signed-note example with its verifier key', async () => {
     const vkey = 'example.com/foo+530d903a+AekyeRrm56hApGFkyQR4ZCbV54Id2LKaANYcrnKv3U2k';
-    const msg = 'This is an example message.\n\n— example.com/foo Uw2QOkn8srV1yJGh2VYRlL1Tnagv1YEq6TfXppzi2ONncAlTgK7Ztg1ERYNZXsYjOBH3mFXmRKuwHjG1Yu72IneyaQM=\n';
+    const msg =
+      'This is an example message.\n\n— example.com/foo Uw2QOkn8srV1yJGh2VYRlL1Tnagv1YEq6TfXppzi2ONncAlTgK7Ztg1ERYNZXsYjOBH3mFXmRKuwHjG1Yu72IneyaQM=\n';
     const note = await openNote(msg, [noteVerifier(vkey)]);
     expect(note.text).toBe('This is an example message.\n');
     expect(note.sigs.map((s) => s.name)).toEqual(['example.com/foo']);

@@ -11,10 +11,22 @@ import { consistencyProof } from '../../../src/features/audit/tlog/merkle-proofs
 import { MemoryNodeStore } from '../../../src/features/audit/tlog/node-store.ts';
 import { generateNoteKey, noteSigner, noteVerifier } from '../../../src/features/audit/tlog/note-keys.ts';
 import {
-  formatNote, openNote, parseSignatureLines, signNote, signatureLine, signText, type NoteSigner, type NoteVerifier,
+  formatNote,
+  openNote,
+  parseSignatureLines,
+  signNote,
+  signatureLine,
+  signText,
+  type NoteSigner,
+  type NoteVerifier,
 } from '../../../src/features/audit/tlog/signed-note.ts';
 import {
-  decideAddCheckpoint, formatAddCheckpoint, originHash, parseAddCheckpoint, parseTlogSize, type WitnessedTree,
+  decideAddCheckpoint,
+  formatAddCheckpoint,
+  originHash,
+  parseAddCheckpoint,
+  parseTlogSize,
+  type WitnessedTree,
 } from '../../../src/features/audit/tlog/witness.ts';
 
 const ORIGIN = 'trove.example/audit';
@@ -43,8 +55,7 @@ beforeAll(async () => {
 
 const honest = tree('real');
 const forked = tree('rewritten');
-const signed = (size: number, root: Hash, signer = logKey) =>
-  signNote(formatCheckpoint({ origin: ORIGIN, size, rootHash: root, extensions: [] }), [signer]);
+const signed = (size: number, root: Hash, signer = logKey) => signNote(formatCheckpoint({ origin: ORIGIN, size, rootHash: root, extensions: [] }), [signer]);
 
 /** One witness: its state per origin, updated on every 200 as the caller would. */
 function witness() {
@@ -127,9 +138,16 @@ describe('witness add-checkpoint', () => {
     const cp = await signed(10, honest.roots[10]!);
     const line = `${toBase64(honest.roots[1]!)}\n`;
     for (const body of [
-      cp, `old 01\n\n${cp}`, `old -1\n\n${cp}`, `new 0\n\n${cp}`, `old 0\nnot base64\n\n${cp}`,
-      `old 0\n${line.repeat(64)}\n${cp}`, 'old 0\n\nnot a note\n', `old 0\n\n${cp.replace('\n10\n', '\n010\n')}`,
-    ]) expect((await decideAddCheckpoint(body, logs, () => undefined)).status, body).toBe(400);
+      cp,
+      `old 01\n\n${cp}`,
+      `old -1\n\n${cp}`,
+      `new 0\n\n${cp}`,
+      `old 0\nnot base64\n\n${cp}`,
+      `old 0\n${line.repeat(64)}\n${cp}`,
+      'old 0\n\nnot a note\n',
+      `old 0\n\n${cp.replace('\n10\n', '\n010\n')}`,
+    ])
+      expect((await decideAddCheckpoint(body, logs, () => undefined)).status, body).toBe(400);
   });
 
   it('round-trips the request body of the c2sp.org/tlog-witness example', () => {

@@ -16,12 +16,26 @@ export function AuditorApp(props: { loc: Location }) {
   if (loc.path.replace(/\/$/, '') === '/auditor/enrol') content = <Enrol code={loc.hash} />;
   else if (session.status === 'loading') content = <Loading />;
   else if (session.status === 'out') content = <AuditorSignIn />;
-  else if (loc.path.replace(/\/$/, '') === '/auditor') content = <EventViewer key={loc.query.toString()} me={session.me} query={loc.query} />; // the form follows the address
-  else content = <Page title="Page not found"><p><a href="/auditor">Go to the audit log</a>.</p></Page>;
+  else if (loc.path.replace(/\/$/, '') === '/auditor')
+    content = <EventViewer key={loc.query.toString()} me={session.me} query={loc.query} />; // the form follows the address
+  else
+    content = (
+      <Page title="Page not found">
+        <p>
+          <a href="/auditor">Go to the audit log</a>.
+        </p>
+      </Page>
+    );
   return (
-    <Shell home="/auditor" product="Trove audit" nav={[]} path={loc.path} wide
+    <Shell
+      home="/auditor"
+      product="Trove audit"
+      nav={[]}
+      path={loc.path}
+      wide
       footer="Trove’s audit log: append-only, hash-chained, with signed checkpoints you can verify offline."
-      onSignOut={session.status === 'in' ? () => void signOut().then(() => navigate('/auditor')) : undefined}>
+      onSignOut={session.status === 'in' ? () => void signOut().then(() => navigate('/auditor')) : undefined}
+    >
       {content}
     </Shell>
   );

@@ -15,8 +15,14 @@ const FILTERS = ['brand', 'consumer', 'grant', 'action', 'attribute', 'outcome',
 type Filters = Record<(typeof FILTERS)[number] | 'limit', string>;
 const PAGE_SIZES = ['25', '50', '100', '200'];
 const LABELS: Record<string, string> = {
-  brand: 'Brand (client id)', consumer: 'Consumer (pseudonymous id)', grant: 'Grant id', action: 'Action (e.g. grant.read)',
-  attribute: 'Attribute name', outcome: 'Outcome', from: 'From', to: 'Until (exclusive)',
+  brand: 'Brand (client id)',
+  consumer: 'Consumer (pseudonymous id)',
+  grant: 'Grant id',
+  action: 'Action (e.g. grant.read)',
+  attribute: 'Attribute name',
+  outcome: 'Outcome',
+  from: 'From',
+  to: 'Until (exclusive)',
 };
 
 const toLocal = (iso: string) => {
@@ -41,7 +47,10 @@ export function EventViewer(props: { me: AuditorMe; query: URLSearchParams }) {
   const [cursors, setCursors] = useState<{ key: string; stack: string[] }>({ key, stack: [] });
   const stack = cursors.key === key ? cursors.stack : [];
   const cursor = stack[stack.length - 1];
-  const events = useLoad(() => api<ApiPage<'events', AuditEvent> & { brands?: Record<string, string> }>('/v1/audit/events', { query: { ...applied, order: 'desc', limit, cursor } }), [key, cursor]);
+  const events = useLoad(
+    () => api<ApiPage<'events', AuditEvent> & { brands?: Record<string, string> }>('/v1/audit/events', { query: { ...applied, order: 'desc', limit, cursor } }),
+    [key, cursor],
+  );
   const names = events.data?.brands ?? {};
   const set = (k: keyof Filters) => (e: Event) => {
     const v = (e.currentTarget as HTMLInputElement).value;
@@ -57,13 +66,22 @@ export function EventViewer(props: { me: AuditorMe; query: URLSearchParams }) {
 
       <section class="card" aria-labelledby="filter-h">
         <h2 id="filter-h">Filter</h2>
-        <form class="filters" onSubmit={(e) => { e.preventDefault(); navigate(withQuery('/auditor', draft)); }}>
+        <form
+          class="filters"
+          onSubmit={(e) => {
+            e.preventDefault();
+            navigate(withQuery('/auditor', draft));
+          }}
+        >
           {FILTERS.map((f) => (
             <div class="field" key={f}>
               <label for={`f-${f}`}>{LABELS[f]}</label>
               {f === 'outcome' ? (
                 <select id="f-outcome" value={draft.outcome} onChange={set('outcome')}>
-                  <option value="">Any</option><option value="success">Success</option><option value="denied">Denied</option><option value="failure">Failure</option>
+                  <option value="">Any</option>
+                  <option value="success">Success</option>
+                  <option value="denied">Denied</option>
+                  <option value="failure">Failure</option>
                 </select>
               ) : f === 'from' || f === 'to' ? (
                 <input id={`f-${f}`} type="datetime-local" value={toLocal(draft[f])} onInput={set(f)} />
@@ -75,29 +93,50 @@ export function EventViewer(props: { me: AuditorMe; query: URLSearchParams }) {
           <div class="field">
             <label for="f-limit">Events per page</label>
             <select id="f-limit" value={String(limit)} onChange={set('limit')}>
-              {(PAGE_SIZES.includes(String(limit)) ? PAGE_SIZES : [String(limit), ...PAGE_SIZES]).map((n) => <option key={n} value={n}>{n}</option>)}
+              {(PAGE_SIZES.includes(String(limit)) ? PAGE_SIZES : [String(limit), ...PAGE_SIZES]).map((n) => (
+                <option key={n} value={n}>
+                  {n}
+                </option>
+              ))}
             </select>
           </div>
           <div class="actions">
-            <Button type="submit" variant="primary">Apply filters</Button>
-            <a class="btn btn-secondary" href="/auditor">Clear</a>
+            <Button type="submit" variant="primary">
+              Apply filters
+            </Button>
+            <a class="btn btn-secondary" href="/auditor">
+              Clear
+            </a>
           </div>
         </form>
       </section>
 
       <section class="card" aria-labelledby="export-h">
         <h2 id="export-h">Export</h2>
-        <p>The events matching these filters, as a file. JSON Lines exports carry the signed checkpoints and a signed trailer; check one offline with <code>trove audit verify --export FILE --jwks jwks.json</code>.</p>
+        <p>
+          The events matching these filters, as a file. JSON Lines exports carry the signed checkpoints and a signed trailer; check one offline with{' '}
+          <code>trove audit verify --export FILE --jwks jwks.json</code>.
+        </p>
         <div class="actions">
-          <a class="btn btn-secondary" href={exportUrl('jsonl')} download>Download JSON Lines</a>
-          <a class="btn btn-secondary" href={exportUrl('csv')} download>Download CSV</a>
-          <a class="btn btn-link" href="/.well-known/jwks.json" download="jwks.json">Trove’s public keys (JWKS)</a>
+          <a class="btn btn-secondary" href={exportUrl('jsonl')} download>
+            Download JSON Lines
+          </a>
+          <a class="btn btn-secondary" href={exportUrl('csv')} download>
+            Download CSV
+          </a>
+          <a class="btn btn-link" href="/.well-known/jwks.json" download="jwks.json">
+            Trove’s public keys (JWKS)
+          </a>
         </div>
       </section>
 
       <section aria-labelledby="events-h">
         <h2 id="events-h">Events, newest first</h2>
-        {events.data ? <p class="muted" role="status">Page {stack.length + 1}: {events.data.events.length} {events.data.events.length === 1 ? 'event' : 'events'}.</p> : null}
+        {events.data ? (
+          <p class="muted" role="status">
+            Page {stack.length + 1}: {events.data.events.length} {events.data.events.length === 1 ? 'event' : 'events'}.
+          </p>
+        ) : null}
         <ErrorMessage error={events.error} />
         {events.loading && !events.data ? <Loading what="events" /> : null}
         {events.data ? (
@@ -107,26 +146,70 @@ export function EventViewer(props: { me: AuditorMe; query: URLSearchParams }) {
             <div class="table-scroll" role="region" aria-label="Events table" tabIndex={0}>
               <table class="events-table">
                 <thead>
-                  <tr><th scope="col">Seq</th><th scope="col">Time</th><th scope="col">Action</th><th scope="col">Outcome</th><th scope="col">Actor</th><th scope="col">Brand</th><th scope="col">Consumer</th><th scope="col">Grant</th><th scope="col">Attributes</th></tr>
+                  <tr>
+                    <th scope="col">Seq</th>
+                    <th scope="col">Time</th>
+                    <th scope="col">Action</th>
+                    <th scope="col">Outcome</th>
+                    <th scope="col">Actor</th>
+                    <th scope="col">Brand</th>
+                    <th scope="col">Consumer</th>
+                    <th scope="col">Grant</th>
+                    <th scope="col">Attributes</th>
+                  </tr>
                 </thead>
                 <tbody>
                   {events.data.events.map((e) => (
                     <tr key={e.id} data-action={e.action} data-outcome={e.outcome}>
                       <td>{e.seq}</td>
-                      <td class="cell-time"><time dateTime={e.time} title={dateTimeSeconds(e.ts)}>{date(e.ts)}<br />{timeOnly.format(new Date(e.ts))}</time></td>
-                      <td class="cell-wrap">{e.action}{e.reason ? <span class="muted"> ({e.reason})</span> : null}</td>
-                      <td><span class={`badge badge-${e.outcome}`}>{e.outcome}</span></td>
-                      <td>{e.actor_type}{e.actor_id && e.actor_id !== e.brand_id && e.actor_id !== e.consumer_id ? <><br /><Id id={e.actor_id} /></> : null}</td>
-                      <td class="cell-brand">{e.brand_id ? <>{names[e.brand_id] ? <span class="brand-name-cell">{names[e.brand_id]}</span> : null}<Id id={e.brand_id} /></> : '—'}</td>
-                      <td><Id id={e.consumer_id} /></td>
-                      <td><Id id={e.grant_id} /></td>
+                      <td class="cell-time">
+                        <time dateTime={e.time} title={dateTimeSeconds(e.ts)}>
+                          {date(e.ts)}
+                          <br />
+                          {timeOnly.format(new Date(e.ts))}
+                        </time>
+                      </td>
+                      <td class="cell-wrap">
+                        {e.action}
+                        {e.reason ? <span class="muted"> ({e.reason})</span> : null}
+                      </td>
+                      <td>
+                        <span class={`badge badge-${e.outcome}`}>{e.outcome}</span>
+                      </td>
+                      <td>
+                        {e.actor_type}
+                        {e.actor_id && e.actor_id !== e.brand_id && e.actor_id !== e.consumer_id ? (
+                          <>
+                            <br />
+                            <Id id={e.actor_id} />
+                          </>
+                        ) : null}
+                      </td>
+                      <td class="cell-brand">
+                        {e.brand_id ? (
+                          <>
+                            {names[e.brand_id] ? <span class="brand-name-cell">{names[e.brand_id]}</span> : null}
+                            <Id id={e.brand_id} />
+                          </>
+                        ) : (
+                          '—'
+                        )}
+                      </td>
+                      <td>
+                        <Id id={e.consumer_id} />
+                      </td>
+                      <td>
+                        <Id id={e.grant_id} />
+                      </td>
                       <td class="cell-wrap">{e.attributes?.join(', ') ?? '—'}</td>
                     </tr>
                   ))}
                 </tbody>
               </table>
             </div>
-          ) : <p class="empty">No events match these filters.</p>
+          ) : (
+            <p class="empty">No events match these filters.</p>
+          )
         ) : null}
         <div class="actions">
           {stack.length ? <Button onClick={() => setCursors({ key, stack: stack.slice(0, -1) })}>Newer events</Button> : null}

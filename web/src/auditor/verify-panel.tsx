@@ -28,17 +28,35 @@ export function VerifyPanel() {
                 ? ' Every hash and link matches, and the signed checkpoints agree.'
                 : ' Every hash and link matches. No checkpoint has been signed yet, so there is none to compare with.'}
           </p>
-          {v.head ? <p class="muted">Head hash <code>{v.head.hash.slice(0, 16)}…</code></p> : null}
+          {v.head ? (
+            <p class="muted">
+              Head hash <code>{v.head.hash.slice(0, 16)}…</code>
+            </p>
+          ) : null}
         </div>
       ) : null}
       <h3>Latest signed checkpoint</h3>
       {cp ? (
-        <p data-testid="checkpoint">Event {cp.seq}, signed {dateTimeSeconds(cp.ts)} with key <code>{cp.kid}</code>; head hash <code>{cp.hash.slice(0, 16)}…</code></p>
+        <p data-testid="checkpoint">
+          Event {cp.seq}, signed {dateTimeSeconds(cp.ts)} with key <code>{cp.kid}</code>; head hash <code>{cp.hash.slice(0, 16)}…</code>
+        </p>
       ) : v?.latest_checkpoint ? (
-        <p data-testid="checkpoint">Event {v.latest_checkpoint.seq}, signed {dateTimeSeconds(v.latest_checkpoint.ts)}.</p>
-      ) : checkpoint.loading ? null : <p class="muted">No checkpoint has been signed yet (one is signed every 1,000 events).</p>}
+        <p data-testid="checkpoint">
+          Event {v.latest_checkpoint.seq}, signed {dateTimeSeconds(v.latest_checkpoint.ts)}.
+        </p>
+      ) : checkpoint.loading ? null : (
+        <p class="muted">No checkpoint has been signed yet (one is signed every 1,000 events).</p>
+      )}
       <ErrorMessage error={checkpoint.error} />
-      <Button busy={verify.loading} onClick={() => { verify.reload(); checkpoint.reload(); }}>Verify again</Button>
+      <Button
+        busy={verify.loading}
+        onClick={() => {
+          verify.reload();
+          checkpoint.reload();
+        }}
+      >
+        Verify again
+      </Button>
     </section>
   );
 }

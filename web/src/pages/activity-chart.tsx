@@ -27,7 +27,12 @@ type Bucket = { start: number; counts: Map<string, number>; total: number };
 function buckets(reads: ActivityEvent[], now: number): { size: number; list: Bucket[]; unit: string } {
   const oldest = Math.min(...reads.map((e) => e.ts), now);
   const span = now - oldest;
-  const [size, n, unit] = span <= DAY ? [HOUR, 24, 'hour'] : span <= 30 * DAY ? [DAY, Math.max(7, Math.ceil(span / DAY)), 'day'] : [7 * DAY, Math.min(26, Math.ceil(span / (7 * DAY))), 'week'];
+  const [size, n, unit] =
+    span <= DAY
+      ? [HOUR, 24, 'hour']
+      : span <= 30 * DAY
+        ? [DAY, Math.max(7, Math.ceil(span / DAY)), 'day']
+        : [7 * DAY, Math.min(26, Math.ceil(span / (7 * DAY))), 'week'];
   const end = Math.ceil((now + 1) / size) * size;
   const list: Bucket[] = Array.from({ length: n }, (_, i) => ({ start: end - (n - i) * size, counts: new Map(), total: 0 }));
   for (const e of reads) {
@@ -56,8 +61,10 @@ export function ActivityChart(props: { reads: ActivityEvent[]; now: number }) {
   const barW = plotW / list.length;
   const y = (n: number) => PAD.top + plotH - (n / max) * plotH;
   const totals = brands.map(([id, name]) => ({ id, name, n: reads.filter((e) => (e.brand?.client_id ?? '?') === id).length }));
-  const summary = `Reads of your data per ${unit}, from ${label(list[0]!.start, unit)} to now: ` +
-    totals.map((t) => `${t.name} ${t.n === 1 ? '1 read' : `${t.n} reads`}`).join(', ') + '.';
+  const summary =
+    `Reads of your data per ${unit}, from ${label(list[0]!.start, unit)} to now: ` +
+    totals.map((t) => `${t.name} ${t.n === 1 ? '1 read' : `${t.n} reads`}`).join(', ') +
+    '.';
   const ticks = [0, Math.floor(list.length / 2), list.length - 1];
   return (
     <figure class="chart">
@@ -65,30 +72,45 @@ export function ActivityChart(props: { reads: ActivityEvent[]; now: number }) {
         <title id="chart-title">Reads over time by brand</title>
         <desc id="chart-desc">{summary}</desc>
         <line class="axis" x1={PAD.left} x2={W - PAD.right} y1={y(0)} y2={y(0)} />
-        <text class="tick" x={PAD.left - 6} y={y(max) + 4} text-anchor="end">{max}</text>
-        <text class="tick" x={PAD.left - 6} y={y(0)} text-anchor="end">0</text>
+        <text class="tick" x={PAD.left - 6} y={y(max) + 4} text-anchor="end">
+          {max}
+        </text>
+        <text class="tick" x={PAD.left - 6} y={y(0)} text-anchor="end">
+          0
+        </text>
         {list.map((b, i) => {
           let base = 0;
           return brands.map(([id], s) => {
             const n = b.counts.get(id) ?? 0;
             if (!n) return null;
             const top = y(base + n);
-            const rect = <rect key={`${i}-${id}`} class={`series-${s % 6}`} x={PAD.left + i * barW + barW * 0.15} width={barW * 0.7} y={top} height={y(base) - top} />;
+            const rect = (
+              <rect key={`${i}-${id}`} class={`series-${s % 6}`} x={PAD.left + i * barW + barW * 0.15} width={barW * 0.7} y={top} height={y(base) - top} />
+            );
             base += n;
             return rect;
           });
         })}
         {ticks.map((i, k) => (
           // The outer labels align to the plot's edges, so neither runs off the drawing.
-          <text key={i} class="tick" x={k === 0 ? PAD.left : k === ticks.length - 1 ? W - PAD.right : PAD.left + (i + 0.5) * barW} y={H - 8}
-            text-anchor={k === 0 ? 'start' : k === ticks.length - 1 ? 'end' : 'middle'}>{label(list[i]!.start, unit)}</text>
+          <text
+            key={i}
+            class="tick"
+            x={k === 0 ? PAD.left : k === ticks.length - 1 ? W - PAD.right : PAD.left + (i + 0.5) * barW}
+            y={H - 8}
+            text-anchor={k === 0 ? 'start' : k === ticks.length - 1 ? 'end' : 'middle'}
+          >
+            {label(list[i]!.start, unit)}
+          </text>
         ))}
       </svg>
       <figcaption>
         <ul class="legend">
           {totals.map((t, s) => (
             <li key={t.id}>
-              <svg class="swatch" viewBox="0 0 10 10" aria-hidden="true" focusable="false"><rect class={`series-${s % 6}`} width="10" height="10" rx="2" /></svg>
+              <svg class="swatch" viewBox="0 0 10 10" aria-hidden="true" focusable="false">
+                <rect class={`series-${s % 6}`} width="10" height="10" rx="2" />
+              </svg>
               {t.name}: {t.n === 1 ? '1 read' : `${t.n} reads`}
             </li>
           ))}

@@ -15,8 +15,14 @@ import { ActivityChart } from './activity-chart.tsx';
 type Events = ApiPage<'events', ActivityEvent>;
 
 const KINDS: [string, string][] = [
-  ['', 'Everything'], ['grant.read', 'Reads of my data'], ['intent.read', 'Reads of my intents'], ['grant.approved', 'Approvals'],
-  ['grant.denied', 'Declined requests'], ['grant.revoked', 'Revocations'], ['value.recorded', 'Value received'], ['session.signed_in', 'Sign-ins'],
+  ['', 'Everything'],
+  ['grant.read', 'Reads of my data'],
+  ['intent.read', 'Reads of my intents'],
+  ['grant.approved', 'Approvals'],
+  ['grant.denied', 'Declined requests'],
+  ['grant.revoked', 'Revocations'],
+  ['value.recorded', 'Value received'],
+  ['session.signed_in', 'Sign-ins'],
 ];
 
 /** Up to 1,000 successful and refused reads, for the chart. */
@@ -47,7 +53,7 @@ export function Activity(props: { brand: string; action: string }) {
   const [extra, setExtra] = useState<{ key: string; events: ActivityEvent[]; next: string | null } | null>(null);
   const key = `${brand}|${kind}`;
   const shown = [...(events.data?.events ?? []), ...(extra?.key === key ? extra.events : [])];
-  const next = extra?.key === key ? extra.next : events.data?.next_cursor ?? null;
+  const next = extra?.key === key ? extra.next : (events.data?.next_cursor ?? null);
   const setFilter = (b: string, k: string) => navigate(withQuery('/activity', { brand: b, action: k }), { replace: true });
 
   return (
@@ -66,13 +72,21 @@ export function Activity(props: { brand: string; action: string }) {
             <label for="f-brand">Brand</label>
             <select id="f-brand" value={brand} onChange={(e) => setFilter(e.currentTarget.value, kind)}>
               <option value="">All brands</option>
-              {brands.map(([id, name]) => <option key={id} value={id}>{name}</option>)}
+              {brands.map(([id, name]) => (
+                <option key={id} value={id}>
+                  {name}
+                </option>
+              ))}
             </select>
           </div>
           <div class="field">
             <label for="f-kind">Show</label>
             <select id="f-kind" value={kind} onChange={(e) => setFilter(brand, e.currentTarget.value)}>
-              {KINDS.map(([v, l]) => <option key={v} value={v}>{l}</option>)}
+              {KINDS.map(([v, l]) => (
+                <option key={v} value={v}>
+                  {l}
+                </option>
+              ))}
             </select>
           </div>
         </form>
@@ -85,17 +99,32 @@ export function Activity(props: { brand: string; action: string }) {
               <p class="event-text">{eventSentence(e, ctx)}</p>
               <p class="muted">
                 <time dateTime={e.time}>{dateTime(e.ts)}</time>
-                {e.grant_id ? <> · <a href={`/grants/${e.grant_id}`}>Open the grant<span class="visually-hidden"> for this event</span></a></> : null}
+                {e.grant_id ? (
+                  <>
+                    {' '}
+                    ·{' '}
+                    <a href={`/grants/${e.grant_id}`}>
+                      Open the grant<span class="visually-hidden"> for this event</span>
+                    </a>
+                  </>
+                ) : null}
               </p>
             </li>
           ))}
         </ol>
         <ErrorMessage error={more.error} />
         {next ? (
-          <Button busy={more.busy} onClick={() => void more.run(async () => {
-            const page = await api<Events>('/api/me/activity', { query: { brand, action: kind, limit: 50, cursor: next } });
-            setExtra({ key, events: [...(extra?.key === key ? extra.events : []), ...page.events], next: page.next_cursor });
-          })}>Show older events</Button>
+          <Button
+            busy={more.busy}
+            onClick={() =>
+              void more.run(async () => {
+                const page = await api<Events>('/api/me/activity', { query: { brand, action: kind, limit: 50, cursor: next } });
+                setExtra({ key, events: [...(extra?.key === key ? extra.events : []), ...page.events], next: page.next_cursor });
+              })
+            }
+          >
+            Show older events
+          </Button>
         ) : null}
       </section>
     </Page>

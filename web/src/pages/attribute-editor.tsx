@@ -6,9 +6,22 @@ import { Button, ErrorMessage } from '../ui/bits.tsx';
 
 type Draft = string | string[] | Record<string, string>;
 const SYSTEMS = ['EU', 'UK', 'US', 'JP', 'INT'];
-const ADDRESS = [['street', 'Street and number'], ['postal_code', 'Postal code'], ['locality', 'Town or city'], ['region', 'Region (optional)'], ['country', 'Country code (e.g. NL)']] as const;
+const ADDRESS = [
+  ['street', 'Street and number'],
+  ['postal_code', 'Postal code'],
+  ['locality', 'Town or city'],
+  ['region', 'Region (optional)'],
+  ['country', 'Country code (e.g. NL)'],
+] as const;
 const INPUT_TYPES: Record<string, 'email' | 'tel' | 'date'> = { email: 'email', phone: 'tel', date: 'date' };
-const FIELD_LABELS: Record<string, string> = { size: 'Size', system: 'Sizing system', waist: 'Waist', length: 'Leg length (optional)', adults: 'Adults', children: 'Children' };
+const FIELD_LABELS: Record<string, string> = {
+  size: 'Size',
+  system: 'Sizing system',
+  waist: 'Waist',
+  length: 'Leg length (optional)',
+  adults: 'Adults',
+  children: 'Children',
+};
 
 function toDraft(e: CatalogEntry, value: unknown): Draft {
   if (e.type === 'list') return Array.isArray(value) ? value.map(String) : [];
@@ -69,7 +82,12 @@ export function AttributeEditor(props: { entry: CatalogEntry; value: unknown; on
         <div class="checks">
           {e.options.map((o) => (
             <label key={o} class="check">
-              <input type="checkbox" checked={set.has(o)} onChange={(ev) => setDraft(ev.currentTarget.checked ? [...set, o] : [...set].filter((x) => x !== o))} /> {o}
+              <input
+                type="checkbox"
+                checked={set.has(o)}
+                onChange={(ev) => setDraft(ev.currentTarget.checked ? [...set, o] : [...set].filter((x) => x !== o))}
+              />{' '}
+              {o}
             </label>
           ))}
         </div>
@@ -78,8 +96,22 @@ export function AttributeEditor(props: { entry: CatalogEntry; value: unknown; on
   } else if (e.type === 'list') {
     fields = (
       <>
-        <label for={id}>{e.label} <span class="hint">(one per line)</span></label>
-        <textarea id={id} rows={3} value={(draft as string[]).join('\n')} onInput={(ev) => setDraft(ev.currentTarget.value.split('\n').map((s) => s.trim()).filter(Boolean))} />
+        <label for={id}>
+          {e.label} <span class="hint">(one per line)</span>
+        </label>
+        <textarea
+          id={id}
+          rows={3}
+          value={(draft as string[]).join('\n')}
+          onInput={(ev) =>
+            setDraft(
+              ev.currentTarget.value
+                .split('\n')
+                .map((s) => s.trim())
+                .filter(Boolean),
+            )
+          }
+        />
       </>
     );
   } else if (e.type === 'address' || e.type === 'object') {
@@ -93,10 +125,19 @@ export function AttributeEditor(props: { entry: CatalogEntry; value: unknown; on
               <label for={`${id}-${k}`}>{labels[k] ?? k}</label>
               {k === 'system' ? (
                 <select id={`${id}-${k}`} value={v || 'EU'} onChange={(ev) => setField(k, ev.currentTarget.value)}>
-                  {SYSTEMS.map((s) => <option key={s} value={s}>{s}</option>)}
+                  {SYSTEMS.map((s) => (
+                    <option key={s} value={s}>
+                      {s}
+                    </option>
+                  ))}
                 </select>
               ) : (
-                <input id={`${id}-${k}`} inputMode={typeof (e.example as Record<string, unknown>)[k] === 'number' ? 'decimal' : undefined} value={v} onInput={(ev) => setField(k, ev.currentTarget.value)} />
+                <input
+                  id={`${id}-${k}`}
+                  inputMode={typeof (e.example as Record<string, unknown>)[k] === 'number' ? 'decimal' : undefined}
+                  value={v}
+                  onInput={(ev) => setField(k, ev.currentTarget.value)}
+                />
               )}
             </div>
           ))}
@@ -109,14 +150,20 @@ export function AttributeEditor(props: { entry: CatalogEntry; value: unknown; on
         <label for={id}>{e.label}</label>
         <select id={id} value={draft as string} onChange={(ev) => setDraft(ev.currentTarget.value)}>
           <option value="">Choose…</option>
-          {e.options.map((o) => <option key={o} value={o}>{o}</option>)}
+          {e.options.map((o) => (
+            <option key={o} value={o}>
+              {o}
+            </option>
+          ))}
         </select>
       </>
     );
   } else if (e.type === 'json') {
     fields = (
       <>
-        <label for={id}>{e.label} <span class="hint">(text, or JSON)</span></label>
+        <label for={id}>
+          {e.label} <span class="hint">(text, or JSON)</span>
+        </label>
         <textarea id={id} rows={3} value={draft as string} onInput={(ev) => setDraft(ev.currentTarget.value)} />
       </>
     );
@@ -124,18 +171,32 @@ export function AttributeEditor(props: { entry: CatalogEntry; value: unknown; on
     fields = (
       <>
         <label for={id}>{e.label}</label>
-        <input id={id} type={(INPUT_TYPES[e.type] ?? 'text') as 'text' /* preact types each input type apart */} value={draft as string} placeholder={typeof e.example === 'string' ? `e.g. ${e.example}` : undefined}
-          maxLength={e.type === 'country' ? 2 : undefined} onInput={(ev) => setDraft(ev.currentTarget.value)} />
+        <input
+          id={id}
+          type={(INPUT_TYPES[e.type] ?? 'text') as 'text' /* preact types each input type apart */}
+          value={draft as string}
+          placeholder={typeof e.example === 'string' ? `e.g. ${e.example}` : undefined}
+          maxLength={e.type === 'country' ? 2 : undefined}
+          onInput={(ev) => setDraft(ev.currentTarget.value)}
+        />
       </>
     );
   }
   return (
-    <form class="editor stack" onSubmit={(ev) => { ev.preventDefault(); void save(); }}>
+    <form
+      class="editor stack"
+      onSubmit={(ev) => {
+        ev.preventDefault();
+        void save();
+      }}
+    >
       {fields}
       {e.description ? <p class="hint">{e.description}</p> : null}
       <ErrorMessage error={error} />
       <div class="actions">
-        <Button type="submit" variant="primary" busy={busy}>Save<span class="visually-hidden"> {e.label}</span></Button>
+        <Button type="submit" variant="primary" busy={busy}>
+          Save<span class="visually-hidden"> {e.label}</span>
+        </Button>
         <Button onClick={props.onCancel}>Cancel</Button>
       </div>
     </form>

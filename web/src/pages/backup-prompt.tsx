@@ -20,21 +20,55 @@ export function BackupPrompt() {
         <section class="card" aria-labelledby="bp-codes-h">
           <h2 id="bp-codes-h">Your recovery codes</h2>
           <Notice tone="warn">Write these down or store them in a password manager now. They are shown only once; each one signs you in once.</Notice>
-          <ol class="codes">{codes.map((c) => <li key={c}><code>{c}</code></li>)}</ol>
-          <Button variant="primary" busy={action.busy} onClick={() => void action.run(goOn)}>I have saved them, continue</Button>
+          <ol class="codes">
+            {codes.map((c) => (
+              <li key={c}>
+                <code>{c}</code>
+              </li>
+            ))}
+          </ol>
+          <Button variant="primary" busy={action.busy} onClick={() => void action.run(goOn)}>
+            I have saved them, continue
+          </Button>
         </section>
       ) : (
         <section class="card" aria-labelledby="bp-h">
           <h2 id="bp-h">Choose one</h2>
           <div class="actions">
-            <Button variant="primary" busy={action.busy} onClick={() => void action.run(async () => {
-              setCodes((await api<{ codes: string[] }>('/api/me/recovery-codes', { method: 'POST' })).codes);
-            })}>Make recovery codes</Button>
-            <Button busy={action.busy} onClick={() => void action.run(async () => { await addPasskey(); await goOn(); })}>Add another passkey</Button>
-            <Button variant="link" busy={action.busy} onClick={() => void action.run(async () => {
-              await api('/api/me/backup-prompt/dismiss', { method: 'POST' });
-              await goOn();
-            })}>Skip</Button>
+            <Button
+              variant="primary"
+              busy={action.busy}
+              onClick={() =>
+                void action.run(async () => {
+                  setCodes((await api<{ codes: string[] }>('/api/me/recovery-codes', { method: 'POST' })).codes);
+                })
+              }
+            >
+              Make recovery codes
+            </Button>
+            <Button
+              busy={action.busy}
+              onClick={() =>
+                void action.run(async () => {
+                  await addPasskey();
+                  await goOn();
+                })
+              }
+            >
+              Add another passkey
+            </Button>
+            <Button
+              variant="link"
+              busy={action.busy}
+              onClick={() =>
+                void action.run(async () => {
+                  await api('/api/me/backup-prompt/dismiss', { method: 'POST' });
+                  await goOn();
+                })
+              }
+            >
+              Skip
+            </Button>
           </div>
           <p class="hint">Skipping is remembered; you can still do either later in Settings.</p>
           <ErrorMessage error={action.error} />

@@ -24,8 +24,12 @@ export const sendsSomething = (profile: ProfileAttribute[], persona: string | nu
   name === INTENTS || valueFor(profile, persona, name) !== undefined;
 
 export function ConsentAttributes(props: {
-  request: ConsentRequest; profile: ProfileAttribute[]; catalog: Catalog; kept: Set<string>;
-  onToggle: (name: string, on: boolean) => void; onAdded: (name: string, label: string) => Promise<void>;
+  request: ConsentRequest;
+  profile: ProfileAttribute[];
+  catalog: Catalog;
+  kept: Set<string>;
+  onToggle: (name: string, on: boolean) => void;
+  onAdded: (name: string, label: string) => Promise<void>;
 }) {
   const { request: r, profile, catalog, kept } = props;
   const brand = r.brand.name;
@@ -42,34 +46,55 @@ export function ConsentAttributes(props: {
     }
   }, [focusRow, profile]);
 
-  const entryOf = (a: Item): CatalogEntry => catalog.attributes.find((c) => c.name === a.name)
-    ?? { name: a.name, label: shownLabel(a), type: 'json', example: '', description: isCustom(a.name) ? `${brand} asks for an item of your own.` : '' };
+  const entryOf = (a: Item): CatalogEntry =>
+    catalog.attributes.find((c) => c.name === a.name) ?? {
+      name: a.name,
+      label: shownLabel(a),
+      type: 'json',
+      example: '',
+      description: isCustom(a.name) ? `${brand} asks for an item of your own.` : '',
+    };
 
   const state = (a: Item) => {
     const label = shownLabel(a);
     const v = valueFor(profile, r.persona, a.name);
     const value = a.name === INTENTS ? 'your open intents (what you are looking for)' : v !== undefined ? shown(v) : null;
     const on = a.required || kept.has(a.name);
-    const add = value === null ? (
-      editing === a.name ? (
-        <AttributeEditor entry={entryOf(a)} value={undefined} onCancel={() => setEditing(null)} onSave={async (value) => {
-          await api(`/api/me/attributes/${encodeURIComponent(a.name)}`, { method: 'PUT', body: { value, persona: null } });
-          setEditing(null);
-          setFocusRow(a.name);
-          await props.onAdded(a.name, label);
-        }} />
-      ) : (
-        <Button variant="link" onClick={() => setEditing(a.name)}>Add to your profile<span class="visually-hidden">: {label}</span></Button>
-      )
-    ) : null;
+    const add =
+      value === null ? (
+        editing === a.name ? (
+          <AttributeEditor
+            entry={entryOf(a)}
+            value={undefined}
+            onCancel={() => setEditing(null)}
+            onSave={async (value) => {
+              await api(`/api/me/attributes/${encodeURIComponent(a.name)}`, { method: 'PUT', body: { value, persona: null } });
+              setEditing(null);
+              setFocusRow(a.name);
+              await props.onAdded(a.name, label);
+            }}
+          />
+        ) : (
+          <Button variant="link" onClick={() => setEditing(a.name)}>
+            Add to your profile<span class="visually-hidden">: {label}</span>
+          </Button>
+        )
+      ) : null;
     return (
       <>
         <span id={`state-${a.name}`} class="attr-state">
-          {!on
-            ? <><strong class="attr-off">Not shared</strong>{value !== null ? <span class="attr-would"> · Tick to share: {value}</span> : <span class="attr-would"> · Not in your profile</span>}</>
-            : value !== null
-              ? <span class="attr-value">Shares: <strong>{value}</strong></span>
-              : <span class="attr-missing">Not in your profile, so nothing is shared for this.</span>}
+          {!on ? (
+            <>
+              <strong class="attr-off">Not shared</strong>
+              {value !== null ? <span class="attr-would"> · Tick to share: {value}</span> : <span class="attr-would"> · Not in your profile</span>}
+            </>
+          ) : value !== null ? (
+            <span class="attr-value">
+              Shares: <strong>{value}</strong>
+            </span>
+          ) : (
+            <span class="attr-missing">Not in your profile, so nothing is shared for this.</span>
+          )}
         </span>
         {add}
       </>
@@ -82,8 +107,8 @@ export function ConsentAttributes(props: {
       <h2 id="what-h">What {brand} will see</h2>
       {missing.length ? (
         <p class="alert alert-info">
-          {missing.length === 1 ? 'One item is' : `${missing.length} items are`} not in your profile yet, so nothing would be sent for {missing.length === 1 ? 'it' : 'them'}.
-          {' '}You can add {missing.length === 1 ? 'it' : 'them'} below without leaving this request.
+          {missing.length === 1 ? 'One item is' : `${missing.length} items are`} not in your profile yet, so nothing would be sent for{' '}
+          {missing.length === 1 ? 'it' : 'them'}. You can add {missing.length === 1 ? 'it' : 'them'} below without leaving this request.
         </p>
       ) : null}
       {r.persona ? <p>Values from your persona “{r.persona}” where you have them.</p> : null}
@@ -103,13 +128,20 @@ export function ConsentAttributes(props: {
       </ul>
       {optional.length ? (
         <fieldset>
-          <legend><h3>Optional</h3></legend>
+          <legend>
+            <h3>Optional</h3>
+          </legend>
           <p class="hint">Nothing here is shared unless you tick it.</p>
           <ul class="attr-list">
             {optional.map((a) => (
               <li key={a.name} id={`row-${a.name}`} data-attribute={a.name} class={kept.has(a.name) ? 'attr attr-optional attr-on' : 'attr attr-optional'}>
-                <input type="checkbox" id={`opt-${a.name}`} checked={kept.has(a.name)} aria-describedby={`state-${a.name}`}
-                  onChange={(e) => props.onToggle(a.name, e.currentTarget.checked)} />
+                <input
+                  type="checkbox"
+                  id={`opt-${a.name}`}
+                  checked={kept.has(a.name)}
+                  aria-describedby={`state-${a.name}`}
+                  onChange={(e) => props.onToggle(a.name, e.currentTarget.checked)}
+                />
                 <div class="attr-text">
                   <label for={`opt-${a.name}`}>
                     <span class="attr-label">{shownLabel(a)}</span>

@@ -25,7 +25,12 @@ async function load(id: string): Promise<Loaded> {
 
 export function Consent(props: { id: string | null }) {
   const loaded = useLoad(() => (props.id ? load(props.id) : Promise.reject(new Error('This link has no request in it.'))), [props.id]);
-  if (loaded.loading && !loaded.data) return <Page title="A request for your data"><Loading what="the request" /></Page>;
+  if (loaded.loading && !loaded.data)
+    return (
+      <Page title="A request for your data">
+        <Loading what="the request" />
+      </Page>
+    );
   if (!loaded.data) {
     return (
       <Page title="This request cannot be shown">
@@ -48,21 +53,29 @@ function Decision({ request: r, profile, catalog, reload }: Loaded & { reload: (
   const granted = [...required, ...optional.filter((a) => kept.has(a.name))];
   // What the brand receives now: granted items the profile has a value for.
   const sent = granted.filter((a) => sendsSomething(profile, r.persona, a.name)).length;
-  const decide = (how: 'approve' | 'deny') => action.run(async () => {
-    const body = how === 'approve' ? { attributes: granted.map((a) => a.name) } : {};
-    const { redirect_to } = await api<{ redirect_to: string }>(`/api/me/requests/${encodeURIComponent(r.id)}/${how}`, { method: 'POST', body });
-    setLeaving(how === 'approve' ? `Approved. Taking you back to ${brand}…` : `Declined. Taking you back to ${brand}…`);
-    location.assign(redirect_to);
-  });
-  const toggle = (name: string, on: boolean) => setKept((s) => {
-    const next = new Set(s);
-    if (on) next.add(name);
-    else next.delete(name);
-    return next;
-  });
+  const decide = (how: 'approve' | 'deny') =>
+    action.run(async () => {
+      const body = how === 'approve' ? { attributes: granted.map((a) => a.name) } : {};
+      const { redirect_to } = await api<{ redirect_to: string }>(`/api/me/requests/${encodeURIComponent(r.id)}/${how}`, { method: 'POST', body });
+      setLeaving(how === 'approve' ? `Approved. Taking you back to ${brand}…` : `Declined. Taking you back to ${brand}…`);
+      location.assign(redirect_to);
+    });
+  const toggle = (name: string, on: boolean) =>
+    setKept((s) => {
+      const next = new Set(s);
+      if (on) next.add(name);
+      else next.delete(name);
+      return next;
+    });
 
   if (r.status !== 'pending') {
-    return <Page title="Already answered"><Notice>You have already answered this request from {brand}. Its result went back to {brand}.</Notice></Page>;
+    return (
+      <Page title="Already answered">
+        <Notice>
+          You have already answered this request from {brand}. Its result went back to {brand}.
+        </Notice>
+      </Page>
+    );
   }
 
   return (
@@ -73,10 +86,22 @@ function Decision({ request: r, profile, catalog, reload }: Loaded & { reload: (
           <div>
             <p class="brand-name">{brand}</p>
             <ul class="inline-list">
-              {r.brand.homepage ? <li><a href={r.brand.homepage} target="_blank" rel="noopener noreferrer">Website</a></li> : null}
-              {r.brand.policy_uri
-                ? <li><a href={r.brand.policy_uri} target="_blank" rel="noopener noreferrer">Privacy policy<span class="visually-hidden"> of {brand} (opens in a new tab)</span></a></li>
-                : <li>No privacy policy link given</li>}
+              {r.brand.homepage ? (
+                <li>
+                  <a href={r.brand.homepage} target="_blank" rel="noopener noreferrer">
+                    Website
+                  </a>
+                </li>
+              ) : null}
+              {r.brand.policy_uri ? (
+                <li>
+                  <a href={r.brand.policy_uri} target="_blank" rel="noopener noreferrer">
+                    Privacy policy<span class="visually-hidden"> of {brand} (opens in a new tab)</span>
+                  </a>
+                </li>
+              ) : (
+                <li>No privacy policy link given</li>
+              )}
               {r.brand.contact ? <li>Contact: {r.brand.contact}</li> : null}
             </ul>
           </div>
@@ -86,7 +111,9 @@ function Decision({ request: r, profile, catalog, reload }: Loaded & { reload: (
           <section class="card" aria-labelledby="why-h" data-consent="purpose">
             <h2 id="why-h">Why</h2>
             <p class="purpose">{r.purpose.label}</p>
-            <p>In {brand}’s words: “{r.purpose.description}”</p>
+            <p>
+              In {brand}’s words: “{r.purpose.description}”
+            </p>
           </section>
           <section class="card" aria-labelledby="value-h" data-consent="value">
             <h2 id="value-h">What you get</h2>
@@ -94,15 +121,26 @@ function Decision({ request: r, profile, catalog, reload }: Loaded & { reload: (
           </section>
         </div>
 
-        <ConsentAttributes request={r} profile={profile} catalog={catalog} kept={kept} onToggle={toggle}
-          onAdded={async (_name, label) => { setAdded(`${label} is now in your profile.`); reload(); }} />
+        <ConsentAttributes
+          request={r}
+          profile={profile}
+          catalog={catalog}
+          kept={kept}
+          onToggle={toggle}
+          onAdded={async (_name, label) => {
+            setAdded(`${label} is now in your profile.`);
+            reload();
+          }}
+        />
 
         <section class="card" aria-labelledby="terms-h">
           <h2 id="terms-h">For how long</h2>
           <dl class="terms">
             <div data-consent="duration">
               <dt>Access lasts</dt>
-              <dd>{r.duration.text}, until {date(r.duration.until)}, unless you revoke it sooner.</dd>
+              <dd>
+                {r.duration.text}, until {date(r.duration.until)}, unless you revoke it sooner.
+              </dd>
             </div>
             <div data-consent="access">
               <dt>Access</dt>
@@ -110,9 +148,11 @@ function Decision({ request: r, profile, catalog, reload }: Loaded & { reload: (
             </div>
             <div data-consent="retention">
               <dt>{brand} keeps your data</dt>
-              <dd>{r.retention
-                ? `for at most ${r.retention.text} after access ends, then deletes it.`
-                : `${brand} has not said how long it keeps your data after access ends.`}</dd>
+              <dd>
+                {r.retention
+                  ? `for at most ${r.retention.text} after access ends, then deletes it.`
+                  : `${brand} has not said how long it keeps your data after access ends.`}
+              </dd>
             </div>
           </dl>
           <p class="hint">Every read is logged and shown to you under Activity. You can revoke at any time under Grants; reads stop at once.</p>
@@ -122,14 +162,18 @@ function Decision({ request: r, profile, catalog, reload }: Loaded & { reload: (
         {/* Sticky: on a phone the decision stays in reach however far the request runs. */}
         {/* biome-ignore lint/a11y/useSemanticElements: two buttons and a status line, not form fields: a group, not a fieldset. */}
         <div class="decision-bar" role="group" aria-label="Your decision">
-          <p class="visually-hidden" role="status">{added ?? ''}</p>
+          <p class="visually-hidden" role="status">
+            {added ?? ''}
+          </p>
           <ErrorMessage error={action.error} />
           {leaving ? <Notice tone="ok">{leaving}</Notice> : null}
           <div class="actions decision">
             <Button variant="primary" busy={action.busy || Boolean(leaving)} onClick={() => void decide('approve')}>
               Approve and share {sent === 1 ? '1 item' : `${sent} items`}
             </Button>
-            <Button busy={action.busy || Boolean(leaving)} onClick={() => void decide('deny')}>Deny</Button>
+            <Button busy={action.busy || Boolean(leaving)} onClick={() => void decide('deny')}>
+              Deny
+            </Button>
           </div>
         </div>
       </div>

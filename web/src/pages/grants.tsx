@@ -35,14 +35,20 @@ function GrantList(props: { grants: Grant[] }) {
         <li key={g.id} class="card grant-card">
           <div class="grant-head">
             <BrandMark brand={g.brand} />
-            <h3><a href={`/grants/${g.id}`}>{g.brand.name}<span class="visually-hidden">: {g.purpose.label}</span></a></h3>
+            <h3>
+              <a href={`/grants/${g.id}`}>
+                {g.brand.name}
+                <span class="visually-hidden">: {g.purpose.label}</span>
+              </a>
+            </h3>
             <span class={`badge badge-${g.status}`}>{statusText(g.status)}</span>
           </div>
           <p>{g.purpose.label}</p>
           <p class="muted">{g.attributes.map((a) => a.label).join(', ')}</p>
           <p class="muted">
             {g.status === 'active' ? `Until ${date(g.expires_at)}` : g.revoked_at ? `Revoked ${date(g.revoked_at)}` : `Ended ${date(g.expires_at)}`}
-            {' · '}{g.read_count === 1 ? '1 read' : `${g.read_count} reads`}
+            {' · '}
+            {g.read_count === 1 ? '1 read' : `${g.read_count} reads`}
             {g.last_read_at ? ` · last ${dateTime(g.last_read_at)}` : ''}
           </p>
         </li>

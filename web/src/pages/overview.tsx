@@ -27,12 +27,27 @@ export function Overview() {
       {d ? (
         <>
           {d.filled === 0 ? (
-            <p class="alert alert-info">Your profile is empty. <a href="/profile">Fill in your profile</a> so you can share it with brands you choose.</p>
+            <p class="alert alert-info">
+              Your profile is empty. <a href="/profile">Fill in your profile</a> so you can share it with brands you choose.
+            </p>
           ) : null}
           <div class="stats">
-            <a class="stat card" href="/grants"><span class="stat-n">{d.grants.active.length}</span><span>{d.grants.active.length === 1 ? 'brand can' : 'brands can'} read your data</span></a>
-            <a class="stat card" href="/profile"><span class="stat-n">{d.filled}</span><span>{d.filled === 1 ? 'item' : 'items'} in your profile</span></a>
-            <a class="stat card" href="/value"><span class="stat-n">{Object.entries(d.value.totals).map(([u, n]) => amount(n, u)).join(' · ') || '0'}</span><span>value received</span></a>
+            <a class="stat card" href="/grants">
+              <span class="stat-n">{d.grants.active.length}</span>
+              <span>{d.grants.active.length === 1 ? 'brand can' : 'brands can'} read your data</span>
+            </a>
+            <a class="stat card" href="/profile">
+              <span class="stat-n">{d.filled}</span>
+              <span>{d.filled === 1 ? 'item' : 'items'} in your profile</span>
+            </a>
+            <a class="stat card" href="/value">
+              <span class="stat-n">
+                {Object.entries(d.value.totals)
+                  .map(([u, n]) => amount(n, u))
+                  .join(' · ') || '0'}
+              </span>
+              <span>value received</span>
+            </a>
           </div>
           <section class="card" aria-labelledby="recent-h">
             <h2 id="recent-h">Latest reads</h2>
@@ -48,8 +63,12 @@ export function Overview() {
                   </li>
                 ))}
               </ol>
-            ) : <p class="empty">No brand has read your data yet.</p>}
-            <p><a href="/activity">All activity</a></p>
+            ) : (
+              <p class="empty">No brand has read your data yet.</p>
+            )}
+            <p>
+              <a href="/activity">All activity</a>
+            </p>
           </section>
         </>
       ) : null}

@@ -6,7 +6,13 @@ import type { Persona } from '../types.ts';
 import { Button, ErrorMessage, useAction } from '../ui/bits.tsx';
 import { ConfirmDialog } from '../ui/confirm-dialog.tsx';
 
-const slug = (label: string) => label.toLowerCase().normalize('NFKD').replace(/[^a-z0-9]+/g, '-').replace(/^-+|-+$/g, '').slice(0, 40);
+const slug = (label: string) =>
+  label
+    .toLowerCase()
+    .normalize('NFKD')
+    .replace(/[^a-z0-9]+/g, '-')
+    .replace(/^-+|-+$/g, '')
+    .slice(0, 40);
 
 export function Personas(props: { personas: Persona[]; selected: string; onSelect: (name: string) => void; onChanged: () => void }) {
   const [label, setLabel] = useState('');
@@ -22,35 +28,55 @@ export function Personas(props: { personas: Persona[]; selected: string; onSelec
         <label for="persona-select">Show values for</label>
         <select id="persona-select" value={props.selected} onChange={(e) => props.onSelect(e.currentTarget.value)}>
           <option value="">Everyday (default)</option>
-          {props.personas.map((p) => <option key={p.name} value={p.name}>{p.label}</option>)}
+          {props.personas.map((p) => (
+            <option key={p.name} value={p.name}>
+              {p.label}
+            </option>
+          ))}
         </select>
       </div>
-      <form class="inline-form" onSubmit={(e) => {
-        e.preventDefault();
-        void create.run(async () => {
-          const made = await api<Persona>('/api/me/personas', { method: 'POST', body: { name: slug(label), label: label.trim() } });
-          setLabel('');
-          props.onChanged();
-          props.onSelect(made.name);
-        });
-      }}>
+      <form
+        class="inline-form"
+        onSubmit={(e) => {
+          e.preventDefault();
+          void create.run(async () => {
+            const made = await api<Persona>('/api/me/personas', { method: 'POST', body: { name: slug(label), label: label.trim() } });
+            setLabel('');
+            props.onChanged();
+            props.onSelect(made.name);
+          });
+        }}
+      >
         <div class="field">
           <label for="persona-label">New persona</label>
           <input id="persona-label" value={label} required maxLength={60} placeholder="e.g. Business travel" onInput={(e) => setLabel(e.currentTarget.value)} />
         </div>
-        <Button type="submit" busy={create.busy}>Create persona</Button>
+        <Button type="submit" busy={create.busy}>
+          Create persona
+        </Button>
       </form>
       <ErrorMessage error={create.error} />
-      {current ? <Button variant="link" onClick={() => setConfirm(true)}>Delete the “{current.label}” persona…</Button> : null}
+      {current ? (
+        <Button variant="link" onClick={() => setConfirm(true)}>
+          Delete the “{current.label}” persona…
+        </Button>
+      ) : null}
       <ConfirmDialog
-        open={confirm} title={`Delete “${current?.label ?? ''}”?`} confirmLabel="Delete persona" danger busy={remove.busy} error={remove.error}
+        open={confirm}
+        title={`Delete “${current?.label ?? ''}”?`}
+        confirmLabel="Delete persona"
+        danger
+        busy={remove.busy}
+        error={remove.error}
         onCancel={() => setConfirm(false)}
-        onConfirm={() => void remove.run(async () => {
-          await api(`/api/me/personas/${encodeURIComponent(props.selected)}`, { method: 'DELETE' });
-          setConfirm(false);
-          props.onSelect('');
-          props.onChanged();
-        })}
+        onConfirm={() =>
+          void remove.run(async () => {
+            await api(`/api/me/personas/${encodeURIComponent(props.selected)}`, { method: 'DELETE' });
+            setConfirm(false);
+            props.onSelect('');
+            props.onChanged();
+          })
+        }
       >
         <p>Its values are deleted too. Your everyday values stay.</p>
       </ConfirmDialog>

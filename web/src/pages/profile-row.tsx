@@ -17,8 +17,11 @@ export function valuesOf(profile: ProfileAttribute[], name: string, persona: str
 }
 
 export function AttributeRow(props: {
-  entry: CatalogEntry; persona: string; profile: ProfileAttribute[];
-  onSaved: (name: string, label: string) => void; onRemoved: (r: Removed) => void;
+  entry: CatalogEntry;
+  persona: string;
+  profile: ProfileAttribute[];
+  onSaved: (name: string, label: string) => void;
+  onRemoved: (r: Removed) => void;
 }) {
   const { entry: e, persona } = props;
   const [editing, setEditing] = useState(false);
@@ -32,19 +35,32 @@ export function AttributeRow(props: {
   return (
     <li class="attr-row" data-attribute={e.name}>
       <div class="attr-row-main">
-        <span class="attr-label" id={`l-${e.name}`}>{e.label}</span>
+        <span class="attr-label" id={`l-${e.name}`}>
+          {e.label}
+        </span>
         {own ? <span class="attr-value">{shown(own.value)}</span> : fallback ? <span class="muted">Everyday value: {shown(fallback.value)}</span> : null}
       </div>
       {editing ? (
         <AttributeEditor entry={e} value={own?.value ?? fallback?.value} onSave={save} onCancel={() => setEditing(false)} />
       ) : (
         <div class="actions compact">
-          <Button id={`edit-${e.name}`} onClick={() => setEditing(true)}>{own ? 'Edit' : 'Add'}<span class="visually-hidden"> {e.label}</span></Button>
+          <Button id={`edit-${e.name}`} onClick={() => setEditing(true)}>
+            {own ? 'Edit' : 'Add'}
+            <span class="visually-hidden"> {e.label}</span>
+          </Button>
           {own ? (
-            <Button variant="link" busy={remove.busy} onClick={() => void remove.run(async () => {
-              await api(`/api/me/attributes/${encodeURIComponent(e.name)}`, { method: 'DELETE', query: { persona: persona || undefined } });
-              props.onRemoved({ name: e.name, label: e.label, persona, value: own.value });
-            })}>Remove<span class="visually-hidden"> {e.label}</span></Button>
+            <Button
+              variant="link"
+              busy={remove.busy}
+              onClick={() =>
+                void remove.run(async () => {
+                  await api(`/api/me/attributes/${encodeURIComponent(e.name)}`, { method: 'DELETE', query: { persona: persona || undefined } });
+                  props.onRemoved({ name: e.name, label: e.label, persona, value: own.value });
+                })
+              }
+            >
+              Remove<span class="visually-hidden"> {e.label}</span>
+            </Button>
           ) : null}
         </div>
       )}

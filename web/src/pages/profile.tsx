@@ -25,7 +25,9 @@ type Data = { catalog: Catalog; profile: ProfileAttribute[]; personas: Persona[]
 export function Profile() {
   const data = useLoad<Data>(async () => {
     const [catalog, profile, personas] = await Promise.all([
-      loadCatalog(), api<{ attributes: ProfileAttribute[] }>('/api/me/attributes'), api<{ personas: Persona[] }>('/api/me/personas'),
+      loadCatalog(),
+      api<{ attributes: ProfileAttribute[] }>('/api/me/attributes'),
+      api<{ personas: Persona[] }>('/api/me/personas'),
     ]);
     return { catalog, profile: profile.attributes, personas: personas.personas };
   });
@@ -46,7 +48,10 @@ export function Profile() {
   const { catalog, profile, personas } = data.data;
   const known = new Set(GROUPS.flatMap(([, names]) => names));
   const groups: [string, CatalogEntry[]][] = [
-    ...GROUPS.map(([title, names]): [string, CatalogEntry[]] => [title, names.map((n) => catalog.attributes.find((c) => c.name === n)).filter((c): c is CatalogEntry => Boolean(c))]),
+    ...GROUPS.map(([title, names]): [string, CatalogEntry[]] => [
+      title,
+      names.map((n) => catalog.attributes.find((c) => c.name === n)).filter((c): c is CatalogEntry => Boolean(c)),
+    ]),
     ['More', catalog.attributes.filter((c) => !known.has(c.name))],
   ].filter(([, list]) => list!.length) as [string, CatalogEntry[]][];
   const custom = [...new Set(profile.filter((p) => p.custom).map((p) => p.name))];
@@ -69,26 +74,54 @@ export function Profile() {
     setFocus({ id: 'undo-remove', before: data.data });
     data.reload();
   };
-  const undoNotice = (group: string) => (removed?.group === group ? (
-    <div class="alert alert-info undo" role="status">
-      <span>Removed {removed.label}.</span>
-      <Button id="undo-remove" busy={undo.busy} onClick={() => void undo.run(async () => {
-        await api(`/api/me/attributes/${encodeURIComponent(removed.name)}`, { method: 'PUT', body: { value: removed.value, persona: removed.persona || null } });
-        onSaved(removed.name, removed.label);
-        setSaved(`${removed.label} is back.`);
-      })}>Undo<span class="visually-hidden"> removing {removed.label}</span></Button>
-      <ErrorMessage error={undo.error} />
-    </div>
-  ) : null);
+  const undoNotice = (group: string) =>
+    removed?.group === group ? (
+      <div class="alert alert-info undo" role="status">
+        <span>Removed {removed.label}.</span>
+        <Button
+          id="undo-remove"
+          busy={undo.busy}
+          onClick={() =>
+            void undo.run(async () => {
+              await api(`/api/me/attributes/${encodeURIComponent(removed.name)}`, {
+                method: 'PUT',
+                body: { value: removed.value, persona: removed.persona || null },
+              });
+              onSaved(removed.name, removed.label);
+              setSaved(`${removed.label} is back.`);
+            })
+          }
+        >
+          Undo<span class="visually-hidden"> removing {removed.label}</span>
+        </Button>
+        <ErrorMessage error={undo.error} />
+      </div>
+    ) : null;
   const row = (group: string) => (e: CatalogEntry) => (
     <AttributeRow key={`${e.name}|${persona}`} entry={e} persona={persona} profile={profile} onSaved={onSaved} onRemoved={onRemoved(group)} />
   );
 
   return (
-    <Page title="Your profile" lead="Fill in what you are happy to share. Nothing leaves Trove until you approve a brand’s request, and only the items you approve." wide>
-      <Personas personas={personas} selected={persona} onSelect={(p) => { setPersona(p); setRemoved(null); }} onChanged={data.reload} />
-      {persona ? <Notice>Editing the “{personaLabel}” persona. Where it has no value of its own, brands asking for this persona get your everyday value.</Notice> : null}
-      <p class="visually-hidden" role="status">{saved ?? ''}</p>
+    <Page
+      title="Your profile"
+      lead="Fill in what you are happy to share. Nothing leaves Trove until you approve a brand’s request, and only the items you approve."
+      wide
+    >
+      <Personas
+        personas={personas}
+        selected={persona}
+        onSelect={(p) => {
+          setPersona(p);
+          setRemoved(null);
+        }}
+        onChanged={data.reload}
+      />
+      {persona ? (
+        <Notice>Editing the “{personaLabel}” persona. Where it has no value of its own, brands asking for this persona get your everyday value.</Notice>
+      ) : null}
+      <p class="visually-hidden" role="status">
+        {saved ?? ''}
+      </p>
       {groups.map(([title, entries]) => {
         const have = entries.filter(filled);
         const empty = entries.filter((e) => !filled(e));
@@ -100,7 +133,9 @@ export function Profile() {
             {have.length ? <ul class="attr-rows">{have.map(row(title))}</ul> : <p class="empty">Nothing here yet.</p>}
             {empty.length ? (
               <details class="add-more">
-                <summary>Add more<span class="visually-hidden"> to {title}</span> <span class="muted">({empty.length} not filled in)</span></summary>
+                <summary>
+                  Add more<span class="visually-hidden"> to {title}</span> <span class="muted">({empty.length} not filled in)</span>
+                </summary>
                 <ul class="attr-rows">{empty.map(row(title))}</ul>
               </details>
             ) : null}

@@ -26,24 +26,47 @@ export function SessionsCard() {
             <span>
               <strong>{s.device ?? 'Unknown device'}</strong>
               {s.current ? <span class="badge badge-active"> This device</span> : null}
-              <span class="muted"> · signed in {dateTime(s.created_at)} with {how(s)} · last seen {dateTime(s.last_seen_at)}</span>
+              <span class="muted">
+                {' '}
+                · signed in {dateTime(s.created_at)} with {how(s)} · last seen {dateTime(s.last_seen_at)}
+              </span>
             </span>
             {s.current ? null : (
-              <Button variant="link" busy={revoke.busy} onClick={() => void revoke.run(async () => {
-                await api(`/api/me/sessions/${encodeURIComponent(s.id)}`, { method: 'DELETE' });
-                setDone(`Signed out ${s.device ?? 'that device'}.`);
-                sessions.reload();
-              })}>Sign out<span class="visually-hidden"> {s.device ?? 'unknown device'}, last seen {dateTime(s.last_seen_at)}</span></Button>
+              <Button
+                variant="link"
+                busy={revoke.busy}
+                onClick={() =>
+                  void revoke.run(async () => {
+                    await api(`/api/me/sessions/${encodeURIComponent(s.id)}`, { method: 'DELETE' });
+                    setDone(`Signed out ${s.device ?? 'that device'}.`);
+                    sessions.reload();
+                  })
+                }
+              >
+                Sign out
+                <span class="visually-hidden">
+                  {' '}
+                  {s.device ?? 'unknown device'}, last seen {dateTime(s.last_seen_at)}
+                </span>
+              </Button>
             )}
           </li>
         ))}
       </ul>
       {done ? <Notice tone="ok">{done}</Notice> : null}
-      <Button disabled={others.length === 0} busy={revoke.busy} onClick={() => void revoke.run(async () => {
-        const { ended } = await api<{ ended: number }>('/api/me/sessions/revoke-others', { method: 'POST' });
-        setDone(`Signed out everywhere else (${ended} ${ended === 1 ? 'session' : 'sessions'}).`);
-        sessions.reload();
-      })}>Sign out everywhere else</Button>
+      <Button
+        disabled={others.length === 0}
+        busy={revoke.busy}
+        onClick={() =>
+          void revoke.run(async () => {
+            const { ended } = await api<{ ended: number }>('/api/me/sessions/revoke-others', { method: 'POST' });
+            setDone(`Signed out everywhere else (${ended} ${ended === 1 ? 'session' : 'sessions'}).`);
+            sessions.reload();
+          })
+        }
+      >
+        Sign out everywhere else
+      </Button>
     </section>
   );
 }

@@ -25,10 +25,29 @@ export function SignIn(props: { next?: string; title?: string; lead?: string; st
         <p>No password to remember: a passkey stays on your phone or computer and unlocks with your fingerprint, face or screen lock.</p>
         {!supported ? <Notice tone="warn">This browser cannot use passkeys. Try a current browser, or sign in with a recovery code below.</Notice> : null}
         <div class="actions">
-          <Button variant="primary" busy={action.busy} disabled={!supported} onClick={() => action.run(async () => { await signInWithPasskey(); done(); })}>
+          <Button
+            variant="primary"
+            busy={action.busy}
+            disabled={!supported}
+            onClick={() =>
+              action.run(async () => {
+                await signInWithPasskey();
+                done();
+              })
+            }
+          >
             Sign in with a passkey
           </Button>
-          <Button busy={action.busy} disabled={!supported} onClick={() => action.run(async () => { await signUpWithPasskey(); done(); })}>
+          <Button
+            busy={action.busy}
+            disabled={!supported}
+            onClick={() =>
+              action.run(async () => {
+                await signUpWithPasskey();
+                done();
+              })
+            }
+          >
             Create a Trove account
           </Button>
         </div>
@@ -40,13 +59,28 @@ export function SignIn(props: { next?: string; title?: string; lead?: string; st
           class="stack"
           onSubmit={(e) => {
             e.preventDefault();
-            void action.run(async () => { await signInWithRecoveryCode(code); done(); });
+            void action.run(async () => {
+              await signInWithRecoveryCode(code);
+              done();
+            });
           }}
         >
           <p>Each recovery code works once. After signing in, add a new passkey in Settings.</p>
           <label for="recovery-code">Recovery code</label>
-          <input id="recovery-code" name="code" autocomplete="one-time-code" spellcheck={false} required value={code} onInput={(e) => setCode(e.currentTarget.value)} />
-          <div class="actions"><Button type="submit" busy={action.busy}>Sign in with this code</Button></div>
+          <input
+            id="recovery-code"
+            name="code"
+            autocomplete="one-time-code"
+            spellcheck={false}
+            required
+            value={code}
+            onInput={(e) => setCode(e.currentTarget.value)}
+          />
+          <div class="actions">
+            <Button type="submit" busy={action.busy}>
+              Sign in with this code
+            </Button>
+          </div>
         </form>
       </details>
     </Page>

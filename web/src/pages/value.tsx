@@ -9,7 +9,10 @@ import { Page } from '../ui/page.tsx';
 export function ValuePage() {
   const value = useLoad(() => api<ValueSummary>('/api/me/value'));
   const v = value.data;
-  const totals = (t: Record<string, number>) => Object.entries(t).map(([unit, n]) => amount(n, unit)).join(' · ');
+  const totals = (t: Record<string, number>) =>
+    Object.entries(t)
+      .map(([unit, n]) => amount(n, unit))
+      .join(' · ');
   return (
     <Page title="Value received" lead="What brands promised in return for your data, and what they say they have given you.">
       {value.loading && !v ? <Loading what="your value ledger" /> : null}
@@ -30,21 +33,38 @@ export function ValuePage() {
                   {b.promised.length ? (
                     <ul class="plain-list">
                       {b.promised.map((p) => (
-                        <li key={p.grant_id}><a href={`/grants/${p.grant_id}`}>{valueText(p)}</a> <span class="muted">({statusText(p.grant_status).toLowerCase()})</span></li>
+                        <li key={p.grant_id}>
+                          <a href={`/grants/${p.grant_id}`}>{valueText(p)}</a> <span class="muted">({statusText(p.grant_status).toLowerCase()})</span>
+                        </li>
                       ))}
                     </ul>
-                  ) : <p class="muted">Nothing was offered.</p>}
+                  ) : (
+                    <p class="muted">Nothing was offered.</p>
+                  )}
                 </div>
                 <div>
                   <h3>Received</h3>
                   {b.received.length ? (
                     <ul class="plain-list">
                       {b.received.map((r) => (
-                        <li key={r.id}>{kindText(r.kind)}: {r.description}{amountAfter(r.description, r.amount, r.unit)} <span class="muted">{date(r.created_at)}{r.reference ? ` · ref. ${r.reference}` : ''}</span></li>
+                        <li key={r.id}>
+                          {kindText(r.kind)}: {r.description}
+                          {amountAfter(r.description, r.amount, r.unit)}{' '}
+                          <span class="muted">
+                            {date(r.created_at)}
+                            {r.reference ? ` · ref. ${r.reference}` : ''}
+                          </span>
+                        </li>
                       ))}
                     </ul>
-                  ) : <p class="muted">Nothing recorded yet.</p>}
-                  {Object.keys(b.totals).length ? <p><strong>Total:</strong> {totals(b.totals)}</p> : null}
+                  ) : (
+                    <p class="muted">Nothing recorded yet.</p>
+                  )}
+                  {Object.keys(b.totals).length ? (
+                    <p>
+                      <strong>Total:</strong> {totals(b.totals)}
+                    </p>
+                  ) : null}
                 </div>
               </div>
             </section>

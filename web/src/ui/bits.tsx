@@ -6,18 +6,34 @@ import { errorText } from '../api.ts';
 
 export function ErrorMessage(props: { error: unknown }) {
   if (!props.error) return null;
-  return <p class="alert alert-error" role="alert">{errorText(props.error)}</p>;
+  return (
+    <p class="alert alert-error" role="alert">
+      {errorText(props.error)}
+    </p>
+  );
 }
 
 export function Notice(props: { children: ComponentChildren; tone?: 'ok' | 'info' | 'warn' }) {
-  return <p class={`alert alert-${props.tone ?? 'info'}`} role="status">{props.children}</p>;
+  return (
+    <p class={`alert alert-${props.tone ?? 'info'}`} role="status">
+      {props.children}
+    </p>
+  );
 }
 
 export function Loading(props: { what?: string }) {
-  return <p class="loading" role="status">Loading{props.what ? ` ${props.what}` : ''}…</p>;
+  return (
+    <p class="loading" role="status">
+      Loading{props.what ? ` ${props.what}` : ''}…
+    </p>
+  );
 }
 
-type ButtonProps = Omit<ButtonHTMLAttributes<HTMLButtonElement>, 'type'> & { busy?: boolean; variant?: 'primary' | 'secondary' | 'danger' | 'link'; type?: 'button' | 'submit' };
+type ButtonProps = Omit<ButtonHTMLAttributes<HTMLButtonElement>, 'type'> & {
+  busy?: boolean;
+  variant?: 'primary' | 'secondary' | 'danger' | 'link';
+  type?: 'button' | 'submit';
+};
 
 export function Button({ busy, variant = 'secondary', children, type = 'button', ...rest }: ButtonProps) {
   return (

@@ -14,7 +14,9 @@ export function Page(props: { title: string; heading?: ComponentChildren; lead?:
   }, []);
   return (
     <div class={props.wide ? 'page page-wide' : 'page'}>
-      <h1 ref={h1} tabIndex={-1}>{props.heading ?? props.title}</h1>
+      <h1 ref={h1} tabIndex={-1}>
+        {props.heading ?? props.title}
+      </h1>
       {props.lead ? <p class="lead">{props.lead}</p> : null}
       {props.children}
     </div>

@@ -5,14 +5,22 @@ import type { ComponentChildren } from 'preact';
 export type NavItem = { href: string; label: string };
 
 export function Shell(props: {
-  home: string; product: string; nav: NavItem[]; path: string; onSignOut?: () => void; footer: string; children: ComponentChildren;
+  home: string;
+  product: string;
+  nav: NavItem[];
+  path: string;
+  onSignOut?: () => void;
+  footer: string;
+  children: ComponentChildren;
   /** Wider frame, for tables (the audit log) that need the whole of a laptop screen. */
   wide?: boolean;
 }) {
   const current = (href: string) => (href === props.home ? props.path === href : props.path === href || props.path.startsWith(`${href}/`));
   return (
     <>
-      <a class="skip-link" href="#main">Skip to content</a>
+      <a class="skip-link" href="#main">
+        Skip to content
+      </a>
       <header class="site-header">
         <div class={props.wide ? 'header-inner frame-wide' : 'header-inner'}>
           <a class="logo" href={props.home}>
@@ -22,19 +30,29 @@ export function Shell(props: {
             </svg>
             <span>{props.product}</span>
           </a>
-          {props.onSignOut ? <button type="button" class="btn btn-link sign-out" onClick={props.onSignOut}>Sign out</button> : null}
+          {props.onSignOut ? (
+            <button type="button" class="btn btn-link sign-out" onClick={props.onSignOut}>
+              Sign out
+            </button>
+          ) : null}
         </div>
         {props.nav.length ? (
           <nav class="site-nav" aria-label="Main">
             <ul>
               {props.nav.map((n) => (
-                <li key={n.href}><a href={n.href} aria-current={current(n.href) ? 'page' : undefined}>{n.label}</a></li>
+                <li key={n.href}>
+                  <a href={n.href} aria-current={current(n.href) ? 'page' : undefined}>
+                    {n.label}
+                  </a>
+                </li>
               ))}
             </ul>
           </nav>
         ) : null}
       </header>
-      <main id="main" tabIndex={-1} class={props.wide ? 'frame-wide' : undefined}>{props.children}</main>
+      <main id="main" tabIndex={-1} class={props.wide ? 'frame-wide' : undefined}>
+        {props.children}
+      </main>
       <footer class="site-footer">
         <p>{props.footer}</p>
       </footer>

@@ -50,9 +50,7 @@ export function formatCheckpoint(c: Checkpoint): string {
  * A checkpoint's verified signatures are returned with it (unknown ones, e.g. other witnesses',
  * are kept as unverified).
  */
-export async function openCheckpoint(
-  msg: string, verifiers: readonly NoteVerifier[], origin: string,
-): Promise<{ checkpoint: Checkpoint; note: Note }> {
+export async function openCheckpoint(msg: string, verifiers: readonly NoteVerifier[], origin: string): Promise<{ checkpoint: Checkpoint; note: Note }> {
   const note = await openNote(msg, verifiers);
   const checkpoint = parseCheckpoint(note.text);
   if (checkpoint.origin !== origin) {

@@ -2,8 +2,16 @@
 // followed by the checkpoint text; the signature is u64 big-endian t ‖ 64-byte Ed25519 signature.
 import { concatBytes, fromBase64, readUint64, uint64Bytes, utf8, type Bytes } from './bytes.ts';
 import {
-  KEY_TYPE_COSIGNATURE_V1, KEY_TYPE_ED25519, ed25519Sign, ed25519Verifier, formatVerifierKey, noteKeyId,
-  noteVerifier, parseSignerKey, parseVerifierKey, type VerifierKey,
+  KEY_TYPE_COSIGNATURE_V1,
+  KEY_TYPE_ED25519,
+  ed25519Sign,
+  ed25519Verifier,
+  formatVerifierKey,
+  noteKeyId,
+  noteVerifier,
+  parseSignerKey,
+  parseVerifierKey,
+  type VerifierKey,
 } from './note-keys.ts';
 import type { NoteSignature, NoteSigner, NoteVerifier } from './signed-note.ts';
 

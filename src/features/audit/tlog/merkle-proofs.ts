@@ -108,11 +108,9 @@ export async function fetchProof(plan: ProofPlan, readBatch: NodeBatchReader): P
   return assembleProof(plan, (id) => byPos.get(storedNodeIndex(id.level, id.index)));
 }
 
-export const inclusionProof = (read: NodeReader, index: number, size: number): Hash[] =>
-  assembleProof(inclusionPlan(index, size), read);
+export const inclusionProof = (read: NodeReader, index: number, size: number): Hash[] => assembleProof(inclusionPlan(index, size), read);
 
-export const consistencyProof = (read: NodeReader, size1: number, size2: number): Hash[] =>
-  assembleProof(consistencyPlan(size1, size2), read);
+export const consistencyProof = (read: NodeReader, size1: number, size2: number): Hash[] => assembleProof(consistencyPlan(size1, size2), read);
 
 /** The root of the tree of `size` leaves (any size up to the stored one), from stored nodes. */
 export function treeRoot(read: NodeReader, size: number): Hash {

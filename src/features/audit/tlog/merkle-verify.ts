@@ -9,13 +9,11 @@ import { hashEquals, isHash, nodeHash, splitPoint, type Hash } from './merkle.ts
 const validSize = (n: number): boolean => Number.isSafeInteger(n) && n >= 0;
 
 /** The root an inclusion proof leads to, or null when the proof's shape cannot fit (index, size). */
-export function rootFromInclusionProof(
-  leafHash: Hash, index: number, size: number, proof: readonly Hash[],
-): Hash | null {
+export function rootFromInclusionProof(leafHash: Hash, index: number, size: number, proof: readonly Hash[]): Hash | null {
   if (!validSize(index) || !validSize(size) || index >= size) return null;
   if (!isHash(leafHash) || !proof.every(isHash)) return null;
   const siblingOnLeft: boolean[] = []; // top-down
-  for (let m = index, n = size; n > 1;) {
+  for (let m = index, n = size; n > 1; ) {
     const k = splitPoint(n);
     if (m < k) {
       siblingOnLeft.push(false);
@@ -35,9 +33,7 @@ export function rootFromInclusionProof(
 }
 
 /** Whether `proof` shows the leaf with `leafHash` at `index` in the tree of `size` with `root`. */
-export function verifyInclusion(
-  leafHash: Hash, index: number, size: number, proof: readonly Hash[], root: Hash,
-): boolean {
+export function verifyInclusion(leafHash: Hash, index: number, size: number, proof: readonly Hash[], root: Hash): boolean {
   const r = rootFromInclusionProof(leafHash, index, size, proof);
   return r !== null && isHash(root) && hashEquals(r, root);
 }
@@ -47,9 +43,7 @@ export function verifyInclusion(
  * proof and equal roots. size1 = 0 is refused: the empty tree is a prefix of every tree, so there
  * is nothing to prove (callers such as a witness handle "old size 0" before asking).
  */
-export function verifyConsistency(
-  size1: number, size2: number, root1: Hash, root2: Hash, proof: readonly Hash[],
-): boolean {
+export function verifyConsistency(size1: number, size2: number, root1: Hash, root2: Hash, proof: readonly Hash[]): boolean {
   if (!validSize(size1) || !validSize(size2) || size1 === 0 || size1 > size2) return false;
   if (!isHash(root1) || !isHash(root2) || !proof.every(isHash)) return false;
   if (size1 === size2) return proof.length === 0 && hashEquals(root1, root2);

@@ -45,7 +45,7 @@ export function rangeNodes(start: number, end: number): NodeId[] {
   assertSize(end, 'range end');
   if (end <= start) throw new RangeError('empty range');
   const out: NodeId[] = [];
-  for (let at = start; at < end;) {
+  for (let at = start; at < end; ) {
     let width = 1;
     let level = 0;
     for (; width * 2 <= end - at; level++) width *= 2;

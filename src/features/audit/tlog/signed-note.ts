@@ -135,9 +135,7 @@ export async function signText(text: string, signer: NoteSigner): Promise<NoteSi
  * Signs `text` with every signer; signatures in `keep` come first unless a signer has the same
  * name and key ID (its new signature replaces them).
  */
-export async function signNote(
-  text: string, signers: readonly NoteSigner[], keep: readonly NoteSignature[] = [],
-): Promise<string> {
+export async function signNote(text: string, signers: readonly NoteSigner[], keep: readonly NoteSignature[] = []): Promise<string> {
   const fresh: NoteSignature[] = [];
   for (const s of signers) fresh.push(await signText(text, s));
   const replaced = new Set(fresh.map((s) => keyOf(s.name, s.keyId)));

@@ -99,9 +99,12 @@ export async function decideAddCheckpoint(
     return { status: 200, checkpoint, note, next };
   }
   if (!verifyConsistency(oldSize, checkpoint.size, last!.rootHash, checkpoint.rootHash, proof)) {
-    return refuse(422, oldSize === checkpoint.size
-      ? 'same size as the last cosigned checkpoint but a different root (or a non-empty proof)'
-      : `the consistency proof from ${oldSize} does not verify`);
+    return refuse(
+      422,
+      oldSize === checkpoint.size
+        ? 'same size as the last cosigned checkpoint but a different root (or a non-empty proof)'
+        : `the consistency proof from ${oldSize} does not verify`,
+    );
   }
   return { status: 200, checkpoint, note, next };
 }

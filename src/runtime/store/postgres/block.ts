@@ -61,7 +61,9 @@ export class Block {
   private readonly parseErrors = new Map<number, unknown>();
   private settled = false;
   private done!: (failure: unknown) => void;
-  readonly finished = new Promise<unknown>((resolve) => { this.done = resolve; });
+  readonly finished = new Promise<unknown>((resolve) => {
+    this.done = resolve;
+  });
   private prepared: Prepared = { parsed: new Set(), uncertain: new Set() };
   /** Names this block parses (index → name), confirmed once their statement has run. */
   private readonly parsing = new Map<number, string>();
@@ -204,4 +206,3 @@ export class Block {
   handleCopyInResponse() {}
   handleCopyData() {}
 }
-

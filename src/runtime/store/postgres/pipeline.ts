@@ -29,7 +29,9 @@ export function bindable(v: unknown): boolean {
  * unnamed (parsed afresh), for a connection whose cache is stale.
  */
 export async function pipeline(
-  client: pg.PoolClient, statements: readonly Statement[], opts: { named?: boolean; types?: pg.CustomTypesConfig } = {},
+  client: pg.PoolClient,
+  statements: readonly Statement[],
+  opts: { named?: boolean; types?: pg.CustomTypesConfig } = {},
 ): Promise<Settled[] & { unknown?: boolean }> {
   for (const s of statements) {
     if (!s.parameters.every(bindable)) throw new NotPipelinable('a parameter pg would convert with code of its own');

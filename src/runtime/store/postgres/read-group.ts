@@ -127,16 +127,17 @@ export function groupedReads(pool: pg.Pool, types: pg.CustomTypesConfig) {
   }
 
   /** The rows of each statement, in order; rejects with the first statement's error. */
-  return (statements: Statement[]): Promise<Rows> => new Promise<Rows>((resolve, reject) => {
-    const read: Read = { statements, resolve, reject, resent: 0 };
-    if (!statements.every((s) => s.parameters.every(bindable))) {
-      void alone(read);
-      return;
-    }
-    queue.push(read);
-    if (!scheduled) {
-      scheduled = true;
-      setImmediate(flush);
-    }
-  });
+  return (statements: Statement[]): Promise<Rows> =>
+    new Promise<Rows>((resolve, reject) => {
+      const read: Read = { statements, resolve, reject, resent: 0 };
+      if (!statements.every((s) => s.parameters.every(bindable))) {
+        void alone(read);
+        return;
+      }
+      queue.push(read);
+      if (!scheduled) {
+        scheduled = true;
+        setImmediate(flush);
+      }
+    });
 }

@@ -20,13 +20,28 @@ import { groupedReads } from './read-group.ts';
 const AUDIT_LOCK = 0x7472_6f76; // "trov"
 const INT8 = 20;
 const AUDIT_COLUMNS = [
-  'seq', 'id', 'ts', 'actor_type', 'actor_id', 'action', 'outcome', 'consumer_id', 'brand_id', 'grant_id',
-  'attributes', 'purpose', 'reason', 'detail', 'prev_hash', 'hash',
+  'seq',
+  'id',
+  'ts',
+  'actor_type',
+  'actor_id',
+  'action',
+  'outcome',
+  'consumer_id',
+  'brand_id',
+  'grant_id',
+  'attributes',
+  'purpose',
+  'reason',
+  'detail',
+  'prev_hash',
+  'hash',
 ] as const;
 // A batch's events in one statement whatever their number (one prepared text): a column
 // array per parameter, unnested into rows.
-const INSERT_AUDIT = `INSERT INTO audit_events (${AUDIT_COLUMNS.join(', ')}) SELECT * FROM unnest(${
-  AUDIT_COLUMNS.map((c, i) => `$${i + 1}::${c === 'seq' || c === 'ts' ? 'bigint' : 'text'}[]`).join(', ')})`;
+const INSERT_AUDIT = `INSERT INTO audit_events (${AUDIT_COLUMNS.join(', ')}) SELECT * FROM unnest(${AUDIT_COLUMNS.map(
+  (c, i) => `$${i + 1}::${c === 'seq' || c === 'ts' ? 'bigint' : 'text'}[]`,
+).join(', ')})`;
 const LOCK_CHAIN: Statement = { sql: 'SELECT pg_advisory_xact_lock($1)', parameters: [AUDIT_LOCK] };
 const CHAIN_HEAD: Statement = { sql: 'SELECT seq, hash FROM audit_events ORDER BY seq DESC LIMIT 1', parameters: [] };
 const BEGIN_AUDITED: Statement[] = [{ sql: 'BEGIN', parameters: [] }, LOCK_CHAIN, CHAIN_HEAD];

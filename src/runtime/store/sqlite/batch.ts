@@ -55,8 +55,22 @@ export function openSqlite(filename: string): Database.Database {
 }
 
 const AUDIT_COLUMNS: readonly (keyof AuditEventRow)[] = [
-  'seq', 'id', 'ts', 'actor_type', 'actor_id', 'action', 'outcome', 'consumer_id', 'brand_id', 'grant_id',
-  'attributes', 'purpose', 'reason', 'detail', 'prev_hash', 'hash',
+  'seq',
+  'id',
+  'ts',
+  'actor_type',
+  'actor_id',
+  'action',
+  'outcome',
+  'consumer_id',
+  'brand_id',
+  'grant_id',
+  'attributes',
+  'purpose',
+  'reason',
+  'detail',
+  'prev_hash',
+  'hash',
 ];
 
 export function toWireError(err: unknown): WireError {

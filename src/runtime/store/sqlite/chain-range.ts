@@ -16,7 +16,7 @@ export function* rangeRows(db: BetterSqlite.Database, job: RangeJob): Generator<
   // Anything below lo (normally nothing: rows below seq 1 are forgeries) comes first.
   if (job.open) yield* db.prepare('SELECT * FROM audit_events WHERE seq < ? ORDER BY seq').all(job.lo) as AuditEventRow[];
   const page = db.prepare(`SELECT * FROM audit_events WHERE seq >= @from${job.hi === null ? '' : ' AND seq <= @hi'} ORDER BY seq LIMIT @size`);
-  for (let from = job.lo; ;) {
+  for (let from = job.lo; ; ) {
     const rows = page.all({ from, size, ...(job.hi === null ? {} : { hi: job.hi }) }) as AuditEventRow[];
     yield* rows;
     if (rows.length < size) return;

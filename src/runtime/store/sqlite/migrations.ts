@@ -13,12 +13,14 @@ export async function migrateSqlite(sqlite: Database.Database, files?: Migration
         return (sqlite.prepare('SELECT name FROM d1_migrations').all() as { name: string }[]).map((r) => r.name);
       },
       async apply(file) {
-        return sqlite.transaction(() => {
-          if (sqlite.prepare('SELECT 1 FROM d1_migrations WHERE name = ?').get(file.name)) return false;
-          sqlite.exec(file.sql);
-          sqlite.prepare('INSERT INTO d1_migrations (name) VALUES (?)').run(file.name);
-          return true;
-        }).immediate();
+        return sqlite
+          .transaction(() => {
+            if (sqlite.prepare('SELECT 1 FROM d1_migrations WHERE name = ?').get(file.name)) return false;
+            sqlite.exec(file.sql);
+            sqlite.prepare('INSERT INTO d1_migrations (name) VALUES (?)').run(file.name);
+            return true;
+          })
+          .immediate();
       },
     },
     files ?? readMigrationFiles('sqlite'),

@@ -64,7 +64,10 @@ export function createSqliteStore(sqlite: Database.Database, clock: Clock, opts:
       const batch = queue;
       queue = [];
       try {
-        const outcomes = await writer.apply(batch.map((p) => p.change), clock.now());
+        const outcomes = await writer.apply(
+          batch.map((p) => p.change),
+          clock.now(),
+        );
         batch.forEach((p, i) => {
           const o = outcomes[i]!;
           if (o.ok) p.resolve({ events: o.events });
@@ -108,10 +111,11 @@ export function createSqliteStore(sqlite: Database.Database, clock: Clock, opts:
       // Synchronous on this connection: no executor, no promise per statement. Several
       // statements share one read transaction: one set of WAL locks instead of one per
       // statement (each costs a few system calls), and one snapshot for all of them.
-      const run = () => queries.map((q) => {
-        const c = q.compile();
-        return prepare(c.sql).all(...(c.parameters as unknown[]));
-      });
+      const run = () =>
+        queries.map((q) => {
+          const c = q.compile();
+          return prepare(c.sql).all(...(c.parameters as unknown[]));
+        });
       if (queries.length < 2 || sqlite.inTransaction) return run() as never;
       beginRead.run();
       try {

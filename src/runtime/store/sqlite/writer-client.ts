@@ -20,12 +20,16 @@ export function fromWireError(e: WireError): Error {
 }
 
 async function stop(threads: Worker[]) {
-  await Promise.all(threads.filter((t) => t.threadId !== -1).map((t) => {
-    const exited = once(t, 'exit');
-    t.ref();
-    t.postMessage({ close: true });
-    return exited;
-  }));
+  await Promise.all(
+    threads
+      .filter((t) => t.threadId !== -1)
+      .map((t) => {
+        const exited = once(t, 'exit');
+        t.ref();
+        t.postMessage({ close: true });
+        return exited;
+      }),
+  );
 }
 
 /** Copies WAL frames into the database file in the background (PASSIVE checkpoints). */
@@ -67,10 +71,11 @@ export function threadWriter(filename: string): Writer {
   return {
     apply(batch, ts) {
       const { text, sent, refused } = encoder.encode(batch, ts);
-      const all = (outcomes: Outcome[]) => batch.map((_, i): Outcome => {
-        const at = sent.indexOf(i);
-        return at >= 0 ? outcomes[at]! : { ok: false, error: toWireError(refused.get(i)) };
-      });
+      const all = (outcomes: Outcome[]) =>
+        batch.map((_, i): Outcome => {
+          const at = sent.indexOf(i);
+          return at >= 0 ? outcomes[at]! : { ok: false, error: toWireError(refused.get(i)) };
+        });
       if (!sent.length) return Promise.resolve(all([]));
       worker ??= start();
       const w = worker;
