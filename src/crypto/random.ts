@@ -1,5 +1,5 @@
 // Random bytes and identifiers from the platform CSPRNG (WebCrypto): libsodium's own
-// randombytes_buf costs ~70 µs a call and cannot run at global scope on workerd.
+// randombytes_buf is slow per call (README, performance) and cannot run at global scope on workerd.
 // Identifiers draw from a small pool filled by one getRandomValues call per 256 ids (a
 // call per id cost more than the rest of the id on the hot path); pooled bytes are handed
 // out once and wiped. Keys, nonces and secrets never come from the pool.

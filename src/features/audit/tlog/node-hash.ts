@@ -1,8 +1,8 @@
 // RFC 9162 interior-node hash SHA-256(0x01 ‖ left ‖ right) of two 32-byte hashes: SHA-256 (FIPS
 // 180-4) specialised to that one 65-byte input (two blocks, fixed padding).
 //
-// It is the tree's hot path (one per appended leaf, one per proof step) and runs 2–3× faster than
-// @noble/hashes' or node:crypto's general call on 65 bytes (WebCrypto's async digest is ~50× slower).
+// It is the tree's hot path (one per appended leaf, one per proof step), where it is faster than
+// @noble/hashes' or node:crypto's general call on 65 bytes and WebCrypto's async digest (README).
 // The tests compare it with both on thousands of random inputs and on the CT vectors.
 
 const K = new Int32Array([

@@ -45,8 +45,7 @@ export function openSqlite(filename: string): Database.Database {
   // because a large one costs at every COMMIT: B-tree balancing briefly renumbers a page
   // to the lock page (page 262,145 at 4 KiB), the cache then believes it holds pages far
   // past the end of the file, and ending the write transaction scans its whole hash
-  // table (~3 % of an audited read with 64 MiB). Against that cache without the map,
-  // `npm run bench:ab` (10 rounds): 1.17× the audited reads/s. SQLite's caveat: an I/O
+  // table (measured: the README's performance section). SQLite's caveat: an I/O
   // error on a mapped page arrives as SIGBUS, not SQLITE_IOERR; the process stops, and
   // nothing it acknowledged is lost.
   sqlite.pragma(`mmap_size = ${MMAP_BYTES}`);

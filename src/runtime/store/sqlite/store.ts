@@ -7,8 +7,8 @@
 // has cores to spare, by a writer thread with its own connection (writer-client.ts),
 // which also takes the fsync off the event loop. On two cores that gains nothing: the
 // hand-off, and this connection's page cache, which SQLite drops whenever another
-// connection has committed, so every read rebuilds its pages (side by side: 1.015× the
-// in-place reads/s for 20 % more CPU per read) — so in place is the default there.
+// connection has committed, so every read rebuilds its pages (the figures are in the
+// README's performance section) — so in place is the default there.
 // Reads go through Kysely on this connection.
 import { availableParallelism } from 'node:os';
 import type Database from 'better-sqlite3';
