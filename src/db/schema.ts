@@ -56,6 +56,26 @@ export type AuditEventRow = {
   hash: string;
 };
 
+/** The audit_events columns in table order: what every store's append writes. */
+export const AUDIT_EVENT_COLUMNS = [
+  'seq',
+  'id',
+  'ts',
+  'actor_type',
+  'actor_id',
+  'action',
+  'outcome',
+  'consumer_id',
+  'brand_id',
+  'grant_id',
+  'attributes',
+  'purpose',
+  'reason',
+  'detail',
+  'prev_hash',
+  'hash',
+] as const satisfies readonly (keyof AuditEventRow)[];
+
 export type AuditCheckpointRow = { seq: number; hash: string; ts: number; kid: string; jws: string };
 
 export type PasskeyRow = {

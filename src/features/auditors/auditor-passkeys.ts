@@ -1,10 +1,10 @@
 // Auditors' portal sign-in: a passkey enrolled through the one-time link the operator
 // hands over, then usernameless sign-in. User verification is required, counters are
 // checked, and every success or failure is an audit event.
+import { checkAssertion } from '../identity/passkey-assertion.ts';
 import {
   generateAuthenticationOptions,
   generateRegistrationOptions,
-  verifyAuthenticationResponse,
   verifyRegistrationResponse,
   type AuthenticationResponseJSON,
   type RegistrationResponseJSON,
@@ -146,23 +146,9 @@ export async function auditorSignIn(
   const auditor = await auditorById(deps, passkey.auditor_id);
   if (!auditor) return refuse(deps, row, 'auditor_disabled', passkey.auditor_id);
   if (response.response.userHandle && response.response.userHandle !== passkey.auditor_id) return refuse(deps, row, 'user_handle_mismatch', passkey.auditor_id);
-  const rp = relyingParty(deps);
-  let newCounter: number;
-  try {
-    const result = await verifyAuthenticationResponse({
-      response,
-      expectedChallenge: challenge,
-      expectedOrigin: rp.origin,
-      expectedRPID: rp.rpID,
-      requireUserVerification: true,
-      credential: { id: passkey.id, publicKey: fromB64u(passkey.public_key), counter: passkey.counter },
-    });
-    if (!result.verified) return refuse(deps, row, 'signature_invalid', passkey.auditor_id);
-    newCounter = result.authenticationInfo.newCounter;
-  } catch (err) {
-    const counter = err instanceof Error && /counter/i.test(err.message);
-    return refuse(deps, row, counter ? 'counter_not_increased' : 'verification_failed', passkey.auditor_id);
-  }
+  const checked = await checkAssertion(deps, response, challenge, { ...passkey, transports: null });
+  if (!checked.ok) return refuse(deps, row, checked.reason, passkey.auditor_id);
+  const newCounter = checked.newCounter;
   const consume = consumeAuditorChallenge(deps, row);
   const session = newSession(deps, 'auditor', auditor.id, { credential: passkey.id });
   await commitOr(

@@ -2,7 +2,8 @@
 // credentials), then verification against the stored public key and counter. Success
 // rotates the session (the new one remembers this passkey opened it); every failure is
 // audited with its reason.
-import { generateAuthenticationOptions, verifyAuthenticationResponse, type AuthenticationResponseJSON } from '@simplewebauthn/server';
+import { checkAssertion } from './passkey-assertion.ts';
+import { generateAuthenticationOptions, type AuthenticationResponseJSON } from '@simplewebauthn/server';
 import type { Deps } from '../../deps.ts';
 import type { ChallengeRow } from '../../db/schema.ts';
 import { fromB64u } from '../../crypto/encoding.ts';
@@ -44,7 +45,7 @@ async function refuse(deps: Deps, row: ChallengeRow, reason: string, consumerId:
 }
 
 export async function verifySignIn(deps: Deps, response: AuthenticationResponseJSON, previousSessionHash?: string, device: string | null = null) {
-  const rp = relyingParty(deps);
+  const _rp = relyingParty(deps);
   const { challenge, row, problem } = await lookupChallenge(deps, response.response?.clientDataJSON, 'login');
   if (!row || (problem && problem !== 'used')) throw new Unauthorized(CHALLENGE_GONE);
   const db = deps.store.db;
@@ -59,27 +60,9 @@ export async function verifySignIn(deps: Deps, response: AuthenticationResponseJ
     return refuse(deps, row, 'user_handle_mismatch', passkey.consumer_id);
   }
 
-  let newCounter: number;
-  try {
-    const result = await verifyAuthenticationResponse({
-      response,
-      expectedChallenge: challenge,
-      expectedOrigin: rp.origin,
-      expectedRPID: rp.rpID,
-      requireUserVerification: true,
-      credential: {
-        id: passkey.id,
-        publicKey: fromB64u(passkey.public_key),
-        counter: passkey.counter,
-        transports: passkey.transports ? JSON.parse(passkey.transports) : undefined,
-      },
-    });
-    if (!result.verified) return refuse(deps, row, 'signature_invalid', passkey.consumer_id);
-    newCounter = result.authenticationInfo.newCounter;
-  } catch (err) {
-    const counter = err instanceof Error && /counter/i.test(err.message);
-    return refuse(deps, row, counter ? 'counter_not_increased' : 'verification_failed', passkey.consumer_id);
-  }
+  const checked = await checkAssertion(deps, response, challenge, passkey);
+  if (!checked.ok) return refuse(deps, row, checked.reason, passkey.consumer_id);
+  const newCounter = checked.newCounter;
 
   const consume = consumeChallenge(deps, row);
   const session = newSession(deps, 'consumer', passkey.consumer_id, { credential: passkey.id, device });

@@ -2,7 +2,8 @@
 // signed-in consumer, by one of their own passkeys, with user verification. Success
 // refreshes the session's auth_at in the same commit that spends the challenge; every
 // failure burns the challenge and is audited with its reason.
-import { generateAuthenticationOptions, verifyAuthenticationResponse, type AuthenticationResponseJSON } from '@simplewebauthn/server';
+import { checkAssertion } from './passkey-assertion.ts';
+import { generateAuthenticationOptions, type AuthenticationResponseJSON } from '@simplewebauthn/server';
 import type { Deps } from '../../deps.ts';
 import type { ChallengeRow } from '../../db/schema.ts';
 import { fromB64u } from '../../crypto/encoding.ts';
@@ -62,27 +63,9 @@ export async function verifyStepUp(deps: Deps, session: Session, response: Authe
   if (!passkey) return refuse(deps, row, session, 'not_own_credential');
   if (response.response.userHandle && response.response.userHandle !== session.subjectId) return refuse(deps, row, session, 'user_handle_mismatch');
 
-  const rp = relyingParty(deps);
-  let newCounter: number;
-  try {
-    const result = await verifyAuthenticationResponse({
-      response,
-      expectedChallenge: challenge,
-      expectedOrigin: rp.origin,
-      expectedRPID: rp.rpID,
-      requireUserVerification: true,
-      credential: {
-        id: passkey.id,
-        publicKey: fromB64u(passkey.public_key),
-        counter: passkey.counter,
-        transports: passkey.transports ? JSON.parse(passkey.transports) : undefined,
-      },
-    });
-    if (!result.verified) return refuse(deps, row, session, 'signature_invalid');
-    newCounter = result.authenticationInfo.newCounter;
-  } catch (err) {
-    return refuse(deps, row, session, err instanceof Error && /counter/i.test(err.message) ? 'counter_not_increased' : 'verification_failed');
-  }
+  const checked = await checkAssertion(deps, response, challenge, passkey);
+  if (!checked.ok) return refuse(deps, row, session, checked.reason);
+  const newCounter = checked.newCounter;
 
   const now = deps.clock.now();
   const consume = consumeChallenge(deps, row);

@@ -9,7 +9,7 @@ import { Kysely, PostgresDialect, type Compilable, type CompiledQuery } from 'ky
 import type { Clock } from '../../../clock.ts';
 import { guardStatements } from '../../../db/guard.ts';
 import { MIGRATIONS_TABLE_SQL, migrate, type MigrationFile } from '../../../db/migrate.ts';
-import type { Database as Schema } from '../../../db/schema.ts';
+import { AUDIT_EVENT_COLUMNS, type Database as Schema } from '../../../db/schema.ts';
 import { isGuardViolation, type Change, type Committed, type Store } from '../../../db/store.ts';
 import { GuardFailed } from '../../../errors.ts';
 import { chainEvents, type ChainHead } from '../../../db/audit-chain.ts';
@@ -19,24 +19,7 @@ import { groupedReads } from './read-group.ts';
 
 const AUDIT_LOCK = 0x7472_6f76; // "trov"
 const INT8 = 20;
-const AUDIT_COLUMNS = [
-  'seq',
-  'id',
-  'ts',
-  'actor_type',
-  'actor_id',
-  'action',
-  'outcome',
-  'consumer_id',
-  'brand_id',
-  'grant_id',
-  'attributes',
-  'purpose',
-  'reason',
-  'detail',
-  'prev_hash',
-  'hash',
-] as const;
+const AUDIT_COLUMNS = AUDIT_EVENT_COLUMNS;
 // A batch's events in one statement whatever their number (one prepared text): a column
 // array per parameter, unnested into rows.
 const INSERT_AUDIT = `INSERT INTO audit_events (${AUDIT_COLUMNS.join(', ')}) SELECT * FROM unnest(${AUDIT_COLUMNS.map(

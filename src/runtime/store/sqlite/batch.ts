@@ -4,7 +4,7 @@
 // writes held, so the sequence stays gapless and the chain linear. Runs on the
 // event-loop thread or in the writer thread.
 import Database from 'better-sqlite3';
-import type { AuditEventRow } from '../../../db/schema.ts';
+import { AUDIT_EVENT_COLUMNS, type AuditEventRow } from '../../../db/schema.ts';
 import { isGuardViolation } from '../../../db/store.ts';
 import { GuardDoesNotHold } from '../../../errors.ts';
 import type { AuditDraft } from '../../../db/audit-event.ts';
@@ -53,24 +53,7 @@ export function openSqlite(filename: string): Database.Database {
   return sqlite;
 }
 
-const AUDIT_COLUMNS: readonly (keyof AuditEventRow)[] = [
-  'seq',
-  'id',
-  'ts',
-  'actor_type',
-  'actor_id',
-  'action',
-  'outcome',
-  'consumer_id',
-  'brand_id',
-  'grant_id',
-  'attributes',
-  'purpose',
-  'reason',
-  'detail',
-  'prev_hash',
-  'hash',
-];
+const AUDIT_COLUMNS = AUDIT_EVENT_COLUMNS;
 
 export function toWireError(err: unknown): WireError {
   if (err instanceof GuardDoesNotHold) return { guard: err.guard, name: 'GuardFailed', message: err.message };
