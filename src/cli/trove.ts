@@ -11,6 +11,7 @@ import { RECEIPT_HELP, receiptCommand } from './receipt.ts';
 import { KEYS_HELP, keysCommand } from './keys.ts';
 import { MIGRATE_HELP, migrateCommand } from './migrate.ts';
 import { SERVE_HELP, serveCommand } from './serve.ts';
+import { WITNESS_HELP, witnessCommand } from './witness.ts';
 
 const HELP = `Usage: trove <command> [options]
 
@@ -24,6 +25,7 @@ Commands:
   brand add|list|disable   register and manage brands (OAuth clients)
   receipt verify FILE      verify a consent receipt offline against the JWKS
   demo             seed the demo brand and print how to try the whole flow
+  witness keygen|serve     run a witness that cosigns a log's consistent checkpoints (C2SP tlog-witness)
 
 Run "trove <command> --help" for a command's options. Configuration comes from the
 environment (see README): PORT, HOST, TROVE_DATA_DIR, DATABASE_URL, TROVE_MASTER_KEY, ...`;
@@ -55,6 +57,8 @@ async function main(argv: string[]): Promise<number> {
       return rest.includes('--help') ? print(DEMO_HELP) : demoCommand(rest, config());
     case 'audit':
       return rest.includes('--help') ? print(AUDIT_HELP) : auditCommand(rest, config());
+    case 'witness':
+      return rest.includes('--help') ? print(WITNESS_HELP) : witnessCommand(rest);
     default:
       throw new UsageError(`unknown command: ${command}`);
   }
