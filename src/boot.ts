@@ -1,13 +1,13 @@
 // Start-up shared by every runtime once the store is migrated: create keys on first
-// start, load the key ring (checking the master key), audit operator events, and
-// back-fill any audit checkpoint a crash left out.
+// start (and the audit log key, on vaults older than it), load the key ring (checking the
+// master key) and audit operator events. The runtime keeps the log checkpointed.
 import { quietNotify, type BaseDeps, type Deps } from './deps.ts';
 import { createRateLimiter } from './features/limits/rate-limiter.ts';
 import type { AuditEvent } from './db/audit-event.ts';
-import { backfillCheckpoints } from './features/audit/checkpoint.ts';
 import { commit } from './features/audit/commit.ts';
 import { bootstrapKeys } from './features/keys/bootstrap.ts';
 import { loadKeyRing } from './features/keys/keyring.ts';
+import { ensureLogKey } from './features/keys/log-key.ts';
 import { fromB64u } from './crypto/encoding.ts';
 import { sealLegacyText } from './features/profile/seal-legacy.ts';
 
@@ -18,6 +18,7 @@ export async function boot(base: BaseDeps, masterKey: Uint8Array, migrationsAppl
   const previous = base.config.previousMasterKeys.map(fromB64u);
   const keys = await loadKeyRing(base, { current: masterKey, previous }, { cacheMs: base.config.keyCacheMs });
   for (const k of previous) k.fill(0);
+  if (await ensureLogKey(base, keys.kek(keys.kekVersion), keys.kekVersion)) await keys.reload(base.clock.now(), { force: true });
   const deps: Deps = {
     notify: quietNotify,
     limits: createRateLimiter(base.clock, base.config.rateLimitScale),
@@ -37,7 +38,6 @@ export async function boot(base: BaseDeps, masterKey: Uint8Array, migrationsAppl
   if (audit.length) await commit(deps, { audit });
   const sealed = await sealLegacyText(deps);
   if (sealed) base.log.info('sealed persona labels and value texts stored before they were sealed', { rows: sealed });
-  await backfillCheckpoints(deps);
   return deps;
 }
 

@@ -2,6 +2,7 @@
 // only place that knows variable names; a bad value stops start-up with a message
 // naming the variable and what it expects.
 import { z } from 'zod';
+import { parseVerifierKey } from './features/audit/tlog/note-keys.ts';
 
 export type Config = {
   port: number;
@@ -18,6 +19,10 @@ export type Config = {
   webhookAllowPrivate: boolean;
   /** Multiplies every rate limit; 0 turns rate limiting off. */
   rateLimitScale: number;
+  /** The audit log is checkpointed at least this often while it has new events. */
+  checkpointMs: number;
+  /** Witnesses each checkpoint is pushed to (C2SP tlog-witness), with their cosigning keys. */
+  witnesses: { url: string; vkey: string }[];
 };
 
 export class ConfigError extends Error {
@@ -46,6 +51,30 @@ const schema = z.object({
   NODE_ENV: z.enum(['development', 'production', 'test']).default('development'),
   TROVE_WEBHOOK_ALLOW_PRIVATE: bool.default(false),
   TROVE_RATE_LIMIT_SCALE: z.coerce.number().min(0).max(1000).default(1),
+  TROVE_CHECKPOINT_SECONDS: z.coerce.number().min(0.1).max(3600).default(10),
+  TROVE_WITNESSES: z
+    .string()
+    .transform((text, ctx) => {
+      const out: { url: string; vkey: string }[] = [];
+      for (const item of text.split(',')) {
+        const at = item.indexOf('=');
+        const url = item.slice(0, at).trim();
+        const vkey = item.slice(at + 1).trim();
+        try {
+          if (at < 0 || !/^https?:$/.test(new URL(url).protocol)) throw new Error();
+          parseVerifierKey(vkey);
+        } catch {
+          ctx.addIssue({
+            code: 'custom',
+            message: `expected URL=VKEY pairs separated by commas (a witness's http(s) URL and its verifier key); ${JSON.stringify(item.slice(0, 60))} is not one`,
+          });
+          return z.NEVER;
+        }
+        out.push({ url, vkey });
+      }
+      return out;
+    })
+    .optional(),
 });
 
 /** Reads the variables Trove knows; unknown variables are ignored, empty ones count as unset. */
@@ -84,5 +113,7 @@ export function parseConfig(env: Record<string, string | undefined>): Config {
     production,
     webhookAllowPrivate: v.TROVE_WEBHOOK_ALLOW_PRIVATE,
     rateLimitScale: v.TROVE_RATE_LIMIT_SCALE,
+    checkpointMs: Math.round(v.TROVE_CHECKPOINT_SECONDS * 1000),
+    witnesses: v.TROVE_WITNESSES ?? [],
   };
 }

@@ -7,6 +7,7 @@ import type { Store } from './db/store.ts';
 import type { KeyRing } from './features/keys/keyring.ts';
 import type { RateLimiter } from './features/limits/rate-limiter.ts';
 import type { Outbound } from './features/outbound/outbound.ts';
+import type { WitnessFetch } from './features/audit/witness-push.ts';
 
 export type Logger = {
   info(msg: string, fields?: Record<string, unknown>): void;
@@ -21,14 +22,16 @@ export type Deps = {
   sodium: Sodium;
   keys: KeyRing;
   log: Logger;
-  /** A signed checkpoint is written every this many audit events. */
+  /** The audit log is checkpointed as soon as it has grown by this many events (besides every config.checkpointMs). */
   checkpointEvery: number;
-  /** Signals from features to the runtime (e.g. wake the webhook dispatcher). */
-  notify: { webhooksQueued(): void };
+  /** Signals from features to the runtime (wake the webhook dispatcher; the log has grown past a checkpoint boundary). */
+  notify: { webhooksQueued(): void; checkpointDue?(): void };
   /** Per-IP and per-client request limits for sign-in and the OAuth endpoints. */
   limits: RateLimiter;
   /** Outbound HTTP behind the SSRF guard (webhooks, jwks_uri); absent: such requests fail closed. */
   outbound?: Outbound;
+  /** Requests to addresses the operator configured (the witnesses), which may be private; absent: witnesses are not pushed to. */
+  operatorFetch?: WitnessFetch;
 };
 
 /** What exists before the key ring is loaded (start-up, key bootstrap, CLI verify). */

@@ -1,42 +1,49 @@
-// `trove audit verify|export|checkpoint`: verify walks the hash chain and checks the signed
-// checkpoints (exit 0 when intact, 1 with the first bad sequence number); with --export
-// it checks a handed-over JSON Lines export offline against a JWKS file, naming the
-// first bad line. export streams the log (as the operator, itself audited) to a file;
-// checkpoint signs one at the current head on demand.
+// `trove audit verify|log-key|checkpoint|export`: verify (audit-verify.ts) checks the log
+// against a pinned log key, or with --export a handed-over JSON Lines export offline;
+// log-key prints the verifier key auditors pin; checkpoint signs one now; export streams
+// the log (as the operator, itself audited) to a file.
 import { createReadStream, createWriteStream, readFileSync } from 'node:fs';
 import { once } from 'node:events';
 import { createInterface } from 'node:readline';
 import type { Config } from '../config.ts';
 import type { PublicJwk } from '../crypto/signing.ts';
-import { checkpointNow } from '../features/audit/checkpoint.ts';
-import { verifyAuditLog } from '../features/audit/verify.ts';
+import { advanceLog } from '../features/audit/log-checkpoint.ts';
+import { storedLogKeys } from '../features/audit/verify.ts';
 import { verifyExport } from '../features/audit/verify-export.ts';
 import { OPERATOR_REVIEWER } from '../features/auditors/accounts.ts';
 import { startExport } from '../features/auditors/audit-export.ts';
 import { eventFilter } from '../features/auditors/event-filter.ts';
-import { publicSigningKeys } from '../features/keys/keyring.ts';
 import { openExisting } from '../runtime/node/deps.ts';
-import { fastChainWalk } from '../runtime/store/sqlite/index.ts';
+import { verifyCommand } from './audit-verify.ts';
 import { output, parse, UsageError } from './args.ts';
 import { help } from './migrate.ts';
 import { withDeps } from './with-deps.ts';
 
 export const AUDIT_HELP = `Usage:
+  trove audit log-key [--database FILE|URL] [--json]
+  trove audit verify --log-key VKEY [--state FILE] [--witness VKEY ... [--min-witnesses K]]
+                     [--database FILE|URL] [--json]
   trove audit verify [--database FILE|URL] [--json]
-  trove audit verify --export FILE --jwks FILE [--json]
+  trove audit verify --export FILE --jwks FILE [--log-key VKEY] [--json]
   trove audit checkpoint [--json]
   trove audit export [--format jsonl|csv] [--out FILE] [--brand ID] [--consumer ID] [--grant ID]
                      [--action NAME] [--outcome success|denied|failure] [--attribute NAME] [--from T] [--to T]
 
-verify recomputes every audit event's hash and link and checks the signed checkpoints.
-Exits 0 when the log is intact, 1 naming the first bad sequence number otherwise.
-Needs no master key. --database defaults to the configured database.
-With --export it checks an exported JSON Lines file (from GET /v1/audit/export or
-trove audit export) without any database: every line's hash, the links, the signed
-checkpoints and the signed trailer, against the public keys in the --jwks file
-(e.g. a saved copy of /.well-known/jwks.json). Exit 1 names the first bad line.
-checkpoint signs a checkpoint at the current head now (they are otherwise signed every
-1,000 events), so a verifier can pin the log as it stands.
+log-key prints the log's verifier key (C2SP vkey). Record it out of band, once: it is
+what verify trusts, never the keys in the database.
+verify --log-key rebuilds the Merkle tree from every event and requires it to match every
+checkpoint the pinned key signed and the checkpoint this verifier saw last (kept in
+--state FILE, by default ~/.local/state/trove/audit-state-<key>.json, updated when the
+log verifies). --witness (repeatable) requires --min-witnesses K (default: all) of those
+witnesses to have cosigned the checkpoints it trusts. Exit 0 when intact, 1 naming the
+first bad position. Needs no master key. --database defaults to the configured database.
+Without --log-key, verify is the self-check: it trusts the log key stored in the database.
+With --export it checks an exported JSON Lines file without any database: every line's
+hash, the links, each checkpoint against the tree of the events before it (and, with
+--log-key, its signature) and the signed trailer against the --jwks file (a saved copy
+of /.well-known/jwks.json). Exit 1 names the first bad line.
+checkpoint brings the tree up to date and signs a checkpoint now (the server otherwise
+signs one every TROVE_CHECKPOINT_SECONDS and every 1,000 events) and prints it.
 export writes the log (or the filtered part) to --out or standard output.`;
 
 const FILTERS = ['brand', 'consumer', 'grant', 'action', 'outcome', 'attribute', 'from', 'to'] as const;
@@ -48,6 +55,10 @@ export async function auditCommand(argv: string[], config: Config): Promise<numb
       database: { type: 'string' },
       export: { type: 'string' },
       jwks: { type: 'string' },
+      'log-key': { type: 'string', multiple: true },
+      state: { type: 'string' },
+      witness: { type: 'string', multiple: true },
+      'min-witnesses': { type: 'string' },
       format: { type: 'string' },
       out: { type: 'string' },
       ...Object.fromEntries(FILTERS.map((f) => [f, { type: 'string' as const }])),
@@ -58,24 +69,30 @@ export async function auditCommand(argv: string[], config: Config): Promise<numb
   if (positionals[0] === 'export') return exportCommand(values, config);
   if (positionals[0] === 'checkpoint') {
     return withDeps(config, async (deps) => {
-      const head = await checkpointNow(deps);
-      output(values.json, head, head ? `signed checkpoint at seq ${head.seq} (head ${head.hash})` : 'the log is empty: nothing to sign');
+      const cp = await advanceLog(deps);
+      output(values.json, cp ?? null, cp ? cp.note.trimEnd() : 'the log is empty: nothing to sign');
       return 0;
     });
   }
-  if (positionals[0] !== 'verify') throw new UsageError(`unknown audit subcommand: ${positionals[0] ?? '(none)'}; try: trove audit verify|export|checkpoint`);
-  if (values.export !== undefined || values.jwks !== undefined) return verifyExportFile(values.export, values.jwks, values.json);
-  const store = await openExisting(config, values.database);
-  try {
-    const result = await verifyAuditLog(store.db, await publicSigningKeys({ store }), fastChainWalk(store));
-    const human = result.ok
-      ? `audit log intact: ${result.checked} events, ${result.checkpoints} signed checkpoints, head ${result.head?.seq ?? 0}`
-      : `audit log TAMPERED: first bad sequence number ${result.first_bad_seq} (${result.problem})`;
-    output(values.json, result, human);
-    return result.ok ? 0 : 1;
-  } finally {
-    await store.close();
+  if (positionals[0] === 'log-key') {
+    const store = await openExisting(config, values.database);
+    try {
+      const keys = await storedLogKeys(store.db);
+      if (!keys.length) throw new UsageError('this database has no log key yet: start Trove once to create it');
+      output(values.json, { log_keys: keys }, keys.join('\n'));
+      return 0;
+    } finally {
+      await store.close();
+    }
   }
+  if (positionals[0] !== 'verify')
+    throw new UsageError(`unknown audit subcommand: ${positionals[0] ?? '(none)'}; try: trove audit verify|log-key|checkpoint|export`);
+  const logKeys = values['log-key'] ?? [];
+  if (values.export !== undefined || values.jwks !== undefined) return verifyExportFile(values.export, values.jwks, values.json, logKeys[0]);
+  return verifyCommand(
+    { database: values.database, logKeys, state: values.state, witnesses: values.witness ?? [], minWitnesses: values['min-witnesses'], json: values.json },
+    config,
+  );
 }
 
 function readJson(file: string, what: string): unknown {
@@ -86,7 +103,7 @@ function readJson(file: string, what: string): unknown {
   }
 }
 
-async function verifyExportFile(file: string | undefined, jwksFile: string | undefined, json?: boolean): Promise<number> {
+async function verifyExportFile(file: string | undefined, jwksFile: string | undefined, json?: boolean, logKey?: string): Promise<number> {
   if (!file || !jwksFile) throw new UsageError('verify --export needs both --export FILE and --jwks FILE');
   const jwks = readJson(jwksFile, 'a JSON key set') as { keys?: PublicJwk[] };
   if (!Array.isArray(jwks?.keys)) throw new UsageError(`${jwksFile} is not a JWKS (no "keys" array)`);
@@ -95,15 +112,15 @@ async function verifyExportFile(file: string | undefined, jwksFile: string | und
     throw new UsageError(`cannot read ${file}: ${err.message}`);
   });
   await opened;
-  const result = await verifyExport(createInterface({ input, crlfDelay: Infinity }), { keys: jwks.keys });
+  const result = await verifyExport(createInterface({ input, crlfDelay: Infinity }), { keys: jwks.keys }, { logKey });
   const human = result.ok
-    ? `export intact: ${result.events} events, ${result.checkpoints} signed checkpoints, ${result.complete ? 'complete log' : 'filtered part of the log'}, head ${result.head?.seq ?? 0}`
+    ? `export intact: ${result.events} events, ${result.checkpoints} checkpoints${logKey ? ' signed by the pinned log key' : ' (signatures not checked: pass --log-key)'}, ${result.complete ? 'complete log' : 'filtered part of the log'}, head ${result.head?.seq ?? 0}`
     : `export TAMPERED: first bad line ${result.first_bad_line}${result.first_bad_seq ? ` (seq ${result.first_bad_seq})` : ''}: ${result.problem}`;
   output(json, result, human);
   return result.ok ? 0 : 1;
 }
 
-async function exportCommand(values: Record<string, string | boolean | undefined>, config: Config): Promise<number> {
+async function exportCommand(values: Record<string, string | string[] | boolean | undefined>, config: Config): Promise<number> {
   const format = (values.format as string | undefined) ?? 'jsonl';
   if (format !== 'jsonl' && format !== 'csv') throw new UsageError('--format must be jsonl or csv');
   const parsed = eventFilter.safeParse(Object.fromEntries(FILTERS.filter((f) => values[f] !== undefined).map((f) => [f, values[f]])));

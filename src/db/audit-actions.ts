@@ -7,6 +7,7 @@
 export const AUDIT_ACTIONS = [
   'audit.checkpoints_listed',
   'audit.exported',
+  'audit.proof_served',
   'audit.queried',
   'audit.verified',
   'auditor.created',
@@ -30,6 +31,8 @@ export const AUDIT_ACTIONS = [
   'intent.read',
   'intent.withdrawn',
   'keys.created',
+  'keys.log_key_created',
+  'keys.log_key_rotated',
   'keys.master_rotated',
   'keys.master_rotation_started',
   'keys.signing_rotated',

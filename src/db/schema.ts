@@ -3,7 +3,7 @@
 
 export type KeyRow = {
   id: string;
-  kind: 'kek' | 'signing' | 'pairwise';
+  kind: 'kek' | 'signing' | 'pairwise' | 'log';
   version: number;
   status: 'active' | 'retired';
   public_jwk: string | null;
@@ -76,7 +76,12 @@ export const AUDIT_EVENT_COLUMNS = [
   'hash',
 ] as const satisfies readonly (keyof AuditEventRow)[];
 
+/** Issue 10's JWS checkpoints of the chain, superseded by log_checkpoints; kept, no longer written or read. */
 export type AuditCheckpointRow = { seq: number; hash: string; ts: number; kid: string; jws: string };
+/** A complete subtree hash of the audit tree (base64url), at its append-order position. */
+export type AuditTreeNodeRow = { pos: number; hash: string };
+/** A signed C2SP checkpoint of the audit tree: its note carries the log key's signatures and witness cosignatures. */
+export type LogCheckpointRow = { size: number; root: string; ts: number; note: string };
 
 export type PasskeyRow = {
   id: string;
@@ -294,6 +299,9 @@ export type Database = {
   attributes: AttributeRow;
   audit_events: AuditEventRow;
   audit_checkpoints: AuditCheckpointRow;
+  audit_tree_nodes: AuditTreeNodeRow;
+  audit_tree: { id: number; size: number };
+  log_checkpoints: LogCheckpointRow;
   commit_guards: { name: string; ok: number };
   passkeys: PasskeyRow;
   webauthn_challenges: ChallengeRow;

@@ -3,8 +3,10 @@
 // authorization matrix and the fuzz test exercise.
 import { auditApiRoutes } from './auditor/audit-api.ts';
 import { auditorPortalRoutes } from './auditor/auditor-portal.ts';
+import { logApiRoutes } from './auditor/log-api.ts';
 import { dataApiRoutes } from './brand/data-api.ts';
 import { brandLifecycleRoutes } from './brand/lifecycle.ts';
+import { brandEventRoutes } from './brand/event-proofs.ts';
 import { activityRoutes } from './consumer/activity.ts';
 import { attributeRoutes } from './consumer/attributes.ts';
 import { credentialRoutes } from './consumer/credentials.ts';
@@ -30,6 +32,7 @@ export const ROUTES: readonly Route[] = [
   ...oauthRoutes,
   ...dataApiRoutes,
   ...brandLifecycleRoutes,
+  ...brandEventRoutes,
   ...passkeyAuthRoutes,
   ...meRoutes,
   ...attributeRoutes,
@@ -43,5 +46,6 @@ export const ROUTES: readonly Route[] = [
   ...activityRoutes,
   ...auditorPortalRoutes,
   ...auditApiRoutes,
+  ...logApiRoutes,
   ...openApiRoutes(() => ROUTES),
 ];

@@ -3,24 +3,32 @@ import { sql } from 'kysely';
 import { describe, expect, it } from 'vitest';
 import { commit } from '../../src/features/audit/commit.ts';
 import { hashEvent } from '../../src/db/audit-chain.ts';
-import { checkpointNow } from '../../src/features/audit/checkpoint.ts';
+import { advanceLog } from '../../src/features/audit/log-checkpoint.ts';
+import { openCheckpoint } from '../../src/features/audit/tlog/checkpoint.ts';
+import { noteVerifier } from '../../src/features/audit/tlog/note-keys.ts';
+import { storedLogKeys } from '../../src/features/audit/verify.ts';
 import { verifyAuditLog } from '../../src/features/audit/verify.ts';
 import { GuardFailed } from '../../src/errors.ts';
 import { testDeps, type TestDeps } from '../helpers/deps.ts';
 
 async function logWith(n: number, checkpointEvery = 5): Promise<TestDeps> {
   const deps = await testDeps({ checkpointEvery });
+  // The runtime signs a checkpoint when a commit crosses a boundary; here, at once.
+  let due = false;
+  deps.notify = { ...deps.notify, checkpointDue: () => void (due = true) };
   const have = (await deps.store.db.selectFrom('audit_events').select('seq').execute()).length;
   for (let i = have; i < n; i++) {
     deps.clock.advance(1000);
     await commit(deps, {
       audit: [{ action: 'test.event' as AuditAction, outcome: 'success', actor_type: 'system', detail: { i }, attributes: ['email'] }],
     });
+    if (due) await advanceLog(deps);
+    due = false;
   }
   return deps;
 }
 
-const verify = (deps: TestDeps) => verifyAuditLog(deps.store.db, deps.keys.allPublicKeys());
+const verify = (deps: TestDeps) => verifyAuditLog(deps.store.db);
 const exec = (deps: TestDeps, q: string) => sql.raw(q).execute(deps.store.db);
 
 describe('audit chain', () => {
@@ -32,18 +40,24 @@ describe('audit chain', () => {
     for (const r of rows) expect(hashEvent(r)).toBe(r.hash);
   });
 
-  it('signs a checkpoint every N events and on demand', async () => {
+  it('asks for a checkpoint every N events and signs C2SP checkpoints with the log key', async () => {
     const deps = await logWith(12);
-    const cps = await deps.store.db.selectFrom('audit_checkpoints').select('seq').orderBy('seq').execute();
-    expect(cps.map((c) => c.seq)).toEqual([5, 10]);
-    await checkpointNow(deps);
-    const after = await deps.store.db.selectFrom('audit_checkpoints').select('seq').orderBy('seq').execute();
-    expect(after.map((c) => c.seq)).toEqual([5, 10, 12]);
+    const cps = await deps.store.db.selectFrom('log_checkpoints').select('size').orderBy('size').execute();
+    expect(cps.map((c) => c.size)).toEqual([5, 10]);
+    await advanceLog(deps);
+    const after = await deps.store.db.selectFrom('log_checkpoints').selectAll().orderBy('size').execute();
+    expect(after.map((c) => c.size)).toEqual([5, 10, 12]);
+    const [vkey] = await storedLogKeys(deps.store.db);
+    const { checkpoint } = await openCheckpoint(after[2]!.note, [noteVerifier(vkey!)], vkey!.split('+')[0]!);
+    expect(checkpoint).toMatchObject({ origin: 'localhost:8787/audit', size: 12 });
+    // Nothing new: no second checkpoint of the same tree.
+    await advanceLog(deps);
+    expect(await deps.store.db.selectFrom('log_checkpoints').select('size').execute()).toHaveLength(3);
   });
 
   it('verifies an intact log', async () => {
     const deps = await logWith(23);
-    expect(await verify(deps)).toMatchObject({ ok: true, checked: 23, first_bad_seq: null, head: { seq: 23 }, checkpoints: 4 });
+    expect(await verify(deps)).toMatchObject({ ok: true, checked: 23, first_bad_seq: null, head: { seq: 23 }, latest_checkpoint: { size: 20 }, unsigned: 3 });
   });
 
   it('catches an edited event and names its sequence number', async () => {
@@ -124,17 +138,17 @@ describe('audit chain', () => {
 
   it('catches a checkpoint whose signature was tampered with', async () => {
     const deps = await logWith(12);
-    const cp = await deps.store.db.selectFrom('audit_checkpoints').selectAll().where('seq', '=', 10).executeTakeFirstOrThrow();
-    const sig = cp.jws.split('.')[2]!;
-    const flipped = sig[5] === 'A' ? 'B' : 'A';
-    const forged = `${cp.jws.split('.').slice(0, 2).join('.')}.${sig.slice(0, 5)}${flipped}${sig.slice(6)}`;
-    await deps.store.db.updateTable('audit_checkpoints').set({ jws: forged }).where('seq', '=', 10).execute();
+    const cp = await deps.store.db.selectFrom('log_checkpoints').selectAll().where('size', '=', 10).executeTakeFirstOrThrow();
+    const [body, sigLine] = cp.note.split('\n\n') as [string, string];
+    const flipped = sigLine[sigLine.length - 4] === 'A' ? 'B' : 'A';
+    const forged = `${body}\n\n${sigLine.slice(0, -4)}${flipped}${sigLine.slice(-3)}`;
+    await deps.store.db.updateTable('log_checkpoints').set({ note: forged }).where('size', '=', 10).execute();
     expect(await verify(deps)).toMatchObject({ ok: false, first_bad_seq: 6 });
   });
 
-  it('catches a checkpoint row that claims another seq than it signed', async () => {
+  it('catches a checkpoint row that claims another size than it signed', async () => {
     const deps = await logWith(12);
-    await exec(deps, 'UPDATE audit_checkpoints SET jws = (SELECT jws FROM audit_checkpoints WHERE seq = 5) WHERE seq = 10');
+    await exec(deps, 'UPDATE log_checkpoints SET note = (SELECT note FROM log_checkpoints WHERE size = 5) WHERE size = 10');
     expect(await verify(deps)).toMatchObject({ ok: false, first_bad_seq: 6 });
   });
 });

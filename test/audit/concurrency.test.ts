@@ -29,7 +29,7 @@ describe('concurrent audit appends', () => {
     const seqs = (await deps.store.db.selectFrom('audit_events').select('seq').orderBy('seq').execute()).map((r) => r.seq);
     expect(seqs).toHaveLength(before + EVENTS);
     expect(seqs.at(-1)).toBe(before + EVENTS);
-    const result = await verifyAuditLog(deps.store.db, deps.keys.allPublicKeys());
+    const result = await verifyAuditLog(deps.store.db);
     expect(result).toMatchObject({ ok: true, checked: before + EVENTS, first_bad_seq: null });
   }, 120_000);
 });

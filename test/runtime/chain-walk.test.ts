@@ -72,7 +72,7 @@ async function verdicts(file: string, threads = false) {
   const sqlite = new BetterSqlite(file, { readonly: true });
   const store = createSqliteStore(sqlite, fixedClock(0));
   try {
-    const run = (walk?: ChainWalk) => verifyAuditLog(store.db, { keys: [] }, walk);
+    const run = (walk?: ChainWalk) => verifyAuditLog(store.db, walk);
     return {
       reference: await run(oneWalk(file)),
       paged: [await run(pagedChainWalk(store.db, 4)), await run(pagedChainWalk(store.db, 7)), await run()],

@@ -84,10 +84,10 @@ describe('Trove on workerd + D1', () => {
     await Promise.all(
       Array.from({ length: 20 }, (_, i) => commit(deps, { audit: [{ action: 'test.concurrent', outcome: 'success', actor_type: 'system', detail: { i } }] })),
     );
-    const ok = await verifyAuditLog(deps.store.db, deps.keys.allPublicKeys());
+    const ok = await verifyAuditLog(deps.store.db);
     expect(ok).toMatchObject({ ok: true, first_bad_seq: null });
     expect(ok.checkpoints).toBeGreaterThan(0);
     await env.DB.prepare("UPDATE audit_events SET outcome = 'denied' WHERE seq = 3").run();
-    expect(await verifyAuditLog(deps.store.db, deps.keys.allPublicKeys())).toMatchObject({ ok: false, first_bad_seq: 3 });
+    expect(await verifyAuditLog(deps.store.db)).toMatchObject({ ok: false, first_bad_seq: 3 });
   });
 });

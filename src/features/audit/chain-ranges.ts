@@ -4,11 +4,15 @@
 // everything within itself; its first row's link is checked when ranges are stitched.
 import type { AuditEventRow } from '../../db/schema.ts';
 import { GENESIS_HASH, hashEvent, type ChainHead } from '../../db/audit-chain.ts';
+import { eventLeafHash } from './event-leaf.ts';
 
 export type ChainFinding = { seq: number; problem: string };
 
-/** What a walk of the chain found: the checkpoint verifier reads the hashes it wanted. */
-export type ChainWalkResult = { checked: number; bad: ChainFinding | null; head: ChainHead | null; hashes: Map<number, string> };
+/**
+ * What a walk of the chain found: the hashes it was asked for and, when asked, the Merkle
+ * leaf hashes of every good event from seq 1 on (32 bytes each, packed, in seq order).
+ */
+export type ChainWalkResult = { checked: number; bad: ChainFinding | null; head: ChainHead | null; hashes: Map<number, string>; leaves: Uint8Array[] };
 
 /** A range's report; plain data so it can cross a thread boundary. */
 export type RangeResult = {
@@ -17,11 +21,14 @@ export type RangeResult = {
   bad: ChainFinding | null;
   checked: number;
   hashes: [number, string][];
+  /** Leaf hashes of the good rows (first … lastGood), packed; null unless asked for. */
+  leaves: Uint8Array | null;
 };
 
 /** Checks rows that should run lo, lo+1, … in order; stops at the first problem. */
-export function checkRange(rows: Iterable<AuditEventRow>, lo: number, wanted: ReadonlySet<number>): RangeResult {
-  const out: RangeResult = { first: null, lastGood: null, bad: null, checked: 0, hashes: [] };
+export function checkRange(rows: Iterable<AuditEventRow>, lo: number, wanted: ReadonlySet<number>, withLeaves = false): RangeResult {
+  const out: RangeResult = { first: null, lastGood: null, bad: null, checked: 0, hashes: [], leaves: null };
+  let packed = withLeaves ? new Uint8Array(32 * 1024) : null;
   let expected = lo;
   for (const row of rows) {
     out.checked += 1;
@@ -31,9 +38,19 @@ export function checkRange(rows: Iterable<AuditEventRow>, lo: number, wanted: Re
     else if (out.lastGood !== null && row.prev_hash !== out.lastGood.hash) out.bad = { seq: row.seq, problem: 'link to previous event broken' };
     else if (hashEvent(row) !== row.hash) out.bad = { seq: row.seq, problem: 'event hash does not match its content' };
     if (out.bad) break;
+    if (packed) {
+      const at = 32 * (expected - lo);
+      if (at === packed.length) {
+        const grown = new Uint8Array(packed.length * 2);
+        grown.set(packed);
+        packed = grown;
+      }
+      packed.set(eventLeafHash(row), at);
+    }
     expected += 1;
     out.lastGood = { seq: row.seq, hash: row.hash };
   }
+  if (packed) out.leaves = packed.subarray(0, 32 * (expected - lo));
   return out;
 }
 
@@ -43,6 +60,7 @@ export function stitchRanges(ranges: readonly RangeResult[]): ChainWalkResult {
   let checked = 0;
   let bad: ChainFinding | null = null;
   const hashes = new Map<number, string>();
+  const leaves: Uint8Array[] = [];
   for (const r of ranges) {
     for (const [seq, hash] of r.hashes) hashes.set(seq, hash);
     if (bad || r.first === null) continue; // an empty range: the next one's first row shows the gap
@@ -56,6 +74,7 @@ export function stitchRanges(ranges: readonly RangeResult[]): ChainWalkResult {
     checked += r.checked;
     bad = r.bad;
     head = r.lastGood ?? head;
+    if (r.leaves) leaves.push(r.leaves);
   }
-  return { checked, bad, head, hashes };
+  return { checked, bad, head, hashes, leaves };
 }

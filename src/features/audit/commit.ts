@@ -1,25 +1,17 @@
 // The commit every feature uses: the store applies the change and its audit events
-// atomically; crossing a checkpoint boundary then signs a checkpoint. A checkpoint that
-// fails to write is logged and back-filled later; the committed change stands.
+// atomically. Growing the log past a multiple of deps.checkpointEvery asks the runtime for
+// a checkpoint (signed off this request's path, log-checkpoint.ts); the commit never waits.
 import type { AuditEvent } from '../../db/audit-event.ts';
 import type { Change, Committed } from '../../db/store.ts';
 import type { Deps } from '../../deps.ts';
 import { GuardFailed } from '../../errors.ts';
-import { writeCheckpoint } from './checkpoint.ts';
 
 /** A feature's change: its audit events name actions from the closed list (audit-actions.ts). */
 export type FeatureChange = Omit<Change, 'audit'> & { audit?: AuditEvent[] };
 
 export async function commit(deps: Deps, change: FeatureChange): Promise<Committed> {
   const committed = await deps.store.commit(change);
-  for (const e of committed.events) {
-    if (e.seq % deps.checkpointEvery !== 0) continue;
-    try {
-      await writeCheckpoint(deps, e.seq, e.hash);
-    } catch (err) {
-      deps.log.error('audit checkpoint not written; it will be back-filled', { seq: e.seq, error: String(err) });
-    }
-  }
+  if (committed.events.some((e) => e.seq % deps.checkpointEvery === 0)) deps.notify.checkpointDue?.();
   return committed;
 }
 

@@ -1,6 +1,6 @@
 // Streaming export of the filtered log as JSON Lines or CSV, page by page so a million
-// events never sit in memory. JSON Lines carries the signed checkpoints that fall on
-// exported events and ends with a signed trailer over the digest of every line before
+// events never sit in memory. JSON Lines carries the log checkpoints (C2SP signed notes)
+// whose size ends on an exported event and ends with a signed trailer over the digest of every line before
 // it, so a handed-over file can be verified offline (trove audit verify --export).
 import { createHash } from 'node:crypto';
 import type { Deps } from '../../deps.ts';
@@ -72,13 +72,13 @@ async function* jsonlChunks(deps: Deps, auditor: Auditor, f: EventFilter, headSe
   for await (const rows of pages(deps, auditor, f, headSeq)) {
     const first = rows[0]!.seq;
     const last = rows[rows.length - 1]!.seq;
-    const cps = await deps.store.db.selectFrom('audit_checkpoints').selectAll().where('seq', '>=', first).where('seq', '<=', last).execute();
-    const bySeq = new Map(cps.map((c) => [c.seq, c]));
+    const cps = await deps.store.db.selectFrom('log_checkpoints').selectAll().where('size', '>=', first).where('size', '<=', last).execute();
+    const bySeq = new Map(cps.map((c) => [Number(c.size), c]));
     let chunk = '';
     for (const r of rows) {
       chunk += `${JSON.stringify(eventView(r))}\n`;
       const cp = bySeq.get(r.seq);
-      if (cp) chunk += `${JSON.stringify({ type: 'checkpoint', seq: cp.seq, hash: cp.hash, ts: cp.ts, kid: cp.kid, jws: cp.jws })}\n`;
+      if (cp) chunk += `${JSON.stringify({ type: 'checkpoint', size: Number(cp.size), root: cp.root, note: cp.note })}\n`;
     }
     events += rows.length;
     digest.update(chunk);

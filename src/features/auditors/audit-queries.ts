@@ -9,6 +9,7 @@ import { z } from 'zod';
 import type { Deps } from '../../deps.ts';
 import { commit } from '../audit/commit.ts';
 import { verifyAuditLog } from '../audit/verify.ts';
+import { latestCheckpoint } from '../audit/log-checkpoint.ts';
 import { publicSigningKeys } from '../keys/keyring.ts';
 import type { Auditor } from './accounts.ts';
 import { describeFilter, eventCondition, eventFilter, type EventFilter } from './event-filter.ts';
@@ -76,32 +77,38 @@ export function pickFilter(q: EventFilter): EventFilter {
 export async function listCheckpoints(deps: Deps, auditor: Auditor, q: z.infer<typeof pageQuery>) {
   const before = decodeCursor('cp', q.cursor);
   await auditorQueried(deps, auditor, 'audit.checkpoints_listed', { page: before !== null });
-  let qb = deps.store.db.selectFrom('audit_checkpoints').selectAll();
-  if (before !== null) qb = qb.where('seq', '<', before);
+  let qb = deps.store.db.selectFrom('log_checkpoints').selectAll();
+  if (before !== null) qb = qb.where('size', '<', before);
   const rows = await qb
-    .orderBy('seq', 'desc')
+    .orderBy('size', 'desc')
     .limit(q.limit + 1)
     .execute();
   const page = rows.slice(0, q.limit);
   return {
-    checkpoints: page.map((c) => ({ seq: c.seq, hash: c.hash, ts: c.ts, time: new Date(c.ts).toISOString(), kid: c.kid, jws: c.jws })),
-    next_cursor: rows.length > q.limit ? encodeCursor('cp', page[page.length - 1]!.seq) : null,
+    checkpoints: page.map((c) => ({ size: Number(c.size), root: c.root, time: new Date(Number(c.ts)).toISOString(), note: c.note })),
+    next_cursor: rows.length > q.limit ? encodeCursor('cp', Number(page[page.length - 1]!.size)) : null,
   };
 }
 
 /**
- * Verifies the whole chain (integrity cannot be judged from a slice); a scoped auditor
+ * The server's self-check of the whole log (integrity cannot be judged from a slice):
+ * chain, tree and checkpoints against the log keys in its own database. It catches
+ * accidents, not an operator who re-signs; the answer says so (trust: self-check) and
+ * names the log key an auditor should check against their pinned copy. A scoped auditor
  * is told the outcome, the first bad position and counts over its own brands only.
  */
 export async function verifyForAuditor(deps: Deps, auditor: Auditor) {
   await auditorQueried(deps, auditor, 'audit.verified', {});
-  const result = await verifyAuditLog(deps.store.db, await publicSigningKeys(deps));
-  const latest = await deps.store.db.selectFrom('audit_checkpoints').select(['seq', 'ts']).orderBy('seq', 'desc').limit(1).executeTakeFirst();
+  const result = await verifyAuditLog(deps.store.db);
+  const latest = await latestCheckpoint(deps.store.db);
   const base = {
     ok: result.ok,
+    trust: result.trust,
     first_bad_seq: result.first_bad_seq,
     problem: result.problem,
-    latest_checkpoint: latest ? { seq: latest.seq, ts: latest.ts, time: new Date(latest.ts).toISOString() } : null,
+    log_key: deps.keys.logSigners[0]?.vkey ?? null,
+    latest_checkpoint: latest ? { size: latest.size, time: new Date(latest.ts).toISOString(), note: latest.note } : null,
+    unsigned: result.unsigned,
   };
   if (!auditor.brands) return { ...base, checked: result.checked, head: result.head };
   const scoped = (eb: Parameters<typeof eventCondition>[0]) => eventCondition(eb, {}, auditor.brands);

@@ -11,6 +11,7 @@ import { fromUtf8 } from '../../crypto/encoding.ts';
 import { unwrapKeyMaterial } from '../../crypto/envelope.ts';
 import { importSigningKey, type PublicJwk, type SigningKey } from '../../crypto/signing.ts';
 import { kekSet, type KekSet, type MasterKeys } from './kek-set.ts';
+import { openLogKey, type LogSigner } from './log-key.ts';
 
 export { KEK_CHECK_PLAINTEXT, type MasterKeys } from './kek-set.ts';
 /** Retired signing keys stay in the JWKS this long, so earlier signatures keep verifying. */
@@ -24,6 +25,8 @@ export type KeyRing = {
   kek(version: number): Uint8Array;
   readonly signer: SigningKey;
   readonly pairwiseKey: Uint8Array;
+  /** The active audit log keys (one, or two while a log-key rotation hands over). */
+  readonly logSigners: readonly LogSigner[];
   /** Public keys currently published at /.well-known/jwks.json. */
   jwks(now: number): { keys: PublicJwk[] };
   /** Every signing public key ever created, for verifying old signatures. */
@@ -48,6 +51,7 @@ type Snapshot = {
   keks: Map<number, Uint8Array>;
   signer: SigningKey;
   pairwiseKey: Uint8Array;
+  logSigners: LogSigner[];
   signingRows: { row: KeyRow; jwk: PublicJwk }[];
 };
 
@@ -56,15 +60,16 @@ type RingDeps = Pick<BaseDeps, 'store' | 'sodium'> & Partial<Pick<BaseDeps, 'clo
 export async function loadKeyRing(deps: RingDeps, masterKeys: Uint8Array | MasterKeys, opts: { cacheMs?: number } = {}): Promise<KeyRing> {
   const masters = kekSet(deps.sodium, masterKeys instanceof Uint8Array ? { current: masterKeys, previous: [] } : masterKeys);
   const signers = new Map<string, SigningKey>();
+  const logKeys = new Map<string, LogSigner>();
   const cacheMs = opts.cacheMs ?? DEFAULT_KEY_CACHE_MS;
   const now = () => deps.clock?.now() ?? Date.now();
-  let snap = await loadSnapshot(deps, masters, signers);
+  let snap = await loadSnapshot(deps, masters, signers, logKeys);
   let loadedAt = now();
   let loading: Promise<void> | null = null;
   let lastAsked = -Infinity;
 
   const reloadNow = (at: number): Promise<void> => {
-    loading ??= loadSnapshot(deps, masters, signers)
+    loading ??= loadSnapshot(deps, masters, signers, logKeys)
       .then(
         (s) => {
           snap = s;
@@ -97,6 +102,9 @@ export async function loadKeyRing(deps: RingDeps, masterKeys: Uint8Array | Maste
     get pairwiseKey() {
       return snap.pairwiseKey;
     },
+    get logSigners() {
+      return snap.logSigners;
+    },
     get activeFromCurrent() {
       return snap.activeFromCurrent;
     },
@@ -120,7 +128,7 @@ export async function loadKeyRing(deps: RingDeps, masterKeys: Uint8Array | Maste
   };
 }
 
-async function loadSnapshot(deps: RingDeps, masters: KekSet, signers: Map<string, SigningKey>): Promise<Snapshot> {
+async function loadSnapshot(deps: RingDeps, masters: KekSet, signers: Map<string, SigningKey>, logKeys: Map<string, LogSigner>): Promise<Snapshot> {
   const rows = await deps.store.db.selectFrom('keys').selectAll().orderBy('version').orderBy('id').execute();
   const active = (kind: KeyRow['kind']) => {
     const row = rows.find((r) => r.kind === kind && r.status === 'active');
@@ -157,7 +165,18 @@ async function loadSnapshot(deps: RingDeps, masters: KekSet, signers: Map<string
     signers.set(signingRow.id, signer);
   }
   const signingRows = rows.filter((r) => r.kind === 'signing').map((row) => ({ row, jwk: JSON.parse(row.public_jwk!) as PublicJwk }));
-  return { activeKek, activeFromCurrent, keks, signer, pairwiseKey: unwrap(active('pairwise')), signingRows };
+  const logSigners: LogSigner[] = [];
+  for (const row of rows.filter((r) => r.kind === 'log' && r.status === 'active')) {
+    let opened = logKeys.get(row.id);
+    if (!opened) {
+      const kek = keks.get(row.kek_version!);
+      if (!kek) throw new MasterKeyMismatch(`no master key opens the key-encryption key that wraps ${row.id}; refusing to start`);
+      opened = await openLogKey(deps.sodium, kek, row);
+      logKeys.set(row.id, opened);
+    }
+    logSigners.push(opened);
+  }
+  return { activeKek, activeFromCurrent, keks, signer, pairwiseKey: unwrap(active('pairwise')), logSigners, signingRows };
 }
 
 /** Whether any data key or private key is still wrapped under this KEK version. */

@@ -66,7 +66,7 @@ export const auditApiRoutes: Route[] = [
     tag: 'Auditor API',
     auth: 'auditor',
     query: pageQuery,
-    summary: 'Signed checkpoints of the chain, newest first',
+    summary: 'Signed checkpoints of the audit log (C2SP signed notes), newest first',
     handler: async ({ deps, c, auth, query }) => {
       noStore(c);
       return c.json(await listCheckpoints(deps, auth.auditor, query));
@@ -77,7 +77,7 @@ export const auditApiRoutes: Route[] = [
     path: '/v1/audit/verify',
     tag: 'Auditor API',
     auth: 'auditor',
-    summary: 'Verify the hash chain and checkpoints',
+    summary: 'The server’s self-check of the chain, tree and checkpoints (trusts its own keys; verify against a pinned log key for more)',
     handler: async ({ deps, c, auth }) => {
       noStore(c);
       return c.json(await verifyForAuditor(deps, auth.auditor));

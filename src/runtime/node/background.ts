@@ -1,10 +1,14 @@
 // Background work on Node: the webhook dispatcher (woken at once when a feature queues
-// a delivery, and every second for retries) and the grant-expiry sweeper (every minute).
+// a delivery, and every second for retries), the grant-expiry sweeper (every minute) and
+// the audit log's checkpointer (every config.checkpointMs, and at once when the log
+// crosses a multiple of deps.checkpointEvery; a last one on stop).
 // Both stop cleanly; nothing here holds the process open. Deliveries go out through
 // deps.outbound (outbound.ts, the SSRF guard).
 import type { Deps } from '../../deps.ts';
 import { expireDueGrants } from '../../features/grants/expire-grants.ts';
 import { deliverDue } from '../../features/webhooks/dispatch.ts';
+import { advanceLog } from '../../features/audit/log-checkpoint.ts';
+import { serialised } from './serialised.ts';
 
 export function startBackground(deps: Deps, opts: { tickMs?: number; sweepMs?: number } = {}) {
   let running = false;
@@ -28,19 +32,27 @@ export function startBackground(deps: Deps, opts: { tickMs?: number; sweepMs?: n
     }
   };
   const sweep = () => expireDueGrants(deps).catch((err) => deps.log.error('expiry sweep failed', { error: String(err) }));
+  const checkpoint = serialised(() =>
+    advanceLog(deps).catch((err) => deps.log.error('audit log checkpoint failed; the next one tries again', { error: String(err) })),
+  );
   const tick = setInterval(() => void run(), opts.tickMs ?? 1000);
   const sweeper = setInterval(() => void sweep(), opts.sweepMs ?? 60_000);
+  const checkpointer = setInterval(() => void checkpoint(), deps.config.checkpointMs);
   tick.unref();
   sweeper.unref();
-  deps.notify = { webhooksQueued: () => void run() };
+  checkpointer.unref();
+  deps.notify = { webhooksQueued: () => void run(), checkpointDue: () => void checkpoint() };
   void sweep().then(run);
+  void checkpoint();
   return {
     kick: run,
     async stop() {
       stopped = true;
       clearInterval(tick);
       clearInterval(sweeper);
+      clearInterval(checkpointer);
       while (running) await new Promise((r) => setTimeout(r, 10));
+      await checkpoint();
     },
   };
 }

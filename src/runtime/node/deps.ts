@@ -46,7 +46,10 @@ export async function createNodeDeps(config: Config, opts: NodeOptions): Promise
   const { store, applied } = await openStore(config, clock, opts.log);
   if (applied.length) opts.log.info('migrations applied', { files: applied });
   const outbound = createNodeOutbound({ allowPrivate: config.webhookAllowPrivate });
-  const base: BaseDeps = { config, store, clock, sodium, log: opts.log, checkpointEvery: opts.checkpointEvery ?? 1000, outbound };
+  // Witnesses are addresses the operator configured, so they may be private (another host
+  // on the operator's network): they bypass the SSRF guard that covers brand URLs.
+  const operatorFetch: Deps['operatorFetch'] = (url, init) => fetch(url, init);
+  const base: BaseDeps = { config, store, clock, sodium, log: opts.log, checkpointEvery: opts.checkpointEvery ?? 1000, outbound, operatorFetch };
   try {
     return await boot(base, masterKey, applied);
   } catch (err) {

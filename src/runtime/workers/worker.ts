@@ -2,7 +2,9 @@
 // (workerd forbids random bytes and WASM compilation at global scope), from D1 and the
 // Worker's vars and secrets. Migrations are applied by wrangler, not here. Outbound
 // requests (webhooks, jwks_uri) go through outbound.ts, which says what the
-// platform's fetch already prevents.
+// platform's fetch already prevents. The audit log is checkpointed after a response
+// (waitUntil) once config.checkpointMs has passed or the log crossed a 1,000-event
+// boundary, and on every cron run.
 import sodium from 'libsodium-wrappers';
 import { createApp, type App } from '../../app.ts';
 import { boot } from '../../boot.ts';
@@ -11,6 +13,7 @@ import { parseConfig } from '../../config.ts';
 import { jsonLog, type Deps } from '../../deps.ts';
 import { expireDueGrants } from '../../features/grants/expire-grants.ts';
 import { deliverDue } from '../../features/webhooks/dispatch.ts';
+import { advanceLog } from '../../features/audit/log-checkpoint.ts';
 import { fromB64u } from '../../crypto/encoding.ts';
 import { createD1Store, type D1Like } from '../store/d1/index.ts';
 import { openLibsodiumGate } from './sodium-shim.ts';
@@ -22,6 +25,14 @@ export type WorkerEnv = { DB: D1Like; ASSETS?: AssetsBinding } & Record<string, 
 type Built = { app: App; deps: Deps };
 let built: Promise<Built> | undefined;
 let queued = false;
+let checkpointDue = true;
+let lastCheckpoint = 0;
+
+function checkpoint(deps: Deps): Promise<unknown> {
+  checkpointDue = false;
+  lastCheckpoint = deps.clock.now();
+  return advanceLog(deps).catch((err) => deps.log.error('audit log checkpoint failed; the next one tries again', { error: String(err) }));
+}
 
 async function build(env: WorkerEnv): Promise<Built> {
   const vars = Object.fromEntries(Object.entries(env).filter(([, v]) => typeof v === 'string')) as Record<string, string>;
@@ -36,9 +47,17 @@ async function build(env: WorkerEnv): Promise<Built> {
     webhooksQueued: () => {
       queued = true;
     },
+    checkpointDue: () => {
+      checkpointDue = true;
+    },
   };
   const outbound = createWorkerOutbound({ allowPrivate: config.webhookAllowPrivate });
-  const deps = await boot({ config, store, clock: systemClock, sodium, log, checkpointEvery: 1000, notify, outbound }, fromB64u(config.masterKey));
+  // Witnesses are the operator's own configuration; workerd's fetch reaches only public addresses anyway.
+  const operatorFetch: Deps['operatorFetch'] = (url, init) => fetch(url, init);
+  const deps = await boot(
+    { config, store, clock: systemClock, sodium, log, checkpointEvery: 1000, notify, outbound, operatorFetch },
+    fromB64u(config.masterKey),
+  );
   // Cloudflare's edge sets CF-Connecting-IP to the visitor's address.
   const staticFiles = env.ASSETS ? workerPortalFiles(env.ASSETS) : undefined;
   return { app: createApp(deps, { staticFiles, clientIp: (c) => c.req.header('cf-connecting-ip') }), deps };
@@ -63,6 +82,7 @@ export default {
         queued = false;
         ctx.waitUntil(deliverDue(deps).catch((err) => deps.log.error('webhook delivery failed', { error: String(err) })));
       }
+      if (ctx && (checkpointDue || deps.clock.now() - lastCheckpoint >= deps.config.checkpointMs)) ctx.waitUntil(checkpoint(deps));
       return res;
     } catch (err) {
       console.error(JSON.stringify({ level: 'error', msg: 'worker start-up failed', error: String(err) }));
@@ -78,9 +98,9 @@ export default {
     }
   },
 
-  /** Cron Trigger: expire grants past their date, then deliver what is due. */
+  /** Cron Trigger: expire grants past their date, then deliver what is due and checkpoint the log. */
   async scheduled(_event: unknown, env: WorkerEnv, ctx: Ctx): Promise<void> {
     const { deps } = await ready(env);
-    ctx.waitUntil(expireDueGrants(deps).then(() => deliverDue(deps)));
+    ctx.waitUntil(expireDueGrants(deps).then(() => Promise.all([deliverDue(deps), checkpoint(deps)])));
   },
 };

@@ -25,11 +25,14 @@ export function* rangeRows(db: BetterSqlite.Database, job: RangeJob): Generator<
 }
 
 // Only in a thread started for a range (this module is also imported for rangeRows).
-const job = isMainThread ? null : (workerData as (RangeJob & { chainRange?: true; wanted: number[] }) | null);
+const job = isMainThread ? null : (workerData as (RangeJob & { chainRange?: true; wanted: number[]; leaves?: boolean }) | null);
 if (job?.chainRange && parentPort) {
   const db = new BetterSqlite(job.filename, { readonly: true, fileMustExist: true });
   try {
-    parentPort.postMessage(checkRange(rangeRows(db, job), job.lo, new Set(job.wanted)));
+    const result = checkRange(rangeRows(db, job), job.lo, new Set(job.wanted), job.leaves);
+    // The leaf hashes move to the main thread rather than being copied.
+    const leaves = result.leaves ? result.leaves.slice() : null;
+    parentPort.postMessage({ ...result, leaves }, leaves ? [leaves.buffer] : []);
   } finally {
     db.close();
   }

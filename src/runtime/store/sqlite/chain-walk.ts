@@ -15,9 +15,9 @@ import { rangeRows, type RangeJob } from './chain-range.ts';
 /** Below this many events one thread is quicker than starting more. */
 const PARALLEL_FROM = 50_000;
 
-function inThread(job: RangeJob, wanted: ReadonlySet<number>): Promise<RangeResult> {
+function inThread(job: RangeJob, wanted: ReadonlySet<number>, leaves: boolean): Promise<RangeResult> {
   return new Promise((resolve, reject) => {
-    const w = new Worker(new URL('./chain-range.ts', import.meta.url), { workerData: { ...job, chainRange: true, wanted: [...wanted] } });
+    const w = new Worker(new URL('./chain-range.ts', import.meta.url), { workerData: { ...job, chainRange: true, wanted: [...wanted], leaves } });
     w.once('message', (r: RangeResult) => resolve(r));
     w.once('error', reject);
     w.once('exit', (code) => reject(new Error(`chain range thread exited with ${code}`)));
@@ -35,17 +35,18 @@ export function rangeJobs(filename: string, max: number, threads: number): Range
 }
 
 export function sqliteChainWalk(filename: string, threads = Math.min(4, availableParallelism()), parallelFrom = PARALLEL_FROM): ChainWalk {
-  return async (wanted) => {
+  return async (wanted, opts = {}) => {
     const db = new BetterSqlite(filename, { readonly: true, fileMustExist: true });
     let max: number;
     try {
       max = (db.prepare('SELECT max(seq) AS m FROM audit_events').get() as { m: number | null }).m ?? 0;
-      if (threads < 2 || max < parallelFrom) return stitchRanges([checkRange(rangeRows(db, { filename, lo: 1, hi: null, open: true }), 1, wanted)]);
+      if (threads < 2 || max < parallelFrom)
+        return stitchRanges([checkRange(rangeRows(db, { filename, lo: 1, hi: null, open: true }), 1, wanted, opts.leaves)]);
     } finally {
       db.close();
     }
     const jobs = rangeJobs(filename, max, threads);
-    return stitchRanges(await Promise.all(jobs.map((j) => inThread(j, wanted))));
+    return stitchRanges(await Promise.all(jobs.map((j) => inThread(j, wanted, opts.leaves ?? false))));
   };
 }
 

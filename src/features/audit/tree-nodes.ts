@@ -1,0 +1,39 @@
+// Reads of the stored audit tree: its size, the nodes by position (one batched query), the
+// root at any size up to the stored one. Queries take the db first and nothing else.
+import type { Kysely } from 'kysely';
+import { fromB64u } from '../../crypto/encoding.ts';
+import type { Database } from '../../db/schema.ts';
+import { fetchProof, rootPlan, type NodeBatchReader } from './tlog/merkle-proofs.ts';
+import { EMPTY_ROOT, type Hash } from './tlog/merkle.ts';
+import { storedNodeIndex } from './tlog/node-store.ts';
+
+/** How many events the stored tree covers. */
+export async function treeSize(db: Kysely<Database>): Promise<number> {
+  const row = await db.selectFrom('audit_tree').select('size').where('id', '=', 1).executeTakeFirst();
+  return Number(row?.size ?? 0);
+}
+
+// Positions are read in slices: SQLite and D1 cap a statement's bound parameters.
+const SLICE = 90;
+
+export function nodeReader(db: Kysely<Database>): NodeBatchReader {
+  return async (ids) => {
+    const positions = ids.map((id) => storedNodeIndex(id.level, id.index));
+    const byPos = new Map<number, Hash>();
+    for (let i = 0; i < positions.length; i += SLICE) {
+      const rows = await db
+        .selectFrom('audit_tree_nodes')
+        .select(['pos', 'hash'])
+        .where('pos', 'in', positions.slice(i, i + SLICE))
+        .execute();
+      for (const r of rows) byPos.set(Number(r.pos), fromB64u(r.hash));
+    }
+    return positions.map((p) => byPos.get(p));
+  };
+}
+
+/** MTH of the first `size` leaves, from stored nodes (size ≤ the stored tree size). */
+export async function storedRoot(db: Kysely<Database>, size: number): Promise<Hash> {
+  if (size === 0) return EMPTY_ROOT;
+  return (await fetchProof(rootPlan(size), nodeReader(db)))[0]!;
+}
