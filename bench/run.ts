@@ -4,11 +4,17 @@
 import { cpus, totalmem } from 'node:os';
 import { writeFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
-import { benchAuditVerify } from './audit-verify.ts';
+import { benchAuditLog } from './audit-log.ts';
 import { benchConsentFlow } from './consent-flow.ts';
 import { benchErasure } from './erasure.ts';
 import { benchReadPath } from './read-path.ts';
 import { benchSealing } from './sealing.ts';
+
+/** The audited read's CPU per request on SQLite, from the read-path figures (null when absent). */
+function cpuOf(figures: unknown, target: string): number | null {
+  const t = (figures as Record<string, { cpu_us_per_req?: number | null } | undefined>)[target];
+  return t?.cpu_us_per_req ?? null;
+}
 
 const { values } = parseArgs({
   options: {
@@ -23,17 +29,18 @@ const { values } = parseArgs({
 });
 const quick = values.quick === true;
 
+const readPath = await benchReadPath({
+  pgUrl: values.pg,
+  consumers: quick ? 1000 : Number(values.consumers),
+  rounds: quick ? 1 : Number(values.rounds),
+  seconds: quick ? 3 : Number(values.seconds),
+  warmup: quick ? 1 : 3,
+  connections: 50,
+});
 const results = {
   machine: { cpus: cpus().length, cpu: cpus()[0]?.model, memory_gib: Math.round(totalmem() / 2 ** 30), node: process.version },
-  read_path: await benchReadPath({
-    pgUrl: values.pg,
-    consumers: quick ? 1000 : Number(values.consumers),
-    rounds: quick ? 1 : Number(values.rounds),
-    seconds: quick ? 3 : Number(values.seconds),
-    warmup: quick ? 1 : 3,
-    connections: 50,
-  }),
-  audit_verify: await benchAuditVerify(quick ? 100_000 : Number(values.events)),
+  read_path: readPath,
+  audit_log: await benchAuditLog(quick ? 100_000 : Number(values.events), quick ? 500 : 3000, cpuOf(readPath, 'trove_sqlite')),
   consent_flow: await benchConsentFlow(quick ? 50 : 300),
   sealing: await benchSealing(quick ? 10_000 : 100_000),
   erasure: {

@@ -15,6 +15,8 @@ describe('configuration', () => {
       production: false,
       webhookAllowPrivate: false,
       rateLimitScale: 1,
+      checkpointMs: 10_000,
+      witnesses: [],
     });
   });
 
@@ -26,6 +28,16 @@ describe('configuration', () => {
     expect(() => parseConfig({ TROVE_MASTER_KEY: a, TROVE_PREVIOUS_MASTER_KEYS: a })).toThrow(/must not repeat/);
     expect(() => parseConfig({ TROVE_MASTER_KEY: a, TROVE_PREVIOUS_MASTER_KEYS: 'short' })).toThrow(/TROVE_PREVIOUS_MASTER_KEYS/);
     expect(parseConfig({ TROVE_KEY_CACHE_SECONDS: '1.5' }).keyCacheMs).toBe(1500);
+  });
+
+  it('reads the checkpoint interval and the witnesses (URL=VKEY, comma separated)', () => {
+    const vkey = 'witness.example+470e0ef7+BDdT+M0PnS9E4kQCQlPw35CUI2iPjrYRORqAV3i1k6xo';
+    const c = parseConfig({ TROVE_CHECKPOINT_SECONDS: '2.5', TROVE_WITNESSES: `http://127.0.0.1:9000=${vkey}, https://w2.example/w=${vkey}` });
+    expect(c.checkpointMs).toBe(2500);
+    expect(c.witnesses).toEqual([
+      { url: 'http://127.0.0.1:9000', vkey },
+      { url: 'https://w2.example/w', vkey },
+    ]);
   });
 
   it('derives the origin from PORT unless TROVE_ORIGIN is set', () => {
@@ -42,6 +54,9 @@ describe('configuration', () => {
     ['NODE_ENV', { NODE_ENV: 'staging' }],
     ['TROVE_WEBHOOK_ALLOW_PRIVATE', { TROVE_WEBHOOK_ALLOW_PRIVATE: 'maybe' }],
     ['TROVE_RATE_LIMIT_SCALE', { TROVE_RATE_LIMIT_SCALE: '-1' }],
+    ['TROVE_CHECKPOINT_SECONDS', { TROVE_CHECKPOINT_SECONDS: '0' }],
+    ['TROVE_WITNESSES', { TROVE_WITNESSES: 'http://w.example=not-a-key' }],
+    ['TROVE_WITNESSES', { TROVE_WITNESSES: 'no-equals-sign' }],
   ])('stops with a message naming %s when it is bad', (name, env) => {
     expect(() => parseConfig(env)).toThrow(ConfigError);
     expect(() => parseConfig(env)).toThrow(name);

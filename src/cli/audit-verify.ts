@@ -37,11 +37,17 @@ function readState(file: string): LogState | null {
   return s;
 }
 
-function writeState(file: string, state: LogState): void {
-  mkdirSync(dirname(file), { recursive: true, mode: 0o700 });
+function replaceFile(file: string, data: string | Uint8Array): void {
   const tmp = `${file}.tmp`;
-  writeFileSync(tmp, `${JSON.stringify(state)}\n`, { mode: 0o600 });
-  renameSync(tmp, file); // a crash leaves the old state or the new, never half of one
+  writeFileSync(tmp, data, { mode: 0o600 });
+  renameSync(tmp, file); // a crash leaves the old file or the new, never half of one
+}
+
+function writeState(file: string, { leaves, ...state }: LogState): void {
+  mkdirSync(dirname(file), { recursive: true, mode: 0o700 });
+  // Leaves first: a state whose leaves file does not match its size ignores them.
+  if (leaves) replaceFile(`${file}.leaves`, leaves);
+  replaceFile(file, `${JSON.stringify(state)}\n`);
 }
 
 export async function verifyCommand(flags: VerifyFlags, config: Config): Promise<number> {
@@ -66,7 +72,14 @@ export async function verifyCommand(flags: VerifyFlags, config: Config): Promise
     }
     const stateFile = flags.state ?? defaultStateFile(flags.logKeys[0]!);
     const state = readState(stateFile);
-    const result = await verifyLog(store.db, { logKeys: flags.logKeys, state, witnesses: flags.witnesses, minWitnesses: min, walk: fastChainWalk(store) });
+    const result = await verifyLog(store.db, {
+      logKeys: flags.logKeys,
+      state,
+      witnesses: flags.witnesses,
+      minWitnesses: min,
+      walk: fastChainWalk(store),
+      keepLeaves: true,
+    });
     if (result.ok && result.state) writeState(stateFile, result.state);
     report(
       flags.json,
@@ -92,6 +105,6 @@ function report(json: boolean | undefined, r: LogVerdict & { state_file?: string
       ]
         .filter(Boolean)
         .join('\n')
-    : `audit log TAMPERED: first bad position ${r.first_bad_seq} (${r.problem})`;
+    : `audit log TAMPERED: first bad sequence number ${r.first_bad_seq} (${r.problem})`;
   output(json, r, human);
 }

@@ -43,6 +43,9 @@ export function hashEvent(e: Omit<AuditEventRow, 'hash'>): string {
   return sha256Hex(canonicalEvent(e));
 }
 
+/** The event hash of an already encoded event (a walk encodes once for the chain and the tree). */
+export const hashCanonical = (canonical: string): string => sha256Hex(canonical);
+
 /** Turns drafts into chained rows following `head` (undefined for an empty log). */
 export function chainEvents(head: ChainHead | undefined, drafts: readonly AuditDraft[], ts: number): AuditEventRow[] {
   let seq = head?.seq ?? 0;

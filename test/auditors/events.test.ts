@@ -1,3 +1,4 @@
+import { storedLogKeys } from '../../src/features/audit/verify.ts';
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { AuditEventRow } from '../../src/db/schema.ts';
 import { allEvents, asAuditor, auditWorld, type World } from '../helpers/audit-world.ts';
@@ -147,19 +148,26 @@ describe('auditors are audited', () => {
     expect(JSON.parse(last.detail!)).toMatchObject({ filter: `brand=${w.x.clientId} action=grant.read` });
   });
 
-  it('answers GET /v1/audit/verify with ok, checked, first_bad_seq and head, and audits it', async () => {
+  it('answers GET /v1/audit/verify with the self-check: ok, checked, first_bad_seq, head, the log key to compare with the pinned one, and audits it', async () => {
     const body = await (await get('/v1/audit/verify')).json();
     const rows = await allEvents(w.deps);
-    expect(body).toMatchObject({ ok: true, first_bad_seq: null, checked: rows.length, head: { seq: rows.at(-1)!.seq, hash: rows.at(-1)!.hash } });
-    expect(body.latest_checkpoint).toMatchObject({ seq: expect.any(Number) });
+    expect(body).toMatchObject({
+      ok: true,
+      trust: 'self-check',
+      first_bad_seq: null,
+      checked: rows.length,
+      head: { seq: rows.at(-1)!.seq, hash: rows.at(-1)!.hash },
+    });
+    expect(body.log_key).toEqual((await storedLogKeys(w.deps.store.db))[0]);
+    expect(body.latest_checkpoint).toMatchObject({ size: expect.any(Number), note: expect.stringContaining('\n\n') });
     expect(rows.at(-1)).toMatchObject({ action: 'audit.verified', actor_id: w.auditors.all.id });
   });
 
   it('lists signed checkpoints newest first', async () => {
     const body = await (await get('/v1/audit/checkpoints?limit=2')).json();
     expect(body.checkpoints).toHaveLength(2);
-    expect(body.checkpoints[0].seq).toBeGreaterThan(body.checkpoints[1].seq);
-    expect(body.checkpoints[0].jws.split('.')).toHaveLength(3);
+    expect(body.checkpoints[0].size).toBeGreaterThan(body.checkpoints[1].size);
+    expect(body.checkpoints[0].note).toContain(`\n${body.checkpoints[0].size}\n${body.checkpoints[0].root}\n\n— `);
     expect(body.next_cursor).toEqual(expect.any(String));
   });
 

@@ -94,7 +94,7 @@ describe('trove command line', () => {
         env: { ...env, TROVE_MASTER_KEY: fresh, TROVE_PREVIOUS_MASTER_KEYS: old },
       });
       expect(master.status, master.stderr).toBe(0);
-      expect(JSON.parse(master.stdout)).toMatchObject({ from: 1, to: 2, dataKeys: 0, keys: 3 });
+      expect(JSON.parse(master.stdout)).toMatchObject({ from: 1, to: 2, dataKeys: 0, keys: 4 });
       const verify = run('audit', 'verify', '--json');
       expect(verify.status).toBe(0);
       expect(JSON.parse(verify.stdout)).toMatchObject({ ok: true, checked: 5 });

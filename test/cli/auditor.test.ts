@@ -91,8 +91,8 @@ describe('trove audit checkpoint', () => {
   it('signs a checkpoint at the current head on demand, which the exports then carry', () => {
     const res = trove('audit', 'checkpoint', '--json');
     expect(res.status, res.stderr).toBe(0);
-    const head = JSON.parse(res.stdout) as { seq: number; hash: string };
-    expect(head.seq).toBeGreaterThan(0);
+    const cp = JSON.parse(res.stdout) as { size: number; note: string };
+    expect(cp.size).toBeGreaterThan(0);
     const file = join(dir, 'after-checkpoint.jsonl');
     expect(trove('audit', 'export', '--out', file).status).toBe(0);
     const checkpoints = readFileSync(file, 'utf8')
@@ -100,7 +100,16 @@ describe('trove audit checkpoint', () => {
       .split('\n')
       .map((l) => JSON.parse(l))
       .filter((l) => l.type === 'checkpoint');
-    expect(checkpoints.some((c) => c.seq === head.seq && c.hash === head.hash)).toBe(true);
+    expect(checkpoints.some((c) => c.size === cp.size && c.note === cp.note)).toBe(true);
     expect(trove('audit', 'verify', '--export', file, '--jwks', jwksFile).status).toBe(0);
+    // With the pinned log key, the checkpoints' signatures are checked too; another key fails them.
+    const logKey = trove('audit', 'log-key').stdout.trim();
+    expect(logKey).toMatch(/^[^+]+\+[0-9a-f]{8}\+/);
+    const pinned = trove('audit', 'verify', '--export', file, '--jwks', jwksFile, '--log-key', logKey);
+    expect(pinned.status, pinned.stdout).toBe(0);
+    expect(pinned.stdout).toContain('signed by the pinned log key');
+    const other = 'other.example/audit+55e517d5+AUMrxVD96k7GVFu4lwhCat/0JPeVLH8CWzIQ/6SB+lkG';
+    const wrong = trove('audit', 'verify', '--export', file, '--jwks', jwksFile, '--log-key', other);
+    expect(wrong.status).toBe(1);
   });
 });

@@ -3,6 +3,7 @@
 import type { AppLike } from './app-like.ts';
 import { createApp } from '../../src/app.ts';
 import { addAuditor } from '../../src/features/auditors/accounts.ts';
+import { advanceLog } from '../../src/features/audit/log-checkpoint.ts';
 import type { AuditEventRow } from '../../src/db/schema.ts';
 import { secretBrand } from './brands.ts';
 import { signedInConsumer, type Caller } from './consumer.ts';
@@ -30,13 +31,16 @@ export async function auditWorld() {
   await ok(read(app, ax.access_token));
   await ok(read(app, ay.access_token));
   await ok(read(app, by.access_token));
+  await advanceLog(deps); // a checkpoint, as the runtime signs every few seconds
   deps.clock.advance(60_000);
   await ok(a.call(`/api/me/grants/${ay.grant_id}/revoke`, { method: 'POST' }));
   const denied = await read(app, ay.access_token);
   if (denied.status < 400) throw new Error('read after revocation should be refused');
   await ok(read(app, ax.access_token));
+  await advanceLog(deps);
   const all = await addAuditor(deps, { name: 'Unscoped Ursula' });
   const scoped = await addAuditor(deps, { name: 'Scoped Sam', brands: [x.clientId] });
+  await advanceLog(deps);
   return { deps, app, a, b, x, y, grants: { ax, ay, by }, auditors: { all, scoped } };
 }
 

@@ -53,10 +53,10 @@ describe('master-key rotation', () => {
     const { deps, consumers } = await vaultWithValues(3);
     const node = await nodeWithNewKey(deps);
     const result = await rotateMasterKey(node);
-    expect(result).toMatchObject({ from: 1, to: 2, dataKeys: 3, keys: 2, resumed: false });
+    expect(result).toMatchObject({ from: 1, to: 2, dataKeys: 3, keys: 3, resumed: false });
 
     const db = deps.store.db;
-    expect(await wrappedKeysOpenedBy(db, deps.sodium, NEW_KEY)).toEqual({ total: 5, opened: 5 });
+    expect(await wrappedKeysOpenedBy(db, deps.sodium, NEW_KEY)).toEqual({ total: 6, opened: 6 });
     expect((await wrappedKeysOpenedBy(db, deps.sodium, TEST_MASTER_KEY)).opened).toBe(0);
     expect((await wrappedKeysOpenedBy(db, deps.sodium, ZEROS)).opened).toBe(0);
 
@@ -104,8 +104,8 @@ describe('master-key rotation', () => {
     await expectReadable(restarted, consumers);
 
     const again = await rotateMasterKey(restarted);
-    expect(again).toMatchObject({ to: 2, dataKeys: 3, keys: 2, resumed: true });
-    expect(await wrappedKeysOpenedBy(db, deps.sodium, NEW_KEY)).toEqual({ total: 7, opened: 7 });
+    expect(again).toMatchObject({ to: 2, dataKeys: 3, keys: 3, resumed: true });
+    expect(await wrappedKeysOpenedBy(db, deps.sodium, NEW_KEY)).toEqual({ total: 8, opened: 8 });
     await expectReadable({ ...node, keys: await loadKeyRing(deps, NEW_KEY) }, consumers);
   });
 
@@ -133,7 +133,7 @@ describe('master-key rotation', () => {
     await rotateMasterKey(await nodeWithNewKey(deps));
     const rows = await deps.store.db.selectFrom('audit_events').select(['action', 'detail']).where('action', 'like', 'keys.%').orderBy('seq').execute();
     expect(rows.map((r) => r.action)).toEqual(['keys.created', 'keys.master_rotation_started', 'keys.master_rotated']);
-    expect(JSON.parse(rows[2]!.detail!)).toMatchObject({ from_kek: 1, to_kek: 2, data_keys: 1, keys: 2 });
+    expect(JSON.parse(rows[2]!.detail!)).toMatchObject({ from_kek: 1, to_kek: 2, data_keys: 1, keys: 3 });
     expect((await verifyAuditLog(deps.store.db)).ok).toBe(true);
   });
 });

@@ -3,6 +3,7 @@
 // in which the table is registered.
 // Outcomes: ok (got past authentication and authorisation: 2xx, 3xx or a 4xx about the
 // input), denied (401/403), hidden (404: the resource is not this caller's to see).
+import { advanceLog } from '../../src/features/audit/log-checkpoint.ts';
 import { describe, expect, it } from 'vitest';
 import { createApp } from '../../src/app.ts';
 import { honoPath, type Route } from '../../src/http/route.ts';
@@ -114,6 +115,14 @@ async function world(routes: readonly Route[] = ROUTES) {
     disabledBrand: { bearer: az.access_token, basic: basic(z as SecretClient) },
   };
   const aSession = await deps.store.db.selectFrom('sessions').select('public_id').where('subject_id', '=', a.consumerId).executeTakeFirstOrThrow();
+  const shared = await deps.store.db
+    .selectFrom('audit_events')
+    .select('id')
+    .where('grant_id', '=', ax.grant_id)
+    .where('consumer_id', '=', a.consumerId)
+    .where('brand_id', '=', x.clientId)
+    .executeTakeFirstOrThrow();
+  await advanceLog(deps); // the proofs and the public checkpoint need a signed checkpoint
   const ids: Record<string, string> = {
     '/api/me/sessions/:id': aSession.public_id,
     '/api/me/grants/:id': ax.grant_id,
@@ -124,6 +133,9 @@ async function world(routes: readonly Route[] = ROUTES) {
     '/api/me/requests/:id': pending,
     '/api/me/requests/:id/approve': pending,
     '/api/me/requests/:id/deny': pending,
+    // An event about consumer A and brand X's grant: A's to prove, and X's.
+    '/api/me/activity/:id/proof': shared.id,
+    '/v1/audit-events/:id/proof': shared.id,
   };
   return { app, creds, ids, grantX: ax.grant_id };
 }

@@ -9,7 +9,6 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { createApp } from '../../src/app.ts';
 import { GuardFailed } from '../../src/errors.ts';
 import { verifyAuditLog } from '../../src/features/audit/verify.ts';
-import { publicSigningKeys } from '../../src/features/keys/keyring.ts';
 import { secretBrand } from '../helpers/brands.ts';
 import { signedInConsumer } from '../helpers/consumer.ts';
 import { seedConsumer, sqliteTestDeps, testDeps, testDialect } from '../helpers/deps.ts';

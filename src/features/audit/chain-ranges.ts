@@ -3,8 +3,9 @@
 // the last good head — is exactly what one walk from seq 1 would give. A range checks
 // everything within itself; its first row's link is checked when ranges are stitched.
 import type { AuditEventRow } from '../../db/schema.ts';
-import { GENESIS_HASH, hashEvent, type ChainHead } from '../../db/audit-chain.ts';
-import { eventLeafHash } from './event-leaf.ts';
+import { canonicalEvent, GENESIS_HASH, hashCanonical, type ChainHead } from '../../db/audit-chain.ts';
+import { Buffer } from 'node:buffer';
+import { leafHashOfCanonical } from './event-leaf.ts';
 
 export type ChainFinding = { seq: number; problem: string };
 
@@ -28,29 +29,30 @@ export type RangeResult = {
 /** Checks rows that should run lo, lo+1, … in order; stops at the first problem. */
 export function checkRange(rows: Iterable<AuditEventRow>, lo: number, wanted: ReadonlySet<number>, withLeaves = false): RangeResult {
   const out: RangeResult = { first: null, lastGood: null, bad: null, checked: 0, hashes: [], leaves: null };
-  let packed = withLeaves ? new Uint8Array(32 * 1024) : null;
+  let packed = withLeaves ? Buffer.alloc(32 * 1024) : null;
   let expected = lo;
   for (const row of rows) {
     out.checked += 1;
+    const canonical = canonicalEvent(row);
     if (wanted.has(row.seq)) out.hashes.push([row.seq, row.hash]);
     if (out.first === null) out.first = { seq: row.seq, prev_hash: row.prev_hash };
     if (row.seq !== expected) out.bad = { seq: expected, problem: `expected seq ${expected}, found ${row.seq}` };
     else if (out.lastGood !== null && row.prev_hash !== out.lastGood.hash) out.bad = { seq: row.seq, problem: 'link to previous event broken' };
-    else if (hashEvent(row) !== row.hash) out.bad = { seq: row.seq, problem: 'event hash does not match its content' };
+    else if (hashCanonical(canonical) !== row.hash) out.bad = { seq: row.seq, problem: 'event hash does not match its content' };
     if (out.bad) break;
     if (packed) {
       const at = 32 * (expected - lo);
       if (at === packed.length) {
-        const grown = new Uint8Array(packed.length * 2);
-        grown.set(packed);
+        const grown = Buffer.alloc(packed.length * 2);
+        packed.copy(grown);
         packed = grown;
       }
-      packed.set(eventLeafHash(row), at);
+      packed.write(leafHashOfCanonical(canonical), at, 32, 'hex');
     }
     expected += 1;
     out.lastGood = { seq: row.seq, hash: row.hash };
   }
-  if (packed) out.leaves = packed.subarray(0, 32 * (expected - lo));
+  if (packed) out.leaves = new Uint8Array(packed.buffer, packed.byteOffset, 32 * (expected - lo));
   return out;
 }
 

@@ -1,20 +1,29 @@
 // The audit tree's leaves: leaf i is event seq i + 1, and its leaf hash is RFC 9162's
 // SHA-256(0x00 ‖ canonical event), over the same canonical bytes the hash chain covers
 // (which include prev_hash, so the tree also commits to the chain).
+import { Buffer } from 'node:buffer';
 import * as nodeCrypto from 'node:crypto';
 import { canonicalEvent } from '../../db/audit-chain.ts';
 import type { AuditEventRow } from '../../db/schema.ts';
 import type { Hash } from './tlog/merkle.ts';
 
-// One-shot hashing straight to bytes where the runtime has it (the verifier hashes a million
-// leaves a second); the 0x00 prefix is a NUL character, one byte in UTF-8.
-const digest: (data: string) => Hash =
+// One-shot hashing to hex where the runtime has it: about four times quicker than asking
+// for a Buffer, which matters to a verifier hashing a million leaves. The 0x00 prefix is a
+// NUL character, one byte in UTF-8.
+const hexDigest: (data: string) => string =
   typeof nodeCrypto.hash === 'function'
-    ? (data) => nodeCrypto.hash('sha256', data, 'buffer') as unknown as Uint8Array
-    : (data) => new Uint8Array(nodeCrypto.createHash('sha256').update(data).digest());
+    ? (data) => nodeCrypto.hash('sha256', data, 'hex')
+    : (data) => nodeCrypto.createHash('sha256').update(data).digest('hex');
+
+/** The leaf hash as 64 hex digits (what a walk packs with Buffer#write). */
+export function eventLeafHashHex(e: Omit<AuditEventRow, 'hash'>): string {
+  return leafHashOfCanonical(canonicalEvent(e));
+}
+
+export const leafHashOfCanonical = (canonical: string): string => hexDigest(`\u0000${canonical}`);
 
 export function eventLeafHash(e: Omit<AuditEventRow, 'hash'>): Hash {
-  return digest(`\u0000${canonicalEvent(e)}`);
+  return Buffer.from(eventLeafHashHex(e), 'hex');
 }
 
 /** The leaf index of an event (seq starts at 1, leaves at 0). */

@@ -8,7 +8,7 @@ import type { Kysely } from 'kysely';
 import type { Deps } from '../../deps.ts';
 import type { AuditEventRow, Database, LogCheckpointRow } from '../../db/schema.ts';
 import { canonicalEvent } from '../../db/audit-chain.ts';
-import { BadRequest, NotFound, Unavailable } from '../../errors.ts';
+import { BadRequest, NotFound } from '../../errors.ts';
 import { eventLeafHash } from './event-leaf.ts';
 import { latestCheckpoint } from './log-checkpoint.ts';
 import { toBase64 } from './tlog/bytes.ts';
@@ -31,7 +31,7 @@ export type InclusionProof = {
 async function signedAt(db: Kysely<Database>, size: number | undefined): Promise<LogCheckpointRow> {
   if (size === undefined) {
     const latest = await latestCheckpoint(db);
-    if (!latest) throw new Unavailable('No checkpoint has been signed yet; try again in a few seconds.');
+    if (!latest) throw new NotFound('No checkpoint has been signed yet; try again in a few seconds.');
     return latest;
   }
   const row = await db.selectFrom('log_checkpoints').selectAll().where('size', '=', size).executeTakeFirst();
@@ -44,7 +44,7 @@ export async function inclusionProofOf(deps: Deps, event: AuditEventRow, opts: {
   const cp = await signedAt(db, opts.treeSize);
   if (event.seq > cp.size) {
     if (opts.treeSize !== undefined) throw new BadRequest(`tree_size: entry ${event.seq} is not in the tree of size ${cp.size}`);
-    throw new Unavailable(`Entry ${event.seq} is not yet covered by a signed checkpoint (the latest has size ${cp.size}); try again in a few seconds.`);
+    throw new NotFound(`Entry ${event.seq} is not yet covered by a signed checkpoint (the latest has size ${cp.size}); try again in a few seconds.`);
   }
   const index = event.seq - 1;
   const proof = await fetchProof(inclusionPlan(index, cp.size), nodeReader(db));

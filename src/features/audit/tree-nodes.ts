@@ -1,11 +1,13 @@
-// Reads of the stored audit tree: its size, the nodes by position (one batched query), the
-// root at any size up to the stored one. Queries take the db first and nothing else.
+// Reads of the stored audit tree: its size, the nodes by position (batched queries), the
+// root at any size up to the stored one. Leaves are not stored: a leaf hash is the event's
+// own (event-leaf.ts), recomputed from its row, which halves the rows the tree adds.
 import type { Kysely } from 'kysely';
 import { fromB64u } from '../../crypto/encoding.ts';
 import type { Database } from '../../db/schema.ts';
 import { fetchProof, rootPlan, type NodeBatchReader } from './tlog/merkle-proofs.ts';
 import { EMPTY_ROOT, type Hash } from './tlog/merkle.ts';
 import { storedNodeIndex } from './tlog/node-store.ts';
+import { eventLeafHash } from './event-leaf.ts';
 
 /** How many events the stored tree covers. */
 export async function treeSize(db: Kysely<Database>): Promise<number> {
@@ -18,17 +20,26 @@ const SLICE = 90;
 
 export function nodeReader(db: Kysely<Database>): NodeBatchReader {
   return async (ids) => {
-    const positions = ids.map((id) => storedNodeIndex(id.level, id.index));
     const byPos = new Map<number, Hash>();
-    for (let i = 0; i < positions.length; i += SLICE) {
+    const leaves = ids.filter((id) => id.level === 0).map((id) => id.index + 1);
+    const interior = ids.filter((id) => id.level > 0).map((id) => storedNodeIndex(id.level, id.index));
+    for (let i = 0; i < leaves.length; i += SLICE) {
+      const rows = await db
+        .selectFrom('audit_events')
+        .selectAll()
+        .where('seq', 'in', leaves.slice(i, i + SLICE))
+        .execute();
+      for (const r of rows) byPos.set(storedNodeIndex(0, Number(r.seq) - 1), eventLeafHash(r));
+    }
+    for (let i = 0; i < interior.length; i += SLICE) {
       const rows = await db
         .selectFrom('audit_tree_nodes')
         .select(['pos', 'hash'])
-        .where('pos', 'in', positions.slice(i, i + SLICE))
+        .where('pos', 'in', interior.slice(i, i + SLICE))
         .execute();
       for (const r of rows) byPos.set(Number(r.pos), fromB64u(r.hash));
     }
-    return positions.map((p) => byPos.get(p));
+    return ids.map((id) => byPos.get(storedNodeIndex(id.level, id.index)));
   };
 }
 

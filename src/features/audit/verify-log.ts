@@ -11,13 +11,16 @@ import { requireCosignatures } from './require-cosignatures.ts';
 import { fromBase64, toBase64 } from './tlog/bytes.ts';
 import { openCheckpoint } from './tlog/checkpoint.ts';
 import { noteVerifier, parseVerifierKey } from './tlog/note-keys.ts';
-import { hashEquals, type Hash } from './tlog/merkle.ts';
-import { MerkleAppender } from './tlog/merkle-appender.ts';
+import { EMPTY_ROOT, hashEquals, nodeHash, type Hash } from './tlog/merkle.ts';
 import { rangeNodes } from './tlog/node-store.ts';
 import { pagedChainWalk, type ChainWalk } from './paged-walk.ts';
 
-/** What a verifier remembers of the last checkpoint it accepted (its state file, or the portal's storage). */
-export type LogState = { size: number; root: string; frontier: string[]; note: string };
+/**
+ * What a verifier remembers of the last checkpoint it accepted (its state file, or the
+ * portal's storage): size, root, the frontier's subtree hashes (which locate a change to a
+ * subtree) and, where the verifier keeps them, every leaf hash (which locate it exactly).
+ */
+export type LogState = { size: number; root: string; frontier: string[]; note: string; leaves?: Uint8Array };
 
 export type LogVerdict = {
   ok: boolean;
@@ -43,14 +46,17 @@ export type VerifyLogOptions = {
   minWitnesses?: number;
   walk?: ChainWalk;
   trust?: LogVerdict['trust'];
+  /** Return the leaf hashes in the new state (for a verifier that stores them). */
+  keepLeaves?: boolean;
 };
 
 type Trusted = { size: number; root: Hash; note: string; cosignatures: number };
 
 export async function verifyLog(db: Kysely<Database>, opts: VerifyLogOptions): Promise<LogVerdict> {
+  // Findings about events come first; a checkpoint that fails to verify is named only when
+  // no event is (it says what is unanchored, not what changed).
   const findings: ChainFinding[] = [];
   const { trusted, bad: cpBad } = await trustedCheckpoints(db, opts);
-  findings.push(...cpBad);
   const state = opts.state ?? null;
   const sizes = new Set([...trusted.map((t) => t.size), ...(state ? [state.size] : [])]);
   const walk = await (opts.walk ?? pagedChainWalk(db))(new Set(), { leaves: true });
@@ -66,7 +72,7 @@ export async function verifyLog(db: Kysely<Database>, opts: VerifyLogOptions): P
           problem: `the log has ${good} entries but this verifier has seen a checkpoint of size ${state.size}: entries ${good + 1}–${state.size} are missing (truncated, or an older copy restored)`,
         });
     } else if (!hashEquals(built.roots.get(state.size)!, fromBase64(state.root)!)) {
-      findings.push(changedSince(state, built.frontiers.get(state.size)!));
+      findings.push(firstChangedLeaf(state, walk.leaves) ?? changedSince(state, built.frontiers.get(state.size)!));
     }
   }
   let lastGood = 0;
@@ -85,11 +91,18 @@ export async function verifyLog(db: Kysely<Database>, opts: VerifyLogOptions): P
     findings.push({ seq: 1, problem: `no checkpoint carries ${opts.minWitnesses} witness cosignatures` });
   }
   findings.sort((a, b) => a.seq - b.seq);
-  const first = findings[0] ?? null;
+  cpBad.sort((a, b) => a.seq - b.seq);
+  const first = findings[0] ?? cpBad[0] ?? null;
   const latest = trusted.at(-1) ?? null;
   const stateOut: LogState | null =
     first === null && latest
-      ? { size: latest.size, root: toBase64(latest.root), frontier: built.frontiers.get(latest.size)!.map(toBase64), note: latest.note }
+      ? {
+          size: latest.size,
+          root: toBase64(latest.root),
+          frontier: built.frontiers.get(latest.size)!.map(toBase64),
+          note: latest.note,
+          ...(opts.keepLeaves ? { leaves: packLeaves(walk.leaves, latest.size) } : {}),
+        }
       : first === null && state
         ? state
         : null;
@@ -134,23 +147,72 @@ async function trustedCheckpoints(db: Kysely<Database>, opts: VerifyLogOptions):
   return { trusted, bad };
 }
 
-/** Rebuilds the tree over the walked leaves, remembering the root at each wanted size and the frontier at a few. */
+/**
+ * Rebuilds the tree over the walked leaves, remembering the root at each wanted size and
+ * the frontier at a few. A bare right-edge fold (one node hash per leaf, amortised): this
+ * loop runs once per event of the whole log.
+ */
 function buildTree(chunks: readonly Uint8Array[], sizes: ReadonlySet<number>, frontierAt: ReadonlySet<number>) {
-  const tree = new MerkleAppender();
+  const stack: Hash[] = [];
   const roots = new Map<number, Hash>();
   const frontiers = new Map<number, Hash[]>();
+  const wanted = [...new Set([...sizes, ...frontierAt])].sort((a, b) => a - b);
+  let next = 0;
+  let size = 0;
   const note = () => {
-    if (sizes.has(tree.size)) roots.set(tree.size, tree.root());
-    if (frontierAt.has(tree.size)) frontiers.set(tree.size, tree.frontier());
+    while (wanted[next] !== undefined && wanted[next]! < size) next++;
+    if (wanted[next] !== size) return;
+    if (sizes.has(size)) roots.set(size, rootOf(stack));
+    if (frontierAt.has(size)) frontiers.set(size, stack.slice());
+    next++;
   };
   note();
   for (const chunk of chunks) {
     for (let at = 0; at < chunk.length; at += 32) {
-      tree.append(chunk.subarray(at, at + 32));
+      let h: Hash = chunk.subarray(at, at + 32);
+      for (let m = size; m % 2 === 1; m = (m - 1) / 2) h = nodeHash(stack.pop()!, h);
+      stack.push(h);
+      size++;
       note();
     }
   }
-  return { size: tree.size, roots, frontiers };
+  return { size, roots, frontiers };
+}
+
+function rootOf(frontier: readonly Hash[]): Hash {
+  if (frontier.length === 0) return EMPTY_ROOT;
+  let r = frontier[frontier.length - 1]!;
+  for (let i = frontier.length - 2; i >= 0; i--) r = nodeHash(frontier[i]!, r);
+  return r;
+}
+
+function packLeaves(chunks: readonly Uint8Array[], size: number): Uint8Array {
+  const out = new Uint8Array(32 * size);
+  let at = 0;
+  for (const c of chunks) {
+    if (at >= out.length) break;
+    const part = c.subarray(0, Math.min(c.length, out.length - at));
+    out.set(part, at);
+    at += part.length;
+  }
+  return out;
+}
+
+/** With every remembered leaf hash: the first entry whose leaf differs now. */
+function firstChangedLeaf(state: LogState, chunks: readonly Uint8Array[]): ChainFinding | null {
+  const old = state.leaves;
+  if (!old || old.length !== 32 * state.size) return null;
+  let i = 0;
+  for (const c of chunks) {
+    for (let at = 0; at < c.length && i < state.size; at += 32, i++) {
+      for (let b = 0; b < 32; b++) {
+        if (c[at + b] !== old[32 * i + b]) {
+          return { seq: i + 1, problem: `entry ${i + 1} changed since the checkpoint of size ${state.size} this verifier saw` };
+        }
+      }
+    }
+  }
+  return null;
 }
 
 /** The first remembered subtree whose hash changed names the earliest entries that may have been altered. */

@@ -10,7 +10,6 @@ import type { Deps } from '../../deps.ts';
 import { commit } from '../audit/commit.ts';
 import { verifyAuditLog } from '../audit/verify.ts';
 import { latestCheckpoint } from '../audit/log-checkpoint.ts';
-import { publicSigningKeys } from '../keys/keyring.ts';
 import type { Auditor } from './accounts.ts';
 import { describeFilter, eventCondition, eventFilter, type EventFilter } from './event-filter.ts';
 import { eventView } from './event-view.ts';

@@ -5,7 +5,7 @@ import { z } from 'zod';
 import { consistencyProofOf, eventFor, inclusionProofOf } from '../../features/audit/log-proofs.ts';
 import { latestCheckpoint } from '../../features/audit/log-checkpoint.ts';
 import { auditorQueried } from '../../features/auditors/audit-queries.ts';
-import { NotFound, Unavailable } from '../../errors.ts';
+import { NotFound } from '../../errors.ts';
 import { route, type Route } from '../route.ts';
 
 const size = z.coerce.number().int().min(0).max(Number.MAX_SAFE_INTEGER);
@@ -32,7 +32,7 @@ export const logApiRoutes: Route[] = [
     summary: 'The latest signed checkpoint of the audit log (C2SP tlog-checkpoint signed note, with witness cosignatures)',
     handler: async ({ deps }) => {
       const cp = await latestCheckpoint(deps.store.db);
-      if (!cp) throw new Unavailable('No checkpoint has been signed yet; try again in a few seconds.');
+      if (!cp) throw new NotFound('No checkpoint has been signed yet; try again in a few seconds.');
       return new Response(cp.note, { headers: { 'content-type': 'text/plain; charset=utf-8', 'cache-control': 'no-cache' } });
     },
   }),
