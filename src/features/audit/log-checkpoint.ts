@@ -50,6 +50,9 @@ export async function advanceLog(deps: Deps): Promise<LogCheckpointRow | undefin
     });
     latest = await latestCheckpoint(db);
   }
-  if (latest && deps.config.witnesses.length > 0) await witnessCheckpoint(deps, latest);
+  if (latest && deps.config.witnesses.length > 0) {
+    await witnessCheckpoint(deps, latest);
+    latest = await latestCheckpoint(db); // with the cosignatures gathered
+  }
   return latest;
 }
