@@ -108,6 +108,9 @@ function report(json: boolean | undefined, r: LogVerdict & { state_file?: string
           ? `latest checkpoint: size ${cp.size}, signed by the log key${cp.cosignatures ? `, cosigned by ${cp.cosignatures} witness(es)` : ''}`
           : 'no checkpoint yet',
         r.unsigned ? `${r.unsigned} event(s) after it are chain-checked but not yet signed` : null,
+        r.trust === 'pinned' && r.log_keys.length > 1
+          ? `the log key was handed over (announced in the log, signed by both keys); pin the current one: ${r.log_keys.at(-1)}`
+          : null,
         trust,
       ]
         .filter(Boolean)

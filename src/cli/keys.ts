@@ -1,5 +1,5 @@
-// `trove keys rotate [--signing|--master]`: a new signing key (default), or the move of the
-// whole vault to a new master key (TROVE_MASTER_KEY = the new key, TROVE_PREVIOUS_MASTER_KEYS
+// `trove keys rotate [--signing|--master|--log]`: a new signing key (default), a new audit
+// log key handed over in the log itself, or the move of the whole vault to a new master key (TROVE_MASTER_KEY = the new key, TROVE_PREVIOUS_MASTER_KEYS
 // = the old one), re-wrapping every data key and private key in resumable batches.
 import type { Config } from '../config.ts';
 import { jsonLog } from '../deps.ts';
@@ -7,15 +7,20 @@ import { systemClock } from '../clock.ts';
 import { TroveError } from '../errors.ts';
 import { rotateMasterKey } from '../features/keys/rotate-master.ts';
 import { rotateSigningKey } from '../features/keys/rotate-signing.ts';
+import { rotateLogKey } from '../features/keys/rotate-log.ts';
 import { createNodeDeps } from '../runtime/node/deps.ts';
 import { output, parse, UsageError } from './args.ts';
 import { help } from './migrate.ts';
 import { progress } from './progress.ts';
 
-export const KEYS_HELP = `Usage: trove keys rotate [--signing | --master] [--json]
+export const KEYS_HELP = `Usage: trove keys rotate [--signing | --log | --master] [--json]
 
   --signing   create a new Ed25519 signing key; the old one stays in the JWKS for the overlap (default).
               Every node picks it up within TROVE_KEY_CACHE_SECONDS (30 s), no restart needed.
+  --log       replace the audit log key. The new key is announced in the log (keys.log_key_rotated)
+              and a checkpoint covering it is signed by the old and the new key, so auditors who
+              pinned the old key follow the hand-over; the old key then retires. Tell auditors the
+              new key (trove audit log-key) all the same. Interrupted, run it again to finish.
   --master    move the vault to a new master key. Set TROVE_MASTER_KEY to the NEW key and
               TROVE_PREVIOUS_MASTER_KEYS to the current one (here and on every running node,
               restarting them), then run this: it makes a key-encryption key from the new
@@ -24,10 +29,10 @@ export const KEYS_HELP = `Usage: trove keys rotate [--signing | --master] [--jso
               TROVE_PREVIOUS_MASTER_KEYS everywhere and destroy the old key.`;
 
 export async function keysCommand(argv: string[], config: Config): Promise<number> {
-  const { values, positionals } = parse(argv, { signing: { type: 'boolean' }, master: { type: 'boolean' } }, 1);
+  const { values, positionals } = parse(argv, { signing: { type: 'boolean' }, master: { type: 'boolean' }, log: { type: 'boolean' } }, 1);
   if (values.help) return help(KEYS_HELP);
   if (positionals[0] !== 'rotate') throw new UsageError(`unknown keys subcommand: ${positionals[0] ?? '(none)'}; try: trove keys rotate`);
-  if (values.signing && values.master) throw new UsageError('choose one of --signing or --master');
+  if ([values.signing, values.master, values.log].filter(Boolean).length > 1) throw new UsageError('choose one of --signing, --log or --master');
   if (values.master && !config.previousMasterKeys.length) {
     throw new UsageError('--master needs the new key in TROVE_MASTER_KEY and the current one in TROVE_PREVIOUS_MASTER_KEYS (see --help)');
   }
@@ -43,6 +48,13 @@ export async function keysCommand(argv: string[], config: Config): Promise<numbe
         r,
         `key-encryption key v${r.from} → v${r.to} (from the new master key)${r.resumed ? ', resumed' : ''}; re-wrapped ${r.dataKeys} data keys and ${r.keys} private keys.\n` +
           'Done: remove TROVE_PREVIOUS_MASTER_KEYS on every node and destroy the old master key.',
+      );
+    } else if (values.log) {
+      const r = await rotateLogKey(deps);
+      output(
+        values.json,
+        r,
+        `new audit log key ${r.vkey}${r.resumed ? ' (resumed)' : ''}\nhanded over in the checkpoint of size ${r.checkpoint}, signed by the old and the new key; retired ${r.old.join(', ')}`,
       );
     } else {
       const r = await rotateSigningKey(deps);

@@ -7,10 +7,8 @@ import type { Kysely } from 'kysely';
 import type { Database } from '../../db/schema.ts';
 import type { ChainHead } from '../../db/audit-chain.ts';
 import type { ChainFinding } from './chain-ranges.ts';
-import { requireCosignatures } from './require-cosignatures.ts';
+import { trustedCheckpoints } from './trusted-checkpoints.ts';
 import { fromBase64, toBase64 } from './tlog/bytes.ts';
-import { openCheckpoint } from './tlog/checkpoint.ts';
-import { noteVerifier, parseVerifierKey } from './tlog/note-keys.ts';
 import { EMPTY_ROOT, hashEquals, nodeHash, type Hash } from './tlog/merkle.ts';
 import { rangeNodes } from './tlog/node-store.ts';
 import { pagedChainWalk, type ChainWalk } from './paged-walk.ts';
@@ -36,6 +34,8 @@ export type LogVerdict = {
   unsigned: number;
   /** What to remember for next time (only when ok). */
   state: LogState | null;
+  /** The log keys trusted by the end: the pinned ones and any they handed over to (trove keys rotate --log). */
+  log_keys: string[];
 };
 
 export type VerifyLogOptions = {
@@ -50,13 +50,11 @@ export type VerifyLogOptions = {
   keepLeaves?: boolean;
 };
 
-type Trusted = { size: number; root: Hash; note: string; cosignatures: number };
-
 export async function verifyLog(db: Kysely<Database>, opts: VerifyLogOptions): Promise<LogVerdict> {
   // Findings about events come first; a checkpoint that fails to verify is named only when
   // no event is (it says what is unanchored, not what changed).
   const findings: ChainFinding[] = [];
-  const { trusted, bad: cpBad } = await trustedCheckpoints(db, opts);
+  const { trusted, bad: cpBad, keys } = await trustedCheckpoints(db, opts);
   const state = opts.state ?? null;
   const sizes = new Set([...trusted.map((t) => t.size), ...(state ? [state.size] : [])]);
   const walk = await (opts.walk ?? pagedChainWalk(db))(new Set(), { leaves: true });
@@ -116,35 +114,8 @@ export async function verifyLog(db: Kysely<Database>, opts: VerifyLogOptions): P
     latest_checkpoint: latest && { size: latest.size, root: toBase64(latest.root), cosignatures: latest.cosignatures, note: latest.note },
     unsigned: Math.max(0, (walk.head?.seq ?? 0) - (latest?.size ?? 0)),
     state: stateOut,
+    log_keys: keys,
   };
-}
-
-/** The stored checkpoints a pinned key signed (and k witnesses cosigned, when asked), ascending; and every row that fails. */
-async function trustedCheckpoints(db: Kysely<Database>, opts: VerifyLogOptions): Promise<{ trusted: Trusted[]; bad: ChainFinding[] }> {
-  const keys = opts.logKeys.map((k) => parseVerifierKey(k));
-  const verifiers = keys.map(noteVerifier);
-  const rows = await db.selectFrom('log_checkpoints').selectAll().orderBy('size').execute();
-  const trusted: Trusted[] = [];
-  const bad: ChainFinding[] = [];
-  for (const row of rows) {
-    const size = Number(row.size);
-    try {
-      const { checkpoint } = await openCheckpoint(row.note, verifiers, keys[0]!.name);
-      if (checkpoint.size !== size || toBase64(checkpoint.rootHash) !== row.root) throw new Error('its row differs from what was signed');
-      let cosignatures = 0;
-      if (opts.witnesses?.length) {
-        const check = await requireCosignatures(row.note, opts.witnesses, Math.min(opts.minWitnesses ?? 1, new Set(opts.witnesses).size));
-        cosignatures = check.cosigned.length;
-        if (!check.ok) continue; // log-signed but not witnessed enough: not an anchor for this verifier
-      }
-      trusted.push({ size, root: checkpoint.rootHash, note: row.note, cosignatures });
-    } catch (err) {
-      const why = err instanceof Error ? err.message : String(err);
-      // What it claimed to cover, from the last checkpoint that did verify, is unanchored.
-      bad.push({ seq: (trusted.at(-1)?.size ?? 0) + 1, problem: `the checkpoint of size ${size} does not verify with the log key (${why})` });
-    }
-  }
-  return { trusted, bad };
 }
 
 /**
