@@ -56,7 +56,7 @@ describe('a log key as pasted', () => {
     expect(readLogKey('')).toMatchObject({ ok: false, problem: 'Paste the log key first.' });
     expect(readLogKey('not a key')).toMatchObject({ ok: false });
     const [, name, id, b64] = /^([^+]+)\+([^+]+)\+(.*)$/.exec(logKey) as unknown as [string, string, string, string];
-    const otherId = (Number.parseInt(id, 16) ^ 1).toString(16).padStart(8, '0');
+    const otherId = ((Number.parseInt(id, 16) ^ 1) >>> 0).toString(16).padStart(8, '0');
     expect(readLogKey(`${name}+${otherId}+${b64}`)).toMatchObject({ ok: false, problem: expect.stringContaining('does not match') });
     // A witness cosignature key (type 0x04) is not a log key.
     const witness = await generateNoteKey('witness.example', 0x04);
