@@ -9,7 +9,12 @@ import { parseConfig } from '../../src/config.ts';
 import { silentLog } from '../../src/deps.ts';
 import { fromB64u } from '../../src/crypto/encoding.ts';
 import { commit } from '../../src/features/audit/commit.ts';
-import { verifyAuditLog } from '../../src/features/audit/verify.ts';
+import { storedLogKeys, verifyAuditLog } from '../../src/features/audit/verify.ts';
+import { verifyLog } from '../../src/features/audit/verify-log.ts';
+import { advanceLog } from '../../src/features/audit/log-checkpoint.ts';
+import { inclusionProofOf } from '../../src/features/audit/log-proofs.ts';
+import { hashEvent } from '../../src/db/audit-chain.ts';
+import type { AuditEventRow } from '../../src/db/schema.ts';
 import { readAttributes, writeAttributes } from '../../src/features/profile/attribute-values.ts';
 import { newConsumer } from '../../src/features/identity/create-consumer.ts';
 import { GuardFailed } from '../../src/errors.ts';
@@ -79,14 +84,46 @@ describe('Trove on workerd + D1', () => {
     expect(retired!.n).toBe(0);
   });
 
+  it('keeps the Merkle tree on D1, serves proofs from it, and the pinned verifier catches a rewrite re-signed with the real key', async () => {
+    const deps = await d1Deps();
+    for (let i = 0; i < 30; i++) await commit(deps, { audit: [{ action: 'test.d1', outcome: 'success', actor_type: 'system', detail: { i } }] });
+    await advanceLog(deps);
+    const [logKey] = (await storedLogKeys(deps.store.db)) as [string];
+    const first = await verifyLog(deps.store.db, { logKeys: [logKey] });
+    expect(first).toMatchObject({ ok: true, trust: 'pinned' });
+    const size = first.latest_checkpoint!.size;
+    const event = (await deps.store.db.selectFrom('audit_events').selectAll().where('seq', '=', 9).executeTakeFirstOrThrow())!;
+    const proof = await inclusionProofOf(deps, event, { showCanonical: true });
+    expect(proof).toMatchObject({ seq: 9, tree_size: size });
+    expect(proof.proof.length).toBeGreaterThan(0);
+    // The operator edits event 12, re-hashes the chain after it and re-signs a new tree.
+    await env.DB.prepare("UPDATE audit_events SET outcome = 'denied' WHERE seq = 12").run();
+    const rows = (await env.DB.prepare('SELECT * FROM audit_events WHERE seq >= 11 ORDER BY seq').all<AuditEventRow>()).results;
+    let prev = rows[0]!.hash;
+    for (const r of rows.slice(1)) {
+      const hash = hashEvent({ ...r, prev_hash: prev });
+      await env.DB.prepare('UPDATE audit_events SET prev_hash = ?, hash = ? WHERE seq = ?').bind(prev, hash, r.seq).run();
+      prev = hash;
+    }
+    await env.DB.batch([
+      env.DB.prepare('DELETE FROM audit_tree_nodes'),
+      env.DB.prepare('DELETE FROM log_checkpoints'),
+      env.DB.prepare('UPDATE audit_tree SET size = 0'),
+    ]);
+    await advanceLog(deps);
+    expect(await verifyAuditLog(deps.store.db)).toMatchObject({ ok: true });
+    expect(await verifyLog(deps.store.db, { logKeys: [logKey], state: first.state })).toMatchObject({ ok: false, first_bad_seq: 1 });
+  });
+
   it('keeps the chain gapless under concurrent commits and the verifier finds tampering', async () => {
     const deps = await d1Deps(5);
     await Promise.all(
       Array.from({ length: 20 }, (_, i) => commit(deps, { audit: [{ action: 'test.concurrent', outcome: 'success', actor_type: 'system', detail: { i } }] })),
     );
+    await advanceLog(deps);
     const ok = await verifyAuditLog(deps.store.db);
-    expect(ok).toMatchObject({ ok: true, first_bad_seq: null });
-    expect(ok.checkpoints).toBeGreaterThan(0);
+    expect(ok).toMatchObject({ ok: true, first_bad_seq: null, unsigned: 0 });
+    expect(ok.latest_checkpoint?.size).toBeGreaterThan(20);
     await env.DB.prepare("UPDATE audit_events SET outcome = 'denied' WHERE seq = 3").run();
     expect(await verifyAuditLog(deps.store.db)).toMatchObject({ ok: false, first_bad_seq: 3 });
   });
