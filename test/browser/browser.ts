@@ -11,6 +11,8 @@ import { chromium, type Browser, type BrowserContext, type Page } from 'playwrig
 import { projectRoot } from '../../src/runtime/node/paths.ts';
 
 export const SCREENSHOTS = join(projectRoot, 'test-results', 'screenshots');
+/** Where screenshots of a change's new screens go, to compare with the earlier ones. */
+export const SCREENSHOTS_AFTER = join(projectRoot, 'test-results', 'screenshots-after');
 export const DESKTOP = { width: 1280, height: 860 };
 export const PHONE = { width: 390, height: 844 };
 /** The narrowest common phone width: nothing may overflow at it. */
@@ -116,18 +118,25 @@ export async function allViolations(page: Page): Promise<Violation[]> {
   return result.violations.map((v) => ({ id: v.id, impact: v.impact, help: v.help, nodes: v.nodes.map((n) => n.target.join(' ')) }));
 }
 
-/** Full-page screenshots, by default at desktop and phone width: <name>-desktop.png, <name>-phone.png.
+/** Full-page screenshots, by default at desktop and phone width: <name>-desktop.png, <name>-phone.png
+ * (in SCREENSHOTS, or in `dir`, e.g. SCREENSHOTS_AFTER).
  * With `viewport`, what the screen shows on arrival instead (<name>-phone-viewport.png): a
  * full-page shot draws sticky parts where the first screen ends, not where a person sees them. */
-export async function screenshots(page: Page, name: string, sizes: ShotSize[] = ['desktop', 'phone'], opts: { viewport?: boolean } = {}): Promise<string[]> {
-  mkdirSync(SCREENSHOTS, { recursive: true });
+export async function screenshots(
+  page: Page,
+  name: string,
+  sizes: ShotSize[] = ['desktop', 'phone'],
+  opts: { viewport?: boolean; dir?: string } = {},
+): Promise<string[]> {
+  const dir = opts.dir ?? SCREENSHOTS;
+  mkdirSync(dir, { recursive: true });
   const files: string[] = [];
   for (const label of sizes) {
     const size = SIZES[label];
     await page.setViewportSize(size);
     await page.evaluate(() => document.fonts.ready);
     if (opts.viewport) await page.evaluate(() => window.scrollTo(0, 0));
-    const file = join(SCREENSHOTS, `${name}-${label}${opts.viewport ? '-viewport' : ''}.png`);
+    const file = join(dir, `${name}-${label}${opts.viewport ? '-viewport' : ''}.png`);
     await page.screenshot({ path: file, fullPage: !opts.viewport, animations: 'disabled' });
     files.push(file);
   }

@@ -28,12 +28,13 @@ export type Harness = {
   /** Runs the trove CLI against the server's database; returns its parsed --json output. */
   cli<T>(...args: string[]): T;
   startDemo(): Promise<Awaited<ReturnType<typeof startDemoBrand>> & { clientId: string }>;
-  /** Signs an audit checkpoint at the current head (the operator's on-demand checkpoint). */
-  signCheckpoint(): { seq: number; hash: string };
+  /** Signs an audit checkpoint of the whole log now (the operator's `trove audit checkpoint`); the latest one. */
+  signCheckpoint(): { size: number; root: string; ts: number; note: string };
   stop(): Promise<void>;
 };
 
-export async function startHarness(): Promise<Harness> {
+/** `env`: more environment for the Trove process (e.g. TROVE_CHECKPOINT_SECONDS). */
+export async function startHarness(opts: { env?: Record<string, string> } = {}): Promise<Harness> {
   let live: LiveServer | undefined;
   let browser: Browser | undefined;
   const demos: { close(): Promise<void> }[] = [];
@@ -43,7 +44,7 @@ export async function startHarness(): Promise<Harness> {
     await live?.cleanup();
   }
   try {
-    live = await liveServer({ TROVE_WEBHOOK_ALLOW_PRIVATE: 'true' });
+    live = await liveServer({ TROVE_WEBHOOK_ALLOW_PRIVATE: 'true', ...opts.env });
     await live.start();
     browser = await launch();
   } catch (e) {
@@ -66,7 +67,7 @@ export async function startHarness(): Promise<Harness> {
         env: { ...process.env, ...server.cliEnv() },
       });
       if (r.status !== 0) throw new Error(`signing a checkpoint failed: ${r.stderr}`);
-      return JSON.parse(r.stdout) as { seq: number; hash: string };
+      return JSON.parse(r.stdout) as { size: number; root: string; ts: number; note: string };
     },
     async startDemo() {
       const port = await freePort();

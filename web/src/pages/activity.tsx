@@ -1,6 +1,7 @@
 // Activity (/activity): every event about me, newest first (reads, refused reads, consent
 // decisions, sign-ins), each in a plain sentence, filterable by brand and kind, with a
-// chart of reads over time.
+// chart of reads over time. Each entry can be checked against the signed access log, here
+// in the browser (entry-proof.tsx).
 import { useState } from 'preact/hooks';
 import { api, withQuery } from '../api.ts';
 import { eventSentence } from '../activity-text.ts';
@@ -11,6 +12,7 @@ import type { ActivityEvent, Grant, Page as ApiPage } from '../types.ts';
 import { Button, ErrorMessage, Loading, useAction, useLoad } from '../ui/bits.tsx';
 import { Page } from '../ui/page.tsx';
 import { ActivityChart } from './activity-chart.tsx';
+import { EntryProof } from './entry-proof.tsx';
 
 type Events = ApiPage<'events', ActivityEvent>;
 
@@ -97,7 +99,7 @@ export function Activity(props: { brand: string; action: string }) {
           {shown.map((e) => (
             <li key={e.id} class={`event event-${e.outcome}`} data-action={e.action}>
               <p class="event-text">{eventSentence(e, ctx)}</p>
-              <p class="muted">
+              <EntryProof event={e}>
                 <time dateTime={e.time}>{dateTime(e.ts)}</time>
                 {e.grant_id ? (
                   <>
@@ -108,7 +110,7 @@ export function Activity(props: { brand: string; action: string }) {
                     </a>
                   </>
                 ) : null}
-              </p>
+              </EntryProof>
             </li>
           ))}
         </ol>
