@@ -142,10 +142,17 @@ export type AuditEvent = {
   prev_hash: string;
   hash: string;
 };
+/** GET /v1/audit/verify: the server's self-check, with the log key it trusts (its own). */
 export type Verify = {
   ok: boolean;
+  trust: 'self-check' | 'pinned';
   checked: number;
   first_bad_seq: number | null;
+  problem: string | null;
   head: { seq: number; hash: string } | null;
-  latest_checkpoint: { seq: number; ts: number; time: string } | null;
+  /** The C2SP verifier key the server signs checkpoints with. */
+  log_key: string | null;
+  latest_checkpoint: { size: number; time: string; note: string } | null;
+  /** Events after the latest checkpoint (not yet anchored by a signature). */
+  unsigned: number;
 };

@@ -1,7 +1,7 @@
 // The auditor's event viewer (/auditor?…filters): the API's filters kept in the address
-// (so a view can be shared), newest-first paging, the chain's verification status and
-// latest signed checkpoint, and exports of exactly the filtered events. The table fits a
-// 1280 px screen: brand names beside client ids, times to the second with the zone.
+// (so a view can be shared), newest-first paging, the server's self-check and the check
+// against the auditor's pinned log key, and exports of exactly the filtered events. The table
+// fits a 1280 px screen: brand names beside client ids, times to the second with the zone.
 import { useState } from 'preact/hooks';
 import { api, withQuery } from '../api.ts';
 import { date, dateTimeSeconds } from '../format.ts';
@@ -9,6 +9,7 @@ import { navigate } from '../router.ts';
 import type { AuditEvent, AuditorMe, Page as ApiPage } from '../types.ts';
 import { Button, ErrorMessage, Loading, useLoad } from '../ui/bits.tsx';
 import { Page } from '../ui/page.tsx';
+import { PinnedPanel } from './pinned-panel.tsx';
 import { VerifyPanel } from './verify-panel.tsx';
 
 const FILTERS = ['brand', 'consumer', 'grant', 'action', 'attribute', 'outcome', 'from', 'to'] as const;
@@ -63,6 +64,7 @@ export function EventViewer(props: { me: AuditorMe; query: URLSearchParams }) {
   return (
     <Page title="Audit log" lead={`Signed in as ${props.me.name}. You can see events of ${scope}. Every query you make is itself logged.`} wide>
       <VerifyPanel />
+      <PinnedPanel />
 
       <section class="card" aria-labelledby="filter-h">
         <h2 id="filter-h">Filter</h2>
