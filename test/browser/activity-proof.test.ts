@@ -3,6 +3,9 @@
 // leaf from the event's canonical form, the path to the checkpoint's root, the checkpoint's
 // signature with the log key pinned on first use). A changed key is a warning, not accepted
 // silently; a proof the server tampered with is refused. axe-core and CSP on every state.
+// Until Trove publishes its log key (GET /v1/audit/log-key, one verifier key a line), a route
+// serves the key `trove audit log-key` prints in its place, after checking the honest answer
+// without it.
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import type { Locator, Page } from 'playwright-core';
@@ -59,17 +62,18 @@ async function check(row: Locator): Promise<{ state: string; text: string }> {
 }
 
 const setPin = (page: Page, vkey: string | null) =>
-  page.evaluate(([k, v]) => (v === null ? localStorage.removeItem(k!) : localStorage.setItem(k!, JSON.stringify({ vkey: v, since: '2026-01-02T03:04:05Z' }))), [
-    CONSUMER_PIN,
-    vkey,
-  ]);
+  page.evaluate(
+    ([k, v]) => (v === null ? localStorage.removeItem(k!) : localStorage.setItem(k!, JSON.stringify({ vkey: v, since: '2026-01-02T03:04:05Z' }))),
+    [CONSUMER_PIN, vkey],
+  );
 const pinned = (page: Page) => page.evaluate((k) => (JSON.parse(localStorage.getItem(k) ?? 'null') as { vkey: string } | null)?.vkey ?? null, CONSUMER_PIN);
 
 /** The seq of the consumer's successful read in the server's log. */
 function readSeq(): number {
   const db = new Database(join(h.live.dir, 'trove.db'), { readonly: true });
   try {
-    return (db.prepare(`SELECT seq FROM audit_events WHERE action = 'grant.read' AND outcome = 'success' ORDER BY seq DESC LIMIT 1`).get() as { seq: number }).seq;
+    return (db.prepare(`SELECT seq FROM audit_events WHERE action = 'grant.read' AND outcome = 'success' ORDER BY seq DESC LIMIT 1`).get() as { seq: number })
+      .seq;
   } finally {
     db.close();
   }
@@ -109,23 +113,23 @@ describe('checking an Activity entry against the signed access log', () => {
     const verified = new RegExp(
       `^Verified: this read is entry ${seq} of the access log \\(tree size (\\d+)\\), in a checkpoint signed by ${name.replace(/[.]/g, '\\.')} \\(${id}\\)\\.`,
     );
-    if (published) {
-      // Trust on first use: the key Trove publishes is checked against the proof, then remembered.
-      const first = await check(row);
-      expect(first.state).toBe('verified');
-      expect(first.text).toMatch(verified);
-      expect(first.text).toContain('This browser now remembers that key');
-      expect(await pinned(page)).toBe(logKey);
-    } else {
-      // Trove does not publish its key: the path checks out, the signature is not claimed.
-      const first = await check(row);
-      expect(first.state).toBe('unsigned');
-      expect(first.text).toMatch(new RegExp(`^Partly checked: this read is entry ${seq} of the access log \\(tree size \\d+\\)`));
-      expect(first.text).toContain('Trove does not publish its log key');
+    if (!published) {
+      // Trove does not publish its key (yet): the path checks out, the signature is not claimed.
+      const unsigned = await check(row);
+      expect(unsigned.state).toBe('unsigned');
+      expect(unsigned.text).toMatch(new RegExp(`^Partly checked: this read is entry ${seq} of the access log \\(tree size \\d+\\)`));
+      expect(unsigned.text).toContain('Trove does not publish its log key');
       expect(await pinned(page)).toBeNull();
       await checkPage(me, 'activity-proof-unsigned');
-      await setPin(page, logKey); // as if recorded before (the key `trove audit log-key` prints)
+      // From here on, a route stands in for GET /v1/audit/log-key as proposed: the key `trove audit log-key` prints.
+      await page.route('**/v1/audit/log-key', (route) => route.fulfill({ contentType: 'text/plain; charset=utf-8', body: `${logKey}\n` }));
     }
+    // Trust on first use: the key Trove publishes is checked against the whole proof, then remembered.
+    const first = await check(await readRow(page));
+    expect(first.state).toBe('verified');
+    expect(first.text).toMatch(verified);
+    expect(first.text).toContain('This browser now remembers that key');
+    expect(await pinned(page)).toBe(logKey);
     const again = await check(await readRow(page));
     expect(again.state).toBe('verified');
     expect(again.text).toMatch(verified);
@@ -142,18 +146,48 @@ describe('checking an Activity entry against the signed access log', () => {
     const changed = await check(await readRow(page));
     expect(changed.state).toBe('key-changed');
     const { name, id } = keyRef(logKey);
-    expect(changed.text).toContain(`Warning: the access log is now signed by ${name} (${id}), not by the key this browser remembered (${name} (${keyRef(stranger.vkey).id})`);
+    expect(changed.text).toContain(
+      `Warning: the access log is now signed by ${name} (${id}), not by the key this browser remembered (${name} (${keyRef(stranger.vkey).id})`,
+    );
     expect(await pinned(page)).toBe(stranger.vkey); // nothing accepted silently
     await checkPage(me, 'activity-proof-key-changed');
-    if (published) {
-      const row = page.locator('li[data-action="grant.read"]', { hasText: 'Stride & Co read your' }).first();
-      await row.getByRole('button', { name: `Trust the new key ${name} (${id})` }).click();
-      await expect.poll(() => row.locator('.entry-proof').getAttribute('data-proof')).toBe('verified');
-      expect(await pinned(page)).toBe(logKey);
-    } else {
-      expect(await page.getByRole('button', { name: /^Trust the new key/ }).count()).toBe(0);
-      await setPin(page, logKey);
-    }
+    // The key Trove now publishes signs the checkpoint: the person may choose to trust it.
+    const row = page.locator('li[data-action="grant.read"]', { hasText: 'Stride & Co read your' }).first();
+    await row.getByRole('button', { name: `Trust the new key ${name} (${id})` }).click();
+    await expect.poll(() => row.locator('.entry-proof').getAttribute('data-proof')).toBe('verified');
+    expect(await pinned(page)).toBe(logKey);
+  });
+
+  it('pins nothing when the key Trove publishes did not sign the checkpoint', async () => {
+    const { page } = me;
+    await setPin(page, null);
+    const stranger = await generateNoteKey(keyRef(logKey).name);
+    await page.route('**/v1/audit/log-key', (route) => route.fulfill({ contentType: 'text/plain; charset=utf-8', body: `${stranger.vkey}\n` }));
+    const v = await check(await readRow(page));
+    expect(v).toEqual({ state: 'failed', text: 'This entry’s proof does not check out: the checkpoint is not signed by the log key Trove publishes.' });
+    expect(await pinned(page)).toBeNull();
+    await page.unroute('**/v1/audit/log-key');
+    await setPin(page, logKey);
+  });
+
+  it('says when the entry is not yet in a signed checkpoint', async () => {
+    const { page } = me;
+    await page.route('**/api/me/activity/*/proof', (route) =>
+      route.fulfill({
+        status: 404,
+        contentType: 'application/problem+json',
+        json: {
+          type: 'about:blank',
+          title: 'Not Found',
+          status: 404,
+          detail: 'Entry 99 is not yet covered by a signed checkpoint (the latest has size 98); try again in a few seconds.',
+        },
+      }),
+    );
+    const v = await check(await readRow(page));
+    expect(v).toEqual({ state: 'pending', text: 'This entry is not in a signed checkpoint yet: Trove signs one every few seconds. Try again in a moment.' });
+    await page.unroute('**/api/me/activity/*/proof');
+    expect(me.problems).toEqual([]); // the 404 itself is expected (browser.ts lets it pass)
   });
 
   it('refuses a proof the server altered: the event’s recorded form, or its path', async () => {
