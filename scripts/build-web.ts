@@ -12,7 +12,7 @@ const root = fileURLToPath(new URL('..', import.meta.url));
 const web = join(root, 'web');
 const dist = join(web, 'dist');
 const lock = join(web, '.build-lock');
-const INPUTS = ['web/index.html', 'web/vite.config.ts', 'web/src', 'web/public', 'src/http/portal-paths.ts', 'package-lock.json'];
+const INPUTS = ['web/index.html', 'web/vite.config.ts', 'web/src', 'web/public', 'src/http/portal-paths.ts', 'src/features/audit/tlog', 'package-lock.json'];
 
 function files(path: string): string[] {
   if (!existsSync(path)) return [];

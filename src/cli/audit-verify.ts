@@ -14,7 +14,15 @@ import { openExisting } from '../runtime/node/deps.ts';
 import { fastChainWalk } from '../runtime/store/sqlite/index.ts';
 import { output, UsageError } from './args.ts';
 
-export type VerifyFlags = { database?: string; logKeys: string[]; state?: string; witnesses: string[]; minWitnesses?: string; json?: boolean };
+export type VerifyFlags = {
+  database?: string;
+  logKeys: string[];
+  state?: string;
+  witnesses: string[];
+  minWitnesses?: string;
+  maxUnsigned?: string;
+  json?: boolean;
+};
 
 /** Where the state is kept when --state is not given: per log key, in the user's state directory. */
 export function defaultStateFile(logKey: string): string {

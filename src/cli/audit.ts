@@ -21,7 +21,7 @@ import { withDeps } from './with-deps.ts';
 
 export const AUDIT_HELP = `Usage:
   trove audit log-key [--database FILE|URL] [--json]
-  trove audit verify --log-key VKEY [--state FILE] [--witness VKEY ... [--min-witnesses K]]
+  trove audit verify --log-key VKEY [--state FILE] [--witness VKEY ... [--min-witnesses K]] [--max-unsigned N]
                      [--database FILE|URL] [--json]
   trove audit verify [--database FILE|URL] [--json]
   trove audit verify --export FILE --jwks FILE [--log-key VKEY] [--json]
@@ -35,7 +35,9 @@ verify --log-key rebuilds the Merkle tree from every event and requires it to ma
 checkpoint the pinned key signed and the checkpoint this verifier saw last (kept in
 --state FILE, by default ~/.local/state/trove/audit-state-<key>.json, updated when the
 log verifies). --witness (repeatable) requires --min-witnesses K (default: all) of those
-witnesses to have cosigned the checkpoints it trusts. Exit 0 when intact, 1 naming the
+witnesses to have cosigned the checkpoints it trusts. --max-unsigned N fails when more than
+N events follow the newest trusted checkpoint (a verifier with no state file catches, this
+way, a rewritten tail whose cosigned checkpoints were deleted). Exit 0 when intact, 1 naming the
 first bad position. Needs no master key. --database defaults to the configured database.
 Without --log-key, verify is the self-check: it trusts the log key stored in the database.
 With --export it checks an exported JSON Lines file without any database: every line's
@@ -59,6 +61,7 @@ export async function auditCommand(argv: string[], config: Config): Promise<numb
       state: { type: 'string' },
       witness: { type: 'string', multiple: true },
       'min-witnesses': { type: 'string' },
+      'max-unsigned': { type: 'string' },
       format: { type: 'string' },
       out: { type: 'string' },
       ...Object.fromEntries(FILTERS.map((f) => [f, { type: 'string' as const }])),
@@ -90,7 +93,15 @@ export async function auditCommand(argv: string[], config: Config): Promise<numb
   const logKeys = values['log-key'] ?? [];
   if (values.export !== undefined || values.jwks !== undefined) return verifyExportFile(values.export, values.jwks, values.json, logKeys[0]);
   return verifyCommand(
-    { database: values.database, logKeys, state: values.state, witnesses: values.witness ?? [], minWitnesses: values['min-witnesses'], json: values.json },
+    {
+      database: values.database,
+      logKeys,
+      state: values.state,
+      witnesses: values.witness ?? [],
+      minWitnesses: values['min-witnesses'],
+      maxUnsigned: values['max-unsigned'],
+      json: values.json,
+    },
     config,
   );
 }

@@ -22,6 +22,14 @@ let witness: WitnessProcess;
 let deps: TestDeps;
 let logKey: string;
 
+/** A fresh vault and a witness that has seen nothing of it (the same key and witness process, a new log origin is not needed: its state is reset by restarting with a new file). */
+async function resetWitnessedLog() {
+  await witness.kill();
+  witness = await startWitness({ keyFile: join(dir, 'w1.key'), stateFile: join(dir, `state-${Date.now()}.json`), logs: [`${logKey.split('+')[0]}=${logKey}`] });
+  deps.config = { ...deps.config, witnesses: [{ url: witness.url, vkey: witness.vkey }] };
+  await exec(deps, 'DELETE FROM log_checkpoints');
+}
+
 async function grow(n: number) {
   for (let i = 0; i < n; i++) await commit(deps, { audit: [{ action: 'grant.read' as AuditAction, outcome: 'success', actor_type: 'system', detail: { i } }] });
   return advanceLog(deps);
@@ -80,5 +88,27 @@ describe('witnessed checkpoints', () => {
     const holder = await verifyLog(deps.store.db, { logKeys: [logKey], state: held });
     expect(holder).toMatchObject({ ok: false, first_bad_seq: 1 });
     expect(holder.problem).toContain(`checkpoint of size ${before.size}`);
+  });
+
+  it('catches, with a bound on the unsigned tail, a rewrite whose cosigned checkpoints were deleted', async () => {
+    // Start again from a log the witness has cosigned.
+    await resetWitnessedLog();
+    await grow(10);
+    const cosigned = (await grow(10))!;
+    expect((await requireCosignatures(cosigned.note, [witness.vkey], 1)).ok).toBe(true);
+    const tip = cosigned.size;
+    await exec(deps, `UPDATE audit_events SET outcome = 'denied' WHERE seq = ${tip - 2}`);
+    await rehashFrom(deps, tip - 2);
+    await exec(deps, `DELETE FROM log_checkpoints WHERE size > ${tip - 10}`);
+    await exec(deps, 'DELETE FROM audit_tree_nodes');
+    await exec(deps, 'UPDATE audit_tree SET size = 0');
+    loggedErrors.length = 0;
+    await advanceLog(deps); // re-signed with the real key; the witness refuses it
+    loggedErrors.length = 0;
+    const lenient = await verifyLog(deps.store.db, { logKeys: [logKey], witnesses: [witness.vkey], minWitnesses: 1 });
+    expect(lenient, lenient.problem ?? '').toMatchObject({ ok: true, unsigned: 10 }); // only "unsigned": what a bound is for
+    const bounded = await verifyLog(deps.store.db, { logKeys: [logKey], witnesses: [witness.vkey], minWitnesses: 1, maxUnsigned: 0 });
+    expect(bounded).toMatchObject({ ok: false, first_bad_seq: tip - 9 });
+    expect(bounded.problem).toContain('not covered by one');
   });
 });

@@ -7,6 +7,8 @@ import BetterSqlite from 'better-sqlite3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { hashEvent } from '../../src/db/audit-chain.ts';
 import { checkRange, stitchRanges } from '../../src/features/audit/chain-ranges.ts';
+import { goodLeaves } from '../../src/features/audit/paged-walk.ts';
+import { Folder, joinFolds, WHOLE } from '../../src/features/audit/range-fold.ts';
 import { pagedChainWalk, verifyAuditLog, type ChainWalk } from '../../src/features/audit/verify.ts';
 import type { AuditEventRow } from '../../src/db/schema.ts';
 import { createSqliteStore, openSqlite } from '../../src/runtime/store/sqlite/store.ts';
@@ -45,10 +47,12 @@ function tampered(name: string, tamper: (db: BetterSqlite.Database) => void): st
 
 /** The reference: every row, in seq order, checked as one range from seq 1. */
 function oneWalk(file: string): ChainWalk {
-  return async (wanted) => {
+  return async (wanted, ask = {}) => {
     const db = new BetterSqlite(file, { readonly: true });
     try {
-      return stitchRanges([checkRange(db.prepare('SELECT * FROM audit_events ORDER BY seq').all() as AuditEventRow[], 1, wanted)]);
+      const folder = ask.sizes ? new Folder(0, ask.sizes) : undefined;
+      const walked = stitchRanges([checkRange(db.prepare('SELECT * FROM audit_events ORDER BY seq').all() as AuditEventRow[], 1, wanted, false, folder)]);
+      return folder ? { ...walked, tree: joinFolds([folder.result()], WHOLE, goodLeaves(walked)) } : walked;
     } finally {
       db.close();
     }
@@ -57,11 +61,26 @@ function oneWalk(file: string): ChainWalk {
 
 /** The parallel walk's ranges, read and checked one after another in this thread. */
 function rangesHere(file: string, threads: number, page?: number): ChainWalk {
-  return async (wanted) => {
+  return async (wanted, ask = {}) => {
     const db = new BetterSqlite(file, { readonly: true });
     try {
       const max = (db.prepare('SELECT max(seq) AS m FROM audit_events').get() as { m: number }).m;
-      return stitchRanges(rangeJobs(file, max, threads).map((job) => checkRange(rangeRows(db, { ...job, page }), job.lo, wanted)));
+      const { unit, jobs } = rangeJobs(file, max, threads);
+      const ranges = jobs.map((job) => {
+        const folder = ask.sizes ? new Folder(job.lo - 1, ask.sizes) : undefined;
+        return { ...checkRange(rangeRows(db, { ...job, page }), job.lo, wanted, false, folder), fold: folder?.result() ?? null };
+      });
+      const walked = stitchRanges(ranges);
+      return ask.sizes
+        ? {
+            ...walked,
+            tree: joinFolds(
+              ranges.map((r) => r.fold!),
+              unit,
+              goodLeaves(walked),
+            ),
+          }
+        : walked;
     } finally {
       db.close();
     }

@@ -6,6 +6,7 @@ import type { AuditEventRow } from '../../db/schema.ts';
 import { canonicalEvent, GENESIS_HASH, hashCanonical, type ChainHead } from '../../db/audit-chain.ts';
 import { Buffer } from 'node:buffer';
 import { leafHashOfCanonical } from './event-leaf.ts';
+import type { Folder, JoinedTree, RangeFold } from './range-fold.ts';
 
 export type ChainFinding = { seq: number; problem: string };
 
@@ -13,7 +14,18 @@ export type ChainFinding = { seq: number; problem: string };
  * What a walk of the chain found: the hashes it was asked for and, when asked, the Merkle
  * leaf hashes of every good event from seq 1 on (32 bytes each, packed, in seq order).
  */
-export type ChainWalkResult = { checked: number; bad: ChainFinding | null; head: ChainHead | null; hashes: Map<number, string>; leaves: Uint8Array[] };
+export type ChainWalkResult = {
+  checked: number;
+  bad: ChainFinding | null;
+  head: ChainHead | null;
+  hashes: Map<number, string>;
+  leaves: Uint8Array[];
+  /** The tree's frontier at each wanted size, when the walk folded it in its ranges. */
+  tree?: JoinedTree;
+};
+
+/** What a walk is asked for besides the chain: packed leaf hashes, the tree at some sizes. */
+export type WalkAsk = { leaves?: boolean; sizes?: ReadonlySet<number> };
 
 /** A range's report; plain data so it can cross a thread boundary. */
 export type RangeResult = {
@@ -24,11 +36,13 @@ export type RangeResult = {
   hashes: [number, string][];
   /** Leaf hashes of the good rows (first … lastGood), packed; null unless asked for. */
   leaves: Uint8Array | null;
+  /** The range's fold of the tree (its own folder's, when it had one); null otherwise. */
+  fold: RangeFold | null;
 };
 
 /** Checks rows that should run lo, lo+1, … in order; stops at the first problem. */
-export function checkRange(rows: Iterable<AuditEventRow>, lo: number, wanted: ReadonlySet<number>, withLeaves = false): RangeResult {
-  const out: RangeResult = { first: null, lastGood: null, bad: null, checked: 0, hashes: [], leaves: null };
+export function checkRange(rows: Iterable<AuditEventRow>, lo: number, wanted: ReadonlySet<number>, withLeaves = false, folder?: Folder): RangeResult {
+  const out: RangeResult = { first: null, lastGood: null, bad: null, checked: 0, hashes: [], leaves: null, fold: null };
   let packed = withLeaves ? Buffer.alloc(32 * 1024) : null;
   let expected = lo;
   for (const row of rows) {
@@ -48,6 +62,9 @@ export function checkRange(rows: Iterable<AuditEventRow>, lo: number, wanted: Re
         packed = grown;
       }
       packed.write(leafHashOfCanonical(canonical), at, 32, 'hex');
+      folder?.add(packed.subarray(at, at + 32));
+    } else if (folder) {
+      folder.add(Buffer.from(leafHashOfCanonical(canonical), 'hex'));
     }
     expected += 1;
     out.lastGood = { seq: row.seq, hash: row.hash };

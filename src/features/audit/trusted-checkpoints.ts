@@ -38,7 +38,8 @@ const idOf = (vkey: string) => {
 /** The stored checkpoints this verifier trusts, ascending; and every row that fails (as findings). */
 export async function trustedCheckpoints(db: Kysely<Database>, opts: VerifyLogOptions): Promise<{ trusted: Trusted[]; bad: ChainFinding[]; keys: string[] }> {
   const keys = [...opts.logKeys];
-  const origin = parseVerifierKey(keys[0]!).name;
+  // A database without a log key (a bare store, before first start) has nothing to trust.
+  const origin = keys[0] === undefined ? null : parseVerifierKey(keys[0]).name;
   const pending = await handovers(db);
   const rows = await db.selectFrom('log_checkpoints').selectAll().orderBy('size').execute();
   const trusted: Trusted[] = [];
@@ -50,7 +51,7 @@ export async function trustedCheckpoints(db: Kysely<Database>, opts: VerifyLogOp
     try {
       const note = await openNote(row.note, [...keys, ...candidates.map((c) => c.new)].map(noteVerifier));
       const signedBy = new Set(note.sigs.map((s) => `${s.name}+${s.keyId}`));
-      if (!keys.some((k) => signedBy.has(idOf(k)))) throw new Error('no signature by a trusted log key');
+      if (origin === null || !keys.some((k) => signedBy.has(idOf(k)))) throw new Error('no signature by a trusted log key');
       const checkpoint = parseCheckpoint(note.text);
       if (checkpoint.origin !== origin) throw new Error(`origin ${JSON.stringify(checkpoint.origin)} is not the log's`);
       if (checkpoint.size !== size || toBase64(checkpoint.rootHash) !== row.root) throw new Error('its row differs from what was signed');

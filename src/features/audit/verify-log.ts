@@ -9,7 +9,8 @@ import type { ChainHead } from '../../db/audit-chain.ts';
 import type { ChainFinding } from './chain-ranges.ts';
 import { trustedCheckpoints } from './trusted-checkpoints.ts';
 import { fromBase64, toBase64 } from './tlog/bytes.ts';
-import { EMPTY_ROOT, hashEquals, nodeHash, type Hash } from './tlog/merkle.ts';
+import { hashEquals, type Hash } from './tlog/merkle.ts';
+import { rootOfFrontier, type JoinedTree } from './range-fold.ts';
 import { rangeNodes } from './tlog/node-store.ts';
 import { pagedChainWalk, type ChainWalk } from './paged-walk.ts';
 
@@ -48,6 +49,12 @@ export type VerifyLogOptions = {
   trust?: LogVerdict['trust'];
   /** Return the leaf hashes in the new state (for a verifier that stores them). */
   keepLeaves?: boolean;
+  /**
+   * Fail when more events than this follow the newest trusted checkpoint. Without a state,
+   * deleting the newest (cosigned) checkpoints leaves a rewritten tail merely "unsigned";
+   * a bound on that tail is what catches it.
+   */
+  maxUnsigned?: number;
 };
 
 export async function verifyLog(db: Kysely<Database>, opts: VerifyLogOptions): Promise<LogVerdict> {
@@ -57,9 +64,12 @@ export async function verifyLog(db: Kysely<Database>, opts: VerifyLogOptions): P
   const { trusted, bad: cpBad, keys } = await trustedCheckpoints(db, opts);
   const state = opts.state ?? null;
   const sizes = new Set([...trusted.map((t) => t.size), ...(state ? [state.size] : [])]);
-  const walk = await (opts.walk ?? pagedChainWalk(db))(new Set(), { leaves: true });
+  // The walk folds the tree as it goes (in parallel where it can); leaf hashes come back only
+  // when a state keeps them or holds them to compare.
+  const wantLeaves = Boolean(opts.keepLeaves || state?.leaves);
+  const walk = await (opts.walk ?? pagedChainWalk(db))(new Set(), { leaves: wantLeaves, sizes: new Set([0, ...sizes, trusted.at(-1)?.size ?? 0]) });
   if (walk.bad) findings.push(walk.bad);
-  const built = buildTree(walk.leaves, sizes, new Set([state?.size ?? 0, trusted.at(-1)?.size ?? 0]));
+  const built = treeOf(walk.tree);
   const good = built.size;
 
   if (state) {
@@ -87,6 +97,14 @@ export async function verifyLog(db: Kysely<Database>, opts: VerifyLogOptions): P
   }
   if (opts.minWitnesses && trusted.length === 0 && good > 0) {
     findings.push({ seq: 1, problem: `no checkpoint carries ${opts.minWitnesses} witness cosignatures` });
+  }
+  const anchored = trusted.at(-1)?.size ?? 0;
+  const tail = Math.max(0, (walk.head?.seq ?? 0) - anchored);
+  if (opts.maxUnsigned !== undefined && tail > opts.maxUnsigned) {
+    findings.push({
+      seq: anchored + 1,
+      problem: `${tail} entries after the last trusted checkpoint (size ${anchored}) are not covered by one; at most ${opts.maxUnsigned} may be`,
+    });
   }
   findings.sort((a, b) => a.seq - b.seq);
   cpBad.sort((a, b) => a.seq - b.seq);
@@ -118,43 +136,11 @@ export async function verifyLog(db: Kysely<Database>, opts: VerifyLogOptions): P
   };
 }
 
-/**
- * Rebuilds the tree over the walked leaves, remembering the root at each wanted size and
- * the frontier at a few. A bare right-edge fold (one node hash per leaf, amortised): this
- * loop runs once per event of the whole log.
- */
-function buildTree(chunks: readonly Uint8Array[], sizes: ReadonlySet<number>, frontierAt: ReadonlySet<number>) {
-  const stack: Hash[] = [];
-  const roots = new Map<number, Hash>();
-  const frontiers = new Map<number, Hash[]>();
-  const wanted = [...new Set([...sizes, ...frontierAt])].sort((a, b) => a - b);
-  let next = 0;
-  let size = 0;
-  const note = () => {
-    while (wanted[next] !== undefined && wanted[next]! < size) next++;
-    if (wanted[next] !== size) return;
-    if (sizes.has(size)) roots.set(size, rootOf(stack));
-    if (frontierAt.has(size)) frontiers.set(size, stack.slice());
-    next++;
-  };
-  note();
-  for (const chunk of chunks) {
-    for (let at = 0; at < chunk.length; at += 32) {
-      let h: Hash = chunk.subarray(at, at + 32);
-      for (let m = size; m % 2 === 1; m = (m - 1) / 2) h = nodeHash(stack.pop()!, h);
-      stack.push(h);
-      size++;
-      note();
-    }
-  }
-  return { size, roots, frontiers };
-}
-
-function rootOf(frontier: readonly Hash[]): Hash {
-  if (frontier.length === 0) return EMPTY_ROOT;
-  let r = frontier[frontier.length - 1]!;
-  for (let i = frontier.length - 2; i >= 0; i--) r = nodeHash(frontier[i]!, r);
-  return r;
+/** Roots (and frontiers) at the sizes the walk folded the tree to. */
+function treeOf(tree: JoinedTree | undefined) {
+  if (!tree) throw new Error('this walk does not fold the tree');
+  const roots = new Map([...tree.frontiers].map(([size, f]) => [size, rootOfFrontier(f)]));
+  return { size: tree.size, roots, frontiers: tree.frontiers };
 }
 
 function packLeaves(chunks: readonly Uint8Array[], size: number): Uint8Array {

@@ -1,5 +1,6 @@
-// The audit log's tree, as auditors and anyone else read it: the latest checkpoint (public:
-// a checkpoint reveals only the log's size and root), and inclusion and consistency proofs
+// The audit log's tree, as auditors and anyone else read it: the latest checkpoint and the
+// log key (public: a checkpoint reveals only the log's size and root; the key is what
+// consumers' portals pin on first use), and inclusion and consistency proofs
 // for auditors (each call audited, like every auditor call).
 import { z } from 'zod';
 import { consistencyProofOf, eventFor, inclusionProofOf } from '../../features/audit/log-proofs.ts';
@@ -34,6 +35,20 @@ export const logApiRoutes: Route[] = [
       const cp = await latestCheckpoint(deps.store.db);
       if (!cp) throw new NotFound('No checkpoint has been signed yet; try again in a few seconds.');
       return new Response(cp.note, { headers: { 'content-type': 'text/plain; charset=utf-8', 'cache-control': 'no-cache' } });
+    },
+  }),
+  route({
+    method: 'get',
+    path: '/v1/audit/log-key',
+    tag: 'Auditor API',
+    auth: 'none',
+    okType: 'text/plain',
+    summary: 'The verifier keys (C2SP vkeys) that sign checkpoints, one a line, newest last: auditors compare them with the key they recorded out of band',
+    handler: async ({ deps }) => {
+      await deps.keys.fresh(deps.clock.now());
+      return new Response(deps.keys.logSigners.map((s) => `${s.vkey}\n`).join(''), {
+        headers: { 'content-type': 'text/plain; charset=utf-8', 'cache-control': 'no-cache' },
+      });
     },
   }),
   route({

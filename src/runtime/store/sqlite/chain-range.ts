@@ -4,6 +4,7 @@ import { isMainThread, parentPort, workerData } from 'node:worker_threads';
 import BetterSqlite from 'better-sqlite3';
 import type { AuditEventRow } from '../../../db/schema.ts';
 import { checkRange } from '../../../features/audit/chain-ranges.ts';
+import { Folder } from '../../../features/audit/range-fold.ts';
 
 /** lo..hi inclusive; hi null = no upper bound; open = no lower bound either; page = rows per fetch. */
 export type RangeJob = { filename: string; lo: number; hi: number | null; open: boolean; page?: number };
@@ -25,11 +26,14 @@ export function* rangeRows(db: BetterSqlite.Database, job: RangeJob): Generator<
 }
 
 // Only in a thread started for a range (this module is also imported for rangeRows).
-const job = isMainThread ? null : (workerData as (RangeJob & { chainRange?: true; wanted: number[]; leaves?: boolean }) | null);
+const job = isMainThread ? null : (workerData as (RangeJob & { chainRange?: true; wanted: number[]; leaves?: boolean; sizes?: number[] }) | null);
 if (job?.chainRange && parentPort) {
   const db = new BetterSqlite(job.filename, { readonly: true, fileMustExist: true });
   try {
-    const result = checkRange(rangeRows(db, job), job.lo, new Set(job.wanted), job.leaves);
+    // A range starts at a multiple of its length, so it folds its part of the tree on its own.
+    const folder = job.sizes ? new Folder(job.lo - 1, new Set(job.sizes)) : undefined;
+    const result = checkRange(rangeRows(db, job), job.lo, new Set(job.wanted), job.leaves, folder);
+    result.fold = folder?.result() ?? null;
     // The leaf hashes move to the main thread rather than being copied.
     const leaves = result.leaves ? result.leaves.slice() : null;
     parentPort.postMessage({ ...result, leaves }, leaves ? [leaves.buffer] : []);
