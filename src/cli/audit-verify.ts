@@ -76,8 +76,11 @@ export async function verifyCommand(flags: VerifyFlags, config: Config): Promise
   const min = flags.minWitnesses === undefined ? flags.witnesses.length : Number(flags.minWitnesses);
   if (!Number.isSafeInteger(min) || min < 0 || min > flags.witnesses.length)
     throw new UsageError(`--min-witnesses must be between 0 and the ${flags.witnesses.length} witnesses given`);
-  if (flags.logKeys.length === 0 && (flags.state || flags.witnesses.length))
-    throw new UsageError('--state and --witness need --log-key (the log key you pinned)');
+  if (flags.logKeys.length === 0 && (flags.state || flags.witnesses.length || flags.maxUnsigned !== undefined))
+    throw new UsageError('--state, --witness and --max-unsigned need --log-key (the log key you pinned)');
+  const maxUnsigned = flags.maxUnsigned === undefined ? undefined : Number(flags.maxUnsigned);
+  if (maxUnsigned !== undefined && !(/^\d+$/.test(flags.maxUnsigned!) && Number.isSafeInteger(maxUnsigned)))
+    throw new UsageError('--max-unsigned must be a whole number of events');
   const store = await openExisting(config, flags.database);
   try {
     if (flags.logKeys.length === 0) {
@@ -92,14 +95,17 @@ export async function verifyCommand(flags: VerifyFlags, config: Config): Promise
       state,
       witnesses: flags.witnesses,
       minWitnesses: min,
+      maxUnsigned,
       walk: fastChainWalk(store),
       keepLeaves: true,
     });
     if (result.ok && result.state) writeState(stateFile, result.state);
     report(
       flags.json,
-      { ...result, state_file: stateFile },
+      // The leaf hashes stay in the state's own file, out of the printed answer.
+      { ...result, state: result.state && { ...result.state, leaves: undefined }, state_file: stateFile },
       state ? `consistent with the checkpoint of size ${state.size} seen before` : `no earlier checkpoint in ${stateFile}: this run is the first anchor`,
+      flags.logKeys,
     );
     return result.ok ? 0 : 1;
   } finally {
@@ -107,7 +113,8 @@ export async function verifyCommand(flags: VerifyFlags, config: Config): Promise
   }
 }
 
-function report(json: boolean | undefined, r: LogVerdict & { state_file?: string }, trust: string) {
+function report(json: boolean | undefined, r: LogVerdict & { state_file?: string }, trust: string, pinned: readonly string[] = []) {
+  const followed = r.trust === 'pinned' ? r.log_keys.filter((k) => !pinned.includes(k)) : [];
   const cp = r.latest_checkpoint;
   const human = r.ok
     ? [
@@ -116,8 +123,8 @@ function report(json: boolean | undefined, r: LogVerdict & { state_file?: string
           ? `latest checkpoint: size ${cp.size}, signed by the log key${cp.cosignatures ? `, cosigned by ${cp.cosignatures} witness(es)` : ''}`
           : 'no checkpoint yet',
         r.unsigned ? `${r.unsigned} event(s) after it are chain-checked but not yet signed` : null,
-        r.trust === 'pinned' && r.log_keys.length > 1
-          ? `the log key was handed over (announced in the log, signed by both keys); pin the current one: ${r.log_keys.at(-1)}`
+        followed.length
+          ? `the log key was handed over (announced in the log, signed by both keys) to ${followed.join(', ')}: add it to your pins, after the ones you have (the earlier checkpoints need them)`
           : null,
         trust,
       ]

@@ -24,7 +24,7 @@ export const AUDIT_HELP = `Usage:
   trove audit verify --log-key VKEY [--state FILE] [--witness VKEY ... [--min-witnesses K]] [--max-unsigned N]
                      [--database FILE|URL] [--json]
   trove audit verify [--database FILE|URL] [--json]
-  trove audit verify --export FILE --jwks FILE [--log-key VKEY] [--json]
+  trove audit verify --export FILE --jwks FILE [--log-key VKEY ...] [--json]
   trove audit checkpoint [--json]
   trove audit export [--format jsonl|csv] [--out FILE] [--brand ID] [--consumer ID] [--grant ID]
                      [--action NAME] [--outcome success|denied|failure] [--attribute NAME] [--from T] [--to T]
@@ -91,7 +91,7 @@ export async function auditCommand(argv: string[], config: Config): Promise<numb
   if (positionals[0] !== 'verify')
     throw new UsageError(`unknown audit subcommand: ${positionals[0] ?? '(none)'}; try: trove audit verify|log-key|checkpoint|export`);
   const logKeys = values['log-key'] ?? [];
-  if (values.export !== undefined || values.jwks !== undefined) return verifyExportFile(values.export, values.jwks, values.json, logKeys[0]);
+  if (values.export !== undefined || values.jwks !== undefined) return verifyExportFile(values.export, values.jwks, values.json, logKeys);
   return verifyCommand(
     {
       database: values.database,
@@ -114,7 +114,7 @@ function readJson(file: string, what: string): unknown {
   }
 }
 
-async function verifyExportFile(file: string | undefined, jwksFile: string | undefined, json?: boolean, logKey?: string): Promise<number> {
+async function verifyExportFile(file: string | undefined, jwksFile: string | undefined, json?: boolean, logKeys: string[] = []): Promise<number> {
   if (!file || !jwksFile) throw new UsageError('verify --export needs both --export FILE and --jwks FILE');
   const jwks = readJson(jwksFile, 'a JSON key set') as { keys?: PublicJwk[] };
   if (!Array.isArray(jwks?.keys)) throw new UsageError(`${jwksFile} is not a JWKS (no "keys" array)`);
@@ -123,9 +123,9 @@ async function verifyExportFile(file: string | undefined, jwksFile: string | und
     throw new UsageError(`cannot read ${file}: ${err.message}`);
   });
   await opened;
-  const result = await verifyExport(createInterface({ input, crlfDelay: Infinity }), { keys: jwks.keys }, { logKey });
+  const result = await verifyExport(createInterface({ input, crlfDelay: Infinity }), { keys: jwks.keys }, { logKeys });
   const human = result.ok
-    ? `export intact: ${result.events} events, ${result.checkpoints} checkpoints${logKey ? ' signed by the pinned log key' : ' (signatures not checked: pass --log-key)'}, ${result.complete ? 'complete log' : 'filtered part of the log'}, head ${result.head?.seq ?? 0}`
+    ? `export intact: ${result.events} events, ${result.checkpoints} checkpoints${logKeys.length ? ' signed by the pinned log key' : ' (signatures not checked: pass --log-key)'}, ${result.complete ? 'complete log' : 'filtered part of the log'}, head ${result.head?.seq ?? 0}`
     : `export TAMPERED: first bad line ${result.first_bad_line}${result.first_bad_seq ? ` (seq ${result.first_bad_seq})` : ''}: ${result.problem}`;
   output(json, result, human);
   return result.ok ? 0 : 1;

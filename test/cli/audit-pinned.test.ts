@@ -58,6 +58,18 @@ describe('trove audit verify against a pinned log key', () => {
     expect(JSON.parse(second.stdout)).toMatchObject({ ok: true, trust: 'pinned', latest_checkpoint: { size: 40 }, state_file: state });
     expect(JSON.parse(readFileSync(state, 'utf8'))).toMatchObject({ size: 40 });
 
+    // A bound on the events after the last checkpoint: 3 new, unsigned events pass 3 and fail 2.
+    await withDb(async (deps) => {
+      for (let i = 0; i < 3; i++) await commit(deps, { audit: [{ action: 'grant.read' as AuditAction, outcome: 'success', actor_type: 'system' }] });
+    });
+    const bound = (n: string) => trove('audit', 'verify', '--database', file, '--log-key', vkey, '--state', join(dir, 'bound.json'), '--max-unsigned', n);
+    expect(bound('3').status).toBe(0);
+    const over = bound('2');
+    expect(over.status).toBe(1);
+    expect(over.stdout).toContain('3 entries after the last trusted checkpoint (size 40) are not covered by one; at most 2 may be');
+    expect(trove('audit', 'verify', '--database', file, '--log-key', vkey, '--max-unsigned', 'abc').status).toBe(2);
+    await grow(0); // signs them
+
     // Without --state the state lives under the auditor's home directory, per key.
     const defaulted = trove('audit', 'verify', '--database', file, '--log-key', vkey, '--json');
     expect(defaulted.status).toBe(0);
@@ -83,6 +95,7 @@ describe('trove audit verify against a pinned log key', () => {
   it('refuses a key that is not a verifier key, and --state without a pinned key (exit 2); a wrong key fails (exit 1)', () => {
     expect(trove('audit', 'verify', '--database', file, '--log-key', 'not-a-key').status).toBe(2);
     expect(trove('audit', 'verify', '--database', file, '--state', state).status).toBe(2);
+    expect(trove('audit', 'verify', '--database', file, '--max-unsigned', '5').status).toBe(2);
     const mismatched = 'localhost:8787/audit+55e517d5+AUMrxVD96k7GVFu4lwhCat/0JPeVLH8CWzIQ/6SB+lkG';
     expect(trove('audit', 'verify', '--database', file, '--log-key', mismatched).status).toBe(2); // its key ID is not its key's
     const another = 'localhost:8787/audit+a6007da7+Acs3io0ixbRdfbs6qzM5bN9+PhiT7Mgo9krzhgt4lHds';

@@ -27,7 +27,7 @@ describe('log-key rotation', () => {
   it('announces the new key, hands over in a checkpoint both keys sign, then retires the old key', async () => {
     const deps = await loggedDeps(25);
     const { logKey: old } = await pinnedVerifier(deps);
-    const r = await rotateLogKey(deps);
+    const r = await rotateLogKey(deps, { settleMs: 0 });
     expect(r).toMatchObject({ old: [old], resumed: false });
     const event = await deps.store.db.selectFrom('audit_events').selectAll().where('action', '=', 'keys.log_key_rotated').executeTakeFirstOrThrow();
     expect(JSON.parse(event.detail!)).toEqual({ old, new: r.vkey });
@@ -43,7 +43,7 @@ describe('log-key rotation', () => {
   it('lets a verifier that pinned the old key follow the hand-over, and keep its state', async () => {
     const deps = await loggedDeps(25);
     const { logKey: old, state } = await pinnedVerifier(deps);
-    const { vkey } = await rotateLogKey(deps);
+    const { vkey } = await rotateLogKey(deps, { settleMs: 0 });
     await grow(deps, 12);
     const v = await verifyLog(deps.store.db, { logKeys: [old], state });
     expect(v).toMatchObject({ ok: true, log_keys: [old, vkey], latest_checkpoint: { size: (await latestCheckpoint(deps.store.db))!.size } });
@@ -67,7 +67,7 @@ describe('log-key rotation', () => {
       writes: [created.insert],
       audit: [{ action: 'keys.log_key_rotated', outcome: 'success', actor_type: 'operator', detail: { old, new: created.vkey } }],
     });
-    const r = await rotateLogKey(deps);
+    const r = await rotateLogKey(deps, { settleMs: 0 });
     expect(r).toMatchObject({ resumed: true, vkey: created.vkey, old: [old] });
     expect(await verifyLog(deps.store.db, { logKeys: [old] })).toMatchObject({ ok: true, log_keys: [old, created.vkey] });
   });
@@ -89,5 +89,25 @@ describe('log-key rotation', () => {
       ok: false,
       problem: expect.stringContaining(`checkpoint of size ${cp.size} does not verify`),
     });
+  });
+
+  it('stops trusting the old key alone after the hand-over', async () => {
+    const deps = await loggedDeps(12);
+    const { logKey: old, state } = await pinnedVerifier(deps);
+    const oldSigner = deps.keys.logSigners[0]!.signer;
+    const r = await rotateLogKey(deps, { settleMs: 0 });
+    await commit(deps, { audit: [{ action: 'grant.read', outcome: 'success', actor_type: 'system' }] });
+    const cp = (await advanceLog(deps))!;
+    // Someone holding the retired key signs the newest checkpoint with it alone.
+    const text = formatCheckpoint({ origin: old.split('+')[0]!, size: cp.size, rootHash: fromBase64(cp.root)!, extensions: [] });
+    await deps.store.db
+      .updateTable('log_checkpoints')
+      .set({ note: await signNote(text, [oldSigner]) })
+      .where('size', '=', cp.size)
+      .execute();
+    const v = await verifyLog(deps.store.db, { logKeys: [old], state });
+    expect(v).toMatchObject({ ok: false, first_bad_seq: r.checkpoint + 1 });
+    // Pinned side by side, the old key retires all the same once the hand-over is seen.
+    expect((await verifyLog(deps.store.db, { logKeys: [old, r.vkey] })).ok).toBe(false);
   });
 });

@@ -3,6 +3,8 @@
 // counts only as the rotation made it: a keys.log_key_rotated event naming an old key already
 // trusted and the new key, and a checkpoint covering that event signed by both. (The event's
 // own content is then bound by that checkpoint's root, which the verifier checks leaf by leaf.)
+// From that checkpoint on the old key alone is no longer enough: a key that leaked and was
+// rotated away cannot sign the log's future.
 import type { Kysely } from 'kysely';
 import type { Database } from '../../db/schema.ts';
 import type { ChainFinding } from './chain-ranges.ts';
@@ -37,7 +39,8 @@ const idOf = (vkey: string) => {
 
 /** The stored checkpoints this verifier trusts, ascending; and every row that fails (as findings). */
 export async function trustedCheckpoints(db: Kysely<Database>, opts: VerifyLogOptions): Promise<{ trusted: Trusted[]; bad: ChainFinding[]; keys: string[] }> {
-  const keys = [...opts.logKeys];
+  const keys = [...opts.logKeys]; // every key trusted at some point, in the order followed
+  const active = new Set(keys); // the keys that may sign the next checkpoint
   // A database without a log key (a bare store, before first start) has nothing to trust.
   const origin = keys[0] === undefined ? null : parseVerifierKey(keys[0]).name;
   const pending = await handovers(db);
@@ -47,11 +50,11 @@ export async function trustedCheckpoints(db: Kysely<Database>, opts: VerifyLogOp
   for (const row of rows) {
     const size = Number(row.size);
     // New keys this checkpoint may hand over to: announced at or before its size by a trusted key.
-    const candidates = pending.filter((h) => h.seq <= size && keys.includes(h.old) && !keys.includes(h.new));
+    const candidates = pending.filter((h) => h.seq <= size && active.has(h.old) && !keys.includes(h.new));
     try {
-      const note = await openNote(row.note, [...keys, ...candidates.map((c) => c.new)].map(noteVerifier));
+      const note = await openNote(row.note, [...active, ...candidates.map((c) => c.new)].map(noteVerifier));
       const signedBy = new Set(note.sigs.map((s) => `${s.name}+${s.keyId}`));
-      if (origin === null || !keys.some((k) => signedBy.has(idOf(k)))) throw new Error('no signature by a trusted log key');
+      if (origin === null || ![...active].some((k) => signedBy.has(idOf(k)))) throw new Error('no signature by a trusted log key');
       const checkpoint = parseCheckpoint(note.text);
       if (checkpoint.origin !== origin) throw new Error(`origin ${JSON.stringify(checkpoint.origin)} is not the log's`);
       if (checkpoint.size !== size || toBase64(checkpoint.rootHash) !== row.root) throw new Error('its row differs from what was signed');
@@ -61,7 +64,15 @@ export async function trustedCheckpoints(db: Kysely<Database>, opts: VerifyLogOp
         cosignatures = check.cosigned.length;
         if (!check.ok) continue; // log-signed but not witnessed enough: not an anchor for this verifier
       }
-      for (const c of candidates) if (signedBy.has(idOf(c.new)) && signedBy.has(idOf(c.old))) keys.push(c.new);
+      for (const c of candidates) {
+        if (!signedBy.has(idOf(c.new)) || !signedBy.has(idOf(c.old))) continue;
+        keys.push(c.new);
+        active.add(c.new);
+        active.delete(c.old);
+      }
+      // Keys pinned side by side retire the same way once their hand-over is seen.
+      for (const h of pending)
+        if (h.seq <= size && active.has(h.new) && active.has(h.old) && signedBy.has(idOf(h.new)) && signedBy.has(idOf(h.old))) active.delete(h.old);
       trusted.push({ size, root: checkpoint.rootHash, note: row.note, cosignatures });
     } catch (err) {
       const why = err instanceof Error ? err.message : String(err);

@@ -47,11 +47,16 @@ const isEvent = (o: Record<string, unknown>): o is AuditEventView =>
   typeof o.action === 'string';
 
 /** What a checkpoint line says, once its note is read (and verified, given the pinned log key). */
-async function readCheckpointLine(o: Record<string, unknown>, logKey: string | undefined): Promise<{ size: number; root: string } | string> {
+async function readCheckpointLine(o: Record<string, unknown>, logKeys: readonly string[]): Promise<{ size: number; root: string } | string> {
+  const logKey = logKeys[0];
   try {
     const note = String(o.note);
     const { checkpoint } = logKey
-      ? await openCheckpoint(note, [noteVerifier(logKey)], parseVerifierKey(logKey).name)
+      ? await openCheckpoint(
+          note,
+          logKeys.map((k) => noteVerifier(k)),
+          parseVerifierKey(logKey).name,
+        )
       : { checkpoint: parseCheckpoint(parseNote(note).text) };
     if (checkpoint.size !== o.size || toBase64(checkpoint.rootHash) !== o.root) return 'checkpoint line differs from its signed note';
     return { size: checkpoint.size, root: toBase64(checkpoint.rootHash) };
@@ -63,7 +68,7 @@ async function readCheckpointLine(o: Record<string, unknown>, logKey: string | u
 export async function verifyExport(
   lines: AsyncIterable<string> | Iterable<string>,
   jwks: { keys: PublicJwk[] },
-  opts: { logKey?: string } = {},
+  opts: { logKeys?: readonly string[] } = {},
 ): Promise<ExportVerifyResult> {
   // The tree over the events read so far, while they run from seq 1 without a gap.
   const tree = new MerkleAppender();
@@ -116,7 +121,7 @@ export async function verifyExport(
       }
       if (o.type === 'checkpoint') {
         checkpoints += 1;
-        const cp = await readCheckpointLine(o, opts.logKey);
+        const cp = await readCheckpointLine(o, opts.logKeys ?? []);
         const at = Number(o.size) || null;
         if (typeof cp === 'string') throw new Bad(n, at, cp);
         if (!last || last.seq !== cp.size) throw new Bad(n, at, 'checkpoint does not follow the event it ends at');

@@ -11,7 +11,12 @@ import { logKeyRow } from './log-key.ts';
 
 export type LogRotation = { old: string[]; vkey: string; checkpoint: number; resumed: boolean };
 
-export async function rotateLogKey(deps: Deps): Promise<LogRotation> {
+/**
+ * `settleMs` (the key cache TTL by default) is waited after the announcement, so that every
+ * node has loaded the new key and signs with both before the hand-over: a verifier accepts
+ * the old key alone only up to the hand-over checkpoint.
+ */
+export async function rotateLogKey(deps: Deps, opts: { settleMs?: number } = {}): Promise<LogRotation> {
   const db = deps.store.db;
   const now = deps.clock.now();
   await deps.keys.reload(now, { force: true });
@@ -30,6 +35,11 @@ export async function rotateLogKey(deps: Deps): Promise<LogRotation> {
     });
     await deps.keys.reload(now, { force: true });
     signers = deps.keys.logSigners;
+  }
+  const settle = opts.settleMs ?? deps.config.keyCacheMs;
+  if (settle > 0) {
+    deps.log.info('waiting for every node to load the new log key before the hand-over', { seconds: settle / 1000 });
+    await new Promise((r) => setTimeout(r, settle));
   }
   // The hand-over checkpoint: one covering the announcement, signed by every active key.
   const cp = await advanceLog(deps);
