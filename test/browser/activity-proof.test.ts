@@ -3,9 +3,8 @@
 // leaf from the event's canonical form, the path to the checkpoint's root, the checkpoint's
 // signature with the log key pinned on first use). A changed key is a warning, not accepted
 // silently; a proof the server tampered with is refused. axe-core and CSP on every state.
-// Until Trove publishes its log key (GET /v1/audit/log-key, one verifier key a line), a route
-// serves the key `trove audit log-key` prints in its place, after checking the honest answer
-// without it.
+// The key pinned on first use is the one Trove publishes (GET /v1/audit/log-key), which must
+// be the one `trove audit log-key` prints.
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import type { Locator, Page } from 'playwright-core';
@@ -18,8 +17,6 @@ let h: Harness;
 let demo: Awaited<ReturnType<Harness['startDemo']>>;
 let me: Tab;
 let logKey: string;
-/** Whether Trove publishes its log key (GET /v1/audit/log-key) for a first check to pin. */
-let published: boolean;
 
 const CONSUMER_PIN = 'trove.log-key'; // web/src/log-pins.ts
 const keyRef = (vkey: string) => ({ name: vkey.slice(0, vkey.indexOf('+')), id: vkey.split('+')[1]! });
@@ -29,7 +26,7 @@ beforeAll(async () => {
   demo = await h.startDemo();
   me = await openTab(h.browser);
   [logKey] = h.cli<{ log_keys: [string] }>('audit', 'log-key').log_keys;
-  published = (await fetch(`${h.live.base}/v1/audit/log-key`)).ok;
+  expect(await (await fetch(`${h.live.base}/v1/audit/log-key`)).text()).toBe(`${logKey}\n`);
 });
 
 afterAll(async () => {
@@ -113,17 +110,6 @@ describe('checking an Activity entry against the signed access log', () => {
     const verified = new RegExp(
       `^Verified: this read is entry ${seq} of the access log \\(tree size (\\d+)\\), in a checkpoint signed by ${name.replace(/[.]/g, '\\.')} \\(${id}\\)\\.`,
     );
-    if (!published) {
-      // Trove does not publish its key (yet): the path checks out, the signature is not claimed.
-      const unsigned = await check(row);
-      expect(unsigned.state).toBe('unsigned');
-      expect(unsigned.text).toMatch(new RegExp(`^Partly checked: this read is entry ${seq} of the access log \\(tree size \\d+\\)`));
-      expect(unsigned.text).toContain('Trove does not publish its log key');
-      expect(await pinned(page)).toBeNull();
-      await checkPage(me, 'activity-proof-unsigned');
-      // From here on, a route stands in for GET /v1/audit/log-key as proposed: the key `trove audit log-key` prints.
-      await page.route('**/v1/audit/log-key', (route) => route.fulfill({ contentType: 'text/plain; charset=utf-8', body: `${logKey}\n` }));
-    }
     // Trust on first use: the key Trove publishes is checked against the whole proof, then remembered.
     const first = await check(await readRow(page));
     expect(first.state).toBe('verified');
