@@ -34,7 +34,7 @@ export function canonicalEvent(e: Omit<AuditEventRow, 'hash'>): string {
 
 // One-shot hashing (crypto.hash) is about twice as fast as a Hash object, which matters
 // to the verifier's throughput; runtimes without it use createHash. Same bytes either way.
-const sha256Hex: (data: string) => string =
+export const sha256Hex: (data: string) => string =
   typeof nodeCrypto.hash === 'function'
     ? (data) => nodeCrypto.hash('sha256', data, 'hex')
     : (data) => nodeCrypto.createHash('sha256').update(data).digest('hex');

@@ -10,6 +10,7 @@ import { storedLogKeys } from '../../src/features/audit/verify.ts';
 import { verifyAuditLog } from '../../src/features/audit/verify.ts';
 import { GuardFailed } from '../../src/errors.ts';
 import { testDeps, type TestDeps } from '../helpers/deps.ts';
+import { insertForged } from '../helpers/log-attacks.ts';
 
 async function logWith(n: number, checkpointEvery = 5): Promise<TestDeps> {
   const deps = await testDeps({ checkpointEvery });
@@ -85,28 +86,7 @@ describe('audit chain', () => {
     // Make room at 8 by shifting later events up, then insert a forged row there.
     await exec(deps, 'UPDATE audit_events SET seq = seq + 1000 WHERE seq >= 8');
     await exec(deps, 'UPDATE audit_events SET seq = seq - 999 WHERE seq >= 1000');
-    const prev = (await deps.store.db.selectFrom('audit_events').select('hash').where('seq', '=', 7).executeTakeFirstOrThrow()).hash;
-    const forged = {
-      seq: 8,
-      id: 'forged',
-      ts: 1,
-      actor_type: 'brand',
-      actor_id: 'x',
-      action: 'grant.read',
-      outcome: 'success',
-      consumer_id: null,
-      brand_id: null,
-      grant_id: null,
-      attributes: null,
-      purpose: null,
-      reason: null,
-      detail: null,
-      prev_hash: prev,
-    };
-    await deps.store.db
-      .insertInto('audit_events')
-      .values({ ...forged, hash: hashEvent(forged) })
-      .execute();
+    await insertForged(deps, 8);
     expect(await verify(deps)).toMatchObject({ ok: false, first_bad_seq: 9 });
   });
 

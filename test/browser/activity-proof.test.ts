@@ -105,7 +105,6 @@ describe('checking an Activity entry against the signed access log', () => {
     const checkpoint = h.signCheckpoint(); // the server signs one within seconds anyway
     const seq = readSeq();
     expect(checkpoint.size).toBeGreaterThanOrEqual(seq);
-    const row = await readRow(page);
     const { name, id } = keyRef(logKey);
     const verified = new RegExp(
       `^Verified: this read is entry ${seq} of the access log \\(tree size (\\d+)\\), in a checkpoint signed by ${name.replace(/[.]/g, '\\.')} \\(${id}\\)\\.`,

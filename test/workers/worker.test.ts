@@ -86,7 +86,7 @@ describe('Trove on workerd + D1', () => {
 
   it('keeps the Merkle tree on D1, serves proofs from it, and the pinned verifier catches a rewrite re-signed with the real key', async () => {
     const deps = await d1Deps();
-    for (let i = 0; i < 30; i++) await commit(deps, { audit: [{ action: 'test.d1', outcome: 'success', actor_type: 'system', detail: { i } }] });
+    for (let i = 0; i < 30; i++) await commit(deps, { audit: [{ action: 'grant.read', outcome: 'success', actor_type: 'system', detail: { i } }] });
     await advanceLog(deps);
     const [logKey] = (await storedLogKeys(deps.store.db)) as [string];
     const first = await verifyLog(deps.store.db, { logKeys: [logKey] });
@@ -118,7 +118,7 @@ describe('Trove on workerd + D1', () => {
   it('keeps the chain gapless under concurrent commits and the verifier finds tampering', async () => {
     const deps = await d1Deps(5);
     await Promise.all(
-      Array.from({ length: 20 }, (_, i) => commit(deps, { audit: [{ action: 'test.concurrent', outcome: 'success', actor_type: 'system', detail: { i } }] })),
+      Array.from({ length: 20 }, (_, i) => commit(deps, { audit: [{ action: 'grant.read', outcome: 'success', actor_type: 'system', detail: { i } }] })),
     );
     await advanceLog(deps);
     const ok = await verifyAuditLog(deps.store.db);

@@ -4,6 +4,7 @@
 // browser pinned), and a newer checkpoint's consistency with one remembered from before.
 // Pure: no fetch, no storage; callers bring the server's answers and what was remembered.
 // The RFC 9162 and C2SP code is the server's own tlog/ modules (no node: imports).
+import type { InclusionProof } from '../../src/features/audit/log-proofs.ts';
 import { fromBase64 } from '../../src/features/audit/tlog/bytes.ts';
 import { CheckpointError, openCheckpoint, parseCheckpoint, type Checkpoint } from '../../src/features/audit/tlog/checkpoint.ts';
 import { hashEquals, leafHash } from '../../src/features/audit/tlog/merkle.ts';
@@ -12,18 +13,11 @@ import { noteVerifier, parseVerifierKey } from '../../src/features/audit/tlog/no
 import { hex8, NoteError, parseNote } from '../../src/features/audit/tlog/signed-note.ts';
 
 /** A log key as people compare it: its name (the log's origin) and its 8-hex-digit key id. */
+
 export type KeyRef = { name: string; id: string };
 
 /** What GET /api/me/activity/{id}/proof (and the auditors' inclusion proof) answers. */
-export type EntryProof = {
-  seq: number;
-  leaf_index: number;
-  tree_size: number;
-  leaf_hash: string;
-  canonical: string | null;
-  proof: string[];
-  checkpoint: string;
-};
+export type EntryProof = InclusionProof;
 
 /** The event the proof is asked for, as the page shows it. */
 export type ShownEvent = { id: string; seq: number; ts?: number; action?: string; outcome?: string };
