@@ -8,6 +8,7 @@ import { commit } from './features/audit/commit.ts';
 import { bootstrapKeys } from './features/keys/bootstrap.ts';
 import { loadKeyRing } from './features/keys/keyring.ts';
 import { ensureLogKey } from './features/keys/log-key.ts';
+import { DEFAULT_ROSTER } from './features/terms/roster.ts';
 import { fromB64u } from './crypto/encoding.ts';
 import { sealLegacyText } from './features/profile/seal-legacy.ts';
 
@@ -21,6 +22,7 @@ export async function boot(base: BaseDeps, masterKey: Uint8Array, migrationsAppl
   if (await ensureLogKey(base, keys.kek(keys.kekVersion), keys.kekVersion)) await keys.reload(base.clock.now(), { force: true });
   const deps: Deps = {
     notify: quietNotify,
+    roster: DEFAULT_ROSTER,
     limits: createRateLimiter(base.clock, base.config.rateLimitScale),
     ...base,
     keys,

@@ -23,6 +23,8 @@ export type Config = {
   checkpointMs: number;
   /** Witnesses each checkpoint is pushed to (C2SP tlog-witness), with their cosigning keys. */
   witnesses: { url: string; vkey: string }[];
+  /** A JSON file replacing the built-in roster of standard agreements (terms/roster.ts). */
+  termsFile: string | undefined;
 };
 
 export class ConfigError extends Error {
@@ -51,6 +53,7 @@ const schema = z.object({
   NODE_ENV: z.enum(['development', 'production', 'test']).default('development'),
   TROVE_WEBHOOK_ALLOW_PRIVATE: bool.default(false),
   TROVE_RATE_LIMIT_SCALE: z.coerce.number().min(0).max(1000).default(1),
+  TROVE_TERMS_FILE: z.string().min(1).optional(),
   TROVE_CHECKPOINT_SECONDS: z.coerce.number().min(0.1).max(3600).default(10),
   TROVE_WITNESSES: z
     .string()
@@ -115,5 +118,6 @@ export function parseConfig(env: Record<string, string | undefined>): Config {
     rateLimitScale: v.TROVE_RATE_LIMIT_SCALE,
     checkpointMs: Math.round(v.TROVE_CHECKPOINT_SECONDS * 1000),
     witnesses: v.TROVE_WITNESSES ?? [],
+    termsFile: v.TROVE_TERMS_FILE,
   };
 }

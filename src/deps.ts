@@ -8,6 +8,7 @@ import type { KeyRing } from './features/keys/keyring.ts';
 import type { RateLimiter } from './features/limits/rate-limiter.ts';
 import type { Outbound } from './features/outbound/outbound.ts';
 import type { WitnessFetch } from './features/audit/witness-push.ts';
+import type { Term } from './features/terms/roster.ts';
 
 export type Logger = {
   info(msg: string, fields?: Record<string, unknown>): void;
@@ -32,10 +33,12 @@ export type Deps = {
   outbound?: Outbound;
   /** Requests to addresses the operator configured (the witnesses), which may be private; absent: witnesses are not pushed to. */
   operatorFetch?: WitnessFetch;
+  /** The roster of standard agreements consumers proffer and brands accept (terms/roster.ts). */
+  roster: readonly Term[];
 };
 
 /** What exists before the key ring is loaded (start-up, key bootstrap, CLI verify). */
-export type BaseDeps = Omit<Deps, 'keys' | 'notify' | 'limits'> & Partial<Pick<Deps, 'notify' | 'limits'>>;
+export type BaseDeps = Omit<Deps, 'keys' | 'notify' | 'limits' | 'roster'> & Partial<Pick<Deps, 'notify' | 'limits' | 'roster'>>;
 
 export const quietNotify: Deps['notify'] = { webhooksQueued() {} };
 

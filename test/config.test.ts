@@ -17,6 +17,7 @@ describe('configuration', () => {
       rateLimitScale: 1,
       checkpointMs: 10_000,
       witnesses: [],
+      termsFile: undefined,
     });
   });
 

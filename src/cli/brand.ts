@@ -10,12 +10,15 @@ import { help } from './migrate.ts';
 export const BRAND_HELP = `Usage:
   trove brand add --name NAME --redirect-uri URI [--redirect-uri URI …]
                   (--jwks-file FILE | --jwks-uri URL | --secret)
-                  [--homepage URL] [--logo-uri URL] [--policy-uri URL] [--contact TEXT] [--webhook-url URL] [--json]
+                  [--homepage URL] [--logo-uri URL] [--policy-uri URL] [--contact TEXT] [--webhook-url URL]
+                  [--accepts TERM[,TERM…]] [--json]
   trove brand list [--json]
   trove brand disable CLIENT_ID [--json]
 
 add prints the client id, and with --secret a client secret exactly once (only its hash is kept).
---jwks-file holds the brand's public keys for private_key_jwt (preferred).`;
+--jwks-file holds the brand's public keys for private_key_jwt (preferred).
+--accepts names the agreements (roster ids, GET /v1/terms) the brand accepts; its requests may
+be made only under one of them, and the directory (GET /v1/brands/{client_id}) lists them.`;
 
 export async function brandCommand(argv: string[], config: Config): Promise<number> {
   const { values, positionals } = parse(
@@ -31,6 +34,7 @@ export async function brandCommand(argv: string[], config: Config): Promise<numb
       'policy-uri': { type: 'string' },
       contact: { type: 'string' },
       'webhook-url': { type: 'string' },
+      accepts: { type: 'string', multiple: true },
     },
     2,
   );
@@ -58,6 +62,12 @@ export async function brandCommand(argv: string[], config: Config): Promise<numb
         policy_uri: values['policy-uri'],
         contact: values.contact,
         webhook_url: values['webhook-url'],
+        accepted_terms: values.accepts?.flatMap((a) =>
+          a
+            .split(',')
+            .map((t) => t.trim())
+            .filter(Boolean),
+        ),
         auth: values.secret ? { method: 'client_secret_basic' } : { method: 'private_key_jwt', ...(jwks ? { jwks } : { jwks_uri: values['jwks-uri'] }) },
       });
       output(

@@ -51,6 +51,8 @@ export const AUDIT_ACTIONS = [
   'session.signed_in',
   'session.signed_out',
   'session.stepped_up',
+  'terms.proffered',
+  'terms.withdrawn',
   'token.code_replayed',
   'token.issued',
   'token.refresh_reused',

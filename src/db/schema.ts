@@ -186,6 +186,8 @@ export type BrandRow = {
   status: 'active' | 'disabled';
   created_at: number;
   disabled_at: number | null;
+  /** JSON array of the roster ids of the agreements this brand accepts (issue 24); null: none declared. */
+  accepted_terms: string | null;
 };
 
 export type GrantRequestRow = {
@@ -227,6 +229,8 @@ export type GrantRow = {
   revoked_reason: string | null;
   read_count: number;
   last_read_at: number | null;
+  /** The roster id of the agreement the grant was made under, when the request named one. */
+  agreement: string | null;
 };
 
 export type AuthCodeRow = {
@@ -302,6 +306,7 @@ export type Database = {
   audit_tree_nodes: AuditTreeNodeRow;
   audit_tree: { id: number; size: number };
   log_checkpoints: LogCheckpointRow;
+  consumer_terms: { consumer_id: string; persona: string; term: string; updated_at: number };
   commit_guards: { name: string; ok: number };
   passkeys: PasskeyRow;
   webauthn_challenges: ChallengeRow;

@@ -24,10 +24,13 @@ import { openApiRoutes } from './openapi/routes.ts';
 import type { Route } from './route.ts';
 import { healthRoutes } from './system/health.ts';
 import { jwksRoutes } from './system/jwks.ts';
+import { publicTermsRoutes } from './system/terms.ts';
+import { termsRoutes } from './consumer/terms.ts';
 
 export const ROUTES: readonly Route[] = [
   ...healthRoutes,
   ...jwksRoutes,
+  ...publicTermsRoutes,
   ...metadataRoutes,
   ...oauthRoutes,
   ...dataApiRoutes,
@@ -37,6 +40,7 @@ export const ROUTES: readonly Route[] = [
   ...meRoutes,
   ...attributeRoutes,
   ...personaRoutes,
+  ...termsRoutes,
   ...intentRoutes,
   ...credentialRoutes,
   ...sessionRoutes,

@@ -46,6 +46,7 @@ describe('the usable-grant rule', () => {
               revoked_reason: null,
               read_count,
               last_read_at: null,
+              agreement: null,
             });
           }
         }

@@ -136,6 +136,7 @@ async function world(routes: readonly Route[] = ROUTES) {
     // An event about consumer A and brand X's grant: A's to prove, and X's.
     '/api/me/activity/:id/proof': shared.id,
     '/v1/audit-events/:id/proof': shared.id,
+    '/v1/brands/:id': x.clientId,
   };
   return { app, creds, ids, grantX: ax.grant_id };
 }

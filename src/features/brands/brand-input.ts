@@ -49,6 +49,8 @@ export const brandInput = z.object({
     z.object({ method: z.literal('client_secret_basic') }),
   ]),
   webhook_url: uri.optional(),
+  /** Roster ids of the agreements the brand accepts (issue 24: "my terms"). */
+  accepted_terms: z.array(z.string().max(64)).max(20).optional(),
 });
 export type BrandInput = z.infer<typeof brandInput>;
 

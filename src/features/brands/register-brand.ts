@@ -6,6 +6,7 @@ import { newId, newSecret } from '../../crypto/random.ts';
 import { BadRequest, NotFound } from '../../errors.ts';
 import { commit } from '../audit/commit.ts';
 import { brandInput, brandUrlProblem, redirectUriProblem } from './brand-input.ts';
+import { termById } from '../terms/roster.ts';
 
 export async function registerBrand(deps: Deps, raw: unknown): Promise<{ client_id: string; client_secret?: string }> {
   const parsed = brandInput.safeParse(raw);
@@ -20,6 +21,8 @@ export async function registerBrand(deps: Deps, raw: unknown): Promise<{ client_
   }
   const urlProblem = brandUrlProblem(input, deps.config);
   if (urlProblem) throw new BadRequest(urlProblem);
+  const unknown = (input.accepted_terms ?? []).filter((t) => !termById(deps.roster, t));
+  if (unknown.length) throw new BadRequest(`accepted_terms: not in the roster: ${unknown.join(', ')} (see GET /v1/terms)`);
   const id = `brand_${newId()}`;
   const secret = input.auth.method === 'client_secret_basic' ? newSecret('trv_cs') : undefined;
   const now = deps.clock.now();
@@ -41,10 +44,17 @@ export async function registerBrand(deps: Deps, raw: unknown): Promise<{ client_
         status: 'active',
         created_at: now,
         disabled_at: null,
+        accepted_terms: input.accepted_terms?.length ? JSON.stringify(input.accepted_terms) : null,
       }),
     ],
     audit: [
-      { action: 'brand.registered', outcome: 'success', actor_type: 'operator', brand_id: id, detail: { name: input.name, auth_method: input.auth.method } },
+      {
+        action: 'brand.registered',
+        outcome: 'success',
+        actor_type: 'operator',
+        brand_id: id,
+        detail: { name: input.name, auth_method: input.auth.method, accepted_terms: (input.accepted_terms ?? []).join(',') },
+      },
     ],
   });
   return secret ? { client_id: id, client_secret: secret } : { client_id: id };

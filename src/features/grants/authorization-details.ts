@@ -54,6 +54,8 @@ export const troveAttributes = z
     access: z.enum(['once', 'ongoing']),
     duration: isoDuration(MINUTE, 730 * DAY, 'duration'),
     retention: isoDuration(0, 3650 * DAY, 'retention').optional(),
+    /** The roster id of the agreement the request is made under (one the brand accepts). */
+    agreement: z.string().max(64).optional(),
   })
   .superRefine((d, ctx) => {
     const all = [...d.attributes, ...d.optional_attributes];

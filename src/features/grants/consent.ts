@@ -14,6 +14,7 @@ import { describeDuration, parseDuration } from './iso-duration.ts';
 import { pairwiseSubject } from './pairwise.ts';
 import { purposeLabel } from './purposes.ts';
 import { signReceipt } from './receipts.ts';
+import { termsOfRequest } from '../terms/request-terms.ts';
 
 export const AUTH_CODE_TTL_MS = 60_000;
 
@@ -62,6 +63,7 @@ export async function viewRequest(deps: Deps, consumerId: string, id: string) {
     access: d.access,
     duration: { iso: d.duration, text: describeDuration(durationMs), until: deps.clock.now() + durationMs },
     retention: d.retention ? { iso: d.retention, text: describeDuration(retentionMs!) } : null,
+    ...(await termsOfRequest(deps, consumerId, d)),
   };
 }
 
@@ -121,6 +123,7 @@ export async function approveRequest(deps: Deps, consumerId: string, id: string,
     revoked_reason: null,
     read_count: 0,
     last_read_at: null,
+    agreement: d.agreement ?? null,
   };
   const brand = await db
     .selectFrom('brands')
@@ -157,7 +160,13 @@ export async function approveRequest(deps: Deps, consumerId: string, id: string,
           grant_id: grantId,
           attributes: granted,
           purpose: d.purpose,
-          detail: { request: id, access: d.access, dropped: offered.filter((a) => !granted.includes(a)).join(','), receipt: receipt.id },
+          detail: {
+            request: id,
+            access: d.access,
+            dropped: offered.filter((a) => !granted.includes(a)).join(','),
+            receipt: receipt.id,
+            agreement: d.agreement ?? null,
+          },
         },
       ],
     },

@@ -7,6 +7,7 @@ import { newId } from '../../crypto/random.ts';
 import { OAuthError } from '../../errors.ts';
 import { commit } from '../audit/commit.ts';
 import { parseAuthorizationDetails } from './authorization-details.ts';
+import { agreementOffered } from '../terms/brand-terms.ts';
 
 export const REQUEST_URI_PREFIX = 'urn:ietf:params:oauth:request_uri:';
 export const PAR_TTL_S = 600;
@@ -28,6 +29,8 @@ export async function pushAuthorizationRequest(deps: Deps, brand: BrandRow, form
   // (RFC 9396 §7) tell the client exactly what was granted.
   const details = parseAuthorizationDetails(form.authorization_details);
   if (!details.ok) throw new OAuthError('invalid_authorization_details', details.error);
+  const agreementProblem = agreementOffered(deps.roster, brand, details.value.agreement);
+  if (agreementProblem) throw new OAuthError('invalid_authorization_details', `authorization_details[0].agreement: ${agreementProblem}`);
 
   const id = newId();
   const now = deps.clock.now();

@@ -9,6 +9,7 @@ import { newId } from '../../crypto/random.ts';
 import { signJws } from '../../crypto/signing.ts';
 import { NotFound } from '../../errors.ts';
 import { purposeLabel } from './purposes.ts';
+import { termById } from '../terms/roster.ts';
 
 export const RECEIPT_TYP = 'trove-receipt+jwt';
 
@@ -58,6 +59,8 @@ export async function signReceipt(deps: Deps, grant: GrantRow, brand: Brand, eve
       },
     ],
     sensitive: false,
+    // The agreement (from the roster of standard terms) the grant was made under.
+    ...agreementClaim(deps, grant.agreement),
     spiCat: [],
     event,
     grant_id: grant.id,
@@ -99,4 +102,9 @@ export async function brandReceipt(deps: Deps, brandId: string, grantId: string)
     .executeTakeFirst();
   if (!row) throw new NotFound('No such grant.');
   return { id: row.id, grant_id: row.grant_id, event: row.event, created_at: iso(row.created_at), jws: row.jws, receipt: decode(row.jws) };
+}
+
+function agreementClaim(deps: Deps, id: string | null) {
+  const t = id ? termById(deps.roster, id) : undefined;
+  return t ? { agreement: { id: t.id, title: t.title, source: t.source } } : {};
 }

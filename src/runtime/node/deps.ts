@@ -10,6 +10,7 @@ import type { Config } from '../../config.ts';
 import type { BaseDeps, Deps, Logger } from '../../deps.ts';
 import type { Store } from '../../db/store.ts';
 import { loadMasterKey } from './master-key.ts';
+import { loadRoster } from './roster-file.ts';
 import { createNodeOutbound } from './outbound.ts';
 import { createPool, createPostgresStore, migratePostgres } from '../store/postgres/index.ts';
 import { createSqliteStore, migrateSqlite, openSqlite } from '../store/sqlite/index.ts';
@@ -50,6 +51,7 @@ export async function createNodeDeps(config: Config, opts: NodeOptions): Promise
   // on the operator's network): they bypass the SSRF guard that covers brand URLs.
   const operatorFetch: Deps['operatorFetch'] = (url, init) => fetch(url, init);
   const base: BaseDeps = { config, store, clock, sodium, log: opts.log, checkpointEvery: opts.checkpointEvery ?? 1000, outbound, operatorFetch };
+  if (config.termsFile) base.roster = loadRoster(config.termsFile);
   try {
     return await boot(base, masterKey, applied);
   } catch (err) {
