@@ -78,6 +78,23 @@ export const AUDIT_EVENT_COLUMNS = [
 
 /** Issue 10's JWS checkpoints of the chain, superseded by log_checkpoints; kept, no longer written or read. */
 export type AuditCheckpointRow = { seq: number; hash: string; ts: number; kid: string; jws: string };
+/** A brand's answer to a market intent (issue 24), with the request accepting it would open. */
+export type OfferRow = {
+  id: string;
+  intent_id: string;
+  consumer_id: string;
+  brand_id: string;
+  offer: string;
+  details: string;
+  redirect_uri: string;
+  code_challenge: string;
+  state: string | null;
+  status: 'open' | 'accepted' | 'declined' | 'not_taken';
+  request_id: string | null;
+  created_at: number;
+  expires_at: number;
+  decided_at: number | null;
+};
 /** A complete subtree hash of the audit tree (base64url), at its append-order position. */
 export type AuditTreeNodeRow = { pos: number; hash: string };
 /** A signed C2SP checkpoint of the audit tree: its note carries the log key's signatures and witness cosignatures. */
@@ -168,6 +185,9 @@ export type IntentRow = {
   expires_at: number | null;
   created_at: number;
   withdrawn_at: number | null;
+  market_id: string | null;
+  market_terms: string | null;
+  category: string | null;
 };
 
 export type BrandRow = {
@@ -307,6 +327,7 @@ export type Database = {
   audit_tree: { id: number; size: number };
   log_checkpoints: LogCheckpointRow;
   consumer_terms: { consumer_id: string; persona: string; term: string; updated_at: number };
+  offers: OfferRow;
   commit_guards: { name: string; ok: number };
   passkeys: PasskeyRow;
   webauthn_challenges: ChallengeRow;

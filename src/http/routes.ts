@@ -7,6 +7,8 @@ import { logApiRoutes } from './auditor/log-api.ts';
 import { dataApiRoutes } from './brand/data-api.ts';
 import { brandLifecycleRoutes } from './brand/lifecycle.ts';
 import { brandEventRoutes } from './brand/event-proofs.ts';
+import { marketRoutes } from './brand/market.ts';
+import { offerRoutes } from './consumer/offers.ts';
 import { activityRoutes } from './consumer/activity.ts';
 import { attributeRoutes } from './consumer/attributes.ts';
 import { credentialRoutes } from './consumer/credentials.ts';
@@ -36,12 +38,14 @@ export const ROUTES: readonly Route[] = [
   ...dataApiRoutes,
   ...brandLifecycleRoutes,
   ...brandEventRoutes,
+  ...marketRoutes,
   ...passkeyAuthRoutes,
   ...meRoutes,
   ...attributeRoutes,
   ...personaRoutes,
   ...termsRoutes,
   ...intentRoutes,
+  ...offerRoutes,
   ...credentialRoutes,
   ...sessionRoutes,
   ...stepUpRoutes,

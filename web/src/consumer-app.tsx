@@ -12,6 +12,7 @@ import { Consent } from './pages/consent.tsx';
 import { GrantDetail } from './pages/grant-detail.tsx';
 import { Grants } from './pages/grants.tsx';
 import { Intents } from './pages/intents.tsx';
+import { MyTermsPage } from './pages/my-terms.tsx';
 import { Overview } from './pages/overview.tsx';
 import { Profile } from './pages/profile.tsx';
 import { Settings } from './pages/settings.tsx';
@@ -21,6 +22,8 @@ import { ValuePage } from './pages/value.tsx';
 const NAV: NavItem[] = [
   { href: '/', label: 'Overview' },
   { href: '/profile', label: 'Profile' },
+  // Under /profile/ so the server already answers it with the portal (src/http/portal-paths.ts).
+  { href: '/profile/terms', label: 'My terms' },
   { href: '/grants', label: 'Grants' },
   { href: '/activity', label: 'Activity' },
   { href: '/value', label: 'Value' },
@@ -36,7 +39,7 @@ function page(loc: Location) {
     case 'consent':
       return <Consent id={loc.query.get('request')} />;
     case 'profile':
-      return <Profile />;
+      return id === 'terms' ? <MyTermsPage /> : <Profile />;
     case 'intents':
       return <Intents />;
     case 'grants':

@@ -30,7 +30,18 @@ export type ConsentRequest = {
   access: 'once' | 'ongoing';
   duration: { iso: string; text: string; until: number };
   retention: { iso: string; text: string } | null;
+  /** The agreement the request is made under (one its brand accepts), or null when it names none. */
+  agreement?: Term | null;
+  /** The terms the consumer proffers for the request's persona (else by default), or null. */
+  my_terms?: Term | null;
+  /** null: the consumer proffers no terms, so there is nothing to match. */
+  terms_match?: boolean | null;
 };
+
+/** A standard agreement from the roster (GET /v1/terms). */
+export type Term = { id: string; title: string; summary: string; source: string };
+/** GET /api/me/terms: the roster, the default proffered agreement and per-persona ones (persona name → term id). */
+export type MyTerms = { roster: Term[]; default: string | null; personas: Record<string, string> };
 
 export type Grant = {
   id: string;

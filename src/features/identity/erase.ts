@@ -32,7 +32,7 @@ export async function eraseConsumer(deps: Deps, consumerId: string, opts: { sess
   deps.notify.webhooksQueued();
 }
 
-const OWNED = ['attributes', 'intents', 'personas', 'passkeys', 'recovery_codes', 'value_events', 'webauthn_challenges', 'consumer_terms'] as const;
+const OWNED = ['attributes', 'intents', 'personas', 'passkeys', 'recovery_codes', 'value_events', 'webauthn_challenges', 'consumer_terms', 'offers'] as const;
 const SCRUBBED = [...OWNED, 'consumers', 'sessions'] as const;
 
 type Endings = Awaited<ReturnType<typeof endGrantChange>>[];

@@ -9,6 +9,7 @@ import { newId } from '../../crypto/random.ts';
 import { InvalidField, NotFound } from '../../errors.ts';
 import { commit } from '../audit/commit.ts';
 import { dataKeyFor } from './data-key.ts';
+import { announce, marketFields } from '../market/publish.ts';
 import { assertPersona } from './personas.ts';
 
 export const MAX_OPEN_INTENTS = 50;
@@ -27,8 +28,10 @@ export const intentInput = z.strictObject({
     .optional(),
   until: z.iso.datetime({ offset: true }).optional(),
   persona: z.string().max(40).optional(),
+  /** Publish to the market: brands accepting the consumer's terms see it under a pseudonym and may answer with offers. */
+  market: z.boolean().default(false),
 });
-export type IntentInput = z.infer<typeof intentInput>;
+export type IntentInput = z.input<typeof intentInput>;
 
 type Sealable = Omit<IntentInput, 'until' | 'persona'>;
 const aad = (consumerId: string, id: string) => `trove:intent:v1|${consumerId}|${id}`;
@@ -42,7 +45,8 @@ export async function createIntent(deps: Deps, consumerId: string, input: Intent
   const open = await deps.store.db.selectFrom('intents').select('id').where('consumer_id', '=', consumerId).where('status', '=', 'open').execute();
   if (open.length >= MAX_OPEN_INTENTS) throw new InvalidField('text', `at most ${MAX_OPEN_INTENTS} open intents`);
   const id = newId();
-  const { until: _u, persona: _p, ...content } = input;
+  const { until: _u, persona: _p, market: _m, ...content } = input;
+  const market = input.market ? await marketFields(deps, consumerId, persona, input.category) : null;
   const key = await dataKeyFor(deps, consumerId);
   const sealed = seal(deps.sodium, key, utf8.encode(JSON.stringify(content)), aad(consumerId, id));
   key.fill(0);
@@ -57,11 +61,33 @@ export async function createIntent(deps: Deps, consumerId: string, input: Intent
         expires_at: expiresAt,
         created_at: now,
         withdrawn_at: null,
+        market_id: market?.market_id ?? null,
+        market_terms: market?.market_terms ?? null,
+        category: market?.category ?? null,
       }),
+      ...(market ? await announce(deps, market, expiresAt) : []),
     ],
-    audit: [{ action: 'intent.published', outcome: 'success', actor_type: 'consumer', actor_id: consumerId, consumer_id: consumerId, detail: { intent: id } }],
+    audit: [
+      {
+        action: 'intent.published',
+        outcome: 'success',
+        actor_type: 'consumer',
+        actor_id: consumerId,
+        consumer_id: consumerId,
+        detail: { intent: id, market: market?.market_id ?? null, terms: market?.market_terms ?? null },
+      },
+    ],
   });
-  return { id, ...content, persona: persona || null, until: expiresAt, status: 'open', created_at: now };
+  if (market) deps.notify.webhooksQueued();
+  return {
+    id,
+    ...content,
+    persona: persona || null,
+    until: expiresAt,
+    status: 'open',
+    created_at: now,
+    market: market ? { id: market.market_id, terms: market.market_terms } : null,
+  };
 }
 
 export async function listIntents(deps: Deps, consumerId: string) {

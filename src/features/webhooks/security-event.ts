@@ -8,7 +8,7 @@ import { newId } from '../../crypto/random.ts';
 
 export const SET_TYP = 'secevent+jwt';
 export const EVENT_BASE = 'https://trove.dev/events/';
-export type EventType = 'grant.revoked' | 'grant.expired' | 'grant.attributes_changed';
+export type EventType = 'grant.revoked' | 'grant.expired' | 'grant.attributes_changed' | 'intent.created';
 
 export async function signSecurityEvent(deps: Deps, brandId: string, type: EventType, sub: string, event: Record<string, unknown>) {
   const jti = newId();
@@ -25,13 +25,13 @@ export async function signSecurityEvent(deps: Deps, brandId: string, type: Event
 export async function queueEvent(
   deps: Deps,
   brand: Pick<BrandRow, 'id' | 'webhook_url'>,
-  grantId: string,
+  grantId: string | null,
   type: EventType,
   sub: string,
   event: Record<string, unknown>,
 ) {
   if (!brand.webhook_url) return [];
-  const { jws } = await signSecurityEvent(deps, brand.id, type, sub, { grant_id: grantId, ...event });
+  const { jws } = await signSecurityEvent(deps, brand.id, type, sub, grantId ? { grant_id: grantId, ...event } : event);
   const now = deps.clock.now();
   return [
     deps.store.db.insertInto('webhook_deliveries').values({

@@ -1,6 +1,7 @@
 // The consent screen (/consent?request=…): who is asking, every attribute with what would be
 // sent for it, required vs optional (optional ones start unticked), the purpose in plain
-// words, the value offered, duration, access mode and retention; Approve or Deny in a bar
+// words, the value offered, duration, access mode and retention, the agreement the request is
+// made under beside the consumer's own terms (flagged when they differ); Approve or Deny in a bar
 // that stays in reach on a phone, counting only the values that will actually be sent.
 import { useState } from 'preact/hooks';
 import { api } from '../api.ts';
@@ -11,6 +12,7 @@ import { BrandMark } from '../ui/brand-mark.tsx';
 import { Button, ErrorMessage, Loading, Notice, useAction, useLoad } from '../ui/bits.tsx';
 import { Page } from '../ui/page.tsx';
 import { ConsentAttributes, sendsSomething } from './consent-attributes.tsx';
+import { ConsentTerms } from './consent-terms.tsx';
 
 type Loaded = { request: ConsentRequest; profile: ProfileAttribute[]; catalog: Catalog };
 
@@ -106,6 +108,8 @@ function Decision({ request: r, profile, catalog, reload }: Loaded & { reload: (
             </ul>
           </div>
         </section>
+
+        <ConsentTerms request={r} />
 
         <div class="consent-grid">
           <section class="card" aria-labelledby="why-h" data-consent="purpose">

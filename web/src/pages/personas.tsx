@@ -23,7 +23,10 @@ export function Personas(props: { personas: Persona[]; selected: string; onSelec
   return (
     <section class="card" aria-labelledby="personas-h">
       <h2 id="personas-h">Personas</h2>
-      <p class="hint">Keep different values for different parts of your life, such as a work email for business travel. Brands may ask for one persona.</p>
+      <p class="hint">
+        Keep different values for different parts of your life, such as a work email for business travel. Brands may ask for one persona. Each persona can have
+        its own terms, under <a href="/profile/terms">My terms</a>.
+      </p>
       <div class="field">
         <label for="persona-select">Show values for</label>
         <select id="persona-select" value={props.selected} onChange={(e) => props.onSelect(e.currentTarget.value)}>

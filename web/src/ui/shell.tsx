@@ -15,7 +15,10 @@ export function Shell(props: {
   /** Wider frame, for tables (the audit log) that need the whole of a laptop screen. */
   wide?: boolean;
 }) {
-  const current = (href: string) => (href === props.home ? props.path === href : props.path === href || props.path.startsWith(`${href}/`));
+  const under = (href: string) => (href === props.home ? props.path === href : props.path === href || props.path.startsWith(`${href}/`));
+  // The most specific item the path is under (/profile/terms is My terms, not Profile).
+  const here = props.nav.filter((n) => under(n.href)).sort((a, b) => b.href.length - a.href.length)[0]?.href;
+  const current = (href: string) => href === here;
   return (
     <>
       <a class="skip-link" href="#main">
