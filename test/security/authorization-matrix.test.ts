@@ -4,6 +4,9 @@
 // Outcomes: ok (got past authentication and authorisation: 2xx, 3xx or a 4xx about the
 // input), denied (401/403), hidden (404: the resource is not this caller's to see).
 import { advanceLog } from '../../src/features/audit/log-checkpoint.ts';
+import { makeOffer } from '../../src/features/market/offers.ts';
+import { createIntent } from '../../src/features/profile/intents.ts';
+import { proffer } from '../../src/features/terms/consumer-terms.ts';
 import { describe, expect, it } from 'vitest';
 import { createApp } from '../../src/app.ts';
 import { honoPath, type Route } from '../../src/http/route.ts';
@@ -12,7 +15,7 @@ import { addAuditor } from '../../src/features/auditors/accounts.ts';
 import { disableBrand } from '../../src/features/brands/register-brand.ts';
 import { commit } from '../../src/features/audit/commit.ts';
 import { csrfTokenFor, newSession } from '../../src/features/identity/sessions.ts';
-import { secretBrand } from '../helpers/brands.ts';
+import { REDIRECT, secretBrand, shoeDetails } from '../helpers/brands.ts';
 import { signedInConsumer } from '../helpers/consumer.ts';
 import { testDeps } from '../helpers/deps.ts';
 import { basic, form, par, requestId, tokensFor, type SecretClient } from '../helpers/raw-oauth.ts';
@@ -122,6 +125,26 @@ async function world(routes: readonly Route[] = ROUTES) {
     .where('consumer_id', '=', a.consumerId)
     .where('brand_id', '=', x.clientId)
     .executeTakeFirstOrThrow();
+  // The market: A's terms, two market intents, and brand X's offer on each (one to accept, one to decline).
+  await proffer(deps, a.consumerId, { term: 'sd-base' });
+  await deps.store.db
+    .updateTable('brands')
+    .set({ accepted_terms: JSON.stringify(['sd-base']) })
+    .where('id', '=', x.clientId)
+    .execute();
+  const xRow = await deps.store.db.selectFrom('brands').selectAll().where('id', '=', x.clientId).executeTakeFirstOrThrow();
+  const market = [];
+  for (const text of ['Trail shoes', 'Rain coat']) {
+    const mi = await createIntent(deps, a.consumerId, { text, market: true });
+    const offer = await makeOffer(deps, xRow, mi.market!.id, {
+      offer: { kind: 'discount', description: '10% off' },
+      request: { ...(shoeDetails()[0] as Record<string, unknown>), agreement: 'sd-base' } as never,
+      redirect_uri: REDIRECT,
+      code_challenge: 'A'.repeat(43),
+      expires_at: new Date(deps.clock.now() + 24 * 3600_000).toISOString(),
+    });
+    market.push({ intent: mi.id, offer: offer.id });
+  }
   await advanceLog(deps); // the proofs and the public checkpoint need a signed checkpoint
   const ids: Record<string, string> = {
     '/api/me/sessions/:id': aSession.public_id,
@@ -137,6 +160,11 @@ async function world(routes: readonly Route[] = ROUTES) {
     '/api/me/activity/:id/proof': shared.id,
     '/v1/audit-events/:id/proof': shared.id,
     '/v1/brands/:id': x.clientId,
+    '/v1/offers/:id': market[0]!.offer,
+    '/v1/intents/:id/offers': 'no-such-intent',
+    '/api/me/intents/:id/offers': market[0]!.intent,
+    '/api/me/offers/:id/accept': market[0]!.offer,
+    '/api/me/offers/:id/decline': market[1]!.offer,
   };
   return { app, creds, ids, grantX: ax.grant_id };
 }

@@ -38,6 +38,7 @@ const grant: GrantRow = {
   revoked_reason: null,
   read_count: 0,
   last_read_at: null,
+  agreement: null,
 };
 
 describe('lifecycle signatures on workerd', () => {

@@ -59,7 +59,7 @@ export async function intentOffers(deps: Deps, consumerId: string, intentId: str
 
 async function ownOpenOffer(deps: Deps, consumerId: string, id: string) {
   const o = await deps.store.db.selectFrom('offers').selectAll().where('id', '=', id).where('consumer_id', '=', consumerId).executeTakeFirst();
-  if (!o || o.status !== 'open' || o.expires_at <= deps.clock.now()) throw new NotFound('No such open offer.');
+  if (o?.status !== 'open' || o.expires_at <= deps.clock.now()) throw new NotFound('No such open offer.');
   return o;
 }
 

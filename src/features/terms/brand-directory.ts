@@ -12,7 +12,7 @@ export async function brandDirectoryEntry(deps: Deps, clientId: string) {
     .select(['id', 'name', 'homepage', 'logo_uri', 'policy_uri', 'accepted_terms', 'status'])
     .where('id', '=', clientId)
     .executeTakeFirst();
-  if (!b || b.status !== 'active') throw new NotFound('No such brand.');
+  if (b?.status !== 'active') throw new NotFound('No such brand.');
   return {
     client_id: b.id,
     name: b.name,
