@@ -68,9 +68,11 @@ export function witnessService(deps: WitnessServiceDeps) {
     );
   }
 
+  // A warning, not the loud line: a smaller checkpoint cannot make this witness cosign another
+  // history, and a log's nodes pushing out of order (one lags behind another) send them too.
   function rollback(offered: Checkpoint, last: WitnessRecord | undefined): void {
     if (!last) return;
-    deps.log.error(
+    deps.log.warn(
       `ROLLBACK REFUSED for log ${offered.origin}: cosigned size ${last.size} root ${toBase64(last.rootHash)}, ` +
         `offered smaller size ${offered.size} root ${toBase64(offered.rootHash)}`,
       { origin: offered.origin, cosigned: tree(last), offered: tree(offered) },

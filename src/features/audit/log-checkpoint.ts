@@ -2,19 +2,16 @@
 // events, which the runtime asks for at least every config.checkpointMs and as soon as the
 // log crosses a multiple of deps.checkpointEvery, so the unsigned tail stays small.
 // A checkpoint is a row keyed by its size: two nodes signing the same size keep one.
-import type { Kysely } from 'kysely';
 import type { Deps } from '../../deps.ts';
-import type { Database, LogCheckpointRow } from '../../db/schema.ts';
+import type { LogCheckpointRow } from '../../db/schema.ts';
+import { latestCheckpoint } from './checkpoint-rows.ts';
 import { extendTree } from './log-tree.ts';
+
+export { latestCheckpoint };
 import { witnessCheckpoint } from './log-witnessing.ts';
 import { toBase64 } from './tlog/bytes.ts';
 import { formatCheckpoint } from './tlog/checkpoint.ts';
 import { signNote } from './tlog/signed-note.ts';
-
-export async function latestCheckpoint(db: Kysely<Database>): Promise<LogCheckpointRow | undefined> {
-  const row = await db.selectFrom('log_checkpoints').selectAll().orderBy('size', 'desc').limit(1).executeTakeFirst();
-  return row && { ...row, size: Number(row.size), ts: Number(row.ts) };
-}
 
 /**
  * Brings the tree up to the committed log and signs a checkpoint of it when it has grown

@@ -9,6 +9,7 @@ import type { Database, LogCheckpointRow } from '../../db/schema.ts';
 import { fetchProof, consistencyPlan } from './tlog/merkle-proofs.ts';
 import { parseCosignedBy } from './log-notes.ts';
 import { nodeReader } from './tree-nodes.ts';
+import { latestCheckpoint } from './checkpoint-rows.ts';
 import { GuardFailed } from '../../errors.ts';
 import { pushCheckpoint } from './witness-push.ts';
 
@@ -16,11 +17,14 @@ const PUSH_TIMEOUT_MS = 5000;
 // What each witness last cosigned, per process: a guess that saves a 409 round trip.
 const lastSizes = new Map<string, number>();
 
-export async function witnessCheckpoint(deps: Deps, cp: LogCheckpointRow): Promise<void> {
+export async function witnessCheckpoint(deps: Deps, given: LogCheckpointRow): Promise<void> {
   const fetch = deps.operatorFetch;
   if (!fetch) return;
   const db = deps.store.db;
   for (const w of deps.config.witnesses) {
+    // Push the newest checkpoint there is: another node may have signed a larger one meanwhile.
+    const latest = await latestCheckpoint(db);
+    const cp = latest && latest.size > given.size ? latest : given;
     if (parseCosignedBy(cp.note, w.vkey)) continue;
     const result = await pushCheckpoint(w, cp.note, (old) => fetchProof(consistencyPlan(old, cp.size), nodeReader(db)), {
       fetch,
