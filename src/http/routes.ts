@@ -9,6 +9,7 @@ import { brandLifecycleRoutes } from './brand/lifecycle.ts';
 import { brandEventRoutes } from './brand/event-proofs.ts';
 import { marketRoutes } from './brand/market.ts';
 import { offerRoutes } from './consumer/offers.ts';
+import { offerStreamRoutes } from './consumer/offer-stream.ts';
 import { activityRoutes } from './consumer/activity.ts';
 import { attributeRoutes } from './consumer/attributes.ts';
 import { credentialRoutes } from './consumer/credentials.ts';
@@ -46,6 +47,7 @@ export const ROUTES: readonly Route[] = [
   ...termsRoutes,
   ...intentRoutes,
   ...offerRoutes,
+  ...offerStreamRoutes,
   ...credentialRoutes,
   ...sessionRoutes,
   ...stepUpRoutes,
