@@ -49,6 +49,7 @@ export const AUDIT_ACTIONS = [
   'profile.attributes_changed',
   'profile.persona_created',
   'profile.persona_deleted',
+  'receipt.countersigned',
   'recovery_codes.generated',
   'session.revoked',
   'session.revoked_others',

@@ -283,7 +283,17 @@ export type AccessTokenRow = {
   revoked_at: number | null;
 };
 
-export type ReceiptRow = { id: string; grant_id: string; consumer_id: string; event: 'granted' | 'revoked'; jws: string; created_at: number };
+export type ReceiptRow = {
+  id: string;
+  grant_id: string;
+  consumer_id: string;
+  event: 'granted' | 'revoked';
+  jws: string;
+  created_at: number;
+  /** The brand's countersignature (receipt-countersign.ts), once given. */
+  countersignature: string | null;
+  countersigned_at: number | null;
+};
 
 export type ValueEventRow = {
   id: string;

@@ -11,6 +11,7 @@ import { BackupPrompt } from './pages/backup-prompt.tsx';
 import { Consent } from './pages/consent.tsx';
 import { GrantDetail } from './pages/grant-detail.tsx';
 import { Grants } from './pages/grants.tsx';
+import { IntentOffers } from './pages/intent-offers.tsx';
 import { Intents } from './pages/intents.tsx';
 import { MyTermsPage } from './pages/my-terms.tsx';
 import { Overview } from './pages/overview.tsx';
@@ -41,7 +42,8 @@ function page(loc: Location) {
     case 'profile':
       return id === 'terms' ? <MyTermsPage /> : <Profile />;
     case 'intents':
-      return <Intents />;
+      // /intents/{id}/offers: the offers on one market intent.
+      return id ? <IntentOffers id={id} /> : <Intents />;
     case 'grants':
       return id ? <GrantDetail id={id} /> : <Grants />;
     case 'activity':

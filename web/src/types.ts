@@ -167,3 +167,21 @@ export type Verify = {
   /** Events after the latest checkpoint (not yet anchored by a signature). */
   unsigned: number;
 };
+
+/** GET /api/me/market: which of my intents are on the market (pseudonym, terms) and their offer counts. */
+export type MarketIntent = { id: string; market: { id: string; terms: string | null }; offers: { open: number; total: number } };
+
+/** An offer on one of my market intents (GET /api/me/intents/{id}/offers, and the live stream's "offer" events). */
+export type MarketOffer = {
+  id: string;
+  brand: BrandRef;
+  offer: { kind: string; description: string; amount?: number; unit?: string; currency?: string };
+  asks_for: { attributes: string[]; optional_attributes: string[]; access: 'once' | 'ongoing'; duration: string };
+  purpose: { iri: string; description: string };
+  agreement: Term | null;
+  my_terms: Term | null;
+  terms_match: boolean | null;
+  status: 'open' | 'accepted' | 'declined' | 'not_taken' | 'expired';
+  created_at: number;
+  expires_at: number;
+};

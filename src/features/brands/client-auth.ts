@@ -85,6 +85,11 @@ function withoutEdAlg(set: jose.JSONWebKeySet): jose.JSONWebKeySet {
   return { keys: set.keys.map((k) => (k.kty === 'OKP' && k.alg === 'EdDSA' ? { ...k, alg: undefined } : k)) };
 }
 
+/** A private_key_jwt brand's registered keys: its JWKS, or its jwks_uri's (cached). */
+export function brandKeys(deps: Deps, brand: BrandRow): jose.JWTVerifyGetKey {
+  return brand.jwks ? jose.createLocalJWKSet(withoutEdAlg(JSON.parse(brand.jwks) as jose.JSONWebKeySet)) : remoteKeys(deps, brand);
+}
+
 /** Keys from the brand's jwks_uri; a kid not in the cached set asks once for a fresh copy (key rotation). */
 function remoteKeys(deps: Deps, brand: BrandRow): jose.JWTVerifyGetKey {
   return async (header, token) => {
@@ -108,7 +113,7 @@ async function verifyAssertion(deps: Deps, assertion: string, endpoint: string):
   if (!iss) throw invalidClient('The client assertion has no issuer.');
   const brand = await activeBrand(deps, iss);
   if (brand.auth_method !== 'private_key_jwt') throw invalidClient('Client authentication failed.');
-  const keys = brand.jwks ? jose.createLocalJWKSet(withoutEdAlg(JSON.parse(brand.jwks) as jose.JSONWebKeySet)) : remoteKeys(deps, brand);
+  const keys = brandKeys(deps, brand);
   const origin = deps.config.origin;
   let payload: jose.JWTPayload;
   try {

@@ -4,7 +4,7 @@
 import { iso } from '../iso-time.ts';
 import { Buffer } from 'node:buffer';
 import type { Deps } from '../../deps.ts';
-import type { BrandRow, GrantRow } from '../../db/schema.ts';
+import type { BrandRow, GrantRow, ReceiptRow } from '../../db/schema.ts';
 import { newId } from '../../crypto/random.ts';
 import { signJws } from '../../crypto/signing.ts';
 import { NotFound } from '../../errors.ts';
@@ -69,7 +69,9 @@ export async function signReceipt(deps: Deps, grant: GrantRow, brand: Brand, eve
     ...(event === 'revoked' ? { revoked_at: new Date(now).toISOString() } : {}),
   };
   const jws = await signJws(deps.keys.signer, JSON.parse(JSON.stringify(payload)) as Record<string, unknown>, RECEIPT_TYP);
-  const insert = deps.store.db.insertInto('receipts').values({ id, grant_id: grant.id, consumer_id: grant.consumer_id, event, jws, created_at: now });
+  const insert = deps.store.db
+    .insertInto('receipts')
+    .values({ id, grant_id: grant.id, consumer_id: grant.consumer_id, event, jws, created_at: now, countersignature: null, countersigned_at: null });
   return { id, jws, insert };
 }
 
@@ -80,7 +82,21 @@ function decode(jws: string): Record<string, unknown> {
 export async function consumerReceipt(deps: Deps, consumerId: string, id: string) {
   const row = await deps.store.db.selectFrom('receipts').selectAll().where('id', '=', id).where('consumer_id', '=', consumerId).executeTakeFirst();
   if (!row) throw new NotFound('No such receipt.');
-  return { id: row.id, grant_id: row.grant_id, event: row.event, created_at: iso(row.created_at), jws: row.jws, receipt: decode(row.jws) };
+  return receiptView(row);
+}
+
+/** A receipt as either side holds it: Trove's JWS, and the brand's countersignature once given. */
+function receiptView(row: ReceiptRow) {
+  return {
+    id: row.id,
+    grant_id: row.grant_id,
+    event: row.event,
+    created_at: iso(row.created_at),
+    jws: row.jws,
+    receipt: decode(row.jws),
+    countersignature: row.countersignature,
+    countersigned_at: row.countersigned_at === null ? null : iso(row.countersigned_at),
+  };
 }
 
 export async function listReceipts(deps: Deps, grantId: string) {
@@ -101,7 +117,7 @@ export async function brandReceipt(deps: Deps, brandId: string, grantId: string)
     .limit(1)
     .executeTakeFirst();
   if (!row) throw new NotFound('No such grant.');
-  return { id: row.id, grant_id: row.grant_id, event: row.event, created_at: iso(row.created_at), jws: row.jws, receipt: decode(row.jws) };
+  return receiptView(row);
 }
 
 function agreementClaim(deps: Deps, id: string | null) {

@@ -55,5 +55,7 @@ export const brandResponses = {
     created_at: iso,
     jws: z.string(),
     receipt: z.record(z.string(), z.unknown()),
+    countersignature: z.string().nullable(),
+    countersigned_at: iso.nullable(),
   }),
 };

@@ -2,12 +2,16 @@
 // fetch a grant's latest receipt (GET /v1/grants/{id}/receipt), see its webhook delivery
 // log (GET /v1/webhooks/deliveries), and read the intents its grants cover (GET /v1/intents).
 import { brandReceipt } from '../../features/grants/receipts.ts';
+import { countersignReceipt } from '../../features/grants/receipt-countersign.ts';
+import { z } from 'zod';
 import { brandIntents } from '../../features/grants/brand-intents.ts';
 import { recordValue, valueInput } from '../../features/value/ledger.ts';
 import { listDeliveries } from '../../features/webhooks/dispatch.ts';
 import { route, type Route } from '../route.ts';
 import { brandResponses, deliveriesQuery, grantIdParam } from './brand-schemas.ts';
 import { ownGrant } from './data-api.ts';
+
+const countersignBody = z.strictObject({ jws: z.string().min(1).max(8192).optional() });
 
 export const brandLifecycleRoutes: Route[] = [
   route({
@@ -38,6 +42,21 @@ export const brandLifecycleRoutes: Route[] = [
     handler: async ({ deps, c, auth, params }) => {
       ownGrant(auth.token, params.id);
       return c.json(await brandReceipt(deps, auth.token.client_id, params.id));
+    },
+  }),
+  route({
+    method: 'post',
+    path: '/v1/grants/{id}/receipt/countersign',
+    tag: 'Brand data API',
+    auth: 'brand-token',
+    owned: true,
+    params: grantIdParam,
+    body: countersignBody,
+    summary: 'Countersign the grant’s latest receipt (your JWS over its hash; {} for a secret-based client), so both sides hold the same record',
+    handler: async ({ deps, c, auth, params, body }) => {
+      ownGrant(auth.token, params.id);
+      const brand = await deps.store.db.selectFrom('brands').selectAll().where('id', '=', auth.token.client_id).executeTakeFirstOrThrow();
+      return c.json(await countersignReceipt(deps, brand, params.id, body));
     },
   }),
   route({
