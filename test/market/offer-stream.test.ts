@@ -225,7 +225,7 @@ describe('the live offers stream', () => {
 });
 
 describe('the stream’s timing', () => {
-  it('ends itself after its lifetime, with heartbeats on the way, and stops at once on abort', async () => {
+  it('ends itself after its lifetime, with heartbeats on the way, when the session ends, and at once on abort', async () => {
     const chunks: string[] = [];
     const started = Date.now();
     const signal = new AbortController().signal;
@@ -236,6 +236,22 @@ describe('the stream’s timing', () => {
     expect(chunks[0]).toBe('retry: 1000\n\n');
     expect(chunks.filter((c) => c.startsWith('event: offer')).length).toBe(1);
     expect(chunks.filter((c) => c.startsWith(':')).length).toBeGreaterThanOrEqual(3);
+
+    // A session that ended (signed out elsewhere) ends the stream at the next check.
+    let checks = 0;
+    const alive = async () => ++checks < 2;
+    const ended = Date.now();
+    const rest: string[] = [];
+    for await (const c of offerEvents(deps, other.consumerId, theirs.id, {
+      after: null,
+      signal,
+      alive,
+      timing: { pollMs: 20, recheckMs: 100, lifetimeMs: 5000 },
+    })) {
+      rest.push(c);
+    }
+    expect(checks).toBe(2);
+    expect(Date.now() - ended).toBeLessThan(1000);
 
     const abort = new AbortController();
     const gen = offerEvents(deps, other.consumerId, theirs.id, { after: null, signal: abort.signal });

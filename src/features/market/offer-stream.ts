@@ -13,7 +13,7 @@ import { commit } from '../audit/commit.ts';
 import type { TroveAttributes } from '../grants/authorization-details.ts';
 import { termsOfRequest } from '../terms/request-terms.ts';
 
-export const STREAM_TIMING = { pollMs: 500, heartbeatMs: 10_000, lifetimeMs: 25_000, retryMs: 1000 };
+export const STREAM_TIMING = { pollMs: 500, heartbeatMs: 10_000, lifetimeMs: 25_000, retryMs: 1000, recheckMs: 5000 };
 export type StreamTiming = typeof STREAM_TIMING;
 
 /** An offer committed this long after another with an earlier created_at (a slower brand's
@@ -146,20 +146,26 @@ function pause(ms: number, signal: AbortSignal): Promise<void> {
 }
 
 /** The stream's text, chunk by chunk: the reconnect delay, then offer events as they come and a
- *  heartbeat comment now and then, until the lifetime is over or `signal` aborts. Time is
+ *  heartbeat comment now and then, until the lifetime is over, `signal` aborts, or `alive`
+ *  (asked every recheckMs: is the session that opened it still signed in?) says no. Time is
  *  counted in polls (deps.clock may stand still in tests). */
 export async function* offerEvents(
   deps: Deps,
   consumerId: string,
   intentId: string,
-  opts: { after?: string | null; signal: AbortSignal; timing?: Partial<StreamTiming> },
+  opts: { after?: string | null; signal: AbortSignal; alive?: () => Promise<boolean>; timing?: Partial<StreamTiming> },
 ): AsyncGenerator<string> {
   const t = { ...STREAM_TIMING, ...opts.timing };
   const state = streamState(opts.after);
   yield `retry: ${t.retryMs}\n\n`;
   let elapsed = 0;
   let sinceBeat = 0;
+  let sinceCheck = 0;
   while (!opts.signal.aborted && elapsed < t.lifetimeMs) {
+    if (sinceCheck >= t.recheckMs) {
+      sinceCheck = 0;
+      if (opts.alive && !(await opts.alive())) return;
+    }
     for (const o of await newOffers(deps, consumerId, intentId, state)) {
       if (opts.signal.aborted) return;
       yield `event: offer\nid: ${cursorOf(o)}\ndata: ${JSON.stringify(o)}\n\n`;
@@ -172,5 +178,6 @@ export async function* offerEvents(
     await pause(wait, opts.signal);
     elapsed += wait;
     sinceBeat += wait;
+    sinceCheck += wait;
   }
 }

@@ -4,6 +4,7 @@
 import type { Context } from 'hono';
 import { z } from 'zod';
 import type { Deps } from '../../deps.ts';
+import { resolveSession } from '../../features/identity/sessions.ts';
 import { myMarketIntents, offerEvents, ownMarketIntent } from '../../features/market/offer-stream.ts';
 import type { AppEnv } from '../context.ts';
 import { route, type Route } from '../route.ts';
@@ -25,21 +26,28 @@ function eventStream(deps: Deps, chunks: (signal: AbortSignal) => AsyncGenerator
     requestSignal.removeEventListener('abort', onAbort);
     stop.abort();
   };
+  let cancelled = false;
   return new ReadableStream<Uint8Array>({
     async pull(controller) {
+      let next: IteratorResult<string>;
       try {
-        const { value, done } = await gen.next();
-        if (done) {
-          end();
-          controller.close();
-        } else controller.enqueue(encoder.encode(value));
+        next = await gen.next();
       } catch (err) {
         end();
+        if (cancelled) return;
         deps.log.warn('offer stream ended by an error', { error: err instanceof Error ? err.name : 'unknown' });
         controller.close();
+        return;
       }
+      // A client gone while the poll ran: the stream is cancelled, there is nowhere to write.
+      if (cancelled) return;
+      if (next.done) {
+        end();
+        controller.close();
+      } else controller.enqueue(encoder.encode(next.value));
     },
     async cancel() {
+      cancelled = true;
       end();
       await gen.return(undefined);
     },
@@ -69,7 +77,9 @@ export const offerStreamRoutes: Route[] = [
     handler: async ({ deps, c, auth, query }) => {
       const intent = await ownMarketIntent(deps, auth.consumerId, query.intent);
       const after = lastEventId(c) ?? query.after;
-      const body = eventStream(deps, (signal) => offerEvents(deps, auth.consumerId, intent.id, { after, signal }), c.req.raw.signal);
+      // Signed out elsewhere (or the session ended): the stream ends within a few seconds, and the reconnect is refused.
+      const alive = async () => (await resolveSession(deps, auth.session.rawId))?.subjectId === auth.consumerId;
+      const body = eventStream(deps, (signal) => offerEvents(deps, auth.consumerId, intent.id, { after, signal, alive }), c.req.raw.signal);
       return new Response(body, {
         headers: {
           'content-type': 'text/event-stream; charset=utf-8',
