@@ -95,7 +95,7 @@ function OffersView({ intent, offers: initial, catalog }: Loaded) {
       <p>
         <a href="/intents">Back to your intents</a>
       </p>
-      <div class="offers-status">
+      <div class="offers-status" data-live={open ? live : undefined}>
         <p>
           {offers.length ? `${offers.length} ${offers.length === 1 ? 'offer' : 'offers'}, ${openCount} open.` : 'No offers yet.'}{' '}
           {open
