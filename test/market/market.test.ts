@@ -192,6 +192,18 @@ describe('offers', () => {
     const read = await app.request('/v1/attributes', { headers: { authorization: `Bearer ${tokens.access_token}` } });
     expect(read.status).toBe(200);
     expect(await read.json()).toMatchObject({ attributes: { email: 'runner@example.com' } });
+    // Value given back is tied to the grant's agreement, in the consumer's ledger and the log.
+    const value = await app.request(`/v1/grants/${tokens.grant_id}/value`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${tokens.access_token}`, 'content-type': 'application/json' },
+      body: JSON.stringify({ kind: 'discount', description: 'Code RUN15', amount: 15, unit: 'EUR' }),
+    });
+    expect(value.status, await value.clone().text()).toBe(201);
+    const ledger = await (await me.call('/api/me/value')).json();
+    const stride = ledger.brands.find((b: { client_id: string }) => b.client_id === brands.a.clientId);
+    expect(stride.received).toEqual([expect.objectContaining({ agreement: 'sd-base', amount: 15, unit: 'EUR' })]);
+    const recorded = await deps.store.db.selectFrom('audit_events').select('detail').where('action', '=', 'value.recorded').executeTakeFirstOrThrow();
+    expect(JSON.parse(recorded.detail!)).toMatchObject({ agreement: 'sd-base' });
   });
 
   it('audits offers made, shown and accepted', async () => {

@@ -30,7 +30,7 @@ const TAKES_VALUE: GrantStatus[] = ['active', 'exhausted'];
 
 export async function recordValue(deps: Deps, brandId: string, grantId: string, input: z.infer<typeof valueInput>) {
   const db = deps.store.db;
-  const grant = await db.selectFrom('grants').select(['id', 'brand_id', 'consumer_id', 'status']).where('id', '=', grantId).executeTakeFirst();
+  const grant = await db.selectFrom('grants').select(['id', 'brand_id', 'consumer_id', 'status', 'agreement']).where('id', '=', grantId).executeTakeFirst();
   if (!grant || grant.brand_id !== brandId) throw new NotFound('No such grant.');
   if (!TAKES_VALUE.includes(grant.status)) throw grantEnded(grant.status);
   const row = {
@@ -88,7 +88,7 @@ export async function recordValue(deps: Deps, brandId: string, grantId: string, 
           brand_id: brandId,
           grant_id: grantId,
           consumer_id: grant.consumer_id,
-          detail: { value: row.id, kind: input.kind, amount: input.amount ?? null, unit: input.unit ?? null },
+          detail: { value: row.id, kind: input.kind, amount: input.amount ?? null, unit: input.unit ?? null, agreement: grant.agreement },
         },
       ],
     },
@@ -107,7 +107,7 @@ export async function valueSummary(deps: Deps, consumerId: string) {
   const grants = await db
     .selectFrom('grants')
     .innerJoin('brands', 'brands.id', 'grants.brand_id')
-    .select(['grants.id', 'grants.brand_id', 'brands.name', 'grants.value_offer', 'grants.status', 'grants.created_at'])
+    .select(['grants.id', 'grants.brand_id', 'brands.name', 'grants.value_offer', 'grants.status', 'grants.created_at', 'grants.agreement'])
     .where('grants.consumer_id', '=', consumerId)
     .orderBy('grants.created_at')
     .execute();
@@ -120,13 +120,24 @@ export async function valueSummary(deps: Deps, consumerId: string) {
   const brands = new Map<string, { client_id: string; name: string; promised: unknown[]; received: unknown[]; totals: Totals }>();
   for (const g of grants) {
     const b = brands.get(g.brand_id) ?? { client_id: g.brand_id, name: g.name, promised: [], received: [], totals: {} };
-    if (g.value_offer) b.promised.push({ grant_id: g.id, grant_status: g.status, ...(JSON.parse(g.value_offer) as object) });
+    if (g.value_offer) b.promised.push({ grant_id: g.id, grant_status: g.status, agreement: g.agreement, ...(JSON.parse(g.value_offer) as object) });
     brands.set(g.brand_id, b);
   }
+  // Value is given under the agreement of the grant it was recorded against.
+  const agreementOf = new Map(grants.map((g) => [g.id, g.agreement]));
   for (const v of received) {
     const b = brands.get(v.brand_id);
     if (!b) continue;
-    b.received.push({ id: v.id, grant_id: v.grant_id, kind: v.kind, ...text(v), amount: v.amount, unit: v.unit, created_at: iso(v.created_at) });
+    b.received.push({
+      id: v.id,
+      grant_id: v.grant_id,
+      agreement: agreementOf.get(v.grant_id) ?? null,
+      kind: v.kind,
+      ...text(v),
+      amount: v.amount,
+      unit: v.unit,
+      created_at: iso(v.created_at),
+    });
     if (v.amount !== null && v.unit) b.totals[v.unit] = (b.totals[v.unit] ?? 0) + v.amount;
   }
   key?.fill(0);
