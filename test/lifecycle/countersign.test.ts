@@ -78,7 +78,6 @@ describe('receipt countersignatures', () => {
       .set({ auth_method: 'private_key_jwt', jwks: JSON.stringify({ keys: [jwk] }), secret_hash: null })
       .where('id', '=', brand.clientId)
       .execute();
-    const row = await deps.store.db.selectFrom('brands').selectAll().where('id', '=', brand.clientId).executeTakeFirstOrThrow();
     const receipt = await deps.store.db.selectFrom('receipts').selectAll().where('id', '=', t.receipt_id).executeTakeFirstOrThrow();
     const sign = (claims: Record<string, unknown>) =>
       new jose.SignJWT(claims)
@@ -87,12 +86,12 @@ describe('receipt countersignatures', () => {
         .setAudience(deps.config.origin)
         .setIssuedAt(Math.floor(deps.clock.now() / 1000))
         .sign(privateKey);
-    await expect(countersignReceipt(deps, row, t.grant_id, {})).rejects.toThrow(/jws: required/);
-    await expect(countersignReceipt(deps, row, t.grant_id, { jws: await sign({ receipt_id: t.receipt_id, receipt_sha256: 'another' }) })).rejects.toThrow(
-      /over another receipt/,
-    );
+    await expect(countersignReceipt(deps, brand.clientId, t.grant_id, {})).rejects.toThrow(/jws: required/);
+    await expect(
+      countersignReceipt(deps, brand.clientId, t.grant_id, { jws: await sign({ receipt_id: t.receipt_id, receipt_sha256: 'another' }) }),
+    ).rejects.toThrow(/over another receipt/);
     const good = await sign({ receipt_id: t.receipt_id, receipt_sha256: receiptHash(receipt.jws) });
-    expect(await countersignReceipt(deps, row, t.grant_id, { jws: good })).toMatchObject({ receipt_id: t.receipt_id, countersignature: good });
+    expect(await countersignReceipt(deps, brand.clientId, t.grant_id, { jws: good })).toMatchObject({ receipt_id: t.receipt_id, countersignature: good });
 
     const mine = await (await me.call(`/api/me/receipts/${t.receipt_id}`)).json();
     const file = join(dir, 'keyed.json');

@@ -132,11 +132,10 @@ async function world(routes: readonly Route[] = ROUTES) {
     .set({ accepted_terms: JSON.stringify(['sd-base']) })
     .where('id', '=', x.clientId)
     .execute();
-  const xRow = await deps.store.db.selectFrom('brands').selectAll().where('id', '=', x.clientId).executeTakeFirstOrThrow();
   const market = [];
   for (const text of ['Trail shoes', 'Rain coat']) {
     const mi = await createIntent(deps, a.consumerId, { text, market: true });
-    const offer = await makeOffer(deps, xRow, mi.market!.id, {
+    const offer = await makeOffer(deps, x.clientId, mi.market!.id, {
       offer: { kind: 'discount', description: '10% off' },
       request: { ...(shoeDetails()[0] as Record<string, unknown>), agreement: 'sd-base' } as never,
       redirect_uri: REDIRECT,

@@ -71,12 +71,12 @@ describe('the market on workerd + D1', () => {
       code_challenge: 'A'.repeat(43),
       expires_at: new Date(Date.now() + 24 * 3600_000).toISOString(),
     });
-    const mine = await makeOffer(deps, a, intent.market!.id, offer(10));
-    const theirs = await makeOffer(deps, b, intent.market!.id, offer(12));
-    await makeOffer(deps, b, intent.market!.id, offer(13));
-    await makeOffer(deps, b, intent.market!.id, offer(14));
-    await expect(makeOffer(deps, b, intent.market!.id, offer(15))).rejects.toThrow(Conflict);
-    await expect(makeOffer(deps, other, intent.market!.id, offer(20))).rejects.toThrow(NotFound);
+    const mine = await makeOffer(deps, a.id, intent.market!.id, offer(10));
+    const theirs = await makeOffer(deps, b.id, intent.market!.id, offer(12));
+    await makeOffer(deps, b.id, intent.market!.id, offer(13));
+    await makeOffer(deps, b.id, intent.market!.id, offer(14));
+    await expect(makeOffer(deps, b.id, intent.market!.id, offer(15))).rejects.toThrow(Conflict);
+    await expect(makeOffer(deps, other.id, intent.market!.id, offer(20))).rejects.toThrow(NotFound);
 
     await acceptOffer(deps, c.id, mine.id);
     expect((await brandOffer(deps, a.id, mine.id)).status).toBe('taken');
@@ -85,6 +85,6 @@ describe('the market on workerd + D1', () => {
 
     await withdrawIntent(deps, c.id, intent.id);
     expect((await openMarketIntents(deps, a.id, {})).intents).toEqual([]);
-    await expect(makeOffer(deps, a, intent.market!.id, offer(30))).rejects.toThrow(NotFound);
+    await expect(makeOffer(deps, a.id, intent.market!.id, offer(30))).rejects.toThrow(NotFound);
   });
 });

@@ -21,6 +21,3 @@ export const leafHashOfCanonical = (canonical: string): string => hexDigest(`\u0
 export function eventLeafHash(e: Omit<AuditEventRow, 'hash'>): Hash {
   return Buffer.from(eventLeafHashHex(e), 'hex');
 }
-
-/** The leaf index of an event (seq starts at 1, leaves at 0). */
-export const leafIndexOf = (seq: number): number => seq - 1;

@@ -1,11 +1,11 @@
-// Reads of the stored audit tree: its size, the nodes by position (batched queries), the
-// root at any size up to the stored one. Leaves are not stored: a leaf hash is the event's
-// own (event-leaf.ts), recomputed from its row, which halves the rows the tree adds.
+// Reads of the stored audit tree: its size and the nodes by position (batched queries).
+// Leaves are not stored: a leaf hash is the event's own (event-leaf.ts), recomputed from
+// its row, which halves the rows the tree adds.
 import type { Kysely } from 'kysely';
 import { fromB64u } from '../../crypto/encoding.ts';
 import type { Database } from '../../db/schema.ts';
-import { fetchProof, rootPlan, type NodeBatchReader } from './tlog/merkle-proofs.ts';
-import { EMPTY_ROOT, type Hash } from './tlog/merkle.ts';
+import type { NodeBatchReader } from './tlog/merkle-proofs.ts';
+import type { Hash } from './tlog/merkle.ts';
 import { storedNodeIndex } from './tlog/node-store.ts';
 import { eventLeafHash } from './event-leaf.ts';
 
@@ -41,10 +41,4 @@ export function nodeReader(db: Kysely<Database>): NodeBatchReader {
     }
     return ids.map((id) => byPos.get(storedNodeIndex(id.level, id.index)));
   };
-}
-
-/** MTH of the first `size` leaves, from stored nodes (size ≤ the stored tree size). */
-export async function storedRoot(db: Kysely<Database>, size: number): Promise<Hash> {
-  if (size === 0) return EMPTY_ROOT;
-  return (await fetchProof(rootPlan(size), nodeReader(db)))[0]!;
 }

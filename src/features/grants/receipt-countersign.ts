@@ -7,7 +7,6 @@
 import { createHash } from 'node:crypto';
 import * as jose from 'jose';
 import type { Deps } from '../../deps.ts';
-import type { BrandRow } from '../../db/schema.ts';
 import { signJws } from '../../crypto/signing.ts';
 import { BadRequest, Conflict, GuardFailed, NotFound } from '../../errors.ts';
 import { commit } from '../audit/commit.ts';
@@ -17,8 +16,10 @@ export const ACK_TYP = 'trove-receipt-ack+jwt';
 
 export const receiptHash = (jws: string): string => createHash('sha256').update(jws).digest('base64url');
 
-export async function countersignReceipt(deps: Deps, brand: BrandRow, grantId: string, input: { jws?: string }) {
+export async function countersignReceipt(deps: Deps, brandId: string, grantId: string, input: { jws?: string }) {
   const db = deps.store.db;
+  const brand = await db.selectFrom('brands').selectAll().where('id', '=', brandId).executeTakeFirst();
+  if (!brand) throw new NotFound('No such grant.');
   const r = await db
     .selectFrom('receipts')
     .innerJoin('grants', 'grants.id', 'receipts.grant_id')

@@ -3,6 +3,7 @@
 // its ready request into a pending request on the consent screen, bound to this consumer,
 // and the intent's other offers become "not taken"; declining one closes it.
 import type { Deps } from '../../deps.ts';
+import type { OfferRow } from '../../db/schema.ts';
 import { newId } from '../../crypto/random.ts';
 import { GuardFailed, NotFound } from '../../errors.ts';
 import { commit, commitOr } from '../audit/commit.ts';
@@ -14,7 +15,6 @@ export async function intentOffers(deps: Deps, consumerId: string, intentId: str
   const db = deps.store.db;
   const intent = await db.selectFrom('intents').select(['id', 'market_id']).where('id', '=', intentId).where('consumer_id', '=', consumerId).executeTakeFirst();
   if (!intent) throw new NotFound('No such intent.');
-  const now = deps.clock.now();
   const rows = await db
     .selectFrom('offers')
     .selectAll()
@@ -22,24 +22,7 @@ export async function intentOffers(deps: Deps, consumerId: string, intentId: str
     .where('consumer_id', '=', consumerId)
     .orderBy('created_at')
     .execute();
-  const brandIds = [...new Set(rows.map((r) => r.brand_id))];
-  const brands = brandIds.length ? await db.selectFrom('brands').select(['id', 'name', 'logo_uri', 'homepage']).where('id', 'in', brandIds).execute() : [];
-  const offers = [];
-  for (const r of rows) {
-    const request = JSON.parse(r.details) as TroveAttributes;
-    const b = brands.find((x) => x.id === r.brand_id);
-    offers.push({
-      id: r.id,
-      brand: { client_id: r.brand_id, name: b?.name ?? r.brand_id, logo_uri: b?.logo_uri ?? null, homepage: b?.homepage ?? null },
-      offer: JSON.parse(r.offer) as unknown,
-      asks_for: { attributes: request.attributes, optional_attributes: request.optional_attributes, access: request.access, duration: request.duration },
-      purpose: { iri: request.purpose, description: request.purpose_description },
-      ...(await termsOfRequest(deps, consumerId, request)),
-      status: r.status === 'open' && r.expires_at <= now ? 'expired' : r.status,
-      created_at: r.created_at,
-      expires_at: r.expires_at,
-    });
-  }
+  const offers = await offerViews(deps, consumerId, rows);
   if (rows.length) {
     await commit(deps, {
       audit: [
@@ -55,6 +38,31 @@ export async function intentOffers(deps: Deps, consumerId: string, intentId: str
     });
   }
   return { intent: intentId, offers };
+}
+
+/** Offers as the consumer compares them: who, what value, what each asks for, under which terms. */
+export async function offerViews(deps: Deps, consumerId: string, rows: readonly OfferRow[]) {
+  if (!rows.length) return [];
+  const brandIds = [...new Set(rows.map((r) => r.brand_id))];
+  const brands = await deps.store.db.selectFrom('brands').select(['id', 'name', 'logo_uri', 'homepage']).where('id', 'in', brandIds).execute();
+  const now = deps.clock.now();
+  const out = [];
+  for (const r of rows) {
+    const request = JSON.parse(r.details) as TroveAttributes;
+    const b = brands.find((x) => x.id === r.brand_id);
+    out.push({
+      id: r.id,
+      brand: { client_id: r.brand_id, name: b?.name ?? r.brand_id, logo_uri: b?.logo_uri ?? null, homepage: b?.homepage ?? null },
+      offer: JSON.parse(r.offer) as unknown,
+      asks_for: { attributes: request.attributes, optional_attributes: request.optional_attributes, access: request.access, duration: request.duration },
+      purpose: { iri: request.purpose, description: request.purpose_description },
+      ...(await termsOfRequest(deps, consumerId, request)),
+      status: r.status === 'open' && r.expires_at <= now ? 'expired' : r.status,
+      created_at: r.created_at,
+      expires_at: r.expires_at,
+    });
+  }
+  return out;
 }
 
 async function ownOpenOffer(deps: Deps, consumerId: string, id: string) {

@@ -7,11 +7,9 @@
 // so proxies keep it open, and stops at once when the client goes away. Offers sent are
 // audited as shown, as the list's are.
 import type { Deps } from '../../deps.ts';
-import type { OfferRow } from '../../db/schema.ts';
 import { NotFound } from '../../errors.ts';
 import { commit } from '../audit/commit.ts';
-import type { TroveAttributes } from '../grants/authorization-details.ts';
-import { termsOfRequest } from '../terms/request-terms.ts';
+import { offerViews } from './consumer-offers.ts';
 
 export const STREAM_TIMING = { pollMs: 500, heartbeatMs: 10_000, lifetimeMs: 25_000, retryMs: 1000, recheckMs: 5000 };
 export type StreamTiming = typeof STREAM_TIMING;
@@ -105,30 +103,6 @@ export async function newOffers(deps: Deps, consumerId: string, intentId: string
     ],
   });
   return offers;
-}
-
-/** Offers as GET /api/me/intents/{id}/offers shows them. */
-async function offerViews(deps: Deps, consumerId: string, rows: OfferRow[]) {
-  const brandIds = [...new Set(rows.map((r) => r.brand_id))];
-  const brands = await deps.store.db.selectFrom('brands').select(['id', 'name', 'logo_uri', 'homepage']).where('id', 'in', brandIds).execute();
-  const now = deps.clock.now();
-  const out = [];
-  for (const r of rows) {
-    const request = JSON.parse(r.details) as TroveAttributes;
-    const b = brands.find((x) => x.id === r.brand_id);
-    out.push({
-      id: r.id,
-      brand: { client_id: r.brand_id, name: b?.name ?? r.brand_id, logo_uri: b?.logo_uri ?? null, homepage: b?.homepage ?? null },
-      offer: JSON.parse(r.offer) as unknown,
-      asks_for: { attributes: request.attributes, optional_attributes: request.optional_attributes, access: request.access, duration: request.duration },
-      purpose: { iri: request.purpose, description: request.purpose_description },
-      ...(await termsOfRequest(deps, consumerId, request)),
-      status: r.status === 'open' && r.expires_at <= now ? 'expired' : r.status,
-      created_at: r.created_at,
-      expires_at: r.expires_at,
-    });
-  }
-  return out;
 }
 
 /** Waits `ms`, or less when `signal` aborts. */

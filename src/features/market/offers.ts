@@ -4,7 +4,6 @@
 // a few open offers per intent; it learns of its own offers only whether they were taken.
 import { z } from 'zod';
 import type { Deps } from '../../deps.ts';
-import type { BrandRow } from '../../db/schema.ts';
 import { newId } from '../../crypto/random.ts';
 import { Conflict, InvalidField, NotFound } from '../../errors.ts';
 import { commit } from '../audit/commit.ts';
@@ -31,7 +30,9 @@ export const offerInput = z.strictObject({
 });
 export type OfferInput = z.infer<typeof offerInput>;
 
-export async function makeOffer(deps: Deps, brand: BrandRow, marketId: string, input: OfferInput) {
+export async function makeOffer(deps: Deps, brandId: string, marketId: string, input: OfferInput) {
+  const brand = await deps.store.db.selectFrom('brands').selectAll().where('id', '=', brandId).executeTakeFirst();
+  if (!brand) throw new NotFound('No such open intent.');
   const intent = await visibleIntent(deps, brand.id, marketId);
   const now = deps.clock.now();
   const expiresAt = Date.parse(input.expires_at);

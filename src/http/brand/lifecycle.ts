@@ -55,8 +55,7 @@ export const brandLifecycleRoutes: Route[] = [
     summary: 'Countersign the grant’s latest receipt (your JWS over its hash; {} for a secret-based client), so both sides hold the same record',
     handler: async ({ deps, c, auth, params, body }) => {
       ownGrant(auth.token, params.id);
-      const brand = await deps.store.db.selectFrom('brands').selectAll().where('id', '=', auth.token.client_id).executeTakeFirstOrThrow();
-      return c.json(await countersignReceipt(deps, brand, params.id, body));
+      return c.json(await countersignReceipt(deps, auth.token.client_id, params.id, body));
     },
   }),
   route({

@@ -8,10 +8,6 @@ import { route, type Route } from '../route.ts';
 const openQuery = z.object({ category: z.string().trim().min(1).max(60).optional(), until: z.iso.datetime({ offset: true }).optional() });
 const idParam = z.object({ id: z.string().min(1).max(64) });
 
-async function activeBrand(deps: Parameters<Route['handler']>[0]['deps'], clientId: string) {
-  return deps.store.db.selectFrom('brands').selectAll().where('id', '=', clientId).executeTakeFirstOrThrow();
-}
-
 export const marketRoutes: Route[] = [
   route({
     method: 'get',
@@ -34,7 +30,7 @@ export const marketRoutes: Route[] = [
     body: offerInput,
     ok: 201,
     summary: 'Answer a market intent with an offer: the value, and the request accepting it opens',
-    handler: async ({ deps, c, auth, params, body }) => c.json(await makeOffer(deps, await activeBrand(deps, auth.token.client_id), params.id, body), 201),
+    handler: async ({ deps, c, auth, params, body }) => c.json(await makeOffer(deps, auth.token.client_id, params.id, body), 201),
   }),
   route({
     method: 'get',
