@@ -35,8 +35,11 @@ export async function proffer(deps: Deps, consumerId: string, input: { term: str
   const now = deps.clock.now();
   await commit(deps, {
     writes: [
-      db.deleteFrom('consumer_terms').where('consumer_id', '=', consumerId).where('persona', '=', persona),
-      db.insertInto('consumer_terms').values({ consumer_id: consumerId, persona, term: input.term, updated_at: now }),
+      // An upsert: two saves at once both land (the later wins), neither fails on the key.
+      db
+        .insertInto('consumer_terms')
+        .values({ consumer_id: consumerId, persona, term: input.term, updated_at: now })
+        .onConflict((oc) => oc.columns(['consumer_id', 'persona']).doUpdateSet({ term: input.term, updated_at: now })),
     ],
     audit: [
       {
