@@ -94,6 +94,8 @@ export type OfferRow = {
   created_at: number;
   expires_at: number;
   decided_at: number | null;
+  /** When the offer first reached its consumer (list or live stream); null until then. */
+  shown_at: number | null;
 };
 /** A complete subtree hash of the audit tree (base64url), at its append-order position. */
 export type AuditTreeNodeRow = { pos: number; hash: string };
@@ -171,6 +173,10 @@ export type AuditorChallengeRow = {
   expires_at: number;
   used_at: number | null;
 };
+
+/** A shared rate-limit counter (features/limits/shared-limiter.ts, migration 0014): one fixed
+ *  window of one class and scope; key_hash is a keyed hash, never the raw address or id. */
+export type RateLimitRow = { cls: string; scope: string; key_hash: string; window_start: number; n: number; expires_at: number };
 
 /** label_sealed is the label sealed under the consumer's data key (plaintext only while label_nonce is NULL, before start-up sealed it). */
 export type PersonaRow = { consumer_id: string; name: string; label_sealed: string; label_nonce: string | null; created_at: number };
@@ -325,6 +331,21 @@ export type WebhookDeliveryRow = {
   last_error: string | null;
   created_at: number;
   delivered_at: number | null;
+  /** The token of the claim that holds the delivery now (dispatch.ts); null before the first claim. */
+  claim: string | null;
+};
+
+/** One background job's lease (features/jobs/job-lease.ts): the run holding it, and until when. */
+export type JobLeaseRow = { name: string; holder: string; until: number };
+
+/** An operator API token (features/operators/tokens.ts): only its hash is kept. */
+export type OperatorTokenRow = {
+  id: string;
+  name: string;
+  token_hash: string;
+  status: 'active' | 'revoked';
+  created_at: number;
+  revoked_at: number | null;
 };
 
 export type Database = {
@@ -342,6 +363,7 @@ export type Database = {
   passkeys: PasskeyRow;
   webauthn_challenges: ChallengeRow;
   sessions: SessionRow;
+  rate_limits: RateLimitRow;
   recovery_codes: RecoveryCodeRow;
   personas: PersonaRow;
   intents: IntentRow;
@@ -355,7 +377,9 @@ export type Database = {
   receipts: ReceiptRow;
   value_events: ValueEventRow;
   webhook_deliveries: WebhookDeliveryRow;
+  job_leases: JobLeaseRow;
   auditors: AuditorRow;
   auditor_passkeys: AuditorPasskeyRow;
   auditor_challenges: AuditorChallengeRow;
+  operator_tokens: OperatorTokenRow;
 };

@@ -1,12 +1,19 @@
 // Push delivery of queued Security Event Tokens (RFC 8935): claim a due delivery with a
-// lease (so two dispatchers never send the same one), POST it, then record the outcome.
+// lease, POST it, then record the outcome. The claim is one conditional write (the row
+// still pending and due as it was read: the check and the take in one statement, atomic
+// on SQLite, D1 and PostgreSQL), so of nodes racing for a delivery exactly one sends it;
+// it stamps a fresh claim token, and the outcome (with its webhook.delivered event) is
+// recorded only while the row still carries that token, so a node whose lease lapsed and
+// was re-claimed records nothing. Delivery is at least once across a crash between POST
+// and record (brands de-duplicate by the SET's jti), never twice in normal running.
 // Failures retry with exponential backoff and jitter, up to MAX_ATTEMPTS. Every POST goes
 // through deps.outbound (the SSRF guard: URL policy, vetted and pinned addresses, no
 // redirects); the brand's delivery log records a fixed phrase, the operator's log the detail.
 import type { Deps } from '../../deps.ts';
 import type { WebhookDeliveryRow } from '../../db/schema.ts';
+import { newId } from '../../crypto/random.ts';
 import { OutboundFailed } from '../../errors.ts';
-import { commit, commitOr } from '../audit/commit.ts';
+import { commitOr } from '../audit/commit.ts';
 import { failureText, outboundOf } from '../outbound/outbound.ts';
 
 export const MAX_ATTEMPTS = 8;
@@ -21,32 +28,17 @@ export function backoff(attempts: number, random = Math.random): number {
   return Math.round(base * (0.5 + random()));
 }
 
-async function claim(deps: Deps, d: WebhookDeliveryRow): Promise<boolean> {
-  const db = deps.store.db;
-  const lost = await commitOr(
-    deps,
-    {
-      guards: [
-        {
-          name: 'delivery_unclaimed',
-          exists: db
-            .selectFrom('webhook_deliveries')
-            .select('id')
-            .where('id', '=', d.id)
-            .where('status', '=', 'pending')
-            .where('next_attempt_at', '=', d.next_attempt_at),
-        },
-      ],
-      writes: [
-        db
-          .updateTable('webhook_deliveries')
-          .set({ next_attempt_at: deps.clock.now() + LEASE_MS })
-          .where('id', '=', d.id),
-      ],
-    },
-    () => 'taken' as const,
-  );
-  return lost !== 'taken';
+/** The claim token when this node took the delivery, or null when another node has it. */
+async function claim(deps: Deps, d: WebhookDeliveryRow): Promise<string | null> {
+  const token = newId();
+  const take = deps.store.db
+    .updateTable('webhook_deliveries')
+    .set({ next_attempt_at: deps.clock.now() + LEASE_MS, claim: token })
+    .where('id', '=', d.id)
+    .where('status', '=', 'pending')
+    .where('next_attempt_at', '=', d.next_attempt_at);
+  const taken = await commitOr(deps, { guards: [{ name: 'delivery_unclaimed', changes: take }] }, () => 'taken' as const);
+  return taken === 'taken' ? null : token;
 }
 
 async function attempt(deps: Deps, d: WebhookDeliveryRow): Promise<{ ok: boolean; status: number | null; error: string | null }> {
@@ -85,40 +77,48 @@ export async function deliverDue(deps: Deps, limit = 50): Promise<number> {
     .execute();
   let attempted = 0;
   for (const d of due) {
-    if (!(await claim(deps, d))) continue;
+    const token = await claim(deps, d);
+    if (!token) continue;
     attempted += 1;
     const result = await attempt(deps, d);
     const attempts = d.attempts + 1;
     const now = deps.clock.now();
     const final = result.ok || attempts >= MAX_ATTEMPTS;
-    await commit(deps, {
-      writes: [
-        db
-          .updateTable('webhook_deliveries')
-          .set({
-            attempts,
-            last_status: result.status,
-            last_error: result.error,
-            status: result.ok ? 'delivered' : final ? 'failed' : 'pending',
-            next_attempt_at: final ? now : now + backoff(attempts),
-            delivered_at: result.ok ? now : null,
-          })
-          .where('id', '=', d.id),
-      ],
-      audit: final
-        ? [
-            {
-              action: 'webhook.delivered',
-              outcome: result.ok ? 'success' : 'failure',
-              actor_type: 'system',
-              brand_id: d.brand_id,
-              grant_id: d.grant_id,
-              reason: result.error,
-              detail: { delivery: d.id, event: d.event_type, attempts },
-            },
-          ]
-        : [],
-    });
+    const record = db
+      .updateTable('webhook_deliveries')
+      .set({
+        attempts,
+        last_status: result.status,
+        last_error: result.error,
+        status: result.ok ? 'delivered' : final ? 'failed' : 'pending',
+        next_attempt_at: final ? now : now + backoff(attempts),
+        delivered_at: result.ok ? now : null,
+      })
+      .where('id', '=', d.id)
+      .where('status', '=', 'pending')
+      .where('claim', '=', token);
+    const lost = await commitOr(
+      deps,
+      {
+        guards: [{ name: 'delivery_claim_held', changes: record }],
+        audit: final
+          ? [
+              {
+                action: 'webhook.delivered',
+                outcome: result.ok ? 'success' : 'failure',
+                actor_type: 'system',
+                brand_id: d.brand_id,
+                grant_id: d.grant_id,
+                reason: result.error,
+                detail: { delivery: d.id, event: d.event_type, attempts },
+              },
+            ]
+          : [],
+      },
+      () => 'lost' as const,
+    );
+    // This attempt outlived its lease and another node re-claimed the delivery: that node records it.
+    if (lost === 'lost') deps.log.warn('webhook delivery lease lapsed before its outcome was recorded', { delivery: d.id, brand: d.brand_id });
   }
   return attempted;
 }

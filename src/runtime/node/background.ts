@@ -2,13 +2,23 @@
 // a delivery, and every second for retries), the grant-expiry sweeper (every minute) and
 // the audit log's checkpointer (every config.checkpointMs, and at once when the log
 // crosses a multiple of deps.checkpointEvery; a last one on stop).
+// With several nodes on one database each job runs on one node at a time: a delivery is
+// claimed by one node (dispatch.ts), the sweeper and the checkpointer take a job lease
+// (features/jobs/job-lease.ts); the last checkpoint on stop needs none (a checkpoint is
+// keyed by its size, and the tree grows by compare-and-set, so a race costs only work).
 // Both stop cleanly; nothing here holds the process open. Deliveries go out through
 // deps.outbound (outbound.ts, the SSRF guard).
 import type { Deps } from '../../deps.ts';
 import { expireDueGrants } from '../../features/grants/expire-grants.ts';
 import { deliverDue } from '../../features/webhooks/dispatch.ts';
 import { advanceLog } from '../../features/audit/log-checkpoint.ts';
+import { runLeased } from '../../features/jobs/job-lease.ts';
 import { serialised } from './serialised.ts';
+
+const CHECKPOINT_JOB = 'audit-checkpoint';
+// Longer than a checkpoint of a large backlog takes; a node dying while it holds the lease
+// leaves the log's tail unsigned for at most this long.
+const CHECKPOINT_LEASE_MS = 30_000;
 
 export function startBackground(deps: Deps, opts: { tickMs?: number; sweepMs?: number } = {}) {
   let running = false;
@@ -32,9 +42,9 @@ export function startBackground(deps: Deps, opts: { tickMs?: number; sweepMs?: n
     }
   };
   const sweep = () => expireDueGrants(deps).catch((err) => deps.log.error('expiry sweep failed', { error: String(err) }));
-  const checkpoint = serialised(() =>
-    advanceLog(deps).catch((err) => deps.log.error('audit log checkpoint failed; the next one tries again', { error: String(err) })),
-  );
+  const checkpointFailed = (err: unknown) => deps.log.error('audit log checkpoint failed; the next one tries again', { error: String(err) });
+  // Another node holding the lease is checkpointing: this tick has nothing to add.
+  const checkpoint = serialised(() => runLeased(deps, CHECKPOINT_JOB, CHECKPOINT_LEASE_MS, () => advanceLog(deps)).catch(checkpointFailed));
   const tick = setInterval(() => void run(), opts.tickMs ?? 1000);
   const sweeper = setInterval(() => void sweep(), opts.sweepMs ?? 60_000);
   const checkpointer = setInterval(() => void checkpoint(), deps.config.checkpointMs);
@@ -52,7 +62,7 @@ export function startBackground(deps: Deps, opts: { tickMs?: number; sweepMs?: n
       clearInterval(sweeper);
       clearInterval(checkpointer);
       while (running) await new Promise((r) => setTimeout(r, 10));
-      await checkpoint();
+      await advanceLog(deps).catch(checkpointFailed);
     },
   };
 }
