@@ -3,6 +3,7 @@
 // naming the variable and what it expects.
 import { z } from 'zod';
 import { parseVerifierKey } from './features/audit/tlog/note-keys.ts';
+import { hashSecret } from './crypto/hash.ts';
 
 export type Config = {
   port: number;
@@ -25,6 +26,8 @@ export type Config = {
   witnesses: { url: string; vkey: string }[];
   /** A JSON file replacing the built-in roster of standard agreements (terms/roster.ts). */
   termsFile: string | undefined;
+  /** The hash of TROVE_OPERATOR_TOKEN (a Worker secret, or any node's): an operator credential besides stored tokens. The token itself is not kept. */
+  operatorTokenHash: string | undefined;
 };
 
 export class ConfigError extends Error {
@@ -54,6 +57,10 @@ const schema = z.object({
   TROVE_WEBHOOK_ALLOW_PRIVATE: bool.default(false),
   TROVE_RATE_LIMIT_SCALE: z.coerce.number().min(0).max(1000).default(1),
   TROVE_TERMS_FILE: z.string().min(1).optional(),
+  TROVE_OPERATOR_TOKEN: z
+    .string()
+    .regex(/^[A-Za-z0-9_.~+/=-]{32,256}$/, 'expected a random token of at least 32 characters (trove operator token create, or openssl rand -base64 32)')
+    .optional(),
   TROVE_CHECKPOINT_SECONDS: z.coerce.number().min(0.1).max(3600).default(10),
   TROVE_WITNESSES: z
     .string()
@@ -119,5 +126,6 @@ export function parseConfig(env: Record<string, string | undefined>): Config {
     checkpointMs: Math.round(v.TROVE_CHECKPOINT_SECONDS * 1000),
     witnesses: v.TROVE_WITNESSES ?? [],
     termsFile: v.TROVE_TERMS_FILE,
+    operatorTokenHash: v.TROVE_OPERATOR_TOKEN ? hashSecret(v.TROVE_OPERATOR_TOKEN) : undefined,
   };
 }

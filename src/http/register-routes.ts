@@ -15,6 +15,9 @@ import type { Deps } from '../deps.ts';
 import { BadRequest, OAuthError } from '../errors.ts';
 import { authenticateClient } from '../features/brands/client-auth.ts';
 import { resolveSession } from '../features/identity/sessions.ts';
+import { asOperator } from '../features/operators/acting-operator.ts';
+import type { Operator } from '../features/operators/tokens.ts';
+import { operatorCredential } from './admin/operator-credential.ts';
 import { auditorCredential } from './auth/auditor-credential.ts';
 import { brandToken } from './auth/bearer-token.ts';
 import { consumerSession, steppedUpSession } from './auth/consumer-session.ts';
@@ -41,7 +44,7 @@ async function run(deps: Deps, r: Route, c: Context<AppEnv>, clientIp: ClientIp)
     checkCsrf(deps, c);
     requireJsonType(c.req.method, c.req.header('content-type'));
   }
-  let auth = await authenticate(deps, r, c);
+  let auth = await authenticate(deps, r, c, clientIp);
   const input = await readInput(r, c);
   if (r.auth === 'client') {
     const brand = await authenticateClient(deps, { authorization: c.req.header('authorization'), form: input.raw! }, { endpoint: r.path, limit: r.limit });
@@ -51,7 +54,8 @@ async function run(deps: Deps, r: Route, c: Context<AppEnv>, clientIp: ClientIp)
   }
   if (r.auth === 'consumer-step-up') auth = await steppedUpSession(c, deps, input.body);
   return r.handler({
-    deps,
+    // An operator's call commits its events in the operator's name (acting-operator.ts).
+    deps: r.auth === 'operator' ? asOperator(deps, (auth as { operator: Operator }).operator) : deps,
     c,
     auth: auth as never,
     params: input.params as never,
@@ -61,7 +65,7 @@ async function run(deps: Deps, r: Route, c: Context<AppEnv>, clientIp: ClientIp)
   });
 }
 
-async function authenticate(deps: Deps, r: Route, c: Context<AppEnv>): Promise<unknown> {
+async function authenticate(deps: Deps, r: Route, c: Context<AppEnv>, clientIp: ClientIp): Promise<unknown> {
   switch (r.auth) {
     case 'none':
       return { session: c.get('session') };
@@ -78,7 +82,7 @@ async function authenticate(deps: Deps, r: Route, c: Context<AppEnv>): Promise<u
     case 'client':
       return undefined; // needs the form: after step 5
     case 'operator':
-      throw new BadRequest('No operator routes are served here.');
+      return operatorCredential(deps, c, r.path, clientIp(c) ?? 'unknown');
   }
 }
 

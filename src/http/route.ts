@@ -10,6 +10,7 @@ import type { Deps } from '../deps.ts';
 import type { Auditor } from '../features/auditors/accounts.ts';
 import type { AccessClaims } from '../features/grants/access-token.ts';
 import type { Session } from '../features/identity/sessions.ts';
+import type { Operator } from '../features/operators/tokens.ts';
 import type { LimitClass } from '../features/limits/rate-limiter.ts';
 import type { AppEnv } from './context.ts';
 
@@ -37,7 +38,7 @@ export type Principal<A extends AuthKind> = A extends 'consumer' | 'consumer-ste
       : A extends 'auditor' | 'auditor-session'
         ? { auditor: Auditor; session: Session | null }
         : A extends 'operator'
-          ? { operator: string }
+          ? { operator: Operator }
           : { session: Session | null };
 
 type Infer<S> = S extends z.ZodType ? z.infer<S> : undefined;

@@ -1,6 +1,11 @@
 // The route table: every endpoint Trove serves, gathered from the areas' entry lists. It
 // is the single list the app registers, the OpenAPI document describes, and the
 // authorization matrix and the fuzz test exercise.
+import { adminAuditRoutes } from './admin/audit.ts';
+import { adminAuditorRoutes } from './admin/auditors.ts';
+import { adminBrandRoutes } from './admin/brands.ts';
+import { adminKeyRoutes } from './admin/keys.ts';
+import { adminOperatorTokenRoutes } from './admin/operator-tokens.ts';
 import { auditApiRoutes } from './auditor/audit-api.ts';
 import { auditorPortalRoutes } from './auditor/auditor-portal.ts';
 import { logApiRoutes } from './auditor/log-api.ts';
@@ -57,5 +62,10 @@ export const ROUTES: readonly Route[] = [
   ...auditorPortalRoutes,
   ...auditApiRoutes,
   ...logApiRoutes,
+  ...adminBrandRoutes,
+  ...adminAuditorRoutes,
+  ...adminKeyRoutes,
+  ...adminAuditRoutes,
+  ...adminOperatorTokenRoutes,
   ...openApiRoutes(() => ROUTES),
 ];

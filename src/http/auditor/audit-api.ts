@@ -9,9 +9,9 @@ import { route, type Route } from '../route.ts';
 
 export const exportQuery = eventFilter.extend({ format: z.enum(['jsonl', 'csv']).default('jsonl') });
 
-const CONTENT_TYPES = { jsonl: 'application/jsonl; charset=utf-8', csv: 'text/csv; charset=utf-8' } as const;
+export const CONTENT_TYPES = { jsonl: 'application/jsonl; charset=utf-8', csv: 'text/csv; charset=utf-8' } as const;
 
-function streamOf(chunks: AsyncGenerator<string>): ReadableStream<Uint8Array> {
+export function streamOf(chunks: AsyncGenerator<string>): ReadableStream<Uint8Array> {
   const encoder = new TextEncoder();
   return new ReadableStream({
     async pull(controller) {
