@@ -2,7 +2,7 @@
 // start (and the audit log key, on vaults older than it), load the key ring (checking the
 // master key) and audit operator events. The runtime keeps the log checkpointed.
 import { quietNotify, type BaseDeps, type Deps } from './deps.ts';
-import { createRateLimiter } from './features/limits/rate-limiter.ts';
+import { limiterFor } from './features/limits/limiter-for.ts';
 import type { AuditEvent } from './db/audit-event.ts';
 import { commit } from './features/audit/commit.ts';
 import { bootstrapKeys } from './features/keys/bootstrap.ts';
@@ -23,7 +23,7 @@ export async function boot(base: BaseDeps, masterKey: Uint8Array, migrationsAppl
   const deps: Deps = {
     notify: quietNotify,
     roster: DEFAULT_ROSTER,
-    limits: createRateLimiter(base.clock, base.config.rateLimitScale),
+    limits: limiterFor(base.store, base.clock, base.config.rateLimitScale, () => keys.pairwiseKey),
     ...base,
     keys,
   };

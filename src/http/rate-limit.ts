@@ -16,19 +16,19 @@ export type ClientIp = (c: Context) => string | undefined;
  */
 export async function limitCredentialFailures<T>(deps: Deps, credentialId: string, attempt: () => Promise<T>): Promise<T> {
   const key = credentialId.slice(0, 200);
-  const wait = deps.limits.blocked('signin_failure', 'client', key);
+  const wait = await deps.limits.blocked('signin_failure', 'client', key);
   if (wait) throw new TooManyRequests(wait);
   try {
     return await attempt();
   } catch (err) {
-    if (err instanceof TroveError && err.status === 401) deps.limits.hit('signin_failure', 'client', key);
+    if (err instanceof TroveError && err.status === 401) await deps.limits.hit('signin_failure', 'client', key);
     throw err;
   }
 }
 
 /** Counts one state-changing call from this address; 429 once its class's budget is spent. */
-export function limitByIp(deps: Deps, cls: LimitClass, ip: string, method: string): void {
+export async function limitByIp(deps: Deps, cls: LimitClass, ip: string, method: string): Promise<void> {
   if (method !== 'POST') return;
-  const wait = deps.limits.hit(cls, 'ip', ip);
+  const wait = await deps.limits.hit(cls, 'ip', ip);
   if (wait) throw new TooManyRequests(wait);
 }

@@ -38,7 +38,7 @@ export function registerRoutes(app: Hono<AppEnv>, deps: Deps, routes: readonly R
 const usesSession = (r: Route) => r.path.startsWith('/api/') || r.auth === 'auditor' || r.auth === 'auditor-session';
 
 async function run(deps: Deps, r: Route, c: Context<AppEnv>, clientIp: ClientIp): Promise<Response> {
-  if (r.limit) limitByIp(deps, r.limit, clientIp(c) ?? 'unknown', c.req.method);
+  if (r.limit) await limitByIp(deps, r.limit, clientIp(c) ?? 'unknown', c.req.method);
   c.set('session', usesSession(r) ? await resolveSession(deps, sessionCookieValue(c, deps)) : null);
   if (r.path.startsWith('/api/')) {
     checkCsrf(deps, c);

@@ -75,7 +75,7 @@ export async function authenticateClient(deps: Deps, input: ClientAuthInput, at:
   if (form.client_id !== undefined && form.client_id !== brand.id)
     throw new OAuthError('invalid_request', 'client_id does not match the authenticated client.');
   // Counted only once authenticated, so nobody can spend another brand's allowance.
-  const wait = at.limit ? deps.limits.hit(at.limit, 'client', brand.id) : 0;
+  const wait = at.limit ? await deps.limits.hit(at.limit, 'client', brand.id) : 0;
   if (wait) throw new TooManyRequests(wait);
   return brand;
 }
