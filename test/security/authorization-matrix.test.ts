@@ -12,6 +12,7 @@ import { createApp } from '../../src/app.ts';
 import { honoPath, type Route } from '../../src/http/route.ts';
 import { ROUTES } from '../../src/http/routes.ts';
 import { addAuditor } from '../../src/features/auditors/accounts.ts';
+import { createOperatorToken } from '../../src/features/operators/tokens.ts';
 import { disableBrand } from '../../src/features/brands/register-brand.ts';
 import { commit } from '../../src/features/audit/commit.ts';
 import { csrfTokenFor, newSession } from '../../src/features/identity/sessions.ts';
@@ -21,7 +22,7 @@ import { testDeps } from '../helpers/deps.ts';
 import { basic, form, par, requestId, tokensFor, type SecretClient } from '../helpers/raw-oauth.ts';
 
 type Outcome = 'ok' | 'denied' | 'hidden';
-const ROLES = ['anonymous', 'consumerB', 'brandX', 'brandY', 'auditorScoped', 'auditorAll', 'disabledBrand', 'consumerA'] as const;
+const ROLES = ['anonymous', 'consumerB', 'brandX', 'brandY', 'auditorScoped', 'auditorAll', 'disabledBrand', 'consumerA', 'operator'] as const;
 type Role = (typeof ROLES)[number];
 type Profile = Record<Role, Outcome>;
 
@@ -60,7 +61,7 @@ function profileOf(r: Route): Profile {
     case 'auditor-session':
       return P.auditor;
     case 'operator':
-      return all('denied');
+      return { ...all('denied'), operator: 'ok' };
   }
 }
 
@@ -116,6 +117,7 @@ async function world(routes: readonly Route[] = ROUTES) {
     auditorScoped: await auditorFor([y.clientId]),
     auditorAll: await auditorFor(),
     disabledBrand: { bearer: az.access_token, basic: basic(z as SecretClient) },
+    operator: { bearer: (await createOperatorToken(deps, { name: 'matrix' })).token },
   };
   const aSession = await deps.store.db.selectFrom('sessions').select('public_id').where('subject_id', '=', a.consumerId).executeTakeFirstOrThrow();
   const shared = await deps.store.db
@@ -164,6 +166,11 @@ async function world(routes: readonly Route[] = ROUTES) {
     '/api/me/intents/:id/offers': market[0]!.intent,
     '/api/me/offers/:id/accept': market[0]!.offer,
     '/api/me/offers/:id/decline': market[1]!.offer,
+    '/admin/brands/:id': x.clientId,
+    '/admin/brands/:id/disable': z.clientId,
+    '/admin/auditors/:id/revoke': (await addAuditor(deps, { name: 'to revoke' })).id,
+    '/admin/auditors/:id/enrol-link': (await addAuditor(deps, { name: 'to enrol' })).id,
+    '/admin/operator-tokens/:id/revoke': (await createOperatorToken(deps, { name: 'to revoke' })).id,
   };
   return { app, creds, ids, grantX: ax.grant_id };
 }
@@ -183,7 +190,7 @@ function requestInit(method: string, path: string, c: Creds): RequestInit {
       headers['content-type'] = 'application/x-www-form-urlencoded';
       return { method, headers, body: 'token=x' };
     }
-  } else if (c.bearer && (path.startsWith('/v1/') || path.startsWith('/api/auditor'))) headers.authorization = `Bearer ${c.bearer}`;
+  } else if (c.bearer && (path.startsWith('/v1/') || path.startsWith('/api/auditor') || path.startsWith('/admin/'))) headers.authorization = `Bearer ${c.bearer}`;
   if (method !== 'GET' && method !== 'HEAD') {
     headers['content-type'] = 'application/json';
     const body = path.endsWith('/value')
