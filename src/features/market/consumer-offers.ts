@@ -10,6 +10,7 @@ import { commit, commitOr } from '../audit/commit.ts';
 import { PAR_TTL_S } from '../grants/par.ts';
 import type { TroveAttributes } from '../grants/authorization-details.ts';
 import { termsOfRequest } from '../terms/request-terms.ts';
+import { listShown } from './offer-shown.ts';
 
 export async function intentOffers(deps: Deps, consumerId: string, intentId: string) {
   const db = deps.store.db;
@@ -23,20 +24,7 @@ export async function intentOffers(deps: Deps, consumerId: string, intentId: str
     .orderBy('created_at')
     .execute();
   const offers = await offerViews(deps, consumerId, rows);
-  if (rows.length) {
-    await commit(deps, {
-      audit: [
-        {
-          action: 'offer.shown',
-          outcome: 'success',
-          actor_type: 'consumer',
-          actor_id: consumerId,
-          consumer_id: consumerId,
-          detail: { intent: intentId, offers: rows.length },
-        },
-      ],
-    });
-  }
+  if (rows.length) await listShown(deps, consumerId, intentId, rows.length);
   return { intent: intentId, offers };
 }
 
@@ -57,13 +45,17 @@ export async function offerViews(deps: Deps, consumerId: string, rows: readonly 
       asks_for: { attributes: request.attributes, optional_attributes: request.optional_attributes, access: request.access, duration: request.duration },
       purpose: { iri: request.purpose, description: request.purpose_description },
       ...(await termsOfRequest(deps, consumerId, request)),
-      status: r.status === 'open' && r.expires_at <= now ? 'expired' : r.status,
+      status: offerStatus(r, now),
       created_at: r.created_at,
       expires_at: r.expires_at,
     });
   }
   return out;
 }
+
+/** An offer's status as the consumer sees it: an open one past its date has expired. */
+export const offerStatus = (r: Pick<OfferRow, 'status' | 'expires_at'>, now: number) =>
+  r.status === 'open' && Number(r.expires_at) <= now ? 'expired' : r.status;
 
 async function ownOpenOffer(deps: Deps, consumerId: string, id: string) {
   const o = await deps.store.db.selectFrom('offers').selectAll().where('id', '=', id).where('consumer_id', '=', consumerId).executeTakeFirst();

@@ -1,22 +1,19 @@
 // Live offers: the offers brands make on one of a consumer's market intents, as they come,
 // as server-sent events. Runtime-neutral (a pull-driven generator, setTimeout, no Node API),
-// so the same stream serves on Node and on Workers. Each poll reads the store for offers on
-// that intent of that consumer only that it has not sent yet; an event's id is its cursor
-// (created_at:id), so the browser's EventSource resumes after the last one it got. The
-// stream ends itself after a while (EventSource reconnects), sends a comment now and then
-// so proxies keep it open, and stops at once when the client goes away. Offers sent are
-// audited as shown, as the list's are.
+// so the same stream serves on Node and on Workers. Each poll reads that intent's offers (of
+// that consumer only): an offer not sent yet goes as an "offer" event whose id is its cursor
+// (created_at:id), so the browser's EventSource resumes after the last one it got; a status
+// change of one already sent (accepted or declined in another tab, not taken, expired) goes
+// as a "status" event. The stream ends itself after a while (EventSource reconnects), sends
+// a comment now and then so proxies keep it open, and stops at once when the client goes
+// away. An offer is audited as shown once, however often a resume sends it (offer-shown.ts).
 import type { Deps } from '../../deps.ts';
 import { NotFound } from '../../errors.ts';
-import { commit } from '../audit/commit.ts';
-import { offerViews } from './consumer-offers.ts';
+import { offerStatus, offerViews } from './consumer-offers.ts';
+import { streamShown } from './offer-shown.ts';
 
 export const STREAM_TIMING = { pollMs: 500, heartbeatMs: 10_000, lifetimeMs: 25_000, retryMs: 1000, recheckMs: 5000 };
 export type StreamTiming = typeof STREAM_TIMING;
-
-/** An offer committed this long after another with an earlier created_at (a slower brand's
- *  commit) is still found: each poll looks back this far and skips what it already sent. */
-const LOOKBACK_MS = 2000;
 
 /** One of the consumer's own market intents (another's, or one not on the market: not found). */
 export async function ownMarketIntent(deps: Deps, consumerId: string, intentId: string) {
@@ -64,45 +61,69 @@ export async function myMarketIntents(deps: Deps, consumerId: string) {
   };
 }
 
-/** Where a stream stands: the created_at it need not look before, and what it sent since (id → created_at). */
-export type StreamState = { floor: number | null; sent: Map<string, number> };
+/** Where a stream stands: the cursor it resumed after (if any), the offers the client has
+ *  (sent, or had before the resume), and the status it last heard for each. */
+export type StreamState = { resume: { at: number; id: string } | null; started: boolean; sent: Set<string>; status: Map<string, string> };
 
 const CURSOR = /^(\d{1,15}):(of_[A-Za-z0-9_-]{1,80})$/;
+/** An intent has few offers (a few open per brand); a poll reads them all to see status changes. */
+const MAX_OFFERS = 500;
 
 /** A stream that starts after `after` (an event id, created_at:id), or from the intent's first offer. */
 export function streamState(after: string | null | undefined): StreamState {
   const m = after ? CURSOR.exec(after.trim()) : null;
-  if (!m) return { floor: null, sent: new Map() };
-  const at = Number(m[1]);
-  return { floor: at, sent: new Map([[m[2]!, at]]) };
+  return { resume: m ? { at: Number(m[1]), id: m[2]! } : null, started: false, sent: new Set(), status: new Map() };
 }
 
 export const cursorOf = (o: { id: string; created_at: number }) => `${o.created_at}:${o.id}`;
 
-/** The offers on the consumer's intent not sent yet (oldest first, shaped as the list shows them); advances `state`. */
-export async function newOffers(deps: Deps, consumerId: string, intentId: string, state: StreamState) {
-  let q = deps.store.db.selectFrom('offers').selectAll().where('intent_id', '=', intentId).where('consumer_id', '=', consumerId);
-  if (state.floor !== null) q = q.where('created_at', '>=', state.floor);
-  const rows = (await q.orderBy('created_at').orderBy('id').limit(200).execute()).filter((r) => !state.sent.has(r.id));
-  if (!rows.length) return [];
-  for (const r of rows) state.sent.set(r.id, Number(r.created_at));
-  const newest = Math.max(...state.sent.values());
-  state.floor = Math.max(state.floor ?? 0, newest - LOOKBACK_MS);
-  for (const [id, at] of state.sent) if (at < state.floor) state.sent.delete(id);
-  const offers = await offerViews(deps, consumerId, rows);
-  await commit(deps, {
-    audit: [
-      {
-        action: 'offer.shown',
-        outcome: 'success',
-        actor_type: 'consumer',
-        actor_id: consumerId,
-        consumer_id: consumerId,
-        detail: { intent: intentId, offers: rows.length, live: true },
-      },
-    ],
-  });
-  return offers;
+const upTo = (r: { id: string; created_at: number }, c: { at: number; id: string }) =>
+  Number(r.created_at) < c.at || (Number(r.created_at) === c.at && r.id <= c.id);
+
+export type OfferView = Awaited<ReturnType<typeof offerViews>>[number];
+export type StreamEvent = { event: 'offer'; offer: OfferView } | { event: 'status'; id: string; status: OfferView['status'] };
+
+/** What changed on the consumer's intent since the last poll, advancing `state`: offers not sent
+ *  yet (oldest first, shaped as the list shows them) and status changes of the others
+ *  (accepted, declined or not taken — perhaps in another tab — or expired). */
+export async function streamChanges(deps: Deps, consumerId: string, intentId: string, state: StreamState): Promise<StreamEvent[]> {
+  const rows = await deps.store.db
+    .selectFrom('offers')
+    .selectAll()
+    .where('intent_id', '=', intentId)
+    .where('consumer_id', '=', consumerId)
+    .orderBy('created_at')
+    .orderBy('id')
+    .limit(MAX_OFFERS)
+    .execute();
+  if (!state.started) {
+    state.started = true;
+    // The client has what came up to its cursor — except an offer never shown to anyone, which
+    // a slower brand's commit put behind the cursor after it was sent: that one still goes.
+    const resume = state.resume;
+    if (resume) for (const r of rows) if (r.shown_at !== null && upTo(r, resume)) state.sent.add(r.id);
+  }
+  const out: StreamEvent[] = [];
+  const now = deps.clock.now();
+  // What the client had before a resume gets its status once (it may have changed meanwhile), then on change.
+  for (const r of rows) {
+    if (!state.sent.has(r.id)) continue;
+    const status = offerStatus(r, now);
+    if (state.status.get(r.id) === status) continue;
+    state.status.set(r.id, status);
+    out.push({ event: 'status', id: r.id, status });
+  }
+  const fresh = rows.filter((r) => !state.sent.has(r.id));
+  if (!fresh.length) return out;
+  for (const offer of await offerViews(deps, consumerId, fresh)) {
+    state.sent.add(offer.id);
+    state.status.set(offer.id, offer.status);
+    out.push({ event: 'offer', offer });
+  }
+  // Audited once per offer, however often it is sent (reconnects, a second tab).
+  const unshown = fresh.filter((r) => r.shown_at === null).map((r) => r.id);
+  if (unshown.length) await streamShown(deps, consumerId, intentId, unshown);
+  return out;
 }
 
 /** Waits `ms`, or less when `signal` aborts. */
@@ -140,9 +161,12 @@ export async function* offerEvents(
       sinceCheck = 0;
       if (opts.alive && !(await opts.alive())) return;
     }
-    for (const o of await newOffers(deps, consumerId, intentId, state)) {
+    for (const e of await streamChanges(deps, consumerId, intentId, state)) {
       if (opts.signal.aborted) return;
-      yield `event: offer\nid: ${cursorOf(o)}\ndata: ${JSON.stringify(o)}\n\n`;
+      // A status event carries no id, so EventSource's Last-Event-ID stays the last offer's cursor.
+      yield e.event === 'offer'
+        ? `event: offer\nid: ${cursorOf(e.offer)}\ndata: ${JSON.stringify(e.offer)}\n\n`
+        : `event: status\ndata: ${JSON.stringify({ id: e.id, status: e.status })}\n\n`;
     }
     if (sinceBeat >= t.heartbeatMs) {
       sinceBeat = 0;
