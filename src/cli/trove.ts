@@ -5,11 +5,14 @@ import { parseConfig, ConfigError } from '../config.ts';
 import { UsageError } from './args.ts';
 import { AUDIT_HELP, auditCommand } from './audit.ts';
 import { AUDITOR_HELP, auditorCommand } from './auditor.ts';
+import { BACKUP_HELP, backupCommand } from './backup.ts';
 import { BRAND_HELP, brandCommand } from './brand.ts';
 import { DEMO_HELP, demoCommand } from './demo.ts';
 import { RECEIPT_HELP, receiptCommand } from './receipt.ts';
 import { KEYS_HELP, keysCommand } from './keys.ts';
 import { MIGRATE_HELP, migrateCommand } from './migrate.ts';
+import { MIGRATE_DATA_HELP, migrateDataCommand } from './migrate-data.ts';
+import { RESTORE_HELP, restoreCommand } from './restore.ts';
 import { SERVE_HELP, serveCommand } from './serve.ts';
 import { WITNESS_HELP, witnessCommand } from './witness.ts';
 
@@ -24,6 +27,9 @@ Commands:
   auditor add|list|disable|enrol-link   manage auditors (API token and portal enrolment link)
   brand add|list|disable   register and manage brands (OAuth clients)
   receipt verify FILE      verify a consent receipt offline against the JWKS
+  backup --out FILE        an online, verified backup (SQLite; pg_dump on PostgreSQL)
+  restore FILE             restore a SQLite backup (refuses to roll the audit log back behind a published checkpoint)
+  migrate-data --to URL    copy the embedded SQLite installation into an empty PostgreSQL database
   demo             seed the demo brand and print how to try the whole flow
   witness keygen|serve     run a witness that cosigns a log's consistent checkpoints (C2SP tlog-witness)
 
@@ -57,6 +63,12 @@ async function main(argv: string[]): Promise<number> {
       return rest.includes('--help') ? print(DEMO_HELP) : demoCommand(rest, config());
     case 'audit':
       return rest.includes('--help') ? print(AUDIT_HELP) : auditCommand(rest, config());
+    case 'backup':
+      return rest.includes('--help') ? print(BACKUP_HELP) : backupCommand(rest, config());
+    case 'restore':
+      return rest.includes('--help') ? print(RESTORE_HELP) : restoreCommand(rest, config());
+    case 'migrate-data':
+      return rest.includes('--help') ? print(MIGRATE_DATA_HELP) : migrateDataCommand(rest, config());
     case 'witness':
       return rest.includes('--help') ? print(WITNESS_HELP) : witnessCommand(rest);
     default:
