@@ -3,6 +3,7 @@
 // naming the variable and what it expects.
 import { z } from 'zod';
 import { parseVerifierKey } from './features/audit/tlog/note-keys.ts';
+import { parseRange, rangeText } from './features/limits/ip-ranges.ts';
 import { hashSecret } from './crypto/hash.ts';
 
 export type Config = {
@@ -16,6 +17,8 @@ export type Config = {
   /** How long a node serves its copy of the key rows before re-reading them (signing and KEK rotation). */
   keyCacheMs: number;
   origin: string;
+  /** CIDRs of reverse proxies whose X-Forwarded-For / Forwarded name the client (empty: those headers are ignored). */
+  trustedProxies: string[];
   production: boolean;
   webhookAllowPrivate: boolean;
   /** Multiplies every rate limit; 0 turns rate limiting off. */
@@ -41,6 +44,24 @@ const bool = z.enum(['true', 'false', '1', '0', '']).transform((v) => v === 'tru
 const schema = z.object({
   PORT: z.coerce.number().int().min(0).max(65535).default(8787),
   HOST: z.string().min(1).default('127.0.0.1'),
+  TROVE_TRUSTED_PROXIES: z
+    .string()
+    .transform((text, ctx) => {
+      const out: string[] = [];
+      for (const item of text.split(',')) {
+        const range = parseRange(item);
+        if (!range) {
+          ctx.addIssue({
+            code: 'custom',
+            message: `expected comma-separated CIDRs or addresses of your reverse proxies (e.g. 10.0.0.0/8,2001:db8::/32); ${JSON.stringify(item.trim().slice(0, 60))} is not one`,
+          });
+          return z.NEVER;
+        }
+        out.push(rangeText(range));
+      }
+      return out;
+    })
+    .optional(),
   TROVE_DATA_DIR: z.string().min(1).default('./data'),
   DATABASE_URL: z
     .string()
@@ -114,6 +135,7 @@ export function parseConfig(env: Record<string, string | undefined>): Config {
   return {
     port: v.PORT,
     host: v.HOST,
+    trustedProxies: v.TROVE_TRUSTED_PROXIES ?? [],
     dataDir: v.TROVE_DATA_DIR,
     databaseUrl: v.DATABASE_URL,
     masterKey: v.TROVE_MASTER_KEY,

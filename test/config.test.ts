@@ -6,6 +6,7 @@ describe('configuration', () => {
     expect(parseConfig({})).toEqual({
       port: 8787,
       host: '127.0.0.1',
+      trustedProxies: [],
       dataDir: './data',
       databaseUrl: undefined,
       masterKey: undefined,

@@ -5,18 +5,20 @@ import { getConnInfo } from '@hono/node-server/conninfo';
 import { createApp } from '../../app.ts';
 import type { Deps } from '../../deps.ts';
 import { startBackground } from './background.ts';
+import { clientAddressResolver } from './client-address.ts';
 import { portalRoot } from './paths.ts';
 import { portalFiles } from './portal-files.ts';
 
 export type Running = { url: string; server: ServerType; stop(): Promise<void> };
 
 export function startServer(deps: Deps): Promise<Running> {
+  const clientAddress = clientAddressResolver(deps.config.trustedProxies);
   const staticFiles = portalFiles(portalRoot);
   if (!staticFiles) deps.log.warn('the portal is not built: run `npm run build:web` (npm install does it); serving the API only', { dir: portalRoot });
   const app = createApp(deps, {
     staticFiles,
-    // The socket's peer address; behind a reverse proxy that is the proxy (see README).
-    clientIp: (c) => getConnInfo(c).remote.address,
+    // The socket's peer, or the client a trusted reverse proxy names (TROVE_TRUSTED_PROXIES).
+    clientIp: (c) => clientAddress(getConnInfo(c).remote.address, (name) => c.req.header(name)),
   });
   const background = startBackground(deps);
   return new Promise((resolve) => {
