@@ -5,7 +5,8 @@
 // (client_credentials); the offers appear on the intent's offers page within a second,
 // live (EventSource), without a reload; the consumer declines one and accepts another,
 // whose request opens on the consent screen as "Matches your terms"; approval sends the
-// browser back to the brand with a code the brand exchanges with its PKCE verifier.
+// browser back to the brand with a code the brand exchanges with its PKCE verifier; an offer
+// declined in another tab changes its card in place (the stream's status events).
 // axe-core and CSP on every screen; screenshots in test-results/screenshots-after/offers-*.
 import { createHash, randomBytes } from 'node:crypto';
 import type { Page } from 'playwright-core';
@@ -247,5 +248,29 @@ describe('offers on a market intent', () => {
     expect(await page.locator(`[data-offer="${socks}"] .badge`).textContent()).toBe('Not taken');
     expect(await page.locator(`[data-offer="${pace}"] .badge`).textContent()).toBe('Accepted');
     await checkPage(me, 'offers-decided');
+  });
+
+  it('changes an offer’s card in place when it is declined in another tab, without a reload', async () => {
+    const { page } = me;
+    await page.locator('[data-live="on"]').waitFor();
+    await page.evaluate(() => {
+      (window as unknown as { notReloaded: boolean }).notReloaded = true;
+    });
+    const late = await makeOffer(brands.stride, { kind: 'discount', description: '5% off laces', amount: 5, unit: '%' }, ['email']);
+    const card = page.locator(`[data-offer="${late}"]`);
+    await card.getByText('Open', { exact: true }).waitFor({ timeout: 1000 });
+
+    // The same session in a second tab declines it; the first tab hears of it within a second or so.
+    const other = await me.context.newPage();
+    await other.goto(`${h.origin}${intentPath}`);
+    await other.getByRole('button', { name: 'Decline the offer from Stride' }).click();
+    await other.locator(`[data-offer="${late}"]`).getByText('Declined').waitFor();
+    await other.close();
+    await card.getByText('Declined').waitFor({ timeout: 2000 });
+    expect(await card.getByRole('button').count()).toBe(0);
+    await page.getByRole('status').filter({ hasText: 'The offer from Stride is now declined.' }).waitFor();
+    await page.getByText('4 offers, 0 open.').waitFor();
+    expect(await page.evaluate(() => (window as unknown as { notReloaded?: boolean }).notReloaded)).toBe(true);
+    await checkPage(me);
   });
 });

@@ -1,6 +1,6 @@
 // Live offers for the portal: which of my intents are on the market, and a server-sent
-// event stream of the offers brands make on one of them (EventSource; it resumes after
-// the last offer it got with Last-Event-ID, or after `after`).
+// event stream of the offers brands make on one of them and of their status changes
+// (EventSource; it resumes after the last offer it got with Last-Event-ID, or after `after`).
 import type { Context } from 'hono';
 import { z } from 'zod';
 import type { Deps } from '../../deps.ts';
@@ -73,7 +73,8 @@ export const offerStreamRoutes: Route[] = [
     auth: 'consumer',
     query: streamQuery,
     okType: 'text/event-stream',
-    summary: 'Offers on one of my market intents as they are made (server-sent events, "offer"; ends after 25 s, EventSource reconnects)',
+    summary:
+      'Offers on one of my market intents as they are made, and their status changes (server-sent events "offer" and "status"; ends after 25 s, EventSource reconnects)',
     handler: async ({ deps, c, auth, query }) => {
       const intent = await ownMarketIntent(deps, auth.consumerId, query.intent);
       const after = lastEventId(c) ?? query.after;

@@ -1,7 +1,8 @@
 // Offers on one of my market intents (/intents/{id}/offers): side by side, each with the
 // brand, the value it offers, what it asks for and for how long, why, and the terms it is
 // made under beside mine. New offers arrive live (an EventSource on the offer stream, which
-// reconnects by itself and resumes after the last offer it got) and are announced politely.
+// reconnects by itself and resumes after the last offer it got) and are announced politely;
+// so are status changes (accepted or declined in another tab, not taken, expired), in place.
 // Accepting one opens its request on the consent screen, where nothing is shared until I
 // approve; the intent's other offers are then not taken. Declining one closes it.
 import { useEffect, useState } from 'preact/hooks';
@@ -68,6 +69,16 @@ function OffersView({ intent, offers: initial, catalog }: Loaded) {
       const o = JSON.parse((e as MessageEvent<string>).data) as MarketOffer;
       setOffers((now) => (now.some((x) => x.id === o.id) ? now : [...now, o].sort(byArrival)));
       setHeard(`New offer from ${o.brand.name}: ${offerValue(o.offer)}.`);
+    });
+    // Accepted or declined in another tab, not taken, expired: the card changes in place.
+    es.addEventListener('status', (e) => {
+      const { id, status } = JSON.parse((e as MessageEvent<string>).data) as { id: string; status: MarketOffer['status'] };
+      setOffers((now) => {
+        const o = now.find((x) => x.id === id);
+        if (!o || o.status === status) return now;
+        setHeard(`The offer from ${o.brand.name} is now ${(STATUS[status]?.text ?? status).toLowerCase()}.`);
+        return now.map((x) => (x.id === id ? { ...x, status } : x));
+      });
     });
     return () => es.close();
   }, [intent.id, open]);
