@@ -54,6 +54,8 @@ export default defineConfig({
               bindings: {
                 TEST_MIGRATIONS: await readD1Migrations(here('./migrations/sqlite')),
                 TROVE_MASTER_KEY: WORKERS_TEST_KEY,
+                // The webhook tests' receiver listens on loopback (test/workers/receiver-setup.ts).
+                TROVE_WEBHOOK_ALLOW_PRIVATE: 'true',
               },
             },
           })),
@@ -63,6 +65,7 @@ export default defineConfig({
           name: 'workers',
           include: ['test/workers/**/*.test.ts'],
           setupFiles: ['test/workers/apply-migrations.ts'],
+          globalSetup: ['test/workers/receiver-setup.ts'],
           testTimeout: 30_000,
         },
       },
