@@ -190,7 +190,8 @@ function requestInit(method: string, path: string, c: Creds): RequestInit {
       headers['content-type'] = 'application/x-www-form-urlencoded';
       return { method, headers, body: 'token=x' };
     }
-  } else if (c.bearer && (path.startsWith('/v1/') || path.startsWith('/api/auditor') || path.startsWith('/admin/'))) headers.authorization = `Bearer ${c.bearer}`;
+  } else if (c.bearer && (path.startsWith('/v1/') || path.startsWith('/api/auditor') || path.startsWith('/admin/')))
+    headers.authorization = `Bearer ${c.bearer}`;
   if (method !== 'GET' && method !== 'HEAD') {
     headers['content-type'] = 'application/json';
     const body = path.endsWith('/value')

@@ -23,9 +23,7 @@ export async function createOperatorToken(deps: Deps, input: { name?: string } =
   const now = deps.clock.now();
   await commit(deps, {
     writes: [
-      deps.store.db
-        .insertInto('operator_tokens')
-        .values({ id, name, token_hash: hashSecret(token), status: 'active', created_at: now, revoked_at: null }),
+      deps.store.db.insertInto('operator_tokens').values({ id, name, token_hash: hashSecret(token), status: 'active', created_at: now, revoked_at: null }),
     ],
     audit: [{ action: 'operator.token_created', outcome: 'success', actor_type: 'operator', actor_id: null, detail: { token_id: id, name } }],
   });
