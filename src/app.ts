@@ -13,6 +13,7 @@ import { MethodNotAllowed, NotFound, PayloadTooLarge } from './errors.ts';
 import type { AppEnv } from './http/context.ts';
 import { errorHandler } from './http/error-handler.ts';
 import { jsonBody } from './http/json-body.ts';
+import { observe } from './http/observe.ts';
 import type { ClientIp } from './http/rate-limit.ts';
 import { registerRoutes } from './http/register-routes.ts';
 import type { Route } from './http/route.ts';
@@ -41,6 +42,8 @@ export function createApp(deps: Deps, opts: AppOptions = {}) {
     return renderError(new NotFound('No route matches this path.'), c);
   });
   app.use(requestId());
+  // Outermost after the id: it sees every answer, errors and 404s included.
+  app.use(observe(deps, opts.routes ?? ROUTES));
   // Keys rotated by another node or the CLI reach this one within the key cache TTL.
   app.use(async (_c, next) => {
     const stale = deps.keys.fresh(deps.clock.now());

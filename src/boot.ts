@@ -1,7 +1,7 @@
 // Start-up shared by every runtime once the store is migrated: create keys on first
 // start (and the audit log key, on vaults older than it), load the key ring (checking the
 // master key) and audit operator events. The runtime keeps the log checkpointed.
-import { quietNotify, type BaseDeps, type Deps } from './deps.ts';
+import { noMetrics, quietNotify, type BaseDeps, type Deps } from './deps.ts';
 import { limiterFor } from './features/limits/limiter-for.ts';
 import type { AuditEvent } from './db/audit-event.ts';
 import { commit } from './features/audit/commit.ts';
@@ -23,6 +23,7 @@ export async function boot(base: BaseDeps, masterKey: Uint8Array, migrationsAppl
   const deps: Deps = {
     notify: quietNotify,
     roster: DEFAULT_ROSTER,
+    metrics: noMetrics,
     limits: limiterFor(base.store, base.clock, base.config.rateLimitScale, () => keys.pairwiseKey),
     ...base,
     keys,

@@ -29,6 +29,12 @@ export type Config = {
   witnesses: { url: string; vkey: string }[];
   /** A JSON file replacing the built-in roster of standard agreements (terms/roster.ts). */
   termsFile: string | undefined;
+  /** GET /metrics on its own listener (Node), off when undefined; never on the public port. */
+  metricsPort: number | undefined;
+  metricsHost: string;
+  logLevel: 'debug' | 'info' | 'warn' | 'error';
+  /** How long a SIGTERM'd node may drain before it is forced to exit (non-zero). */
+  shutdownTimeoutMs: number;
   /** The hash of TROVE_OPERATOR_TOKEN (a Worker secret, or any node's): an operator credential besides stored tokens. The token itself is not kept. */
   operatorTokenHash: string | undefined;
 };
@@ -78,6 +84,10 @@ const schema = z.object({
   TROVE_WEBHOOK_ALLOW_PRIVATE: bool.default(false),
   TROVE_RATE_LIMIT_SCALE: z.coerce.number().min(0).max(1000).default(1),
   TROVE_TERMS_FILE: z.string().min(1).optional(),
+  TROVE_METRICS_PORT: z.coerce.number().int().min(0).max(65535).optional(),
+  TROVE_METRICS_HOST: z.string().min(1).default('127.0.0.1'),
+  TROVE_LOG_LEVEL: z.enum(['debug', 'info', 'warn', 'error']).default('info'),
+  TROVE_SHUTDOWN_TIMEOUT: z.coerce.number().min(0.1).max(3600).default(10),
   TROVE_OPERATOR_TOKEN: z
     .string()
     .regex(/^[A-Za-z0-9_.~+/=-]{32,256}$/, 'expected a random token of at least 32 characters (trove operator token create, or openssl rand -base64 32)')
@@ -148,6 +158,10 @@ export function parseConfig(env: Record<string, string | undefined>): Config {
     checkpointMs: Math.round(v.TROVE_CHECKPOINT_SECONDS * 1000),
     witnesses: v.TROVE_WITNESSES ?? [],
     termsFile: v.TROVE_TERMS_FILE,
+    metricsPort: v.TROVE_METRICS_PORT,
+    metricsHost: v.TROVE_METRICS_HOST,
+    logLevel: v.TROVE_LOG_LEVEL,
+    shutdownTimeoutMs: Math.round(v.TROVE_SHUTDOWN_TIMEOUT * 1000),
     operatorTokenHash: v.TROVE_OPERATOR_TOKEN ? hashSecret(v.TROVE_OPERATOR_TOKEN) : undefined,
   };
 }

@@ -19,7 +19,18 @@ describe('configuration', () => {
       checkpointMs: 10_000,
       witnesses: [],
       termsFile: undefined,
+      metricsPort: undefined,
+      metricsHost: '127.0.0.1',
+      logLevel: 'info',
+      shutdownTimeoutMs: 10_000,
     });
+  });
+
+  it('reads the metrics listener, the log level and the shutdown timeout, refusing a level it does not know', () => {
+    const c = parseConfig({ TROVE_METRICS_PORT: '9464', TROVE_METRICS_HOST: '0.0.0.0', TROVE_LOG_LEVEL: 'warn', TROVE_SHUTDOWN_TIMEOUT: '2.5' });
+    expect(c).toMatchObject({ metricsPort: 9464, metricsHost: '0.0.0.0', logLevel: 'warn', shutdownTimeoutMs: 2500 });
+    expect(() => parseConfig({ TROVE_LOG_LEVEL: 'verbose' })).toThrow(/TROVE_LOG_LEVEL/);
+    expect(() => parseConfig({ TROVE_METRICS_PORT: 'x' })).toThrow(/TROVE_METRICS_PORT/);
   });
 
   it('takes earlier master keys for a rotation only beside a new one, never repeating it', () => {

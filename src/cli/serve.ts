@@ -3,25 +3,27 @@ import type { Config } from '../config.ts';
 import { jsonLog } from '../deps.ts';
 import { systemClock } from '../clock.ts';
 import { createNodeDeps } from '../runtime/node/deps.ts';
+import { drainOnSignals } from '../runtime/node/lifecycle.ts';
+import { createNodeMetrics } from '../runtime/node/metrics.ts';
 import { startServer } from '../runtime/node/server.ts';
 
 export const SERVE_HELP = `Usage: trove serve
 
 Serves Trove's API and portal on http://$HOST:$PORT (default 127.0.0.1:8787), with the
-database configured by DATABASE_URL or TROVE_DATA_DIR. Stops cleanly on SIGINT/SIGTERM.`;
+database configured by DATABASE_URL or TROVE_DATA_DIR, and GET /metrics on
+TROVE_METRICS_PORT when set. On SIGINT/SIGTERM it drains in-flight requests and exits 0,
+or 1 after TROVE_SHUTDOWN_TIMEOUT seconds (default 10).`;
 
 export async function serveCommand(config: Config): Promise<void> {
-  const log = jsonLog((line) => process.stderr.write(`${line}\n`), systemClock);
-  const deps = await createNodeDeps(config, { log });
-  const running = await startServer(deps);
+  // Operational lines on stderr; one access line per request on stdout (JSON, for shipping).
+  const log = jsonLog((line) => process.stderr.write(`${line}\n`), systemClock, {
+    level: config.logLevel,
+    access: (line) => process.stdout.write(`${line}\n`),
+  });
+  const metrics = createNodeMetrics();
+  const deps = await createNodeDeps(config, { log, metrics });
+  const running = await startServer(deps, { metrics });
   process.stdout.write(`Trove listening on ${running.url} (public origin ${config.origin})\n`);
-  let stopping = false;
-  const stop = () => {
-    if (stopping) return;
-    stopping = true;
-    void running.stop().then(() => process.exit(0));
-    setTimeout(() => process.exit(0), 5000).unref();
-  };
-  process.on('SIGINT', stop);
-  process.on('SIGTERM', stop);
+  if (running.metricsUrl) log.info('metrics served', { url: running.metricsUrl });
+  drainOnSignals(running, deps, log);
 }

@@ -10,6 +10,8 @@ import type { Config } from '../../config.ts';
 import type { BaseDeps, Deps, Logger } from '../../deps.ts';
 import type { Store } from '../../db/store.ts';
 import { loadMasterKey } from './master-key.ts';
+import type { NodeMetrics } from './metrics.ts';
+import { readMigrationFiles } from '../store/migration-files.ts';
 import { loadRoster } from './roster-file.ts';
 import { createNodeOutbound } from './outbound.ts';
 import { createPool, createPostgresStore, migratePostgres } from '../store/postgres/index.ts';
@@ -17,17 +19,18 @@ import { createSqliteStore, migrateSqlite, openSqlite } from '../store/sqlite/in
 
 export const DATABASE_FILE = 'trove.db';
 
-export type NodeOptions = { log: Logger; clock?: Clock; checkpointEvery?: number };
+export type NodeOptions = { log: Logger; clock?: Clock; checkpointEvery?: number; metrics?: NodeMetrics };
 
 /** Opens and migrates the configured database; returns the store and the files applied. */
-export async function openStore(config: Config, clock: Clock, log?: Logger): Promise<{ store: Store; applied: string[] }> {
+export async function openStore(config: Config, clock: Clock, log?: Logger, metrics?: NodeMetrics): Promise<{ store: Store; applied: string[] }> {
+  const onBatch = metrics?.onBatch;
   if (config.databaseUrl) {
     const pool = createPool(config.databaseUrl, {
       onError: (err) => log?.warn('a PostgreSQL connection failed; the pool replaces it', { error: err.message }),
     });
     try {
       const applied = await migratePostgres(pool);
-      return { store: createPostgresStore(pool, clock), applied };
+      return { store: createPostgresStore(pool, clock, { onBatch }), applied };
     } catch (err) {
       await pool.end();
       throw err;
@@ -36,7 +39,7 @@ export async function openStore(config: Config, clock: Clock, log?: Logger): Pro
   mkdirSync(config.dataDir, { recursive: true, mode: 0o700 });
   const sqlite = openSqlite(join(config.dataDir, DATABASE_FILE));
   const applied = await migrateSqlite(sqlite);
-  return { store: createSqliteStore(sqlite, clock), applied };
+  return { store: createSqliteStore(sqlite, clock, { onBatch }), applied };
 }
 
 export async function createNodeDeps(config: Config, opts: NodeOptions): Promise<Deps> {
@@ -44,7 +47,7 @@ export async function createNodeDeps(config: Config, opts: NodeOptions): Promise
   mkdirSync(config.dataDir, { recursive: true, mode: 0o700 });
   const masterKey = loadMasterKey(config, opts.log);
   await sodium.ready;
-  const { store, applied } = await openStore(config, clock, opts.log);
+  const { store, applied } = await openStore(config, clock, opts.log, opts.metrics);
   if (applied.length) opts.log.info('migrations applied', { files: applied });
   const outbound = createNodeOutbound({ allowPrivate: config.webhookAllowPrivate });
   // Witnesses are addresses the operator configured, so they may be private (another host
@@ -52,8 +55,13 @@ export async function createNodeDeps(config: Config, opts: NodeOptions): Promise
   const operatorFetch: Deps['operatorFetch'] = (url, init) => fetch(url, init);
   const base: BaseDeps = { config, store, clock, sodium, log: opts.log, checkpointEvery: opts.checkpointEvery ?? 1000, outbound, operatorFetch };
   if (config.termsFile) base.roster = loadRoster(config.termsFile);
+  if (opts.metrics) base.metrics = opts.metrics;
+  // What /readyz compares with d1_migrations; the runtime (serve) replaces draining().
+  base.lifecycle = { expectedMigrations: readMigrationFiles(config.databaseUrl ? 'postgres' : 'sqlite').map((f) => f.name), draining: () => false };
   try {
-    return await boot(base, masterKey, applied);
+    const deps = await boot(base, masterKey, applied);
+    opts.metrics?.watch(deps);
+    return deps;
   } catch (err) {
     await store.close();
     throw err;

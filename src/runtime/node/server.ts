@@ -1,17 +1,22 @@
-// Serves the app on Node with @hono/node-server, the built portal from web/dist, and a
-// graceful shutdown that finishes in-flight requests before closing the database.
+// Serves the app on Node with @hono/node-server, the built portal from web/dist, /metrics
+// on its own port when configured, and a graceful stop() that finishes in-flight requests
+// before closing the database (the signals and the deadline are lifecycle.ts's).
 import { serve, type ServerType } from '@hono/node-server';
 import { getConnInfo } from '@hono/node-server/conninfo';
 import { createApp } from '../../app.ts';
 import type { Deps } from '../../deps.ts';
+import type { Server as HttpServer } from 'node:http';
 import { startBackground } from './background.ts';
+import type { NodeMetrics } from './metrics.ts';
+import { startMetricsServer } from './metrics-server.ts';
 import { clientAddressResolver } from './client-address.ts';
 import { portalRoot } from './paths.ts';
 import { portalFiles } from './portal-files.ts';
 
-export type Running = { url: string; server: ServerType; stop(): Promise<void> };
+export type Running = { url: string; metricsUrl?: string; server: ServerType; stop(): Promise<void> };
 
-export function startServer(deps: Deps): Promise<Running> {
+/** With `metrics`, GET /metrics is served on TROVE_METRICS_PORT when it is set (metrics-server.ts). */
+export function startServer(deps: Deps, opts: { metrics?: NodeMetrics } = {}): Promise<Running> {
   const clientAddress = clientAddressResolver(deps.config.trustedProxies);
   const staticFiles = portalFiles(portalRoot);
   if (!staticFiles) deps.log.warn('the portal is not built: run `npm run build:web` (npm install does it); serving the API only', { dir: portalRoot });
@@ -21,19 +26,30 @@ export function startServer(deps: Deps): Promise<Running> {
     clientIp: (c) => clientAddress(getConnInfo(c).remote.address, (name) => c.req.header(name)),
   });
   const background = startBackground(deps);
-  return new Promise((resolve) => {
+  return new Promise((resolve, reject) => {
     const server = serve({ fetch: app.fetch, port: deps.config.port, hostname: deps.config.host }, (info) => {
       const url = `http://${deps.config.host}:${info.port}`;
+      const metricsServer =
+        opts.metrics && deps.config.metricsPort !== undefined
+          ? startMetricsServer(opts.metrics.registry, { port: deps.config.metricsPort, host: deps.config.metricsHost, log: deps.log })
+          : Promise.resolve(undefined);
+      // The drain: stop accepting, let in-flight requests (and so their commits) finish,
+      // then stop the background work, commit what is still queued and close the database.
       const stop = () =>
-        new Promise<void>((done) => {
+        new Promise<void>((done, failed) => {
+          // Node closes the idle keep-alive connections once at close(); these close the
+          // ones that go idle after their last in-flight response.
+          const idle = setInterval(() => (server as HttpServer).closeIdleConnections(), 50);
           server.close(() => {
+            clearInterval(idle);
             void background
               .stop()
               .then(() => deps.store.close())
-              .then(done);
+              .then(() => metricsServer.then((m) => m?.close()))
+              .then(done, failed);
           });
         });
-      resolve({ url, server, stop });
+      metricsServer.then((m) => resolve({ url, metricsUrl: m?.url, server, stop }), reject);
     });
   });
 }

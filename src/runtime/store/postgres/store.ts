@@ -4,6 +4,7 @@
 // transaction-scoped advisory lock so the sequence stays gapless and the hash chain
 // linear across processes. Reads arriving together share one block too
 // (read-group.ts). int8 comes back as number.
+import { performance } from 'node:perf_hooks';
 import pg from 'pg';
 import { Kysely, PostgresDialect, type Compilable, type CompiledQuery } from 'kysely';
 import type { Clock } from '../../../clock.ts';
@@ -61,7 +62,8 @@ class CommitInDoubt extends Error {
   override name = 'CommitInDoubt';
 }
 
-export function createPostgresStore(pool: pg.Pool, clock: Clock): PostgresStore {
+/** onBatch: each group commit's size and the seconds its transaction took, COMMIT included (for /metrics). */
+export function createPostgresStore(pool: pg.Pool, clock: Clock, opts: { onBatch?: (size: number, seconds: number) => void } = {}): PostgresStore {
   const db = new Kysely<Schema>({ dialect: new PostgresDialect({ pool }) });
   const run = (client: pg.PoolClient, q: CompiledQuery) => client.query(q.sql, q.parameters as unknown[]);
 
@@ -183,6 +185,7 @@ export function createPostgresStore(pool: pg.Pool, clock: Clock): PostgresStore 
     // dropped after the batch (the replay sends its statements unnamed).
     const seen = { drop: false };
     try {
+      const began = performance.now();
       try {
         outcomes = await attemptPipelined(client, batch, seen);
       } catch (err) {
@@ -191,6 +194,7 @@ export function createPostgresStore(pool: pg.Pool, clock: Clock): PostgresStore 
         // so each one gets its own outcome and the others still commit.
         outcomes = await attemptIsolated(client, batch);
       }
+      opts.onBatch?.(batch.length, (performance.now() - began) / 1000);
       batch.forEach((p, i) => {
         const o = outcomes[i]!;
         if (o.ok) p.resolve(o.value);

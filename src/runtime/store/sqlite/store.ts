@@ -11,6 +11,7 @@
 // README's performance section) — so in place is the default there.
 // Reads go through Kysely on this connection.
 import { availableParallelism } from 'node:os';
+import { performance } from 'node:perf_hooks';
 import type Database from 'better-sqlite3';
 import { Kysely, SqliteDialect, type CompiledQuery } from 'kysely';
 import type { Clock } from '../../../clock.ts';
@@ -35,7 +36,12 @@ function inPlaceWriter(sqlite: Database.Database, prepare: (sql: string) => Data
   return { apply: async (batch, ts) => apply(batch, ts), close: () => checkpointer.close() };
 }
 
-export function createSqliteStore(sqlite: Database.Database, clock: Clock, opts: { writer?: SqliteWriter } = {}): SqliteStore {
+/** onBatch: each group commit's size and the seconds its transaction took, COMMIT (fsync) included (for /metrics). */
+export function createSqliteStore(
+  sqlite: Database.Database,
+  clock: Clock,
+  opts: { writer?: SqliteWriter; onBatch?: (size: number, seconds: number) => void } = {},
+): SqliteStore {
   // Statements are prepared once per distinct SQL text, for Kysely's reads and for
   // in-place commits alike.
   const prepare = statementCache(sqlite);
@@ -64,10 +70,12 @@ export function createSqliteStore(sqlite: Database.Database, clock: Clock, opts:
       const batch = queue;
       queue = [];
       try {
+        const began = performance.now();
         const outcomes = await writer.apply(
           batch.map((p) => p.change),
           clock.now(),
         );
+        opts.onBatch?.(batch.length, (performance.now() - began) / 1000);
         batch.forEach((p, i) => {
           const o = outcomes[i]!;
           if (o.ok) p.resolve({ events: o.events });

@@ -1,0 +1,57 @@
+// Every request, once answered: counted and timed by route template and status
+// (deps.metrics), 429s counted by the route's rate-limit class, and one access-log line
+// (deps.log.access). Only the route template is named — never the path (it holds ids),
+// the query, a header, a value or a credential — and the actor as a type, not an id.
+import type { Context, MiddlewareHandler } from 'hono';
+import { routePath } from 'hono/route';
+import type { Deps } from '../deps.ts';
+import type { AppEnv } from './context.ts';
+import { honoPath, type AuthKind, type Route } from './route.ts';
+
+const ACTOR: Record<AuthKind, string> = {
+  none: 'none',
+  consumer: 'consumer',
+  'consumer-step-up': 'consumer',
+  'brand-token': 'brand',
+  'brand-grant-token': 'brand',
+  client: 'brand',
+  auditor: 'auditor',
+  'auditor-session': 'auditor',
+  operator: 'operator',
+};
+
+const KNOWN_METHODS = new Set(['GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE', 'OPTIONS']);
+
+/** Who the request spoke as: its route's auth kind once authenticated (a 401 is nobody). */
+function actorType(r: Route | undefined, c: Context<AppEnv>, status: number): string {
+  if (!r || status === 401) return 'none';
+  if (r.auth === 'none') return c.get('session')?.subjectType ?? 'none';
+  return ACTOR[r.auth];
+}
+
+export function observe(deps: Deps, routes: readonly Route[]): MiddlewareHandler<AppEnv> {
+  const byKey = new Map(routes.map((r) => [`${r.method.toUpperCase()} ${honoPath(r.path)}`, r]));
+  const entryOf = (method: string, path: string) => byKey.get(`${method} ${path}`) ?? (method === 'HEAD' ? byKey.get(`GET ${path}`) : undefined);
+  return async (c, next) => {
+    const elapsed = deps.metrics.timer();
+    await next();
+    const seconds = elapsed();
+    const status = c.res.status;
+    const r = entryOf(c.req.method, routePath(c, -1));
+    // Answers no table entry claims: the portal's files, or a 404/405 for any path at all.
+    const template = r ? r.path : status < 400 ? '(portal)' : '(unmatched)';
+    // Any token is a method to HTTP; the label keeps to the ones Trove answers.
+    const method = KNOWN_METHODS.has(c.req.method) ? c.req.method : 'OTHER';
+    deps.metrics.count('http_requests', { method, route: template, status: String(status) });
+    deps.metrics.observe('http_request_duration_seconds', seconds, { method, route: template });
+    if (status === 429) deps.metrics.count('rate_limit_refusals', { class: r?.limit ?? 'none' });
+    deps.log.access?.({
+      request_id: c.get('requestId'),
+      method,
+      route: template,
+      status,
+      duration_ms: Math.round(seconds * 100_000) / 100,
+      actor_type: actorType(r, c, status),
+    });
+  };
+}
