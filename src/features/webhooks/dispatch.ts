@@ -81,6 +81,7 @@ export async function deliverDue(deps: Deps, limit = 50): Promise<number> {
     if (!token) continue;
     attempted += 1;
     const result = await attempt(deps, d);
+    if (!result.ok) deps.metrics.count('webhook_delivery_failures');
     const attempts = d.attempts + 1;
     const now = deps.clock.now();
     const final = result.ok || attempts >= MAX_ATTEMPTS;
