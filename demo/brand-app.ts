@@ -1,35 +1,26 @@
-// "Stride & Co", the demo brand: a small shoe shop that asks Trove for your sizes in
-// exchange for 10% off, through the real flow — PAR with PKCE, the consumer's consent in
-// Trove, code exchange, an audited read — and that listens for Trove's signed revocation
-// events, deleting what the grant covered when one arrives and saying so (what brands are
-// expected to do). Server-rendered pages, no inline script or style. State lives in memory.
+// A demo shop ("Stride & Co" or "Pace Running", demo-shops.ts): asks Trove for your sizes in
+// exchange for value through the real flow — PAR with PKCE, the consumer's consent in Trove,
+// code exchange, an audited read — then records the value it gave in your Trove value
+// ledger and countersigns the consent receipt, so both sides hold the same record. It
+// answers intents on the market with offers (market-answer.ts), and listens for Trove's
+// signed events, deleting what a revoked or expired grant covered and saying so (what brands
+// are expected to do). Server-rendered pages, no inline script or style; state in memory.
 import { createHash, randomBytes } from 'node:crypto';
 import { Hono } from 'hono';
 import * as jose from 'jose';
+import { ledgerEntry, type Shop } from '../src/cli/demo-shops.ts';
+import { esc, page as framed, show, style, when } from './brand-page.ts';
+import { createMarketAnswerer, type Pending } from './market-answer.ts';
 
-export type DemoConfig = { troveOrigin: string; publicUrl: string; clientId: string; clientSecret: string };
+export type DemoConfig = { troveOrigin: string; publicUrl: string; clientId: string; clientSecret: string; shop: Shop };
 export type DemoEvent = { at: string; type: string; grant_id?: string };
 
-const REQUESTED = ['shoe_size', 'clothing_size'];
-const OPTIONAL = ['interests', 'email'];
 const LABELS: Record<string, string> = { shoe_size: 'Shoe size', clothing_size: 'Clothing size', interests: 'Interests', email: 'Email' };
 
-const when = (iso: string) => `${iso.slice(0, 19).replace('T', ' ')} UTC`;
-const esc = (v: unknown) => String(v).replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
-const show = (v: unknown) =>
-  typeof v === 'string'
-    ? v
-    : Array.isArray(v)
-      ? v.join(', ')
-      : v && typeof v === 'object'
-        ? Object.entries(v)
-            .map(([k, x]) => `${k}: ${x}`)
-            .join(', ')
-        : String(v);
-
 export function createDemoBrand(cfg: DemoConfig) {
+  const shop = cfg.shop;
   const basic = `Basic ${Buffer.from(`${encodeURIComponent(cfg.clientId)}:${encodeURIComponent(cfg.clientSecret)}`).toString('base64')}`;
-  const pending = new Map<string, string>(); // state → PKCE verifier
+  const pending = new Map<string, Pending>();
   const session: {
     tokens?: { access_token: string; refresh_token?: string; grant_id: string };
     values?: Record<string, unknown>;
@@ -38,15 +29,25 @@ export function createDemoBrand(cfg: DemoConfig) {
     revokedAt?: string;
     /** What was deleted on the grant's end, when and why: the shop keeps the fact, not the data. */
     deleted?: { at: string; names: string[]; why: 'revoked' | 'expired' };
+    /** The value given for the grant, recorded in Trove, and whether the receipt is countersigned. */
+    reward?: { description: string; code: string; recorded: boolean; countersigned: boolean };
   } = {};
   const events: DemoEvent[] = [];
   const jwks = jose.createRemoteJWKSet(new URL('/.well-known/jwks.json', cfg.troveOrigin));
+  const page = (body: string) => framed(shop, body);
 
   const form = (path: string, params: Record<string, string>) =>
     fetch(new URL(path, cfg.troveOrigin), {
       method: 'POST',
       headers: { authorization: basic, 'content-type': 'application/x-www-form-urlencoded' },
       body: new URLSearchParams(params),
+    });
+  const market = createMarketAnswerer({ troveOrigin: cfg.troveOrigin, publicUrl: cfg.publicUrl, shop, form, pending });
+  const asGrant = (path: string, body: unknown) =>
+    fetch(new URL(path, cfg.troveOrigin), {
+      method: 'POST',
+      headers: { authorization: `Bearer ${session.tokens!.access_token}`, 'content-type': 'application/json' },
+      body: JSON.stringify(body),
     });
 
   async function readNow() {
@@ -70,6 +71,15 @@ export function createDemoBrand(cfg: DemoConfig) {
     }
   }
 
+  /** Gives the value (a code), records it in the consumer's Trove ledger, and countersigns the receipt. */
+  async function giveValue(p: Pending) {
+    const grant = encodeURIComponent(session.tokens!.grant_id);
+    const reference = `${p.code}-${randomBytes(3).toString('hex').toUpperCase()}`;
+    const recorded = await asGrant(`/v1/grants/${grant}/value`, ledgerEntry(p.reward, reference));
+    const countersigned = await asGrant(`/v1/grants/${grant}/receipt/countersign`, {});
+    session.reward = { description: p.reward.description, code: reference, recorded: recorded.status === 201, countersigned: countersigned.ok };
+  }
+
   /** Deletes every value the ended grant covered (the event names them; else all we hold). */
   function forget(at: string, why: 'revoked' | 'expired', covered: string[] | undefined) {
     const held = Object.keys(session.values ?? {});
@@ -79,11 +89,6 @@ export function createDemoBrand(cfg: DemoConfig) {
     session.missing = undefined;
     session.deleted = { at, why, names: names.filter((n) => held.includes(n)) };
   }
-
-  const page = (
-    body: string,
-  ) => `<!doctype html><html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
-<title>Stride &amp; Co</title><link rel="stylesheet" href="/style.css"></head><body><header><h1>Stride &amp; Co</h1><p>Shoes and clothes that fit.</p></header><main>${body}</main></body></html>`;
 
   const app = new Hono();
   app.use(async (c, next) => {
@@ -95,11 +100,13 @@ export function createDemoBrand(cfg: DemoConfig) {
     c.header('referrer-policy', 'no-referrer');
     c.header('x-content-type-options', 'nosniff');
   });
-  app.get('/style.css', (c) => c.body(STYLE, 200, { 'content-type': 'text/css' }));
+  const css = style(shop);
+  app.get('/style.css', (c) => c.body(css, 200, { 'content-type': 'text/css' }));
   app.get('/privacy', (c) =>
     c.html(page('<h2>Privacy</h2><p>We use your sizes to suggest what fits, keep them for 30 days after you stop sharing, and never sell them.</p>')),
   );
-  app.get('/', (c) => {
+  app.get('/', async (c) => {
+    await market.refresh();
     const parts: string[] = [];
     if (session.revokedAt)
       parts.push(
@@ -118,12 +125,26 @@ export function createDemoBrand(cfg: DemoConfig) {
         .join('');
       parts.push(`<section aria-labelledby="got"><h2 id="got">What you shared with us</h2><table>${rows}</table>`);
       if (session.missing?.length) parts.push(`<p data-testid="not-shared">Not shared: ${esc(session.missing.map((m) => LABELS[m] ?? m).join(', '))}</p>`);
-      parts.push('<p>Your 10% discount code: <strong>STRIDE10</strong></p></section>');
+      parts.push('</section>');
     }
+    if (session.reward)
+      parts.push(
+        `<section aria-labelledby="given"><h2 id="given">What we gave you</h2><p data-testid="reward">${esc(session.reward.description)}: your code <strong>${esc(session.reward.code)}</strong>.</p>` +
+          `<p data-testid="reward-record">${session.reward.recorded ? 'Recorded in your Trove value ledger.' : 'We could not record it in your Trove value ledger.'} ${session.reward.countersigned ? 'We countersigned your consent receipt: we both hold the same record.' : ''}</p></section>`,
+      );
     if (session.refused) parts.push(`<p class="error" role="alert" data-testid="read-refused">Trove refused our read (${esc(session.refused)}).</p>`);
     if (session.tokens) parts.push('<form method="post" action="/read-again"><button type="submit">Read my sizes again</button></form>');
-    parts.push(`<section aria-labelledby="offer"><h2 id="offer">Share your sizes for 10% off</h2><p>We ask Trove for your shoe and clothing size (and, if you like, your interests and email) to suggest what fits, for 90 days.</p>
-<form method="post" action="/start"><button type="submit" data-testid="start">Share your sizes for 10% off</button></form></section>`);
+    parts.push(`<section aria-labelledby="offer"><h2 id="offer">${esc(shop.ask.heading)}</h2><p>${esc(shop.ask.blurb)}</p>
+<form method="post" action="/start"><button type="submit" data-testid="start">${esc(shop.ask.heading)}</button></form></section>`);
+    if (market.offers.length)
+      parts.push(
+        `<section aria-labelledby="mk"><h2 id="mk">Our offers on the Trove market</h2><p>We see what people look for, never who they are.</p><ul>${market.offers
+          .map(
+            (o) =>
+              `<li data-market-offer="${esc(o.id)}">“${esc(o.text)}”: ${esc(shop.market.offer.description)} — <span>${esc(o.status.replace('_', ' '))}</span></li>`,
+          )
+          .join('')}</ul></section>`,
+      );
     if (events.length)
       parts.push(
         `<section aria-labelledby="ev"><h2 id="ev">Events from Trove</h2><ul>${events.map((e) => `<li>${esc(e.at)}: ${esc(e.type)}</li>`).join('')}</ul></section>`,
@@ -133,7 +154,8 @@ export function createDemoBrand(cfg: DemoConfig) {
   app.post('/start', async (c) => {
     const state = randomBytes(16).toString('base64url');
     const verifier = randomBytes(32).toString('base64url');
-    pending.set(state, verifier);
+    const ask = shop.ask;
+    pending.set(state, { verifier, reward: ask.value, code: ask.code });
     const res = await form('/oauth/par', {
       response_type: 'code',
       client_id: cfg.clientId,
@@ -144,13 +166,13 @@ export function createDemoBrand(cfg: DemoConfig) {
       authorization_details: JSON.stringify([
         {
           type: 'trove_attributes',
-          attributes: REQUESTED,
-          optional_attributes: OPTIONAL,
+          attributes: ask.attributes,
+          ...(ask.optional.length ? { optional_attributes: ask.optional } : {}),
           purpose: 'https://w3id.org/dpv#PersonalisedAdvertising',
-          purpose_description: 'Suggest shoes and clothes in your size',
-          value: { kind: 'discount', description: '10% off your next order', amount: 10, unit: 'percent' },
+          purpose_description: ask.purpose_description,
+          value: { kind: ask.value.kind, description: ask.value.description, amount: ask.value.amount, unit: ask.value.currency ?? ask.value.unit },
           access: 'ongoing',
-          duration: 'P90D',
+          duration: shop.key === 'stride' ? 'P90D' : 'P30D',
           retention: 'P30D',
         },
       ]),
@@ -163,17 +185,18 @@ export function createDemoBrand(cfg: DemoConfig) {
   });
   app.get('/callback', async (c) => {
     const { code, state, iss, error } = c.req.query();
-    const verifier = state ? pending.get(state) : undefined;
+    const p = state ? pending.get(state) : undefined;
     if (error) return c.html(page(`<p role="status" data-testid="denied">You chose not to share (${esc(error)}). No problem.</p><p><a href="/">Back</a></p>`));
-    if (!code || !verifier || iss !== new URL(cfg.troveOrigin).origin)
+    if (!code || !p || iss !== new URL(cfg.troveOrigin).origin)
       return c.html(page('<p role="alert">This answer does not belong to a request we made.</p>'), 400);
     pending.delete(state!);
-    const res = await form('/oauth/token', { grant_type: 'authorization_code', code, redirect_uri: `${cfg.publicUrl}/callback`, code_verifier: verifier });
+    const res = await form('/oauth/token', { grant_type: 'authorization_code', code, redirect_uri: `${cfg.publicUrl}/callback`, code_verifier: p.verifier });
     if (!res.ok) return c.html(page(`<p role="alert">The code exchange failed (${res.status}).</p>`), 502);
     session.tokens = await res.json();
     session.revokedAt = undefined;
     session.deleted = undefined;
     await readNow();
+    if (session.values) await giveValue(p);
     return c.redirect('/', 303);
   });
   app.post('/read-again', async (c) => {
@@ -191,6 +214,7 @@ export function createDemoBrand(cfg: DemoConfig) {
         const short = type.split('/').at(-1)!;
         const at = new Date().toISOString();
         events.push({ at, type: short, grant_id: detail.grant_id });
+        if (short === 'intent.created') void market.answerOpen();
         if ((short === 'grant.revoked' || short === 'grant.expired') && detail.grant_id === session.tokens?.grant_id) {
           if (short === 'grant.revoked') session.revokedAt = at;
           forget(at, short === 'grant.revoked' ? 'revoked' : 'expired', detail.attributes);
@@ -201,10 +225,5 @@ export function createDemoBrand(cfg: DemoConfig) {
       return c.body(null, 400);
     }
   });
-  return { app, events, session };
+  return { app, events, session, market };
 }
-
-const STYLE = `:root{font-family:system-ui,-apple-system,"Segoe UI",sans-serif;color:#1d2330;background:#fbfaf7;line-height:1.5}
-body{margin:0 auto;max-width:40rem;padding:1rem}header{border-bottom:2px solid #2f5d50;margin-bottom:1rem}h1{margin:.2rem 0;color:#2f5d50}
-button{font:inherit;padding:.6rem 1rem;border-radius:.4rem;border:0;background:#2f5d50;color:#fff;cursor:pointer}button:focus-visible{outline:3px solid #e0a526;outline-offset:2px}
-table{border-collapse:collapse}th,td{text-align:left;padding:.3rem .8rem .3rem 0}.notice{background:#fff4d6;padding:.6rem;border-radius:.4rem}.error{background:#fde8e8;padding:.6rem;border-radius:.4rem}`;

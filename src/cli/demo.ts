@@ -1,66 +1,76 @@
-// `trove demo [--public-url URL] [--json]`: seeds the demo brand "Stride & Co" (a client
-// with a secret, its callback and webhook on the demo site) once, keeps its credentials in
-// the data directory (0600, like the development master key), and prints how to try the
-// whole flow. Running it again reuses the registration.
+// `trove demo [--shop stride|pace] [--public-url URL] [--json]`: seeds a demo shop ("Stride
+// & Co" or "Pace Running": a client with a secret, the agreements it accepts, its callback
+// and webhook on the demo site) once, keeps its credentials in the data directory (0600,
+// like the development master key), and prints how to try the whole flow. Running it again
+// reuses the registration.
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { SHOPS, shopOf } from './demo-shops.ts';
 import type { Config } from '../config.ts';
 import { registerBrand } from '../features/brands/register-brand.ts';
 import { output, parse, UsageError } from './args.ts';
 import { help } from './migrate.ts';
 import { withDeps } from './with-deps.ts';
 
-export const DEMO_HELP = `Usage: trove demo [--public-url URL] [--json]
+export const DEMO_HELP = `Usage: trove demo [--shop stride|pace] [--public-url URL] [--json]
 
-Registers the demo brand "Stride & Co" (once; later runs reuse it) with its callback and
-webhook under --public-url (default http://localhost:8788, where npm run demo serves it),
-and prints how to try the whole flow. --json prints the client credentials.`;
+Registers a demo shop (once; later runs reuse it) with its callback and webhook under
+--public-url: "Stride & Co" (--shop stride, the default; http://localhost:8788, where npm
+run demo serves it; accepts sd-base) or "Pace Running" (--shop pace; http://localhost:8789;
+accepts sd-base and sd-portability). Both answer market intents under terms they accept
+with an offer. Prints how to try the whole flow; --json prints the client credentials.`;
 
-export type DemoBrand = { client_id: string; client_secret: string; public_url: string; trove_origin: string };
+export type DemoBrand = { shop: string; client_id: string; client_secret: string; public_url: string; trove_origin: string };
 
-export function demoBrandFile(config: Config): string {
-  return join(config.dataDir, 'demo-brand.json');
+const DEFAULT_PORTS: Record<string, number> = { stride: 8788, pace: 8789 };
+
+export function demoBrandFile(config: Config, shop = 'stride'): string {
+  return join(config.dataDir, shop === 'stride' ? 'demo-brand.json' : `demo-brand-${shop}.json`);
 }
 
 export async function demoCommand(argv: string[], config: Config): Promise<number> {
-  const { values, positionals } = parse(argv, { 'public-url': { type: 'string' } }, 0);
+  const { values, positionals } = parse(argv, { 'public-url': { type: 'string' }, shop: { type: 'string' } }, 0);
   if (values.help) return help(DEMO_HELP);
   if (positionals.length) throw new UsageError(`unexpected argument: ${positionals[0]}`);
+  if (values.shop && !(values.shop in SHOPS)) throw new UsageError(`--shop: choose ${Object.keys(SHOPS).join(' or ')}`);
+  const shop = shopOf(values.shop);
   let publicUrl: string;
   try {
-    publicUrl = new URL(values['public-url'] ?? 'http://localhost:8788').origin;
+    publicUrl = new URL(values['public-url'] ?? `http://localhost:${DEFAULT_PORTS[shop.key]}`).origin;
   } catch {
     throw new UsageError('--public-url must be an absolute http(s) URL');
   }
   return withDeps(config, async (deps) => {
-    const file = demoBrandFile(config);
+    const file = demoBrandFile(config, shop.key);
     let demo: DemoBrand | null = existsSync(file) ? (JSON.parse(readFileSync(file, 'utf8')) as DemoBrand) : null;
     const live = demo && (await deps.store.db.selectFrom('brands').select('status').where('id', '=', demo.client_id).executeTakeFirst());
-    if (!demo || live?.status !== 'active' || demo.public_url !== publicUrl) {
+    if (!demo || live?.status !== 'active' || demo.public_url !== publicUrl || demo.shop !== shop.key) {
       const r = await registerBrand(deps, {
-        name: 'Stride & Co',
+        name: shop.name,
         redirect_uris: [`${publicUrl}/callback`],
         auth: { method: 'client_secret_basic' },
         homepage: publicUrl,
         policy_uri: `${publicUrl}/privacy`,
-        contact: 'privacy@stride.example',
+        contact: shop.contact,
         webhook_url: `${publicUrl}/webhook`,
+        accepted_terms: shop.accepts,
       });
-      demo = { client_id: r.client_id, client_secret: r.client_secret!, public_url: publicUrl, trove_origin: config.origin };
+      demo = { shop: shop.key, client_id: r.client_id, client_secret: r.client_secret!, public_url: publicUrl, trove_origin: config.origin };
       writeFileSync(file, `${JSON.stringify(demo, null, 2)}\n`, { mode: 0o600 });
     }
     output(
       values.json,
       demo,
       [
-        `Demo brand "Stride & Co": ${demo.client_id}`,
+        `Demo shop "${shop.name}": ${demo.client_id} (accepts ${shop.accepts.join(', ')})`,
         '',
         'Try the whole flow (npm run demo starts both for you):',
         `  1. Open ${config.origin}, sign up with a passkey and fill in your shoe and clothing sizes.`,
-        `  2. Open ${publicUrl} and choose "Share your sizes for 10% off".`,
+        `  2. Open ${publicUrl} and choose "${shop.ask.heading}".`,
         '  3. Trove shows who is asking, what for and for how long; tick the optional items you want to share and approve.',
         '  4. The shop shows exactly what it received; every read appears in your activity.',
         '  5. Revoke the grant in Trove: the shop gets a signed revocation event, deletes your data and says so; its next read is refused.',
+        '  6. In Trove, choose your terms (My terms), then publish an intent to the market: the shops that accept your terms answer with offers.',
       ].join('\n'),
     );
     return 0;

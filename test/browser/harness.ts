@@ -27,7 +27,8 @@ export type Harness = {
   origin: string;
   /** Runs the trove CLI against the server's database; returns its parsed --json output. */
   cli<T>(...args: string[]): T;
-  startDemo(): Promise<Awaited<ReturnType<typeof startDemoBrand>> & { clientId: string }>;
+  /** Starts a demo shop (Stride & Co unless named) on a free port, registered through `trove demo`. */
+  startDemo(shop?: 'stride' | 'pace'): Promise<Awaited<ReturnType<typeof startDemoBrand>> & { clientId: string }>;
   /** Signs an audit checkpoint of the whole log now (the operator's `trove audit checkpoint`); the latest one. */
   signCheckpoint(): { size: number; root: string; ts: number; note: string };
   stop(): Promise<void>;
@@ -69,10 +70,10 @@ export async function startHarness(opts: { env?: Record<string, string> } = {}):
       if (r.status !== 0) throw new Error(`signing a checkpoint failed: ${r.stderr}`);
       return JSON.parse(r.stdout) as { size: number; root: string; ts: number; note: string };
     },
-    async startDemo() {
+    async startDemo(shop = 'stride') {
       const port = await freePort();
-      const brand = registerDemoBrand(server.cliEnv(), `http://localhost:${port}`);
-      const demo = await startDemoBrand({ troveOrigin: server.origin, port, clientId: brand.client_id, clientSecret: brand.client_secret });
+      const brand = registerDemoBrand(server.cliEnv(), `http://localhost:${port}`, shop);
+      const demo = await startDemoBrand({ troveOrigin: server.origin, port, clientId: brand.client_id, clientSecret: brand.client_secret, shop });
       demos.push(demo);
       return { ...demo, clientId: brand.client_id };
     },

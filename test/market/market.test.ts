@@ -148,6 +148,11 @@ describe('offers', () => {
     const wrongTerms = offerBody(pkce().challenge);
     wrongTerms.request = { ...wrongTerms.request, agreement: 'sd-portability' };
     expect((await asBrand(brands.a, `/v1/intents/${marketId}/offers`, { method: 'POST', json: wrongTerms })).status).toBe(400);
+    // The offer is what the request promises: a separate value in the request is refused.
+    const twoValues = offerBody(pkce().challenge, { request: { ...offerBody('').request, value: { kind: 'gift', description: 'Something else' } } });
+    const refused = await asBrand(brands.a, `/v1/intents/${marketId}/offers`, { method: 'POST', json: twoValues });
+    expect(refused.status).toBe(400);
+    expect((await refused.json()).detail).toContain('request.value');
     expect(
       (
         await asBrand(brands.a, `/v1/intents/${marketId}/offers`, {
@@ -202,6 +207,8 @@ describe('offers', () => {
     const ledger = await (await me.call('/api/me/value')).json();
     const stride = ledger.brands.find((b: { client_id: string }) => b.client_id === brands.a.clientId);
     expect(stride.received).toEqual([expect.objectContaining({ agreement: 'sd-base', amount: 15, unit: 'EUR' })]);
+    // The grant promises what the offer offered.
+    expect(stride.promised).toEqual([expect.objectContaining({ kind: 'discount', description: '15% off running shoes', amount: 15, unit: '%' })]);
     const recorded = await deps.store.db.selectFrom('audit_events').select('detail').where('action', '=', 'value.recorded').executeTakeFirstOrThrow();
     expect(JSON.parse(recorded.detail!)).toMatchObject({ agreement: 'sd-base' });
   });

@@ -44,6 +44,11 @@ export async function makeOffer(deps: Deps, brandId: string, marketId: string, i
   }
   const problem = agreementOffered(deps.roster, brand, input.request.agreement);
   if (problem) throw new InvalidField('request.agreement', problem);
+  if (input.request.value) throw new InvalidField('request.value', 'leave it out: the offer is what this request promises');
+  // The request carries the offer as its promised value, so the consent screen, the grant,
+  // its receipt and the consumer's value ledger all name what was offered.
+  const { currency, ...offered } = input.offer;
+  const request = { ...input.request, value: { ...offered, ...(currency ? { unit: currency } : {}) } };
   const db = deps.store.db;
   const mine = await db
     .selectFrom('offers')
@@ -62,7 +67,7 @@ export async function makeOffer(deps: Deps, brandId: string, marketId: string, i
         consumer_id: intent.consumer_id,
         brand_id: brand.id,
         offer: JSON.stringify(input.offer),
-        details: JSON.stringify(input.request),
+        details: JSON.stringify(request),
         redirect_uri: input.redirect_uri,
         code_challenge: input.code_challenge,
         state: input.state ?? null,
