@@ -59,6 +59,8 @@ export async function liveServer(extraEnv: Record<string, string> = {}, opts: { 
   };
   let child: ChildProcess | null = null;
   const base = `http://127.0.0.1:${port}`;
+  /** What the process wrote (stdout: the access log), across restarts. */
+  const output = { stdout: '', stderr: '' };
 
   /** Starts the process; `envOverrides` change its environment from now on (e.g. a new master key). */
   async function start(envOverrides: Record<string, string | undefined> = {}) {
@@ -66,9 +68,16 @@ export async function liveServer(extraEnv: Record<string, string> = {}, opts: { 
       if (v === undefined) delete (env as Record<string, string>)[k];
       else (env as Record<string, string>)[k] = v;
     }
-    child = spawn(process.execPath, ['src/runtime/node/main.ts'], { env, stdio: ['ignore', 'ignore', 'pipe'] });
+    child = spawn(process.execPath, ['src/runtime/node/main.ts'], { env, stdio: ['ignore', 'pipe', 'pipe'] });
     let stderr = '';
-    child.stderr!.on('data', (d) => (stderr += d));
+    child.stderr!.on('data', (d) => {
+      stderr += d;
+      output.stderr += d;
+    });
+    // Always read: a full pipe would block the server's (synchronous) access-log writes.
+    child.stdout!.on('data', (d) => {
+      if (output.stdout.length < 16 * 1024 * 1024) output.stdout += d;
+    });
     const deadline = Date.now() + 15_000;
     for (;;) {
       try {
@@ -92,13 +101,13 @@ export async function liveServer(extraEnv: Record<string, string> = {}, opts: { 
     });
   }
 
-  /** A clean shutdown (SIGTERM): in-flight work finishes and the database is closed. */
-  function stop(): Promise<void> {
+  /** A clean shutdown (SIGTERM): in-flight work finishes and the database is closed. Resolves to the exit code. */
+  function stop(): Promise<number | null> {
     const c = child;
     child = null;
-    if (!c || c.exitCode !== null) return Promise.resolve();
+    if (!c || c.exitCode !== null) return Promise.resolve(c?.exitCode ?? null);
     return new Promise((resolve) => {
-      c.once('exit', () => resolve());
+      c.once('exit', (code) => resolve(code));
       c.kill('SIGTERM');
     });
   }
@@ -124,5 +133,5 @@ export async function liveServer(extraEnv: Record<string, string> = {}, opts: { 
     request: (path: string, init?: RequestInit) => fetch(`${base}${path}`, init),
   };
 
-  return { start, kill, stop, cleanup, cliEnv, asApp, origin, base, dir, databaseUrl };
+  return { start, kill, stop, cleanup, cliEnv, asApp, origin, base, dir, databaseUrl, output, port };
 }
