@@ -37,6 +37,17 @@ export function observe(deps: Deps, routes: readonly Route[]): MiddlewareHandler
     await next();
     const seconds = elapsed();
     const status = c.res.status;
+    const requestId = c.get('requestId');
+    // Answers built as a new Response (the error handler, streams) lose the header
+    // hono/request-id set; the caller and the log line share the id, so it is set here.
+    if (requestId && !c.res.headers.has('x-request-id')) {
+      try {
+        c.res.headers.set('x-request-id', requestId);
+      } catch {
+        c.res = new Response(c.res.body, c.res);
+        c.res.headers.set('x-request-id', requestId);
+      }
+    }
     const r = entryOf(c.req.method, routePath(c, -1));
     // Answers no table entry claims: the portal's files, or a 404/405 for any path at all.
     const template = r ? r.path : status < 400 ? '(portal)' : '(unmatched)';
@@ -46,7 +57,7 @@ export function observe(deps: Deps, routes: readonly Route[]): MiddlewareHandler
     deps.metrics.observe('http_request_duration_seconds', seconds, { method, route: template });
     if (status === 429) deps.metrics.count('rate_limit_refusals', { class: r?.limit ?? 'none' });
     deps.log.access?.({
-      request_id: c.get('requestId'),
+      request_id: requestId,
       method,
       route: template,
       status,
