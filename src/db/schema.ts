@@ -315,6 +315,8 @@ export type ValueEventRow = {
   /** Plaintext only in rows written before sealing; NULL once sealed. */
   reference: string | null;
   created_at: number;
+  /** When the value was given, as the brand stated it (NULL in older rows: when recorded). */
+  given_at: number | null;
 };
 
 export type WebhookDeliveryRow = {

@@ -1,18 +1,19 @@
-// The value ledger: brands record what they actually gave back on a grant (a coupon,
-// points, money, access); the consumer sees, per brand, what was promised and what was
-// received, with totals per unit. Recording is audited; one brand never touches
-// another's grants, and nobody writes into the ledger of a grant that was revoked or
-// expired, or of a consumer who erased their account. The description and reference
-// are sealed under the consumer's data key (erasure shreds them; the rows go too).
+// The value ledger, the brand's side: brands record what they actually gave back on a grant
+// (a coupon, points, money, access), dated when given (a brand recording it later may say
+// when, never before the grant nor in the future); the consumer's view is value-summary.ts.
+// Recording is audited; one brand never touches another's grants, and nobody writes into
+// the ledger of a grant that was revoked or expired, or of a consumer who erased their
+// account. The description and reference are sealed under the consumer's data key
+// (erasure shreds them; the rows go too).
 import { iso } from '../iso-time.ts';
 import { z } from 'zod';
 import type { Deps } from '../../deps.ts';
 import type { GrantStatus } from '../../db/schema.ts';
 import { newId } from '../../crypto/random.ts';
-import { Conflict, NotFound } from '../../errors.ts';
+import { Conflict, InvalidField, NotFound } from '../../errors.ts';
 import { commitOr } from '../audit/commit.ts';
 import { dataKeyFor } from '../profile/data-key.ts';
-import { openText, sealText, valueTextAad } from '../profile/sealed-text.ts';
+import { sealText, valueTextAad } from '../profile/sealed-text.ts';
 
 export const valueInput = z
   .strictObject({
@@ -21,6 +22,8 @@ export const valueInput = z
     amount: z.number().nonnegative().max(1e9).optional(),
     unit: z.string().trim().min(1).max(20).optional(),
     reference: z.string().trim().min(1).max(100).optional(),
+    /** When it was given, if before now (value recorded later): not before the grant, not in the future. */
+    given_at: z.iso.datetime({ offset: true }).optional(),
   })
   .refine((v) => v.amount === undefined || v.unit !== undefined, { path: ['unit'], message: 'an amount needs a unit or currency (e.g. EUR, points, percent)' });
 
@@ -30,9 +33,18 @@ const TAKES_VALUE: GrantStatus[] = ['active', 'exhausted'];
 
 export async function recordValue(deps: Deps, brandId: string, grantId: string, input: z.infer<typeof valueInput>) {
   const db = deps.store.db;
-  const grant = await db.selectFrom('grants').select(['id', 'brand_id', 'consumer_id', 'status', 'agreement']).where('id', '=', grantId).executeTakeFirst();
+  const grant = await db
+    .selectFrom('grants')
+    .select(['id', 'brand_id', 'consumer_id', 'status', 'agreement', 'created_at'])
+    .where('id', '=', grantId)
+    .executeTakeFirst();
   if (!grant || grant.brand_id !== brandId) throw new NotFound('No such grant.');
   if (!TAKES_VALUE.includes(grant.status)) throw grantEnded(grant.status);
+  const now = deps.clock.now();
+  const givenAt = input.given_at ? Date.parse(input.given_at) : now;
+  if (givenAt > now) throw new InvalidField('given_at', 'must not be in the future');
+  // Value is given in return for the data the grant shares: it cannot come before the grant.
+  if (givenAt < Number(grant.created_at)) throw new InvalidField('given_at', 'must not be before the grant was approved');
   const row = {
     id: newId(),
     grant_id: grantId,
@@ -43,7 +55,8 @@ export async function recordValue(deps: Deps, brandId: string, grantId: string, 
     amount: input.amount ?? null,
     unit: input.unit ?? null,
     reference: input.reference ?? null,
-    created_at: deps.clock.now(),
+    created_at: now,
+    given_at: givenAt,
   };
   const key = await dataKeyFor(deps, grant.consumer_id).catch(() => {
     throw grantEnded('revoked'); // the consumer erased their account (their grants were revoked with it)
@@ -77,6 +90,7 @@ export async function recordValue(deps: Deps, brandId: string, grantId: string, 
           unit: row.unit,
           reference: null,
           created_at: row.created_at,
+          given_at: row.given_at,
         }),
       ],
       audit: [
@@ -88,7 +102,14 @@ export async function recordValue(deps: Deps, brandId: string, grantId: string, 
           brand_id: brandId,
           grant_id: grantId,
           consumer_id: grant.consumer_id,
-          detail: { value: row.id, kind: input.kind, amount: input.amount ?? null, unit: input.unit ?? null, agreement: grant.agreement },
+          detail: {
+            value: row.id,
+            kind: input.kind,
+            amount: input.amount ?? null,
+            unit: input.unit ?? null,
+            agreement: grant.agreement,
+            ...(givenAt < now ? { given_at: iso(givenAt) } : {}),
+          },
         },
       ],
     },
@@ -97,54 +118,7 @@ export async function recordValue(deps: Deps, brandId: string, grantId: string, 
     },
   );
   const { consumer_id: _c, ...visible } = row;
-  return { ...visible, created_at: iso(row.created_at) };
-}
-
-type Totals = Record<string, number>;
-
-export async function valueSummary(deps: Deps, consumerId: string) {
-  const db = deps.store.db;
-  const grants = await db
-    .selectFrom('grants')
-    .innerJoin('brands', 'brands.id', 'grants.brand_id')
-    .select(['grants.id', 'grants.brand_id', 'brands.name', 'grants.value_offer', 'grants.status', 'grants.created_at', 'grants.agreement'])
-    .where('grants.consumer_id', '=', consumerId)
-    .orderBy('grants.created_at')
-    .execute();
-  const received = await db.selectFrom('value_events').selectAll().where('consumer_id', '=', consumerId).orderBy('created_at').execute();
-  const key = received.length ? await dataKeyFor(deps, consumerId) : null;
-  const text = (v: (typeof received)[number]) => {
-    const opened = openText(deps, key!, valueTextAad(consumerId, v.id), v.text_sealed, v.text_nonce);
-    return v.text_nonce === null ? { description: opened, reference: v.reference } : (JSON.parse(opened) as { description: string; reference: string | null });
-  };
-  const brands = new Map<string, { client_id: string; name: string; promised: unknown[]; received: unknown[]; totals: Totals }>();
-  for (const g of grants) {
-    const b = brands.get(g.brand_id) ?? { client_id: g.brand_id, name: g.name, promised: [], received: [], totals: {} };
-    if (g.value_offer) b.promised.push({ grant_id: g.id, grant_status: g.status, agreement: g.agreement, ...(JSON.parse(g.value_offer) as object) });
-    brands.set(g.brand_id, b);
-  }
-  // Value is given under the agreement of the grant it was recorded against.
-  const agreementOf = new Map(grants.map((g) => [g.id, g.agreement]));
-  for (const v of received) {
-    const b = brands.get(v.brand_id);
-    if (!b) continue;
-    b.received.push({
-      id: v.id,
-      grant_id: v.grant_id,
-      agreement: agreementOf.get(v.grant_id) ?? null,
-      kind: v.kind,
-      ...text(v),
-      amount: v.amount,
-      unit: v.unit,
-      created_at: iso(v.created_at),
-    });
-    if (v.amount !== null && v.unit) b.totals[v.unit] = (b.totals[v.unit] ?? 0) + v.amount;
-  }
-  key?.fill(0);
-  const all = [...brands.values()];
-  const totals: Totals = {};
-  for (const b of all) for (const [unit, n] of Object.entries(b.totals)) totals[unit] = (totals[unit] ?? 0) + n;
-  return { brands: all, totals };
+  return { ...visible, created_at: iso(row.created_at), given_at: iso(row.given_at) };
 }
 
 function grantEnded(status: GrantStatus) {

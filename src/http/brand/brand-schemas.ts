@@ -47,6 +47,7 @@ export const brandResponses = {
     unit: z.string().nullable(),
     reference: z.string().nullable(),
     created_at: iso,
+    given_at: iso,
   }),
   receipt: z.object({
     id: z.string(),

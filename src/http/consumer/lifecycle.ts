@@ -1,7 +1,7 @@
 // The consumer's receipts (GET /api/me/receipts/{id}) and value ledger (GET /api/me/value).
 import { z } from 'zod';
 import { consumerReceipt } from '../../features/grants/receipts.ts';
-import { valueSummary } from '../../features/value/ledger.ts';
+import { valueSummary } from '../../features/value/value-summary.ts';
 import { route, type Route } from '../route.ts';
 
 const receiptId = z.object({ id: z.string().min(1).max(64) });
