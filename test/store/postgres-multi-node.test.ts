@@ -67,7 +67,7 @@ afterAll(async () => {
   await receiver?.close();
 });
 
-type Acks = { reads: { a: number; b: number }; writes: Map<string, number>; approvals: string[]; revocations: string[] };
+type Acks = { reads: { a: number; b: number }; writes: Map<string, number>; shoeWrites: number; approvals: string[]; revocations: string[] };
 
 /** Mixed load on both nodes until stopAt; only what a client saw acknowledged is counted. */
 async function load(acks: Acks, tokens: { a: string; b: string }, grants: { a: string; b: string }, stopAt: number) {
@@ -97,6 +97,14 @@ async function load(acks: Acks, tokens: { a: string; b: string }, grants: { a: s
       const res = await me.call(`/api/me/attributes/${name}`, { method: 'PUT', json: { value: String(next) } });
       if (res.status === 200) acks.writes.set(name, next);
     });
+  // A granted attribute: each change queues grant.attributes_changed for every active grant,
+  // so both nodes' dispatchers have many deliveries to race for.
+  const shoeWriter = () =>
+    loop(async (i) => {
+      const res = await (i % 2 ? onA : onB).call('/api/me/attributes/shoe_size', { method: 'PUT', json: { value: { size: 36 + (i % 10), system: 'EU' } } });
+      if (res.status === 200) acks.shoeWrites += 1;
+      await sleep(50);
+    });
   // PAR on one node, approval on the other.
   const approver = () =>
     loop(async (i) => {
@@ -112,18 +120,21 @@ async function load(acks: Acks, tokens: { a: string; b: string }, grants: { a: s
       const me = i % 2 ? onA : onB;
       const { active } = (await (await me.call('/api/me/grants')).json()) as { active: { id: string }[] };
       const target = active.find((g) => g.id !== grants.a && g.id !== grants.b);
-      if (!target) return sleep(20);
+      if (!target) {
+        await sleep(20);
+        return;
+      }
       const res = await me.call(`/api/me/grants/${target.id}/revoke`, { method: 'POST' });
       if (res.status === 200) acks.revocations.push(target.id);
     });
-  await Promise.all([reader('a'), reader('a'), reader('b'), reader('b'), writer(1, onA), writer(2, onB), approver(), revoker()]);
+  await Promise.all([reader('a'), reader('a'), reader('b'), reader('b'), writer(1, onA), writer(2, onB), shoeWriter(), approver(), revoker()]);
 }
 
 describe('two nodes on one PostgreSQL database', () => {
   it('keep every acknowledged read and write, refuse a revoked grant on the other node, deliver each webhook once, agree on keys and verify', async () => {
     const tokenA = await grantVia(a, onA);
     const tokenB = await grantVia(b, onB);
-    const acks: Acks = { reads: { a: 0, b: 0 }, writes: new Map(), approvals: [], revocations: [] };
+    const acks: Acks = { reads: { a: 0, b: 0 }, writes: new Map(), shoeWrites: 0, approvals: [], revocations: [] };
     const stopAt = Date.now() + LOAD_MS;
     const loading = load(acks, { a: tokenA.token, b: tokenB.token }, { a: tokenA.grant, b: tokenB.grant }, stopAt);
     await sleep(LOAD_MS / 2);
@@ -184,7 +195,7 @@ describe('two nodes on one PostgreSQL database', () => {
     expect(rows.filter((r) => r.status === 'failed')).toEqual([]);
     const inFlightAtKill = rows.length - delivered.length;
     expect(inFlightAtKill).toBeLessThanOrEqual(2);
-    expect(delivered.length).toBeGreaterThanOrEqual(acks.revocations.length);
+    expect(delivered.length).toBeGreaterThanOrEqual(acks.revocations.length + acks.shoeWrites);
 
     // A signing-key rotation (on the shared database, as `trove keys rotate` does it): both
     // nodes publish the same JWKS with the new key within the key cache TTL.
@@ -208,7 +219,7 @@ describe('two nodes on one PostgreSQL database', () => {
     const checked = JSON.parse(verify.stdout).checked;
     const writes = [...acks.writes.values()].reduce((x, y) => x + y, 0);
     console.log(
-      `two nodes: ${acks.reads.a + acks.reads.b} acknowledged reads (${acks.reads.a} on a, ${acks.reads.b} on b), ${writes} profile writes, ${acks.approvals.length} approvals, ${acks.revocations.length} revocations, ${delivered.length} webhook deliveries each received and audited once (${inFlightAtKill} in flight at the kill), ${checked} audit events verified`,
+      `two nodes: ${acks.reads.a + acks.reads.b} acknowledged reads (${acks.reads.a} on a, ${acks.reads.b} on b), ${writes} profile writes, ${acks.approvals.length} approvals, ${acks.revocations.length} revocations, ${acks.shoeWrites} changes of a granted attribute, ${delivered.length} webhook deliveries each received and audited once (${inFlightAtKill} in flight at the kill), ${checked} audit events verified`,
     );
     expect(acks.reads.a).toBeGreaterThan(0);
     expect(acks.reads.b).toBeGreaterThan(0);
