@@ -68,7 +68,10 @@ export async function rollbackCheck(opts: { replaced: string | null; backup: str
   try {
     backupHead = Number((backup.prepare('SELECT max(seq) AS seq FROM audit_events').get() as { seq: number | null }).seq ?? 0);
     const anyNote = backup.prepare('SELECT note FROM log_checkpoints ORDER BY size DESC LIMIT 1').get() as { note: string } | undefined;
-    origin = (local?.note ?? anyNote?.note)?.split('\n')[0];
+    // The checkpoint origin is the log key's name (log-checkpoint.ts), also before any checkpoint.
+    const logKey = backup.prepare("SELECT public_jwk FROM keys WHERE kind = 'log' ORDER BY version LIMIT 1").get() as { public_jwk: string } | undefined;
+    const keyName = logKey && (JSON.parse(logKey.public_jwk) as { vkey?: string }).vkey?.split('+')[0];
+    origin = (local?.note ?? anyNote?.note)?.split('\n')[0] ?? keyName;
     if (local) backupHashAt = (backup.prepare('SELECT hash FROM audit_events WHERE seq = ?').get(local.size) as { hash: string } | undefined)?.hash ?? null;
   } finally {
     backup.close();
