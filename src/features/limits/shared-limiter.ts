@@ -10,15 +10,38 @@
 // - A counter is not vault data and no audit event belongs to it, and commit() cannot hand
 //   back the count, so the upsert runs on its own: one statement is atomic by itself.
 // - Windows past their end are deleted at most once a minute per process.
+// - The two statements are prepared (built and compiled once): a limited request pays a
+//   round trip, not query building.
 import type { Kysely } from 'kysely';
 import { sql } from 'kysely';
 import type { Clock } from '../../clock.ts';
 import { toB64u } from '../../crypto/encoding.ts';
 import { hmacSha256 } from '../../crypto/hash.ts';
+import { prepared, rows } from '../../db/prepared.ts';
 import type { Database } from '../../db/schema.ts';
 import { budget, DEFAULT_LIMITS, secondsUntil, type Limit, type LimitClass, type LimitScope, type RateLimiter } from './rate-limiter.ts';
 
 const PRUNE_EVERY_MS = 60_000;
+
+type Window = { cls: string; scope: string; keyHash: string; start: number };
+
+const countHit = prepared((db, p: Window & { end: number }) =>
+  db
+    .insertInto('rate_limits')
+    .values({ cls: p.cls, scope: p.scope, key_hash: p.keyHash, window_start: p.start, n: 1, expires_at: p.end })
+    .onConflict((oc) => oc.columns(['cls', 'scope', 'key_hash', 'window_start']).doUpdateSet({ n: sql<number>`rate_limits.n + 1` }))
+    .returning('n'),
+);
+
+const countOf = prepared((db, p: Window) =>
+  db
+    .selectFrom('rate_limits')
+    .select('n')
+    .where('cls', '=', p.cls)
+    .where('scope', '=', p.scope)
+    .where('key_hash', '=', p.keyHash)
+    .where('window_start', '=', p.start),
+);
 
 export type SharedLimiterDeps = {
   db: Kysely<Database>;
@@ -49,26 +72,14 @@ export function createSharedLimiter(deps: SharedLimiterDeps, scale: number, limi
       if (max <= 0) return 0;
       const w = where(cls, by, key);
       await prune(w.now);
-      const row = await db
-        .insertInto('rate_limits')
-        .values({ cls, scope: by, key_hash: w.keyHash, window_start: w.start, n: 1, expires_at: w.end })
-        .onConflict((oc) => oc.columns(['cls', 'scope', 'key_hash', 'window_start']).doUpdateSet({ n: sql<number>`rate_limits.n + 1` }))
-        .returning('n')
-        .executeTakeFirstOrThrow();
-      return Number(row.n) > max ? secondsUntil(w.end, w.now) : 0;
+      const [row] = await rows(db, countHit(db, { cls, scope: by, keyHash: w.keyHash, start: w.start, end: w.end }));
+      return Number(row?.n ?? 1) > max ? secondsUntil(w.end, w.now) : 0;
     },
     async blocked(cls, by, key) {
       const max = budget(limits, scale, cls, by);
       if (max <= 0) return 0;
       const w = where(cls, by, key);
-      const row = await db
-        .selectFrom('rate_limits')
-        .select('n')
-        .where('cls', '=', cls)
-        .where('scope', '=', by)
-        .where('key_hash', '=', w.keyHash)
-        .where('window_start', '=', w.start)
-        .executeTakeFirst();
+      const [row] = await rows(db, countOf(db, { cls, scope: by, keyHash: w.keyHash, start: w.start }));
       return row && Number(row.n) >= max ? secondsUntil(w.end, w.now) : 0;
     },
   };
