@@ -3,21 +3,28 @@
 // node, profile writes, approvals and revocations split across both, webhook deliveries to
 // a local receiver; one node is SIGKILLed mid-run and restarted. Then: acknowledged reads
 // = read events, no acknowledged write lost, a revocation on one node refuses the next read
-// on the other, every delivery sent once (by jti) and audited once, both nodes' JWKS
-// identical within the key cache TTL of a rotation, and the audit log verifies.
+// on the other, every delivery sent once (by jti) and audited once, one rate-limit budget
+// across both nodes, both nodes' JWKS identical within the key cache TTL of a rotation,
+// and the audit log verifies.
 import { spawnSync } from 'node:child_process';
 import * as jose from 'jose';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { DEFAULT_LIMITS } from '../../src/features/limits/rate-limiter.ts';
 import { REDIRECT, shoeDetails } from '../helpers/brands.ts';
 import { caller, type Caller } from '../helpers/consumer.ts';
 import { liveServer, type LiveServer } from '../helpers/live-server.ts';
+import { awayFromWindowEdge } from '../helpers/limit-window.ts';
 import { sessionCookie, signUp } from '../helpers/passkey-client.ts';
 import { approvedCode, exchange, par, read, requestId, type SecretClient } from '../helpers/raw-oauth.ts';
 import { startReceiver } from '../helpers/receiver.ts';
 
 const KEY_CACHE_SECONDS = 2;
 const LOAD_MS = 5000;
+// Limits on, at half size: the load's PAR calls (at most MAX_PARS) and the budget spent at
+// the end stay inside the per-address PAR budget, so only the per-client one can refuse.
+const LIMIT_SCALE = 0.5;
+const MAX_PARS = 12;
 
 let a: LiveServer;
 let b: LiveServer;
@@ -40,7 +47,12 @@ async function grantVia(node: LiveServer, me: Caller) {
 
 beforeAll(async () => {
   receiver = await startReceiver();
-  const env = { TROVE_WEBHOOK_ALLOW_PRIVATE: 'true', TROVE_KEY_CACHE_SECONDS: String(KEY_CACHE_SECONDS), TROVE_CHECKPOINT_SECONDS: '1' };
+  const env = {
+    TROVE_RATE_LIMIT_SCALE: String(LIMIT_SCALE),
+    TROVE_WEBHOOK_ALLOW_PRIVATE: 'true',
+    TROVE_KEY_CACHE_SECONDS: String(KEY_CACHE_SECONDS),
+    TROVE_CHECKPOINT_SECONDS: '1',
+  };
   a = await liveServer(env);
   await a.start();
   b = await liveServer(env, { sameDataAs: a });
@@ -108,6 +120,10 @@ async function load(acks: Acks, tokens: { a: string; b: string }, grants: { a: s
   // PAR on one node, approval on the other.
   const approver = () =>
     loop(async (i) => {
+      if (i >= MAX_PARS) {
+        await sleep(50);
+        return;
+      }
       const { res } = await par((i % 2 ? a : b).asApp as never, brand, {}, shoeDetails());
       if (res.status !== 201) return;
       const id = requestId((await res.json()).request_uri);
@@ -131,7 +147,7 @@ async function load(acks: Acks, tokens: { a: string; b: string }, grants: { a: s
 }
 
 describe('two nodes on one PostgreSQL database', () => {
-  it('keep every acknowledged read and write, refuse a revoked grant on the other node, deliver each webhook once, agree on keys and verify', async () => {
+  it('keep every acknowledged read and write, refuse a revoked grant on the other node, deliver each webhook once, share one rate-limit budget, agree on keys and verify', async () => {
     const tokenA = await grantVia(a, onA);
     const tokenB = await grantVia(b, onB);
     const acks: Acks = { reads: { a: 0, b: 0 }, writes: new Map(), shoeWrites: 0, approvals: [], revocations: [] };
@@ -196,6 +212,16 @@ describe('two nodes on one PostgreSQL database', () => {
     const inFlightAtKill = rows.length - delivered.length;
     expect(inFlightAtKill).toBeLessThanOrEqual(2);
     expect(delivered.length).toBeGreaterThanOrEqual(acks.revocations.length + acks.shoeWrites);
+
+    // One rate-limit budget across both nodes: a client's PAR calls split across them are
+    // refused on both once the one per-client budget is spent.
+    const added = trove('brand', 'add', '--name', 'Budget Shoes', '--redirect-uri', REDIRECT, '--secret', '--json');
+    expect(added.status, added.stderr).toBe(0);
+    const spender: SecretClient = { clientId: JSON.parse(added.stdout).client_id, secret: JSON.parse(added.stdout).client_secret };
+    const budget = Math.floor(DEFAULT_LIMITS.par.perClient * LIMIT_SCALE);
+    await awayFromWindowEdge();
+    for (let i = 0; i < budget; i++) expect((await par((i % 2 ? b : a).asApp as never, spender)).res.status, `PAR ${i + 1}`).toBe(201);
+    for (const node of [a, b]) expect((await par(node.asApp as never, spender)).res.status).toBe(429);
 
     // A signing-key rotation (on the shared database, as `trove keys rotate` does it): both
     // nodes publish the same JWKS with the new key within the key cache TTL.
