@@ -10,6 +10,7 @@ import { join } from 'node:path';
 import BetterSqlite from 'better-sqlite3';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { copyTable, targetColumns } from '../../src/cli/copy-tables.ts';
 import { createPool, migratePostgres } from '../../src/runtime/store/postgres/index.ts';
 import { REDIRECT } from '../helpers/brands.ts';
 import { caller } from '../helpers/consumer.ts';
@@ -161,5 +162,40 @@ describe('trove migrate-data', () => {
     expect(trove('migrate-data', '--to', 'mysql://x').status).toBe(2);
     expect(trove('migrate-data', '--to', 'postgres://x/y', '--batch', '0').stderr).toMatch(/--batch must be/);
     expect(trove('migrate-data', '--to', 'postgres://x/y', '--from', join(pgDir, 'none.db')).stderr).toMatch(/no database at/);
+  }, 60_000);
+});
+
+describe('copyTable', () => {
+  it('converts SQLite values to the PostgreSQL column types that differ: boolean, bytea, jsonb, bigint beyond 2^53, double', async () => {
+    const url = await freshDatabase();
+    const c = new pg.Client({ connectionString: url });
+    await c.connect();
+    const sqlite = new BetterSqlite(':memory:');
+    try {
+      await c.query('CREATE TABLE mixed (id bigint PRIMARY KEY, flag boolean, raw bytea, doc jsonb, amount double precision, label text)');
+      sqlite.exec('CREATE TABLE mixed (id INTEGER PRIMARY KEY, flag INTEGER, raw BLOB, doc TEXT, amount REAL, label TEXT)');
+      const insert = sqlite.prepare('INSERT INTO mixed VALUES (?, ?, ?, ?, ?, ?)');
+      insert.run(9007199254740993n, 1, Buffer.from([0, 1, 254, 255]), '{"a":[1,2]}', 2.5, 'one');
+      insert.run(2, 0, null, null, null, null);
+      const types = (await targetColumns(c)).get('mixed')!;
+      await c.query('BEGIN');
+      expect(await copyTable(sqlite, c, 'mixed', types, { batch: 500, onRows() {} })).toBe(2);
+      await c.query('COMMIT');
+      const rows = (await c.query('SELECT id::text, flag, raw, doc, amount, label FROM mixed ORDER BY id DESC')).rows;
+      expect(rows).toEqual([
+        { id: '9007199254740993', flag: true, raw: Buffer.from([0, 1, 254, 255]), doc: { a: [1, 2] }, amount: 2.5, label: 'one' },
+        { id: '2', flag: false, raw: null, doc: null, amount: null, label: null },
+      ]);
+      // A value that does not fit is named by its column, never shown.
+      sqlite.prepare('INSERT INTO mixed VALUES (3, 0, NULL, ?, NULL, NULL)').run('not json {secret}');
+      await c.query('BEGIN');
+      await expect(copyTable(sqlite, c, 'mixed', types, { batch: 500, onRows() {} })).rejects.toThrow(
+        /^mixed\.doc: text that is not JSON cannot go into a jsonb column$/,
+      );
+      await c.query('ROLLBACK');
+    } finally {
+      sqlite.close();
+      await c.end();
+    }
   }, 60_000);
 });
