@@ -113,7 +113,7 @@ export async function verifyCommand(flags: VerifyFlags, config: Config): Promise
   }
 }
 
-function report(json: boolean | undefined, r: LogVerdict & { state_file?: string }, trust: string, pinned: readonly string[] = []) {
+export function report(json: boolean | undefined, r: LogVerdict & { state_file?: string }, trust: string, pinned: readonly string[] = []) {
   const followed = r.trust === 'pinned' ? r.log_keys.filter((k) => !pinned.includes(k)) : [];
   const cp = r.latest_checkpoint;
   const human = r.ok

@@ -1,7 +1,8 @@
 // `trove audit verify|log-key|checkpoint|export`: verify (audit-verify.ts) checks the log
 // against a pinned log key, or with --export a handed-over JSON Lines export offline;
 // log-key prints the verifier key auditors pin; checkpoint signs one now; export streams
-// the log (as the operator, itself audited) to a file.
+// the log (as the operator, itself audited) to a file. With --url, export and the
+// self-check act on a remote Trove through its operator API.
 import { createReadStream, createWriteStream, readFileSync } from 'node:fs';
 import { once } from 'node:events';
 import { createInterface } from 'node:readline';
@@ -10,13 +11,12 @@ import type { PublicJwk } from '../crypto/signing.ts';
 import { advanceLog } from '../features/audit/log-checkpoint.ts';
 import { storedLogKeys } from '../features/audit/verify.ts';
 import { verifyExport } from '../features/audit/verify-export.ts';
-import { OPERATOR_REVIEWER } from '../features/auditors/accounts.ts';
-import { startExport } from '../features/auditors/audit-export.ts';
 import { eventFilter } from '../features/auditors/event-filter.ts';
 import { openExisting } from '../runtime/node/deps.ts';
-import { verifyCommand } from './audit-verify.ts';
+import { report, verifyCommand } from './audit-verify.ts';
 import { output, parse, UsageError } from './args.ts';
 import { help } from './migrate.ts';
+import { isRemote, withOperations } from './operations.ts';
 import { withDeps } from './with-deps.ts';
 
 export const AUDIT_HELP = `Usage:
@@ -28,6 +28,7 @@ export const AUDIT_HELP = `Usage:
   trove audit checkpoint [--json]
   trove audit export [--format jsonl|csv] [--out FILE] [--brand ID] [--consumer ID] [--grant ID]
                      [--action NAME] [--outcome success|denied|failure] [--attribute NAME] [--from T] [--to T]
+  trove audit verify|export --url URL [...]     (or TROVE_URL; with TROVE_OPERATOR_TOKEN)
 
 log-key prints the log's verifier key (C2SP vkey). Record it out of band, once: it is
 what verify trusts, never the keys in the database.
@@ -46,7 +47,9 @@ hash, the links, each checkpoint against the tree of the events before it (and, 
 of /.well-known/jwks.json). Exit 1 names the first bad line.
 checkpoint brings the tree up to date and signs a checkpoint now (the server otherwise
 signs one every TROVE_CHECKPOINT_SECONDS and every 1,000 events) and prints it.
-export writes the log (or the filtered part) to --out or standard output.`;
+export writes the log (or the filtered part) to --out or standard output.
+With --url, export streams a remote Trove's log and verify runs its self-check there; to
+verify a remote log against your pinned key, export it and verify the file (--export).`;
 
 const FILTERS = ['brand', 'consumer', 'grant', 'action', 'outcome', 'attribute', 'from', 'to'] as const;
 
@@ -64,12 +67,15 @@ export async function auditCommand(argv: string[], config: Config): Promise<numb
       'max-unsigned': { type: 'string' },
       format: { type: 'string' },
       out: { type: 'string' },
+      url: { type: 'string' },
       ...Object.fromEntries(FILTERS.map((f) => [f, { type: 'string' as const }])),
     },
     1,
   );
   if (values.help) return help(AUDIT_HELP);
   if (positionals[0] === 'export') return exportCommand(values, config);
+  const remote = isRemote(values.url);
+  if (remote && positionals[0] !== 'verify') throw new UsageError(`audit ${positionals[0] ?? ''} runs only on a node with the database, not with --url`);
   if (positionals[0] === 'checkpoint') {
     return withDeps(config, async (deps) => {
       const cp = await advanceLog(deps);
@@ -91,6 +97,7 @@ export async function auditCommand(argv: string[], config: Config): Promise<numb
   if (positionals[0] !== 'verify')
     throw new UsageError(`unknown audit subcommand: ${positionals[0] ?? '(none)'}; try: trove audit verify|log-key|checkpoint|export`);
   const logKeys = values['log-key'] ?? [];
+  if (remote) return remoteSelfCheck(values, config);
   if (values.export !== undefined || values.jwks !== undefined) return verifyExportFile(values.export, values.jwks, values.json, logKeys);
   return verifyCommand(
     {
@@ -136,12 +143,30 @@ async function exportCommand(values: Record<string, string | string[] | boolean 
   if (format !== 'jsonl' && format !== 'csv') throw new UsageError('--format must be jsonl or csv');
   const parsed = eventFilter.safeParse(Object.fromEntries(FILTERS.filter((f) => values[f] !== undefined).map((f) => [f, values[f]])));
   if (!parsed.success) throw new UsageError(`bad filter: ${parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`);
-  return withDeps(config, async (deps) => {
-    const chunks = await startExport(deps, OPERATOR_REVIEWER, format, parsed.data);
+  return withOperations(config, values.url as string | undefined, async (ops) => {
+    const chunks = await ops.exportAudit(format, parsed.data);
     const out = typeof values.out === 'string' ? createWriteStream(values.out, { mode: 0o600 }) : process.stdout;
     for await (const chunk of chunks) if (!out.write(chunk)) await once(out, 'drain');
     if (out !== process.stdout)
       await new Promise<void>((resolve, reject) => (out as ReturnType<typeof createWriteStream>).end((err?: Error | null) => (err ? reject(err) : resolve())));
     return 0;
+  });
+}
+
+/** verify --url: the remote's self-check, printed as the local self-check prints it. */
+async function remoteSelfCheck(values: Record<string, string | string[] | boolean | undefined>, config: Config): Promise<number> {
+  const pinned = ['log-key', 'state', 'witness', 'min-witnesses', 'max-unsigned', 'export', 'jwks', 'database'].filter((f) => values[f] !== undefined);
+  if (pinned.length)
+    throw new UsageError(
+      `--${pinned[0]} verifies on this machine, not with --url: export the remote log (trove audit export --url … --out FILE) and verify the file (--export FILE --jwks FILE --log-key …)`,
+    );
+  return withOperations(config, values.url as string | undefined, async (ops) => {
+    const result = await ops.verifyAudit();
+    report(
+      values.json as boolean | undefined,
+      result,
+      `self-check of ${ops.origin} (trusts the log key stored there; export and verify the file against the key you pinned for more)`,
+    );
+    return result.ok ? 0 : 1;
   });
 }

@@ -1,31 +1,32 @@
-// `trove auditor add|list|disable|enrol-link`: auditor accounts. add prints the API
-// token and a one-time portal enrolment link exactly once (only hashes are kept).
+// `trove auditor add|list|disable|enrol-link`: auditor accounts, here or (--url) on a
+// remote Trove. add prints the API token and a one-time portal enrolment link exactly
+// once (only hashes are kept); revoke is another name for disable.
 import type { Config } from '../config.ts';
-import { addAuditor, disableAuditor, listAuditors, newEnrolLink } from '../features/auditors/accounts.ts';
 import { output, parse, UsageError } from './args.ts';
 import { help } from './migrate.ts';
-import { withDeps } from './with-deps.ts';
+import { withOperations } from './operations.ts';
 
 export const AUDITOR_HELP = `Usage:
   trove auditor add --name NAME [--brand CLIENT_ID …] [--json]
   trove auditor list [--json]
-  trove auditor disable AUDITOR_ID [--json]
+  trove auditor disable|revoke AUDITOR_ID [--json]
   trove auditor enrol-link AUDITOR_ID [--json]
 
 add creates an auditor scoped to the given brands (every brand when none is given) and
 prints its API token and a portal enrolment link (valid 24 h) exactly once.
 disable refuses the token and ends the auditor's sessions at once.
-enrol-link issues a fresh one-time link for enrolling another passkey.`;
+enrol-link issues a fresh one-time link for enrolling another passkey.
+Each acts on a remote Trove with --url URL (or TROVE_URL) and TROVE_OPERATOR_TOKEN.`;
 
 export async function auditorCommand(argv: string[], config: Config): Promise<number> {
-  const { values, positionals } = parse(argv, { name: { type: 'string' }, brand: { type: 'string', multiple: true } }, 2);
+  const { values, positionals } = parse(argv, { name: { type: 'string' }, brand: { type: 'string', multiple: true }, url: { type: 'string' } }, 2);
   if (values.help) return help(AUDITOR_HELP);
   const [sub, arg] = positionals;
   if (sub === 'add') {
     if (!values.name) throw new UsageError('--name is required');
     if (arg) throw new UsageError(`unexpected argument: ${arg}`);
-    return withDeps(config, async (deps) => {
-      const a = await addAuditor(deps, { name: values.name!, brands: values.brand });
+    return withOperations(config, values.url, async (ops) => {
+      const a = await ops.addAuditor({ name: values.name!, brands: values.brand });
       output(
         values.json,
         a,
@@ -41,8 +42,8 @@ export async function auditorCommand(argv: string[], config: Config): Promise<nu
     });
   }
   if (sub === 'list') {
-    return withDeps(config, async (deps) => {
-      const all = await listAuditors(deps);
+    return withOperations(config, values.url, async (ops) => {
+      const all = await ops.listAuditors();
       output(
         values.json,
         all,
@@ -51,18 +52,18 @@ export async function auditorCommand(argv: string[], config: Config): Promise<nu
       return 0;
     });
   }
-  if (sub === 'disable' || sub === 'enrol-link') {
+  if (sub === 'disable' || sub === 'revoke' || sub === 'enrol-link') {
     if (!arg) throw new UsageError(`auditor ${sub} needs an AUDITOR_ID`);
-    return withDeps(config, async (deps) => {
-      if (sub === 'disable') {
-        await disableAuditor(deps, arg);
+    return withOperations(config, values.url, async (ops) => {
+      if (sub !== 'enrol-link') {
+        await ops.revokeAuditor(arg);
         output(values.json, { id: arg, status: 'disabled' }, `disabled ${arg}`);
       } else {
-        const link = await newEnrolLink(deps, arg);
+        const link = await ops.enrolLink(arg);
         output(values.json, { id: arg, ...link }, `enrol_url: ${link.enrol_url} (one use, until ${link.enrol_expires_at})`);
       }
       return 0;
     });
   }
-  throw new UsageError(`unknown auditor subcommand: ${sub ?? '(none)'}; try: trove auditor add|list|disable|enrol-link`);
+  throw new UsageError(`unknown auditor subcommand: ${sub ?? '(none)'}; try: trove auditor add|list|disable|revoke|enrol-link`);
 }

@@ -1,9 +1,8 @@
-// `trove brand add|list|disable`: registers brands (printing a generated secret once),
-// lists them, and disables one.
+// `trove brand add|list|show|disable`: registers brands (printing a generated secret once),
+// lists them, shows one, and disables one, here or (--url) on a remote Trove.
 import { readFileSync } from 'node:fs';
 import type { Config } from '../config.ts';
-import { disableBrand, listBrands, registerBrand } from '../features/brands/register-brand.ts';
-import { withDeps } from './with-deps.ts';
+import { withOperations } from './operations.ts';
 import { output, parse, UsageError } from './args.ts';
 import { help } from './migrate.ts';
 
@@ -13,7 +12,9 @@ export const BRAND_HELP = `Usage:
                   [--homepage URL] [--logo-uri URL] [--policy-uri URL] [--contact TEXT] [--webhook-url URL]
                   [--accepts TERM[,TERM…]] [--json]
   trove brand list [--json]
+  trove brand show CLIENT_ID [--json]
   trove brand disable CLIENT_ID [--json]
+Each acts on a remote Trove with --url URL (or TROVE_URL) and TROVE_OPERATOR_TOKEN.
 
 add prints the client id, and with --secret a client secret exactly once (only its hash is kept).
 --jwks-file holds the brand's public keys for private_key_jwt (preferred).
@@ -35,6 +36,7 @@ export async function brandCommand(argv: string[], config: Config): Promise<numb
       contact: { type: 'string' },
       'webhook-url': { type: 'string' },
       accepts: { type: 'string', multiple: true },
+      url: { type: 'string' },
     },
     2,
   );
@@ -53,8 +55,8 @@ export async function brandCommand(argv: string[], config: Config): Promise<numb
         throw new UsageError(`cannot read a JSON key set from ${values['jwks-file']}: ${err instanceof Error ? err.message : err}`);
       }
     }
-    return withDeps(config, async (deps) => {
-      const result = await registerBrand(deps, {
+    return withOperations(config, values.url, async (ops) => {
+      const result = await ops.registerBrand({
         name: values.name,
         redirect_uris: values['redirect-uri'],
         homepage: values.homepage,
@@ -81,19 +83,37 @@ export async function brandCommand(argv: string[], config: Config): Promise<numb
     });
   }
   if (sub === 'list') {
-    return withDeps(config, async (deps) => {
-      const brands = await listBrands(deps);
+    return withOperations(config, values.url, async (ops) => {
+      const brands = await ops.listBrands();
       output(values.json, brands, brands.map((b) => `${b.client_id}\t${b.status}\t${b.auth_method}\t${b.name}`).join('\n') || '(no brands)');
+      return 0;
+    });
+  }
+  if (sub === 'show') {
+    if (!arg) throw new UsageError('brand show needs a CLIENT_ID');
+    return withOperations(config, values.url, async (ops) => {
+      const b = await ops.showBrand(arg);
+      const human = [
+        `client_id: ${b.client_id}`,
+        `name: ${b.name}`,
+        `status: ${b.status}`,
+        `auth_method: ${b.auth_method}${b.jwks_uri ? ` (${b.jwks_uri})` : ''}`,
+        `redirect_uris: ${b.redirect_uris.join(' ')}`,
+        `accepts: ${b.accepted_terms.join(', ') || '(none)'}`,
+        b.webhook_url ? `webhook_url: ${b.webhook_url}` : null,
+        `registered: ${new Date(b.created_at).toISOString()}`,
+      ];
+      output(values.json, b, human.filter(Boolean).join('\n'));
       return 0;
     });
   }
   if (sub === 'disable') {
     if (!arg) throw new UsageError('brand disable needs a CLIENT_ID');
-    return withDeps(config, async (deps) => {
-      await disableBrand(deps, arg);
+    return withOperations(config, values.url, async (ops) => {
+      await ops.disableBrand(arg);
       output(values.json, { client_id: arg, status: 'disabled' }, `disabled ${arg}`);
       return 0;
     });
   }
-  throw new UsageError(`unknown brand subcommand: ${sub ?? '(none)'}; try: trove brand add|list|disable`);
+  throw new UsageError(`unknown brand subcommand: ${sub ?? '(none)'}; try: trove brand add|list|show|disable`);
 }

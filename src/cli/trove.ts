@@ -11,6 +11,7 @@ import { DEMO_HELP, demoCommand } from './demo.ts';
 import { RECEIPT_HELP, receiptCommand } from './receipt.ts';
 import { KEYS_HELP, keysCommand } from './keys.ts';
 import { MIGRATE_HELP, migrateCommand } from './migrate.ts';
+import { OPERATOR_HELP, operatorCommand } from './operator.ts';
 import { MIGRATE_DATA_HELP, migrateDataCommand } from './migrate-data.ts';
 import { RESTORE_HELP, restoreCommand } from './restore.ts';
 import { SERVE_HELP, serveCommand } from './serve.ts';
@@ -25,7 +26,8 @@ Commands:
   audit verify     verify the audit log's hash chain and signed checkpoints (or an export: --export FILE --jwks FILE)
   audit export     export the audit log as JSON Lines or CSV
   auditor add|list|disable|enrol-link   manage auditors (API token and portal enrolment link)
-  brand add|list|disable   register and manage brands (OAuth clients)
+  brand add|list|show|disable   register and manage brands (OAuth clients)
+  operator token create|list|revoke   credentials of the operator API and the remote CLI
   receipt verify FILE      verify a consent receipt offline against the JWKS
   backup --out FILE        an online, verified backup (SQLite; pg_dump on PostgreSQL)
   restore FILE             restore a SQLite backup (refuses to roll the audit log back behind a published checkpoint)
@@ -34,7 +36,9 @@ Commands:
   witness keygen|serve     run a witness that cosigns a log's consistent checkpoints (C2SP tlog-witness)
 
 Run "trove <command> --help" for a command's options. Configuration comes from the
-environment (see README): PORT, HOST, TROVE_DATA_DIR, DATABASE_URL, TROVE_MASTER_KEY, ...`;
+environment (see README): PORT, HOST, TROVE_DATA_DIR, DATABASE_URL, TROVE_MASTER_KEY, ...
+brand, auditor, keys rotate, audit export|verify, operator and demo act on a remote Trove
+(Node or Workers) with --url URL or TROVE_URL, and TROVE_OPERATOR_TOKEN.`;
 
 async function main(argv: string[]): Promise<number> {
   const [command, ...rest] = argv;
@@ -61,6 +65,8 @@ async function main(argv: string[]): Promise<number> {
       return rest.includes('--help') ? print(AUDITOR_HELP) : auditorCommand(rest, config());
     case 'demo':
       return rest.includes('--help') ? print(DEMO_HELP) : demoCommand(rest, config());
+    case 'operator':
+      return rest.includes('--help') ? print(OPERATOR_HELP) : operatorCommand(rest, config());
     case 'audit':
       return rest.includes('--help') ? print(AUDIT_HELP) : auditCommand(rest, config());
     case 'backup':
