@@ -9,8 +9,10 @@ import { runLeased } from '../jobs/job-lease.ts';
 import { endGrantChange } from './end-grant.ts';
 
 export const SWEEP_JOB = 'expire-grants';
-// Longer than a sweep of `limit` grants takes; a node dying mid-sweep delays the next one by at most this.
-const SWEEP_LEASE_MS = 120_000;
+// Far longer than a sweep of `limit` grants takes (a few seconds at most); a node killed
+// mid-sweep delays the next one by at most this. A run outliving it stops at its next
+// expiry (the lease guard), and the grant_active guard keeps two runs from ending one grant.
+const SWEEP_LEASE_MS = 30_000;
 
 export async function expireDueGrants(deps: Deps, limit = 200): Promise<number> {
   const expired =

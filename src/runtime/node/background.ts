@@ -16,9 +16,10 @@ import { runLeased } from '../../features/jobs/job-lease.ts';
 import { serialised } from './serialised.ts';
 
 const CHECKPOINT_JOB = 'audit-checkpoint';
-// Longer than a checkpoint of a large backlog takes; a node dying while it holds the lease
-// leaves the log's tail unsigned for at most this long.
-const CHECKPOINT_LEASE_MS = 30_000;
+// Short: a node killed while it holds the lease leaves the log's tail unsigned for at most
+// this long. A run that outlives it (a large backlog) may overlap another node's, which
+// costs only work: the tree grows by compare-and-set and a checkpoint is keyed by its size.
+const CHECKPOINT_LEASE_MS = 10_000;
 
 export function startBackground(deps: Deps, opts: { tickMs?: number; sweepMs?: number } = {}) {
   let running = false;
