@@ -71,6 +71,8 @@ export type ValueReceived = {
   unit: string | null;
   reference: string | null;
   created_at: string;
+  /** When it was given (the brand may record it later): what the value chart dates it by. */
+  given_at: string;
 };
 export type ValueSummary = {
   brands: {
