@@ -14,11 +14,21 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import autocannon from 'autocannon';
 import pg from 'pg';
+import { growLog, logBytes } from './log-growth.ts';
 import { seedTrove } from './seed-trove.ts';
 
 export const MASTER_KEY = 'AAECAwQFBgcICQoLDA0ODxAREhMUFRYXGBkaGxwdHh8';
 export type Target = { name: string; url: string; tokens: string[]; child: ChildProcess };
-export type ReadPathOptions = { pgUrl?: string; consumers: number; rounds: number; seconds: number; warmup: number; connections: number };
+export type ReadPathOptions = {
+  pgUrl?: string;
+  consumers: number;
+  rounds: number;
+  seconds: number;
+  warmup: number;
+  connections: number;
+  /** Issue 26: also serve a copy whose audit log already holds this many earlier reads. */
+  logEvents?: number;
+};
 
 function waitForReady(child: ChildProcess): Promise<{ url: string; tokens: string[] }> {
   return new Promise((resolve, reject) => {
@@ -50,7 +60,17 @@ export async function spawnTrove(name: string, env: Record<string, string>, toke
   return { name, url: `${base}/v1/attributes`, tokens, child };
 }
 
-async function startTrove(name: string, env: Record<string, string>, consumers: number): Promise<Target> {
+type Growth = { events: number; seed_s: number; total_bytes: number; fresh_bytes: number };
+
+/** Seeds (and, with `grow`, fills the log with that many earlier reads), then serves; tokens are minted last (they live 5 minutes). */
+async function startTrove(name: string, env: Record<string, string>, consumers: number, grow = 0, growth?: Map<string, Growth>): Promise<Target> {
+  const tokens = await seedTrove(env, consumers, Math.min(consumers, 5000));
+  if (!grow) return spawnTrove(name, env, tokens);
+  const fresh = await logBytes(env);
+  console.error(`${name}: filling the audit log with ${grow} events…`);
+  const { seconds } = await growLog(env, grow);
+  const grown = await logBytes(env);
+  growth?.set(name, { events: grown.events - fresh.events, seed_s: seconds, total_bytes: grown.total_bytes, fresh_bytes: fresh.total_bytes });
   return spawnTrove(name, env, await seedTrove(env, consumers, Math.min(consumers, 5000)));
 }
 
@@ -108,7 +128,8 @@ function peakRssMb(pid: number | undefined): number | null {
 export async function benchReadPath(o: ReadPathOptions) {
   const dir = mkdtempSync(join(tmpdir(), 'trove-bench-'));
   const targets: Target[] = [];
-  let pgDb: string | undefined;
+  const growth = new Map<string, Growth>();
+  const pgDbs: string[] = [];
   try {
     const spawnPeer = async (name: string, script: string, args: string[]) => {
       const child = spawn(process.execPath, [script, ...args], { stdio: ['ignore', 'pipe', 'ignore'] });
@@ -121,17 +142,34 @@ export async function benchReadPath(o: ReadPathOptions) {
       'bench/targets/oidc-userinfo.ts',
       ['18091', '400'] /* the in-memory adapter is an LRU of 1,000 entries: 400 grants + 400 tokens fit */,
     );
-    const env = { PORT: '18092', HOST: '127.0.0.1', TROVE_DATA_DIR: join(dir, 'sqlite'), TROVE_MASTER_KEY: MASTER_KEY, NODE_ENV: 'development' };
+    // No per-request access log: the peers write none either (it is measured apart).
+    const env = {
+      PORT: '18092',
+      HOST: '127.0.0.1',
+      TROVE_DATA_DIR: join(dir, 'sqlite'),
+      TROVE_MASTER_KEY: MASTER_KEY,
+      NODE_ENV: 'development',
+      TROVE_LOG_LEVEL: 'warn',
+    };
     targets.push(await startTrove('trove_sqlite', env, o.consumers));
+    if (o.logEvents)
+      targets.push(
+        await startTrove('trove_sqlite_grown', { ...env, PORT: '18094', TROVE_DATA_DIR: join(dir, 'sqlite-grown') }, o.consumers, o.logEvents, growth),
+      );
     if (o.pgUrl) {
-      pgDb = `trove_bench_${Date.now().toString(36)}`;
-      const admin = new pg.Client({ connectionString: o.pgUrl });
-      await admin.connect();
-      await admin.query(`CREATE DATABASE ${pgDb}`);
-      await admin.end();
-      const u = new URL(o.pgUrl);
-      u.pathname = `/${pgDb}`;
-      targets.push(await startTrove('trove_postgres', { ...env, PORT: '18093', TROVE_DATA_DIR: join(dir, 'pg'), DATABASE_URL: u.toString() }, o.consumers));
+      const pgEnv = async (port: string, sub: string) => {
+        const name = `trove_bench_${Date.now().toString(36)}_${sub}`;
+        const admin = new pg.Client({ connectionString: o.pgUrl });
+        await admin.connect();
+        await admin.query(`CREATE DATABASE ${name}`);
+        await admin.end();
+        pgDbs.push(name);
+        const u = new URL(o.pgUrl!);
+        u.pathname = `/${name}`;
+        return { ...env, PORT: port, TROVE_DATA_DIR: join(dir, sub), DATABASE_URL: u.toString() };
+      };
+      targets.push(await startTrove('trove_postgres', await pgEnv('18093', 'pg'), o.consumers));
+      if (o.logEvents) targets.push(await startTrove('trove_postgres_grown', await pgEnv('18095', 'pg_grown'), o.consumers, o.logEvents, growth));
     }
     for (const t of targets) await load(t, o.warmup, o.connections);
     // Per round, the CPU the target (and, for PostgreSQL, the database server) spent per
@@ -140,7 +178,7 @@ export async function benchReadPath(o: ReadPathOptions) {
     const runs = new Map<string, Run[]>();
     for (let r = 0; r < o.rounds; r++) {
       for (const t of targets) {
-        const before = { own: cpuUs(t.child.pid), db: t.name === 'trove_postgres' ? postgresCpuUs() : null, load: process.cpuUsage() };
+        const before = { own: cpuUs(t.child.pid), db: t.name.startsWith('trove_postgres') ? postgresCpuUs() : null, load: process.cpuUsage() };
         const res = await load(t, o.seconds, o.connections);
         const loadUs = Object.values(process.cpuUsage(before.load)).reduce((a, b) => a + b, 0);
         const own = cpuUs(t.child.pid);
@@ -169,13 +207,31 @@ export async function benchReadPath(o: ReadPathOptions) {
             peak_rss_mb: peakRssMb(t.child.pid),
             cpu_us_per_req: median(rs.map((r) => r.cpu)),
             load_generator_cpu_us_per_req: median(rs.map((r) => r.loadCpu)),
-            ...(t.name === 'trove_postgres' ? { postgres_server_cpu_us_per_req: median(rs.map((r) => r.dbCpu)) } : {}),
+            ...(t.name.startsWith('trove_postgres') ? { postgres_server_cpu_us_per_req: median(rs.map((r) => r.dbCpu)) } : {}),
             rounds: rs.map((r) => Math.round(r.requests.average)),
           },
         ];
       }),
     ) as Record<string, { req_per_s: number; p50_ms: number; p99_ms: number; non_2xx: number; peak_rss_mb: number | null }>;
     const ratio = (a: string, b: string) => (figures[a] && figures[b] ? Math.round((figures[a].req_per_s / figures[b].req_per_s) * 100) / 100 : null);
+    // The log's share of the file (grown minus fresh), so consumers, grants and keys are not counted.
+    const perEvent = (g: Growth | undefined) => (g ? Math.round((g.total_bytes - g.fresh_bytes) / g.events) : null);
+    const grownOf = (fresh: string) => {
+      const g = growth.get(`${fresh}_grown`);
+      const f = figures[fresh];
+      const grown = figures[`${fresh}_grown`];
+      if (!g || !f || !grown) return undefined;
+      return {
+        log_events: g.events,
+        fill_seconds: g.seed_s,
+        bytes_per_event: perEvent(g),
+        // SQLite: the whole file; PostgreSQL: the log's relations (audit_events, audit_tree_nodes, their indexes and TOAST).
+        measured_bytes: g.total_bytes,
+        grown_vs_fresh: ratio(`${fresh}_grown`, fresh),
+        fresh: { req_per_s: f.req_per_s, p99_ms: f.p99_ms },
+        grown: { req_per_s: grown.req_per_s, p99_ms: grown.p99_ms },
+      };
+    };
     return {
       setup: {
         connections: o.connections,
@@ -192,15 +248,16 @@ export async function benchReadPath(o: ReadPathOptions) {
         trove_sqlite_vs_bare_hono: ratio('trove_sqlite', 'bare_hono'),
         ...(o.pgUrl ? { trove_postgres_vs_oidc_provider: ratio('trove_postgres', 'oidc_provider_userinfo') } : {}),
       },
+      ...(o.logEvents ? { log_growth: { sqlite: grownOf('trove_sqlite'), ...(o.pgUrl ? { postgres: grownOf('trove_postgres') } : {}) } } : {}),
     };
   } finally {
     for (const t of targets) t.child.kill('SIGTERM');
     await new Promise((r) => setTimeout(r, 500));
     for (const t of targets) if (t.child.exitCode === null) t.child.kill('SIGKILL');
-    if (pgDb && o.pgUrl) {
+    if (pgDbs.length && o.pgUrl) {
       const admin = new pg.Client({ connectionString: o.pgUrl });
       await admin.connect();
-      await admin.query(`DROP DATABASE IF EXISTS ${pgDb} WITH (FORCE)`);
+      for (const name of pgDbs) await admin.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
       await admin.end();
     }
     rmSync(dir, { recursive: true, force: true });

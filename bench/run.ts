@@ -1,4 +1,4 @@
-// `npm run bench -- [--out FILE] [--pg URL] [--events N] [--consumers N] [--rounds N] [--seconds N] [--quick]`:
+// `npm run bench -- [--out FILE] [--pg URL] [--events N] [--consumers N] [--rounds N] [--seconds N] [--log-events N] [--quick]`:
 // the read-path comparison against its peers, the audit verifier's throughput and the
 // consent flow's latency, in one run. Prints the figures as JSON and writes them to --out.
 import { cpus, totalmem } from 'node:os';
@@ -25,6 +25,7 @@ const { values } = parseArgs({
     rounds: { type: 'string', default: '3' },
     seconds: { type: 'string', default: '10' },
     quick: { type: 'boolean' },
+    'log-events': { type: 'string', default: '0' },
   },
 });
 const quick = values.quick === true;
@@ -36,6 +37,7 @@ const readPath = await benchReadPath({
   seconds: quick ? 3 : Number(values.seconds),
   warmup: quick ? 1 : 3,
   connections: 50,
+  logEvents: Number(values['log-events']),
 });
 const results = {
   machine: { cpus: cpus().length, cpu: cpus()[0]?.model, memory_gib: Math.round(totalmem() / 2 ** 30), node: process.version },

@@ -1,0 +1,79 @@
+// Issue 26's "grown log": pre-fills a seeded Trove database's audit log with N earlier
+// grant.read events spread over its consumers and grants (as months of reads would leave
+// it), extends the Merkle tree over them as the checkpointer does, and measures what the
+// log costs on disk per event. Everything goes through the real store, so the events chain,
+// hash and index exactly as served reads' do.
+import { statSync } from 'node:fs';
+import { join } from 'node:path';
+import pg from 'pg';
+import { parseConfig } from '../src/config.ts';
+import { silentLog } from '../src/deps.ts';
+import { extendTree } from '../src/features/audit/log-tree.ts';
+import { createNodeDeps } from '../src/runtime/node/deps.ts';
+
+const BATCH = 5000;
+
+/** Appends `events` grant.read events over the database's grants; returns how long it took. */
+export async function growLog(env: Record<string, string>, events: number): Promise<{ seconds: number }> {
+  const deps = await createNodeDeps(parseConfig(env), { log: silentLog });
+  try {
+    const db = deps.store.db;
+    const grants = await db.selectFrom('grants').select(['id', 'brand_id', 'consumer_id', 'attributes', 'purpose']).execute();
+    if (!grants.length) throw new Error('seed the database first');
+    const t0 = performance.now();
+    for (let done = 0; done < events; done += BATCH) {
+      const n = Math.min(BATCH, events - done);
+      await deps.store.commit({
+        audit: Array.from({ length: n }, (_, i) => {
+          // A multiplicative spread, so neighbouring events name far-apart consumers and grants.
+          const g = grants[((done + i) * 7919) % grants.length]!;
+          return {
+            action: 'grant.read',
+            outcome: 'success' as const,
+            actor_type: 'brand' as const,
+            actor_id: g.brand_id,
+            consumer_id: g.consumer_id,
+            brand_id: g.brand_id,
+            grant_id: g.id,
+            attributes: JSON.parse(g.attributes) as string[],
+            purpose: g.purpose,
+          };
+        }),
+      });
+      if (done % 500_000 === 0 && done) console.error(`log growth: ${done} events`);
+    }
+    await extendTree({ store: deps.store, log: silentLog });
+    return { seconds: Math.round((performance.now() - t0) / 100) / 10 };
+  } finally {
+    await deps.store.close();
+  }
+}
+
+/** Bytes the audit log takes: the SQLite file (after a WAL checkpoint, which the store's close does) or PostgreSQL's relations. */
+export async function logBytes(env: Record<string, string>): Promise<{ total_bytes: number; events: number }> {
+  if (env.DATABASE_URL) {
+    const c = new pg.Client({ connectionString: env.DATABASE_URL });
+    await c.connect();
+    try {
+      const r = await c.query(
+        `SELECT pg_total_relation_size('audit_events') + pg_total_relation_size('audit_tree_nodes') AS bytes, (SELECT count(*) FROM audit_events) AS events`,
+      );
+      return { total_bytes: Number(r.rows[0].bytes), events: Number(r.rows[0].events) };
+    } finally {
+      await c.end();
+    }
+  }
+  const file = join(env.TROVE_DATA_DIR!, 'trove.db');
+  const deps = await createNodeDeps(parseConfig(env), { log: silentLog });
+  let events = 0;
+  try {
+    const row = await deps.store.db
+      .selectFrom('audit_events')
+      .select((eb) => eb.fn.countAll<number>().as('n'))
+      .executeTakeFirst();
+    events = Number(row?.n ?? 0);
+  } finally {
+    await deps.store.close();
+  }
+  return { total_bytes: statSync(file).size, events };
+}
