@@ -7,6 +7,7 @@
 import { useEffect, useState } from 'preact/hooks';
 import { amount } from '../format.ts';
 import type { ValueSummary } from '../types.ts';
+import { ValueNumbers } from './value-numbers.tsx';
 import { buckets, entriesOf, measuresOf, totalsBy, type Measure } from './value-series.ts';
 
 const H = 180;
@@ -59,7 +60,6 @@ export function ValueChart(props: { value: ValueSummary; now: number }) {
     brands.map((b) => `${b.name} ${show(totals.get(b.id) ?? 0, m)}`).join(', ') +
     `. In total ${show(all, m)}.`;
   const ticks = [0, Math.floor(list.length / 2), list.length - 1];
-  const shown = list.filter((b) => b.total);
   return (
     <figure class="chart value-chart">
       {measures.length > 1 ? (
@@ -132,38 +132,7 @@ export function ValueChart(props: { value: ValueSummary; now: number }) {
             <strong>In total: {show(all, m)}</strong>
           </li>
         </ul>
-        {shown.length ? (
-          <details class="value-numbers">
-            <summary>The numbers {per}</summary>
-            <div class="table-scroll">
-              <table class="events-table">
-                <caption class="visually-hidden">{summary}</caption>
-                <thead>
-                  <tr>
-                    <th scope="col">{unit === 'day' ? 'Day' : 'Week of'}</th>
-                    {brands.map((b) => (
-                      <th key={b.id} scope="col">
-                        {b.name}
-                      </th>
-                    ))}
-                    <th scope="col">All</th>
-                  </tr>
-                </thead>
-                <tbody>
-                  {shown.map((b) => (
-                    <tr key={b.start}>
-                      <th scope="row">{label(b.start)}</th>
-                      {brands.map((br) => (
-                        <td key={br.id}>{b.by.get(br.id) ? show(b.by.get(br.id)!, m) : '–'}</td>
-                      ))}
-                      <td>{show(b.total, m)}</td>
-                    </tr>
-                  ))}
-                </tbody>
-              </table>
-            </div>
-          </details>
-        ) : null}
+        <ValueNumbers list={list} unit={unit} brands={brands} caption={summary} show={(n) => show(n, m)} day={label} />
       </figcaption>
     </figure>
   );
