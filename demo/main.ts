@@ -10,7 +10,14 @@ const trovePort = Number(process.env.PORT ?? 8787);
 const demoPort = Number(process.env.DEMO_PORT ?? 8788);
 const troveOrigin = process.env.TROVE_ORIGIN ?? `http://localhost:${trovePort}`;
 // The demo shops' webhooks are on loopback: allow private webhook targets for this run only.
-const env = { ...process.env, PORT: String(trovePort), TROVE_ORIGIN: troveOrigin, TROVE_WEBHOOK_ALLOW_PRIVATE: 'true' };
+// A quiet console: no access line per request unless asked for (TROVE_LOG_LEVEL=info).
+const env = {
+  ...process.env,
+  PORT: String(trovePort),
+  TROVE_ORIGIN: troveOrigin,
+  TROVE_WEBHOOK_ALLOW_PRIVATE: 'true',
+  TROVE_LOG_LEVEL: process.env.TROVE_LOG_LEVEL ?? 'warn',
+};
 
 const trove = spawn(process.execPath, ['src/runtime/node/main.ts'], { env, stdio: 'inherit' });
 const stopAll = () => {
