@@ -4,8 +4,8 @@
 // checkpoint (restore-rollback.ts) unless --allow-rollback, which the restored log then
 // records. The swap is atomic: the backup is copied and audited beside the database, the
 // old file kept under another name, and the new one renamed into place.
-import { existsSync, linkSync, rmSync, statSync, renameSync, writeFileSync } from 'node:fs';
-import { resolve } from 'node:path';
+import { existsSync, linkSync, mkdirSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { dirname, resolve } from 'node:path';
 import BetterSqlite from 'better-sqlite3';
 import type { Config } from '../config.ts';
 import { output, parse, UsageError } from './args.ts';
@@ -56,6 +56,7 @@ export async function restoreCommand(argv: string[], config: Config): Promise<nu
   // Stage the backup next to the database, its audit events in it, then swap.
   const stamp = new Date().toISOString().replace(/[:.]/g, '-');
   const tmp = `${target}.restore-${process.pid}`;
+  mkdirSync(dirname(target), { recursive: true, mode: 0o700 });
   writeFileSync(tmp, '', { mode: 0o600, flag: 'wx' });
   try {
     const source = new BetterSqlite(file, { readonly: true, fileMustExist: true });
@@ -81,20 +82,17 @@ export async function restoreCommand(argv: string[], config: Config): Promise<nu
   }
   let kept: string | null = null;
   if (existsSync(target)) {
-    // Fold its WAL into the file, so the kept copy is whole and no -wal is left to be
-    // replayed onto the restored file.
-    const old = new BetterSqlite(target, { fileMustExist: true });
-    old.pragma('wal_checkpoint(TRUNCATE)');
-    old.pragma('journal_mode = DELETE');
-    old.close();
     kept = `${target}.before-restore-${stamp}`;
+    foldWal(target);
     linkSync(target, kept);
   }
-  for (const side of ['-wal', '-shm', '-journal']) {
-    const f = `${target}${side}`;
-    if (existsSync(f) && side === '-wal' && statSync(f).size > 0) throw new Error(`${f} still holds changes; nothing was replaced`);
-    rmSync(f, { force: true });
+  // Nothing of the old database may stay beside the new one: SQLite would replay a WAL
+  // left there onto the restored file. One it could not fold goes with the kept copy.
+  if (existsSync(`${target}-wal`)) {
+    if (kept && statSync(`${target}-wal`).size > 0) renameSync(`${target}-wal`, `${kept}-wal`);
+    else rmSync(`${target}-wal`);
   }
+  for (const side of ['-shm', '-journal']) rmSync(`${target}${side}`, { force: true });
   renameSync(tmp, target);
   removeDatabase(tmp);
   syncDirectory(target);
@@ -111,6 +109,21 @@ export async function restoreCommand(argv: string[], config: Config): Promise<nu
     `restored ${target} from ${file} (audit log: ${rb.backup_head} events, verified)${kept ? `\nthe replaced database is kept as ${kept}` : ''}`,
   );
   return 0;
+}
+
+/** Folds the WAL into the file, so the kept copy is one whole file; a damaged database keeps its WAL beside it instead. */
+function foldWal(file: string): void {
+  try {
+    const old = new BetterSqlite(file, { fileMustExist: true });
+    try {
+      old.pragma('wal_checkpoint(TRUNCATE)');
+      old.pragma('journal_mode = DELETE');
+    } finally {
+      old.close();
+    }
+  } catch {
+    // not readable as a database: kept as it is
+  }
 }
 
 /** A staged file and whatever SQLite left beside it. */

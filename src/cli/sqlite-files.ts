@@ -30,7 +30,10 @@ export function heldByAnother(file: string): boolean {
     probe.exec('COMMIT');
     return false;
   } catch (err) {
-    if ((err as { code?: string }).code?.startsWith('SQLITE_BUSY')) return true;
+    const code = (err as { code?: string }).code ?? '';
+    if (code.startsWith('SQLITE_BUSY')) return true;
+    // A file that is not (or no longer) a database serves nobody: a restore may replace it.
+    if (code === 'SQLITE_NOTADB' || code.startsWith('SQLITE_CORRUPT')) return false;
     throw err;
   } finally {
     probe.close();

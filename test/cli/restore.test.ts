@@ -3,7 +3,7 @@
 // witness's, when the database is gone) is refused, and restored with --allow-rollback,
 // which the restored log records; a running server, a tampered backup and PostgreSQL are refused.
 import { spawnSync } from 'node:child_process';
-import { copyFileSync, existsSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import BetterSqlite from 'better-sqlite3';
@@ -143,6 +143,25 @@ describe('trove restore', () => {
     } finally {
       await live.cleanup();
     }
+  }, 90_000);
+
+  it('replaces a damaged database (keeping it aside) and restores into a data directory that does not exist yet', () => {
+    const v = installation('damaged');
+    v.addBrand('Survivor');
+    const backup = join(root, 'damaged.bak');
+    v.ok('backup', '--out', backup);
+    for (const f of readdirSync(v.dir)) rmSync(join(v.dir, f));
+    writeFileSync(join(v.dir, 'trove.db'), Buffer.alloc(8192, 0x5a)); // not a database any more
+    const res = v.trove('restore', backup);
+    expect(res.status, res.stderr).toBe(0);
+    expect(res.stderr).toMatch(/the database being replaced could not be read/);
+    expect(v.brands().map((b) => b.name)).toEqual(['Survivor']);
+    expect(readdirSync(v.dir).filter((f) => f.startsWith('trove.db.before-restore-'))).toHaveLength(1);
+
+    const fresh = installation('fresh/nested');
+    const into = fresh.trove('restore', backup);
+    expect(into.status, into.stderr).toBe(0);
+    expect(fresh.brands().map((b) => b.name)).toEqual(['Survivor']);
   }, 90_000);
 
   it('refuses a backup whose audit log was tampered with, and changes nothing', () => {
