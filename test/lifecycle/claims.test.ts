@@ -18,6 +18,7 @@ import { releaseLease, takeLease } from '../../src/features/jobs/job-lease.ts';
 import { deliverDue } from '../../src/features/webhooks/dispatch.ts';
 import { queueEvent } from '../../src/features/webhooks/security-event.ts';
 import { GuardFailed } from '../../src/errors.ts';
+import { CHECKPOINT_JOB, startBackground } from '../../src/runtime/node/background.ts';
 import { createSqliteStore, openSqlite } from '../../src/runtime/store/sqlite/store.ts';
 import { REDIRECT, shoeDetails } from '../helpers/brands.ts';
 import { signedInConsumer } from '../helpers/consumer.ts';
@@ -178,5 +179,23 @@ describe('the expiry sweep across two nodes', () => {
     expect(await takeLease(a, SWEEP_JOB, 60_000)).toBeNull();
     await releaseLease(b, taken!);
     expect(await takeLease(a, SWEEP_JOB, 60_000)).not.toBeNull();
+  });
+});
+
+describe('the checkpointer across two nodes', () => {
+  it('signs nothing while another node holds the checkpoint lease, and signs the tail on stop all the same', async () => {
+    const { a, file } = await firstNode();
+    const b = await secondNode(a, file);
+    const checkpoints = async () => (await a.store.db.selectFrom('log_checkpoints').select('size').execute()).length;
+    const held = await takeLease(b, CHECKPOINT_JOB, 60_000);
+    expect(held).not.toBeNull();
+    const bg = startBackground(a, { tickMs: 60_000, sweepMs: 600_000 });
+    a.notify.checkpointDue?.();
+    await new Promise((r) => setTimeout(r, 500));
+    expect(await checkpoints()).toBe(0);
+    // Stopping signs the log's tail without the lease: a checkpoint is keyed by its size.
+    await bg.stop();
+    expect(await checkpoints()).toBe(1);
+    await releaseLease(b, held!);
   });
 });

@@ -15,7 +15,7 @@ import { advanceLog } from '../../features/audit/log-checkpoint.ts';
 import { runLeased } from '../../features/jobs/job-lease.ts';
 import { serialised } from './serialised.ts';
 
-const CHECKPOINT_JOB = 'audit-checkpoint';
+export const CHECKPOINT_JOB = 'audit-checkpoint';
 // Short: a node killed while it holds the lease leaves the log's tail unsigned for at most
 // this long. A run that outlives it (a large backlog) may overlap another node's, which
 // costs only work: the tree grows by compare-and-set and a checkpoint is keyed by its size.
