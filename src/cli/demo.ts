@@ -2,23 +2,24 @@
 // & Co" or "Pace Running": a client with a secret, the agreements it accepts, its callback
 // and webhook on the demo site) once, keeps its credentials in the data directory (0600,
 // like the development master key), and prints how to try the whole flow. Running it again
-// reuses the registration.
+// reuses the registration. With --url it seeds a remote Trove (a Worker too) and keeps the
+// credentials here, for the demo site to use against it.
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { SHOPS, shopOf } from './demo-shops.ts';
 import type { Config } from '../config.ts';
-import { registerBrand } from '../features/brands/register-brand.ts';
 import { output, parse, UsageError } from './args.ts';
 import { help } from './migrate.ts';
-import { withDeps } from './with-deps.ts';
+import { withOperations } from './operations.ts';
 
-export const DEMO_HELP = `Usage: trove demo [--shop stride|pace] [--public-url URL] [--json]
+export const DEMO_HELP = `Usage: trove demo [--shop stride|pace] [--public-url URL] [--url TROVE_URL] [--json]
 
 Registers a demo shop (once; later runs reuse it) with its callback and webhook under
 --public-url: "Stride & Co" (--shop stride, the default; http://localhost:8788, where npm
 run demo serves it; accepts sd-base) or "Pace Running" (--shop pace; http://localhost:8789;
 accepts sd-base and sd-portability). Both answer market intents under terms they accept
-with an offer. Prints how to try the whole flow; --json prints the client credentials.`;
+with an offer. Prints how to try the whole flow; --json prints the client credentials.
+--url (or TROVE_URL, with TROVE_OPERATOR_TOKEN) seeds a remote Trove instead.`;
 
 export type DemoBrand = { shop: string; client_id: string; client_secret: string; public_url: string; trove_origin: string };
 
@@ -29,7 +30,7 @@ export function demoBrandFile(config: Config, shop = 'stride'): string {
 }
 
 export async function demoCommand(argv: string[], config: Config): Promise<number> {
-  const { values, positionals } = parse(argv, { 'public-url': { type: 'string' }, shop: { type: 'string' } }, 0);
+  const { values, positionals } = parse(argv, { 'public-url': { type: 'string' }, shop: { type: 'string' }, url: { type: 'string' } }, 0);
   if (values.help) return help(DEMO_HELP);
   if (positionals.length) throw new UsageError(`unexpected argument: ${positionals[0]}`);
   if (values.shop && !(values.shop in SHOPS)) throw new UsageError(`--shop: choose ${Object.keys(SHOPS).join(' or ')}`);
@@ -40,22 +41,13 @@ export async function demoCommand(argv: string[], config: Config): Promise<numbe
   } catch {
     throw new UsageError('--public-url must be an absolute http(s) URL');
   }
-  return withDeps(config, async (deps) => {
+  return withOperations(config, values.url, async (ops) => {
     const file = demoBrandFile(config, shop.key);
     let demo: DemoBrand | null = existsSync(file) ? (JSON.parse(readFileSync(file, 'utf8')) as DemoBrand) : null;
-    const live = demo && (await deps.store.db.selectFrom('brands').select('status').where('id', '=', demo.client_id).executeTakeFirst());
+    // A kept registration is reused only on the Trove it was made on (the local one, or the --url one).
+    const live = demo && (demo.trove_origin ?? config.origin) === ops.origin ? await ops.showBrand(demo.client_id).catch(() => null) : null;
     if (!demo || live?.status !== 'active' || demo.public_url !== publicUrl || demo.shop !== shop.key) {
-      const r = await registerBrand(deps, {
-        name: shop.name,
-        redirect_uris: [`${publicUrl}/callback`],
-        auth: { method: 'client_secret_basic' },
-        homepage: publicUrl,
-        policy_uri: `${publicUrl}/privacy`,
-        contact: shop.contact,
-        webhook_url: `${publicUrl}/webhook`,
-        accepted_terms: shop.accepts,
-      });
-      demo = { shop: shop.key, client_id: r.client_id, client_secret: r.client_secret!, public_url: publicUrl, trove_origin: config.origin };
+      demo = await ops.seedDemo({ shop: shop.key, public_url: publicUrl });
       writeFileSync(file, `${JSON.stringify(demo, null, 2)}\n`, { mode: 0o600 });
     }
     output(
@@ -65,7 +57,7 @@ export async function demoCommand(argv: string[], config: Config): Promise<numbe
         `Demo shop "${shop.name}": ${demo.client_id} (accepts ${shop.accepts.join(', ')})`,
         '',
         'Try the whole flow (npm run demo starts both for you):',
-        `  1. Open ${config.origin}, sign up with a passkey and fill in your shoe and clothing sizes.`,
+        `  1. Open ${ops.origin}, sign up with a passkey and fill in your shoe and clothing sizes.`,
         `  2. Open ${publicUrl} and choose "${shop.ask.heading}".`,
         '  3. Trove shows who is asking, what for and for how long; tick the optional items you want to share and approve.',
         '  4. The shop shows exactly what it received; every read appears in your activity.',

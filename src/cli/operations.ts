@@ -13,6 +13,7 @@ import type { EventFilter } from '../features/auditors/event-filter.ts';
 import { brandDetails } from '../features/brands/brand-details.ts';
 import { disableBrand, listBrands, registerBrand } from '../features/brands/register-brand.ts';
 import { rotateSigningKey } from '../features/keys/rotate-signing.ts';
+import { seedDemoBrand } from '../features/operators/demo-brand.ts';
 import { createOperatorToken, listOperatorTokens, revokeOperatorToken } from '../features/operators/tokens.ts';
 import { UsageError } from './args.ts';
 import { RemoteError, remoteOperations, type RemoteTarget } from './remote.ts';
@@ -39,6 +40,7 @@ export type Operations = {
   createOperatorToken(input: { name?: string }): Promise<Result<typeof createOperatorToken>>;
   listOperatorTokens(): Promise<Result<typeof listOperatorTokens>>;
   revokeOperatorToken(id: string): Promise<void>;
+  seedDemo(input: Parameters<typeof seedDemoBrand>[1]): Promise<Result<typeof seedDemoBrand>>;
 };
 
 /** The operations on this machine's database, as the operator (no token: audited without an id). */
@@ -60,6 +62,7 @@ export function localOperations(deps: Deps): Operations {
     createOperatorToken: (input) => createOperatorToken(deps, input),
     listOperatorTokens: () => listOperatorTokens(deps),
     revokeOperatorToken: (id) => revokeOperatorToken(deps, id),
+    seedDemo: (input) => seedDemoBrand(deps, input),
   };
 }
 

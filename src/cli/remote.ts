@@ -63,6 +63,7 @@ export function remoteOperations(target: RemoteTarget): Operations {
     createOperatorToken: (input) => json('POST', '/admin/operator-tokens', input),
     listOperatorTokens: () => json('GET', '/admin/operator-tokens'),
     revokeOperatorToken: async (token) => void (await call('POST', `/admin/operator-tokens/${id(token)}/revoke`)),
+    seedDemo: (input) => json('POST', '/admin/demo', input),
   };
 }
 

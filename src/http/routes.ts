@@ -4,6 +4,7 @@
 import { adminAuditRoutes } from './admin/audit.ts';
 import { adminAuditorRoutes } from './admin/auditors.ts';
 import { adminBrandRoutes } from './admin/brands.ts';
+import { adminDemoRoutes } from './admin/demo.ts';
 import { adminKeyRoutes } from './admin/keys.ts';
 import { adminOperatorTokenRoutes } from './admin/operator-tokens.ts';
 import { auditApiRoutes } from './auditor/audit-api.ts';
@@ -67,5 +68,6 @@ export const ROUTES: readonly Route[] = [
   ...adminKeyRoutes,
   ...adminAuditRoutes,
   ...adminOperatorTokenRoutes,
+  ...adminDemoRoutes,
   ...openApiRoutes(() => ROUTES),
 ];

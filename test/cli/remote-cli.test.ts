@@ -15,7 +15,8 @@ const elsewhere = mkdtempSync(join(tmpdir(), 'trove-remote-cli-'));
 let server: LiveServer;
 
 beforeAll(async () => {
-  server = await liveServer({ TROVE_OPERATOR_TOKEN: SECRET });
+  // Private webhooks allowed: the demo shop's webhook is on loopback, as under npm run demo.
+  server = await liveServer({ TROVE_OPERATOR_TOKEN: SECRET, TROVE_WEBHOOK_ALLOW_PRIVATE: 'true' });
   await server.start();
 }, 60_000);
 afterAll(async () => {
@@ -80,6 +81,13 @@ describe('the remote CLI', () => {
     expect(verified.stdout).toMatch(/^audit log intact: \d+ events/);
     expect(verified.stdout).toContain(`self-check of ${new URL(server.base).origin}`);
     expect(JSON.parse(remote(['audit', 'verify', '--json'], token.token).stdout)).toMatchObject({ ok: true, trust: 'self-check' });
+    // The demo shop seeded remotely; its credentials are kept on this machine for the demo site.
+    const demo = remote(['demo', '--json'], token.token);
+    expect(demo.status, demo.stderr).toBe(0);
+    const seeded = JSON.parse(demo.stdout);
+    expect(seeded).toMatchObject({ shop: 'stride', client_secret: expect.stringMatching(/^trv_cs_/), public_url: 'http://localhost:8788' });
+    expect(JSON.parse(readFileSync(join(elsewhere, 'demo-brand.json'), 'utf8'))).toEqual(seeded);
+    expect(JSON.parse(local(['brand', 'show', seeded.client_id, '--json']).stdout)).toMatchObject({ name: 'Stride & Co', status: 'active' });
   }, 120_000);
 
   it('fails as the local command fails: a refused token, bad input, a local-only operation, an unreachable Trove', () => {

@@ -8,8 +8,8 @@ import { testDeps, type TestDeps } from '../helpers/deps.ts';
 
 export type AdminWorld = Awaited<ReturnType<typeof adminWorld>>;
 
-export async function adminWorld(opts: { rateLimitScale?: number; configure?: (deps: TestDeps) => void } = {}) {
-  const deps = await testDeps({ rateLimitScale: opts.rateLimitScale });
+export async function adminWorld(opts: { rateLimitScale?: number; allowPrivateWebhooks?: boolean; configure?: (deps: TestDeps) => void } = {}) {
+  const deps = await testDeps({ rateLimitScale: opts.rateLimitScale, allowPrivateWebhooks: opts.allowPrivateWebhooks });
   opts.configure?.(deps);
   const app = createApp(deps);
   const op = await createOperatorToken(deps, { name: 'ops laptop' });
