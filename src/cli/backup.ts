@@ -25,8 +25,9 @@ FILE must not exist. The backup is recorded in the audit log (operator.backup_cr
 Keep the master key apart from the backups: a backup opens only with it.`;
 
 export async function backupCommand(argv: string[], config: Config): Promise<number> {
-  const { values } = parse(argv, { out: { type: 'string' } });
+  const { values } = parse(argv, { out: { type: 'string' }, url: { type: 'string' } });
   if (values.help) return help(BACKUP_HELP);
+  localOnly('backup', values.url);
   const out = values.out;
   if (!out) throw new UsageError('--out FILE is required');
   if (existsSync(out)) throw new UsageError(`${out} exists: a backup never overwrites a file; choose a new name`);
@@ -89,4 +90,15 @@ function selfContained(file: string): void {
   } finally {
     db.close();
   }
+}
+
+/**
+ * backup, restore and migrate-data move a database's files, so they run where the database
+ * is: with --url or TROVE_URL (the remote CLI) they refuse rather than act on a local one.
+ */
+export function localOnly(command: string, url: string | undefined): void {
+  if (url ?? process.env.TROVE_URL)
+    throw new UsageError(
+      `trove ${command} works on the database of this machine, not through --url / TROVE_URL: run it where the database is (README, "Backup and restore"; on Workers, wrangler d1 export)`,
+    );
 }

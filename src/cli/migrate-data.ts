@@ -14,6 +14,7 @@ import { verifyAuditLog } from '../features/audit/verify.ts';
 import { createPool, createPostgresStore, migratePostgres } from '../runtime/store/postgres/index.ts';
 import { readMigrationFiles } from '../runtime/store/migration-files.ts';
 import { output, parse, UsageError } from './args.ts';
+import { localOnly } from './backup.ts';
 import { advanceSequences, copyTable, insertOrder, SEEDED, targetColumns } from './copy-tables.ts';
 import { help } from './migrate.ts';
 import { migratedEvent } from './operator-events.ts';
@@ -37,8 +38,9 @@ grants and refresh tokens carry over.`;
 const NOT_COPIED = new Set(['d1_migrations', 'sqlite_sequence']);
 
 export async function migrateDataCommand(argv: string[], config: Config): Promise<number> {
-  const { values } = parse(argv, { to: { type: 'string' }, from: { type: 'string' }, batch: { type: 'string' } });
+  const { values } = parse(argv, { to: { type: 'string' }, from: { type: 'string' }, batch: { type: 'string' }, url: { type: 'string' } });
   if (values.help) return help(MIGRATE_DATA_HELP);
+  localOnly('migrate-data', values.url);
   const to = values.to;
   if (!to || !/^postgres(ql)?:\/\//.test(to)) throw new UsageError('--to postgres://… (the empty target database) is required');
   const batch = values.batch === undefined ? 500 : Number(values.batch);

@@ -9,6 +9,7 @@ import { dirname, resolve } from 'node:path';
 import BetterSqlite from 'better-sqlite3';
 import type { Config } from '../config.ts';
 import { output, parse, UsageError } from './args.ts';
+import { localOnly } from './backup.ts';
 import { help } from './migrate.ts';
 import { restoredEvent, rollbackEvent } from './operator-events.ts';
 import { rollbackCheck } from './restore-rollback.ts';
@@ -29,8 +30,9 @@ that saw the later checkpoints will then report the log as rolled back, as they 
 PostgreSQL: restore with pg_restore (README, "Backup and restore").`;
 
 export async function restoreCommand(argv: string[], config: Config): Promise<number> {
-  const { values, positionals } = parse(argv, { 'allow-rollback': { type: 'boolean' } }, 1);
+  const { values, positionals } = parse(argv, { 'allow-rollback': { type: 'boolean' }, url: { type: 'string' } }, 1);
   if (values.help) return help(RESTORE_HELP);
+  localOnly('restore', values.url);
   if (config.databaseUrl)
     throw new UsageError('trove restore restores the embedded SQLite database; for PostgreSQL use pg_restore (README, "Backup and restore")');
   const file = positionals[0];

@@ -106,6 +106,18 @@ describe('trove backup (SQLite)', () => {
     expect(none.stderr).toMatch(/--out FILE is required/);
   });
 
+  it('refuses to run through the remote CLI (--url or TROVE_URL): it moves files where the database is', () => {
+    for (const [args, env] of [
+      [['backup', '--out', join(out, 'r.bak'), '--url', 'https://vault.example'], {}],
+      [['restore', join(out, 'live.bak')], { TROVE_URL: 'https://vault.example' }],
+      [['migrate-data', '--to', 'postgres://x/y'], { TROVE_URL: 'https://vault.example' }],
+    ] as const) {
+      const res = spawnSync(process.execPath, ['src/cli/trove.ts', ...args], { encoding: 'utf8', env: { ...live.cliEnv(), ...env } });
+      expect(res.status).toBe(2);
+      expect(res.stderr).toMatch(/works on the database of this machine, not through --url \/ TROVE_URL/);
+    }
+  });
+
   it('on PostgreSQL without pg_dump on the PATH, refuses and points at the README recipe', () => {
     const res = spawnSync(process.execPath, ['src/cli/trove.ts', 'backup', '--out', join(out, 'pg.dump')], {
       encoding: 'utf8',
