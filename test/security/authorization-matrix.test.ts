@@ -139,7 +139,8 @@ async function world(routes: readonly Route[] = ROUTES) {
     const mi = await createIntent(deps, a.consumerId, { text, market: true });
     const offer = await makeOffer(deps, x.clientId, mi.market!.id, {
       offer: { kind: 'discount', description: '10% off' },
-      request: { ...(shoeDetails()[0] as Record<string, unknown>), agreement: 'sd-base' } as never,
+      // An offer's request carries no value of its own: the offer is what it promises.
+      request: { ...(shoeDetails({ value: undefined })[0] as Record<string, unknown>), agreement: 'sd-base' } as never,
       redirect_uri: REDIRECT,
       code_challenge: 'A'.repeat(43),
       expires_at: new Date(deps.clock.now() + 24 * 3600_000).toISOString(),
