@@ -25,6 +25,7 @@ const LOAD_MS = 5000;
 // the end stay inside the per-address PAR budget, so only the per-client one can refuse.
 const LIMIT_SCALE = 0.5;
 const MAX_PARS = 12;
+const OPERATOR_TOKEN = 'multi-node-test-operator-secret-0123456789';
 
 let a: LiveServer;
 let b: LiveServer;
@@ -48,6 +49,7 @@ async function grantVia(node: LiveServer, me: Caller) {
 beforeAll(async () => {
   receiver = await startReceiver();
   const env = {
+    TROVE_OPERATOR_TOKEN: OPERATOR_TOKEN,
     TROVE_RATE_LIMIT_SCALE: String(LIMIT_SCALE),
     TROVE_WEBHOOK_ALLOW_PRIVATE: 'true',
     TROVE_KEY_CACHE_SECONDS: String(KEY_CACHE_SECONDS),
@@ -223,11 +225,14 @@ describe('two nodes on one PostgreSQL database', () => {
     for (let i = 0; i < budget; i++) expect((await par((i % 2 ? b : a).asApp as never, spender)).res.status, `PAR ${i + 1}`).toBe(201);
     for (const node of [a, b]) expect((await par(node.asApp as never, spender)).res.status).toBe(429);
 
-    // A signing-key rotation (on the shared database, as `trove keys rotate` does it): both
-    // nodes publish the same JWKS with the new key within the key cache TTL.
+    // A signing-key rotation on node b (the operator API, through the remote CLI): both nodes
+    // publish the same JWKS with the new key within the key cache TTL.
     const jwks = async (node: LiveServer) => (await (await fetch(`${node.base}/.well-known/jwks.json`)).json()) as { keys: { kid: string }[] };
     expect(await jwks(b)).toEqual(await jwks(a));
-    const rotated = trove('keys', 'rotate', '--json');
+    const rotated = spawnSync(process.execPath, ['src/cli/trove.ts', 'keys', 'rotate', '--json', '--url', b.base], {
+      encoding: 'utf8',
+      env: { PATH: process.env.PATH, TROVE_OPERATOR_TOKEN: OPERATOR_TOKEN },
+    });
     expect(rotated.status, rotated.stderr).toBe(0);
     const kid = JSON.parse(rotated.stdout).kid as string;
     const t0 = Date.now();
