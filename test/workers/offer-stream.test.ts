@@ -83,5 +83,31 @@ describe('the live offer stream on workerd + D1', () => {
     const shown = await deps.store.db.selectFrom('audit_events').select('detail').where('action', '=', 'offer.shown').execute();
     const live = shown.map((s) => JSON.parse(s.detail!) as { offers: number; live?: boolean }).filter((d) => d.live);
     expect(live.reduce((n, d) => n + d.offers, 0)).toBe(2); // the first offer once, the second once
+
+    // Many offers at once (more than the 100 parameters D1 binds to one statement) go in one poll, audited once.
+    const row = (i: number) => ({
+      id: `of_many_${i}`,
+      intent_id: intent.id,
+      consumer_id: c.id,
+      brand_id: r.client_id,
+      offer: JSON.stringify({ kind: 'discount', description: `${i}% off` }),
+      details: JSON.stringify(offer('x').request),
+      redirect_uri: REDIRECT,
+      code_challenge: 'A'.repeat(43),
+      state: null,
+      status: 'open' as const,
+      request_id: null,
+      created_at: Date.now(),
+      expires_at: Date.now() + 3600_000,
+      decided_at: null,
+    });
+    for (let i = 0; i < 120; i += 40) {
+      await commit(deps, { writes: Array.from({ length: 40 }, (_, k) => deps.store.db.insertInto('offers').values(row(i + k))) });
+    }
+    const many = await streamChanges(deps, c.id, intent.id, streamState(null));
+    expect(many.filter((e) => e.event === 'offer')).toHaveLength(122);
+    const after = await deps.store.db.selectFrom('audit_events').select('detail').where('action', '=', 'offer.shown').execute();
+    const all = after.map((s) => JSON.parse(s.detail!) as { offers: number; live?: boolean }).filter((d) => d.live);
+    expect(all.reduce((n, d) => n + d.offers, 0)).toBe(122);
   });
 });

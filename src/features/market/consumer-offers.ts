@@ -32,7 +32,12 @@ export async function intentOffers(deps: Deps, consumerId: string, intentId: str
 export async function offerViews(deps: Deps, consumerId: string, rows: readonly OfferRow[]) {
   if (!rows.length) return [];
   const brandIds = [...new Set(rows.map((r) => r.brand_id))];
-  const brands = await deps.store.db.selectFrom('brands').select(['id', 'name', 'logo_uri', 'homepage']).where('id', 'in', brandIds).execute();
+  // In slices: D1 binds at most 100 parameters to a statement, and an intent may draw many brands.
+  const brands = [];
+  for (let i = 0; i < brandIds.length; i += 90) {
+    const slice = brandIds.slice(i, i + 90);
+    brands.push(...(await deps.store.db.selectFrom('brands').select(['id', 'name', 'logo_uri', 'homepage']).where('id', 'in', slice).execute()));
+  }
   const now = deps.clock.now();
   const out = [];
   for (const r of rows) {

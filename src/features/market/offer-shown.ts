@@ -48,15 +48,17 @@ export async function streamShown(deps: Deps, consumerId: string, intentId: stri
       return left;
     } catch (err) {
       if (!(err instanceof GuardFailed)) throw err;
+      // By intent, not by a list of ids: D1 binds at most 100 parameters to a statement.
       const still = await db
         .selectFrom('offers')
         .select('id')
-        .where('id', 'in', left)
+        .where('intent_id', '=', intentId)
         .where('consumer_id', '=', consumerId)
         .where('shown_at', 'is', null)
         .execute();
-      if (still.length === left.length) throw err; // nothing else marked them: not a race
-      left = still.map((r) => r.id);
+      const unmarked = still.map((r) => r.id).filter((id) => left.includes(id));
+      if (unmarked.length === left.length) throw err; // nothing else marked them: not a race
+      left = unmarked;
     }
   }
   return [];

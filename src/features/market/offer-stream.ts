@@ -87,9 +87,11 @@ export type StreamEvent = { event: 'offer'; offer: OfferView } | { event: 'statu
  *  yet (oldest first, shaped as the list shows them) and status changes of the others
  *  (accepted, declined or not taken — perhaps in another tab — or expired). */
 export async function streamChanges(deps: Deps, consumerId: string, intentId: string, state: StreamState): Promise<StreamEvent[]> {
-  const rows = await deps.store.db
+  const db = deps.store.db;
+  // Each poll reads only what tells what changed; whole rows only for offers to send.
+  const rows = await db
     .selectFrom('offers')
-    .selectAll()
+    .select(['id', 'status', 'created_at', 'expires_at', 'shown_at'])
     .where('intent_id', '=', intentId)
     .where('consumer_id', '=', consumerId)
     .orderBy('created_at')
@@ -115,7 +117,10 @@ export async function streamChanges(deps: Deps, consumerId: string, intentId: st
   }
   const fresh = rows.filter((r) => !state.sent.has(r.id));
   if (!fresh.length) return out;
-  for (const offer of await offerViews(deps, consumerId, fresh)) {
+  // By intent, not by a list of ids: D1 binds at most 100 parameters to a statement.
+  const whole = await db.selectFrom('offers').selectAll().where('intent_id', '=', intentId).where('consumer_id', '=', consumerId).execute();
+  const inOrder = fresh.flatMap((r) => whole.filter((w) => w.id === r.id));
+  for (const offer of await offerViews(deps, consumerId, inOrder)) {
     state.sent.add(offer.id);
     state.status.set(offer.id, offer.status);
     out.push({ event: 'offer', offer });
