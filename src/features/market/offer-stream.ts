@@ -8,58 +8,11 @@
 // a comment now and then so proxies keep it open, and stops at once when the client goes
 // away. An offer is audited as shown once, however often a resume sends it (offer-shown.ts).
 import type { Deps } from '../../deps.ts';
-import { NotFound } from '../../errors.ts';
 import { offerStatus, offerViews } from './consumer-offers.ts';
 import { streamShown } from './offer-shown.ts';
 
 export const STREAM_TIMING = { pollMs: 500, heartbeatMs: 10_000, lifetimeMs: 25_000, retryMs: 1000, recheckMs: 5000 };
 export type StreamTiming = typeof STREAM_TIMING;
-
-/** One of the consumer's own market intents (another's, or one not on the market: not found). */
-export async function ownMarketIntent(deps: Deps, consumerId: string, intentId: string) {
-  const row = await deps.store.db
-    .selectFrom('intents')
-    .select(['id', 'market_id', 'market_terms', 'status'])
-    .where('id', '=', intentId)
-    .where('consumer_id', '=', consumerId)
-    .executeTakeFirst();
-  if (!row?.market_id) throw new NotFound('No such market intent.');
-  return row;
-}
-
-/** The consumer's market intents (pseudonym, terms) with how many offers each has, open and in all. */
-export async function myMarketIntents(deps: Deps, consumerId: string) {
-  const db = deps.store.db;
-  const rows = await db
-    .selectFrom('intents')
-    .select(['id', 'market_id', 'market_terms'])
-    .where('consumer_id', '=', consumerId)
-    .where('market_id', 'is not', null)
-    .orderBy('created_at', 'desc')
-    .execute();
-  if (!rows.length) return { intents: [] };
-  const offers = await db
-    .selectFrom('offers')
-    .select(['intent_id', 'status', 'expires_at'])
-    .where('consumer_id', '=', consumerId)
-    .where(
-      'intent_id',
-      'in',
-      rows.map((r) => r.id),
-    )
-    .execute();
-  const now = deps.clock.now();
-  return {
-    intents: rows.map((r) => {
-      const mine = offers.filter((o) => o.intent_id === r.id);
-      return {
-        id: r.id,
-        market: { id: r.market_id!, terms: r.market_terms },
-        offers: { open: mine.filter((o) => o.status === 'open' && Number(o.expires_at) > now).length, total: mine.length },
-      };
-    }),
-  };
-}
 
 /** Where a stream stands: the cursor it resumed after (if any), the offers the client has
  *  (sent, or had before the resume), and the status it last heard for each. */

@@ -5,7 +5,8 @@ import type { Context } from 'hono';
 import { z } from 'zod';
 import type { Deps } from '../../deps.ts';
 import { resolveSession } from '../../features/identity/sessions.ts';
-import { myMarketIntents, offerEvents, ownMarketIntent } from '../../features/market/offer-stream.ts';
+import { myMarketIntents, ownMarketIntent } from '../../features/market/my-market.ts';
+import { offerEvents } from '../../features/market/offer-stream.ts';
 import type { AppEnv } from '../context.ts';
 import { route, type Route } from '../route.ts';
 
