@@ -45,7 +45,7 @@ export async function demoCommand(argv: string[], config: Config): Promise<numbe
     const file = demoBrandFile(config, shop.key);
     let demo: DemoBrand | null = existsSync(file) ? (JSON.parse(readFileSync(file, 'utf8')) as DemoBrand) : null;
     // A kept registration is reused only on the Trove it was made on (the local one, or the --url one).
-    const live = demo && (demo.trove_origin ?? config.origin) === ops.origin ? await ops.showBrand(demo.client_id).catch(() => null) : null;
+    const live = demo && demo.trove_origin === ops.origin ? await ops.showBrand(demo.client_id).catch(() => null) : null;
     if (!demo || live?.status !== 'active' || demo.public_url !== publicUrl || demo.shop !== shop.key) {
       demo = await ops.seedDemo({ shop: shop.key, public_url: publicUrl });
       writeFileSync(file, `${JSON.stringify(demo, null, 2)}\n`, { mode: 0o600 });

@@ -24,7 +24,6 @@ type Result<F extends (...args: never[]) => unknown> = Awaited<ReturnType<F>>;
 export type Operations = {
   /** The origin of the Trove acted on. */
   origin: string;
-  remote: boolean;
   /** The input as `trove brand add` builds it; checked by the feature (here, or on the remote). */
   registerBrand(input: unknown): Promise<Result<typeof registerBrand>>;
   listBrands(): Promise<Result<typeof listBrands>>;
@@ -47,7 +46,6 @@ export type Operations = {
 export function localOperations(deps: Deps): Operations {
   return {
     origin: deps.config.origin,
-    remote: false,
     registerBrand: (input) => registerBrand(deps, input),
     listBrands: () => listBrands(deps),
     showBrand: (id) => brandDetails(deps, id),

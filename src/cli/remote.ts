@@ -34,7 +34,6 @@ export function remoteOperations(target: RemoteTarget): Operations {
   const id = encodeURIComponent;
   return {
     origin: new URL(target.url).origin,
-    remote: true,
     registerBrand: (input) => json('POST', '/admin/brands', input),
     listBrands: () => json('GET', '/admin/brands'),
     showBrand: (brand) => json('GET', `/admin/brands/${id(brand)}`),
