@@ -84,7 +84,11 @@ export function openApiDocument(origin: string, routes: readonly Route[]) {
         accessToken: { type: 'http', scheme: 'bearer', bearerFormat: 'JWT (RFC 9068, at+jwt)' },
         clientSecretBasic: { type: 'http', scheme: 'basic' },
         auditorToken: { type: 'http', scheme: 'bearer', bearerFormat: 'opaque trv_au_… token from trove auditor add' },
-        operatorToken: { type: 'http', scheme: 'bearer', bearerFormat: 'opaque trv_op_… token from trove operator token create, or the TROVE_OPERATOR_TOKEN secret' },
+        operatorToken: {
+          type: 'http',
+          scheme: 'bearer',
+          bearerFormat: 'opaque trv_op_… token from trove operator token create, or the TROVE_OPERATOR_TOKEN secret',
+        },
         clientSecretPost: {
           type: 'apiKey',
           in: 'query',
