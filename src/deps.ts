@@ -27,16 +27,18 @@ export type LogLevel = 'debug' | 'info' | 'warn' | 'error';
 /** Counter names (Prometheus adds _total). Labels are closed sets (route templates, classes, outcomes), never ids. */
 export type CounterName = 'http_requests' | 'audited_reads' | 'rate_limit_refusals' | 'webhook_delivery_failures';
 export type HistogramName = 'http_request_duration_seconds' | 'commit_batch_size' | 'commit_duration_seconds';
+export type GaugeName = 'http_requests_in_flight';
 
 /** Counters and histograms: Prometheus on Node (runtime/node/metrics.ts), nothing on Workers. */
 export type Metrics = {
   count(name: CounterName, labels?: Record<string, string>, by?: number): void;
   observe(name: HistogramName, value: number, labels?: Record<string, string>): void;
+  add(name: GaugeName, delta: number): void;
   /** A monotonic stopwatch for durations (seconds); the no-op's always reads 0. */
   timer(): () => number;
 };
 
-export const noMetrics: Metrics = { count() {}, observe() {}, timer: () => () => 0 };
+export const noMetrics: Metrics = { count() {}, observe() {}, add() {}, timer: () => () => 0 };
 
 export type Deps = {
   config: Config;

@@ -34,7 +34,12 @@ export function observe(deps: Deps, routes: readonly Route[]): MiddlewareHandler
   const entryOf = (method: string, path: string) => byKey.get(`${method} ${path}`) ?? (method === 'HEAD' ? byKey.get(`GET ${path}`) : undefined);
   return async (c, next) => {
     const elapsed = deps.metrics.timer();
-    await next();
+    deps.metrics.add('http_requests_in_flight', 1);
+    try {
+      await next();
+    } finally {
+      deps.metrics.add('http_requests_in_flight', -1);
+    }
     const seconds = elapsed();
     const status = c.res.status;
     const requestId = c.get('requestId');

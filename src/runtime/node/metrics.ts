@@ -5,7 +5,7 @@
 import { performance } from 'node:perf_hooks';
 import { sql } from 'kysely';
 import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom-client';
-import type { CounterName, Deps, HistogramName, Metrics } from '../../deps.ts';
+import type { CounterName, Deps, GaugeName, HistogramName, Metrics } from '../../deps.ts';
 import { latestCheckpoint } from '../../features/audit/checkpoint-rows.ts';
 
 const SECONDS = [0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5];
@@ -38,6 +38,9 @@ export function createNodeMetrics(): NodeMetrics {
     ]),
     commit_batch_size: histogram('commit_batch_size', 'Changes committed together in one transaction (group commit).', [1, 2, 4, 8, 16, 32, 64, 128, 256]),
     commit_duration_seconds: histogram('commit_duration_seconds', "One group commit's transaction, COMMIT and fsync included.", SECONDS),
+  };
+  const gauges: Record<GaugeName, Gauge> = {
+    http_requests_in_flight: new Gauge({ name: 'trove_http_requests_in_flight', help: 'Requests being answered now.', registers: [registry] }),
   };
   let watched: Deps | undefined;
   const sample = (name: string, help: string, read: (deps: Deps, g: Gauge) => Promise<void>, labelNames: string[] = []) =>
@@ -75,6 +78,7 @@ export function createNodeMetrics(): NodeMetrics {
     registry,
     count: (name, labels = {}, by = 1) => counters[name].inc(labels, by),
     observe: (name, value, labels = {}) => histograms[name].observe(labels, value),
+    add: (name, delta) => gauges[name].inc(delta),
     timer() {
       const start = performance.now();
       return () => (performance.now() - start) / 1000;

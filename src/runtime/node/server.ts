@@ -9,6 +9,7 @@ import type { Server as HttpServer } from 'node:http';
 import { startBackground } from './background.ts';
 import type { NodeMetrics } from './metrics.ts';
 import { startMetricsServer } from './metrics-server.ts';
+import { drainable } from './drain.ts';
 import { clientAddressResolver } from './client-address.ts';
 import { portalRoot } from './paths.ts';
 import { portalFiles } from './portal-files.ts';
@@ -29,6 +30,7 @@ export function startServer(deps: Deps, opts: { metrics?: NodeMetrics } = {}): P
   return new Promise((resolve, reject) => {
     const server = serve({ fetch: app.fetch, port: deps.config.port, hostname: deps.config.host }, (info) => {
       const url = `http://${deps.config.host}:${info.port}`;
+      const drainer = drainable(server as HttpServer);
       const metricsServer =
         opts.metrics && deps.config.metricsPort !== undefined
           ? startMetricsServer(opts.metrics.registry, { port: deps.config.metricsPort, host: deps.config.metricsHost, log: deps.log })
@@ -36,19 +38,11 @@ export function startServer(deps: Deps, opts: { metrics?: NodeMetrics } = {}): P
       // The drain: stop accepting, let in-flight requests (and so their commits) finish,
       // then stop the background work, commit what is still queued and close the database.
       const stop = () =>
-        new Promise<void>((done, failed) => {
-          // Node closes the idle keep-alive connections once at close(); these close the
-          // ones that go idle after their last in-flight response.
-          const idle = setInterval(() => (server as HttpServer).closeIdleConnections(), 50);
-          server.close(() => {
-            clearInterval(idle);
-            void background
-              .stop()
-              .then(() => deps.store.close())
-              .then(() => metricsServer.then((m) => m?.close()))
-              .then(done, failed);
-          });
-        });
+        drainer
+          .drain()
+          .then(() => background.stop())
+          .then(() => deps.store.close())
+          .then(() => metricsServer.then((m) => m?.close()));
       metricsServer.then((m) => resolve({ url, metricsUrl: m?.url, server, stop }), reject);
     });
   });
