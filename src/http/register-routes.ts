@@ -15,7 +15,7 @@ import type { Deps } from '../deps.ts';
 import { BadRequest, OAuthError } from '../errors.ts';
 import { authenticateClient } from '../features/brands/client-auth.ts';
 import { resolveSession } from '../features/identity/sessions.ts';
-import { asOperator } from '../features/operators/acting-operator.ts';
+import { actingAs } from '../features/operators/acting-operator.ts';
 import type { Operator } from '../features/operators/tokens.ts';
 import { operatorCredential } from './admin/operator-credential.ts';
 import { auditorCredential } from './auth/auditor-credential.ts';
@@ -53,16 +53,19 @@ async function run(deps: Deps, r: Route, c: Context<AppEnv>, clientIp: ClientIp)
     input.form = input.raw;
   }
   if (r.auth === 'consumer-step-up') auth = await steppedUpSession(c, deps, input.body);
-  return r.handler({
-    // An operator's call commits its events in the operator's name (acting-operator.ts).
-    deps: r.auth === 'operator' ? asOperator(deps, (auth as { operator: Operator }).operator) : deps,
-    c,
-    auth: auth as never,
-    params: input.params as never,
-    query: input.query as never,
-    body: input.body as never,
-    form: input.form as never,
-  });
+  const call = (d: Deps) =>
+    r.handler({
+      deps: d,
+      c,
+      auth: auth as never,
+      params: input.params as never,
+      query: input.query as never,
+      body: input.body as never,
+      form: input.form as never,
+    });
+  // An operator's call commits in the operator's name, and is audited even when it changed nothing (acting-operator.ts).
+  if (r.auth === 'operator') return actingAs(deps, (auth as { operator: Operator }).operator, `${r.method.toUpperCase()} ${r.path}`, call);
+  return call(deps);
 }
 
 async function authenticate(deps: Deps, r: Route, c: Context<AppEnv>, clientIp: ClientIp): Promise<unknown> {

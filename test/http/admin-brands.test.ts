@@ -1,7 +1,7 @@
 // The operator API for brands: registration with the same options as `trove brand add`
 // (a secret shown once, a JWKS, accepted terms), the list, one brand's registration and
-// disabling, each audited as the operator token that called; bad input is a 400 naming
-// the field, an unknown brand a 404.
+// disabling, each audited as the operator token that called (a disable that changes
+// nothing too); bad input is a 400 naming the field, an unknown brand a 404.
 import { describe, expect, it } from 'vitest';
 import { verifySecret } from '../../src/crypto/hash.ts';
 import { adminWorld, detailOf } from './admin-helpers.ts';
@@ -66,6 +66,12 @@ describe('operator API: brands', () => {
     expect(await off.json()).toEqual({ client_id, status: 'disabled' });
     expect((await (await w.call('GET', '/admin/brands')).json())[0].status).toBe('disabled');
     expect(await w.events('brand.disabled')).toEqual([expect.objectContaining({ actor_type: 'operator', actor_id: w.op.id, brand_id: client_id })]);
+    // Disabling it again changes nothing, and is still audited: as a call that changed nothing.
+    expect((await w.call('POST', `/admin/brands/${client_id}/disable`)).status).toBe(200);
+    expect(await w.events('brand.disabled')).toHaveLength(1);
+    const noop = (await w.events('operator.queried')).at(-1)!;
+    expect(noop).toMatchObject({ actor_type: 'operator', actor_id: w.op.id });
+    expect(detailOf(noop)).toEqual({ what: 'POST /admin/brands/{id}/disable' });
   });
 
   it.each([
