@@ -142,6 +142,10 @@ export function parseConfig(env: Record<string, string | undefined>): Config {
   if (production && !origin.startsWith('https://')) {
     throw new ConfigError('Invalid configuration:\n  TROVE_ORIGIN: must be https:// when NODE_ENV=production');
   }
+  if (v.TROVE_METRICS_PORT && v.TROVE_METRICS_PORT === v.PORT) {
+    // The metrics listener has no credential: it must never be the public one.
+    throw new ConfigError('Invalid configuration:\n  TROVE_METRICS_PORT: must differ from PORT (metrics are never served on the public listener)');
+  }
   return {
     port: v.PORT,
     host: v.HOST,

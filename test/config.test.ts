@@ -31,6 +31,7 @@ describe('configuration', () => {
     expect(c).toMatchObject({ metricsPort: 9464, metricsHost: '0.0.0.0', logLevel: 'warn', shutdownTimeoutMs: 2500 });
     expect(() => parseConfig({ TROVE_LOG_LEVEL: 'verbose' })).toThrow(/TROVE_LOG_LEVEL/);
     expect(() => parseConfig({ TROVE_METRICS_PORT: 'x' })).toThrow(/TROVE_METRICS_PORT/);
+    expect(() => parseConfig({ PORT: '8787', TROVE_METRICS_PORT: '8787' })).toThrow(/TROVE_METRICS_PORT: must differ from PORT/);
   });
 
   it('takes earlier master keys for a rotation only beside a new one, never repeating it', () => {
