@@ -5,42 +5,20 @@
 // `trove brand list` is the same with or without --url.
 import type { Config } from '../config.ts';
 import type { Deps } from '../deps.ts';
-import type { LogVerdict } from '../features/audit/verify-log.ts';
 import { verifyAuditLog } from '../features/audit/verify.ts';
 import { addAuditor, disableAuditor, listAuditors, newEnrolLink, OPERATOR_REVIEWER } from '../features/auditors/accounts.ts';
-import { startExport, type ExportFormat } from '../features/auditors/audit-export.ts';
-import type { EventFilter } from '../features/auditors/event-filter.ts';
+import { startExport } from '../features/auditors/audit-export.ts';
 import { brandDetails } from '../features/brands/brand-details.ts';
 import { disableBrand, listBrands, registerBrand } from '../features/brands/register-brand.ts';
 import { rotateSigningKey } from '../features/keys/rotate-signing.ts';
 import { seedDemoBrand } from '../features/operators/demo-brand.ts';
 import { createOperatorToken, listOperatorTokens, revokeOperatorToken } from '../features/operators/tokens.ts';
 import { UsageError } from './args.ts';
+import type { Operations } from './operation-types.ts';
 import { RemoteError, remoteOperations, type RemoteTarget } from './remote.ts';
 import { withDeps } from './with-deps.ts';
 
-type Result<F extends (...args: never[]) => unknown> = Awaited<ReturnType<F>>;
-
-export type Operations = {
-  /** The origin of the Trove acted on. */
-  origin: string;
-  /** The input as `trove brand add` builds it; checked by the feature (here, or on the remote). */
-  registerBrand(input: unknown): Promise<Result<typeof registerBrand>>;
-  listBrands(): Promise<Result<typeof listBrands>>;
-  showBrand(id: string): Promise<Result<typeof brandDetails>>;
-  disableBrand(id: string): Promise<void>;
-  addAuditor(input: { name: string; brands?: string[] }): Promise<Result<typeof addAuditor>>;
-  listAuditors(): Promise<Result<typeof listAuditors>>;
-  revokeAuditor(id: string): Promise<void>;
-  enrolLink(id: string): Promise<Result<typeof newEnrolLink>>;
-  rotateSigningKey(): Promise<Result<typeof rotateSigningKey>>;
-  exportAudit(format: ExportFormat, filter: EventFilter): Promise<AsyncIterable<string>>;
-  verifyAudit(): Promise<LogVerdict>;
-  createOperatorToken(input: { name?: string }): Promise<Result<typeof createOperatorToken>>;
-  listOperatorTokens(): Promise<Result<typeof listOperatorTokens>>;
-  revokeOperatorToken(id: string): Promise<void>;
-  seedDemo(input: Parameters<typeof seedDemoBrand>[1]): Promise<Result<typeof seedDemoBrand>>;
-};
+export type { Operations } from './operation-types.ts';
 
 /** The operations on this machine's database, as the operator (no token: audited without an id). */
 export function localOperations(deps: Deps): Operations {

@@ -3,7 +3,7 @@
 // operation answers (the endpoints return the feature functions' results as they are).
 // Only fetch and web streams here, so the same transport runs in Node and in workerd.
 // A problem answer becomes a RemoteError carrying its status and detail, never the token.
-import type { Operations } from './operations.ts';
+import type { Operations } from './operation-types.ts';
 
 export type RemoteTarget = { url: string; token: string; fetch?: (request: Request) => Promise<Response> };
 
