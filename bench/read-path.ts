@@ -18,7 +18,7 @@ import { growLog, logBytes } from './log-growth.ts';
 import { seedTrove } from './seed-trove.ts';
 
 export const MASTER_KEY = 'AAECAwQFBgcICQoLDA0ODxAREhMUFRYXGBkaGxwdHh8';
-export type Target = { name: string; url: string; tokens: string[]; child: ChildProcess };
+export type Target = { name: string; url: string; tokens: string[]; child: ChildProcess; env?: Record<string, string> };
 export type ReadPathOptions = {
   pgUrl?: string;
   consumers: number;
@@ -65,13 +65,13 @@ type Growth = { events: number; seed_s: number; total_bytes: number; fresh_bytes
 /** Seeds (and, with `grow`, fills the log with that many earlier reads), then serves; tokens are minted last (they live 5 minutes). */
 async function startTrove(name: string, env: Record<string, string>, consumers: number, grow = 0, growth?: Map<string, Growth>): Promise<Target> {
   const tokens = await seedTrove(env, consumers, Math.min(consumers, 5000));
-  if (!grow) return spawnTrove(name, env, tokens);
+  if (!grow) return { ...(await spawnTrove(name, env, tokens)), env };
   const fresh = await logBytes(env);
   console.error(`${name}: filling the audit log with ${grow} events…`);
   const { seconds } = await growLog(env, grow);
   const grown = await logBytes(env);
   growth?.set(name, { events: grown.events - fresh.events, seed_s: seconds, total_bytes: grown.total_bytes, fresh_bytes: fresh.total_bytes });
-  return spawnTrove(name, env, await seedTrove(env, consumers, Math.min(consumers, 5000)));
+  return { ...(await spawnTrove(name, env, tokens)), env };
 }
 
 export function load(t: Target, seconds: number, connections: number): Promise<autocannon.Result> {
@@ -171,6 +171,9 @@ export async function benchReadPath(o: ReadPathOptions) {
       targets.push(await startTrove('trove_postgres', await pgEnv('18093', 'pg'), o.consumers));
       if (o.logEvents) targets.push(await startTrove('trove_postgres_grown', await pgEnv('18095', 'pg_grown'), o.consumers, o.logEvents, growth));
     }
+    // Access tokens live 5 minutes and filling a log takes longer: every Trove target gets
+    // fresh ones now, just before the warm-up and the rounds.
+    for (const t of targets) if (t.env) t.tokens = await seedTrove(t.env, o.consumers, Math.min(o.consumers, 5000));
     for (const t of targets) await load(t, o.warmup, o.connections);
     // Per round, the CPU the target (and, for PostgreSQL, the database server) spent per
     // request, and the load generator's (this process; process.cpuUsage() is in µs).
