@@ -9,7 +9,10 @@ import type pg from 'pg';
 
 export type ColumnTypes = Map<string, string>;
 /** The rows a migration itself inserts, which an otherwise empty target already holds. */
-export const SEEDED: Readonly<Record<string, string>> = { audit_tree: 'SELECT count(*) = 1 AND max(size) = 0 AS seed FROM audit_tree' };
+export const SEEDED: Readonly<Record<string, string>> = {
+  audit_tree: 'SELECT count(*) = 1 AND max(size) = 0 AS seed FROM audit_tree',
+  audit_index_state: 'SELECT count(*) = 1 AND max(upto) = 0 AS seed FROM audit_index_state',
+};
 
 const q = (name: string) => `"${name.replace(/"/g, '""')}"`;
 /** PostgreSQL takes at most 65,535 parameters in one statement. */
@@ -100,7 +103,17 @@ export async function copyTable(
   types: ColumnTypes,
   opts: { batch: number; onRows(n: number): void },
 ): Promise<number> {
-  const columns = (sqlite.pragma(`table_info(${q(table)})`) as { name: string }[]).map((c) => c.name);
+  const info = sqlite.pragma(`table_info(${q(table)})`) as { name: string; pk: number }[];
+  const columns = info.map((c) => c.name);
+  // A WITHOUT ROWID table (the audit log's indexes) is read in its primary key's order.
+  const withoutRowid = (sqlite.prepare('SELECT sql FROM sqlite_master WHERE name = ?').get(table) as { sql: string }).sql.includes('WITHOUT ROWID');
+  const order = withoutRowid
+    ? info
+        .filter((c) => c.pk > 0)
+        .sort((a, b) => a.pk - b.pk)
+        .map((c) => q(c.name))
+        .join(', ')
+    : 'rowid';
   const missing = columns.filter((c) => !types.has(c));
   if (missing.length) throw new Error(`the PostgreSQL table ${table} has no column ${missing.join(', ')}: its migrations differ from SQLite's`);
   const convert = columns.map((c) => converter(types.get(c)!, `${table}.${c}`));
@@ -108,7 +121,7 @@ export async function copyTable(
   const head = `INSERT INTO ${q(table)} (${columns.map(q).join(', ')}) VALUES `;
   // Integers as BigInt: a 64-bit value arrives whole, whatever its size.
   const select = sqlite
-    .prepare(`SELECT ${columns.map(q).join(', ')} FROM ${q(table)} ORDER BY rowid`)
+    .prepare(`SELECT ${columns.map(q).join(', ')} FROM ${q(table)} ORDER BY ${order}`)
     .raw(true)
     .safeIntegers(true);
   let batch: unknown[][] = [];

@@ -358,6 +358,9 @@ export type Database = {
   audit_checkpoints: AuditCheckpointRow;
   audit_tree_nodes: AuditTreeNodeRow;
   audit_tree: { id: number; size: number };
+  audit_by_consumer: { consumer_id: string; seq: number };
+  audit_by_grant: { grant_id: string; seq: number };
+  audit_index_state: { id: number; upto: number };
   log_checkpoints: LogCheckpointRow;
   consumer_terms: { consumer_id: string; persona: string; term: string; updated_at: number };
   offers: OfferRow;

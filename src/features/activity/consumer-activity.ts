@@ -4,6 +4,7 @@
 import { z } from 'zod';
 import type { Deps } from '../../deps.ts';
 import { decodeCursor, encodeCursor } from '../auditors/audit-queries.ts';
+import { ofConsumer } from '../audit/indexed-events.ts';
 
 export const activityQuery = z.object({
   brand: z
@@ -27,7 +28,7 @@ export async function consumerActivity(deps: Deps, consumerId: string, q: z.infe
   let qb = deps.store.db
     .selectFrom('audit_events')
     .select(['seq', 'id', 'ts', 'action', 'outcome', 'actor_type', 'brand_id', 'grant_id', 'attributes', 'purpose', 'reason'])
-    .where('consumer_id', '=', consumerId);
+    .where((eb) => ofConsumer(eb, consumerId));
   if (q.brand) qb = qb.where('brand_id', '=', q.brand);
   if (q.action) qb = qb.where('action', '=', q.action);
   if (before !== null) qb = qb.where('seq', '<', before);

@@ -4,6 +4,7 @@
 import { sql, type Expression, type ExpressionBuilder, type SqlBool } from 'kysely';
 import { z } from 'zod';
 import type { Database } from '../../db/schema.ts';
+import { ofConsumer, ofGrant } from '../audit/indexed-events.ts';
 
 const id = z
   .string()
@@ -51,8 +52,8 @@ export function eventCondition(eb: ExpressionBuilder<Database, 'audit_events'>, 
   const all: Expression<SqlBool>[] = [];
   if (scope) all.push(scope.length ? eb('brand_id', 'in', scope) : sql<SqlBool>`1 = 0`);
   if (f.brand) all.push(eb('brand_id', '=', f.brand));
-  if (f.consumer) all.push(eb('consumer_id', '=', f.consumer));
-  if (f.grant) all.push(eb('grant_id', '=', f.grant));
+  if (f.consumer) all.push(ofConsumer(eb, f.consumer));
+  if (f.grant) all.push(ofGrant(eb, f.grant));
   if (f.action) all.push(eb('action', '=', f.action));
   if (f.outcome) all.push(eb('outcome', '=', f.outcome));
   if (f.from !== undefined) all.push(eb('ts', '>=', f.from));

@@ -7,6 +7,7 @@ import { listConsumerGrants } from '../grants/consumer-grants.ts';
 import { listProfile } from './attributes.ts';
 import { listIntents } from './intents.ts';
 import { listPersonas } from './personas.ts';
+import { ofConsumer } from '../audit/indexed-events.ts';
 
 export async function exportConsumer(deps: Deps, consumerId: string) {
   const db = deps.store.db;
@@ -30,7 +31,7 @@ export async function exportConsumer(deps: Deps, consumerId: string) {
   const audit = await db
     .selectFrom('audit_events')
     .selectAll()
-    .where('consumer_id', '=', consumerId)
+    .where((eb) => ofConsumer(eb, consumerId))
     .where('seq', '<=', events[0]!.seq)
     .orderBy('seq')
     .execute();

@@ -11,6 +11,7 @@ import { commit } from '../audit/commit.ts';
 import { dataKeyFor } from './data-key.ts';
 import { announce, marketFields } from '../market/publish.ts';
 import { assertPersona } from './personas.ts';
+import { ofConsumer } from '../audit/indexed-events.ts';
 
 export const MAX_OPEN_INTENTS = 50;
 const YEAR_MS = 366 * 24 * 3600_000;
@@ -96,7 +97,7 @@ export async function listIntents(deps: Deps, consumerId: string) {
   const reads = await deps.store.db
     .selectFrom('audit_events')
     .select(['brand_id', 'ts', 'detail'])
-    .where('consumer_id', '=', consumerId)
+    .where((eb) => ofConsumer(eb, consumerId))
     .where('action', '=', 'intent.read')
     .where('outcome', '=', 'success')
     .execute();

@@ -12,6 +12,7 @@ import { expireDueGrants } from '../../features/grants/expire-grants.ts';
 import { deliverDue } from '../../features/webhooks/dispatch.ts';
 import { nextDueAt } from '../../features/webhooks/next-due.ts';
 import { advanceLog } from '../../features/audit/log-checkpoint.ts';
+import { indexAuditLog } from '../../features/audit/audit-index.ts';
 import { wakeDispatcher } from './dispatcher.ts';
 import { ready, signals, type WorkerEnv } from './worker-deps.ts';
 
@@ -23,7 +24,10 @@ let lastCheckpoint = 0;
 function checkpoint(deps: Deps): Promise<unknown> {
   signals.checkpointDue = false;
   lastCheckpoint = deps.clock.now();
-  return advanceLog(deps).catch((err) => deps.log.error('audit log checkpoint failed; the next one tries again', { error: String(err) }));
+  // The consumer and grant indexes first (issue 26: kept off the request path; queries scan the tail after them).
+  return indexAuditLog(deps)
+    .then(() => advanceLog(deps))
+    .catch((err) => deps.log.error('audit log checkpoint failed; the next one tries again', { error: String(err) }));
 }
 
 // Without the binding (an older wrangler.toml) or when the wake fails, this request sends them itself.

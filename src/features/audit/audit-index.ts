@@ -1,0 +1,60 @@
+// The audit log's by-consumer and by-grant indexes, kept off the hot path (issue 26): an
+// audited read appends its event and nothing at a random place; this job then indexes the
+// events after `upto` in the background, every few seconds. It reads the range in short
+// pages by sequence, sorts the (key, seq) pairs, and writes them in key order, a small
+// chunk per commit, so each index page is written about once per run rather than once per
+// read and no step holds the writer or the event loop for long. The chunks are idempotent
+// (rows keyed by what they index) and `upto` moves last, guarded by its old value, so a run
+// that dies part-way or races another node's only repeats work. Queries combine the
+// indexes with the un-indexed tail (indexed-events.ts), so what they answer never depends
+// on how far this job has got.
+import type { Deps } from '../../deps.ts';
+import { commit, commitOr } from './commit.ts';
+
+/** Events per run at most (a run that finds more leaves the rest to the next). */
+export const INDEX_RANGE = 200_000;
+const READ_PAGE = 2000;
+
+type Pair = [key: string, seq: number];
+
+/** Indexes the log up to its head (at most `range` events a call); returns how many events it covered. */
+export async function indexAuditLog(deps: Deps, opts: { chunk?: number; range?: number } = {}): Promise<number> {
+  const db = deps.store.db;
+  // D1 binds at most 100 parameters a statement: two per index row.
+  const chunk = opts.chunk ?? (deps.store.dialect === 'd1' ? 45 : 150);
+  const state = await db.selectFrom('audit_index_state').select('upto').where('id', '=', 1).executeTakeFirst();
+  const head = await db.selectFrom('audit_events').select('seq').orderBy('seq', 'desc').limit(1).executeTakeFirst();
+  const upto = Number(state?.upto ?? 0);
+  const to = Math.min(Number(head?.seq ?? 0), upto + (opts.range ?? INDEX_RANGE));
+  if (!state || to <= upto) return 0;
+  const byConsumer: Pair[] = [];
+  const byGrant: Pair[] = [];
+  for (let from = upto; from < to; from += READ_PAGE) {
+    const rows = await db
+      .selectFrom('audit_events')
+      .select(['seq', 'consumer_id', 'grant_id'])
+      .where('seq', '>', from)
+      .where('seq', '<=', Math.min(to, from + READ_PAGE))
+      .execute();
+    for (const r of rows) {
+      if (r.consumer_id !== null) byConsumer.push([r.consumer_id, Number(r.seq)]);
+      if (r.grant_id !== null) byGrant.push([r.grant_id, Number(r.seq)]);
+    }
+  }
+  const order = (a: Pair, b: Pair) => (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : a[1] - b[1]);
+  for (const [pairs, write] of [
+    [byConsumer.sort(order), (c: Pair[]) => db.insertInto('audit_by_consumer').values(c.map(([consumer_id, seq]) => ({ consumer_id, seq })))],
+    [byGrant.sort(order), (c: Pair[]) => db.insertInto('audit_by_grant').values(c.map(([grant_id, seq]) => ({ grant_id, seq })))],
+  ] as const) {
+    for (let i = 0; i < pairs.length; i += chunk) {
+      await commit(deps, { writes: [write(pairs.slice(i, i + chunk)).onConflict((oc) => oc.doNothing())] });
+    }
+  }
+  const moved = await commitOr(
+    deps,
+    { guards: [{ name: 'audit_index_at', changes: db.updateTable('audit_index_state').set({ upto: to }).where('id', '=', 1).where('upto', '=', upto) }] },
+    () => 'raced' as const,
+  );
+  // Another node moved `upto` first; it indexed the same range.
+  return moved === 'raced' ? 0 : to - upto;
+}
