@@ -60,7 +60,7 @@ export async function spawnTrove(name: string, env: Record<string, string>, toke
   return { name, url: `${base}/v1/attributes`, tokens, child };
 }
 
-type Growth = { events: number; seed_s: number; total_bytes: number; fresh_bytes: number };
+type Growth = { events: number; seed_s: number; total_bytes: number; fresh_bytes: number; queries: unknown };
 
 /** Seeds (and, with `grow`, fills the log with that many earlier reads), then serves; tokens are minted last (they live 5 minutes). */
 async function startTrove(name: string, env: Record<string, string>, consumers: number, grow = 0, growth?: Map<string, Growth>): Promise<Target> {
@@ -68,9 +68,9 @@ async function startTrove(name: string, env: Record<string, string>, consumers: 
   if (!grow) return { ...(await spawnTrove(name, env, tokens)), env };
   const fresh = await logBytes(env);
   console.error(`${name}: filling the audit log with ${grow} events…`);
-  const { seconds } = await growLog(env, grow);
+  const { seconds, queries } = await growLog(env, grow);
   const grown = await logBytes(env);
-  growth?.set(name, { events: grown.events - fresh.events, seed_s: seconds, total_bytes: grown.total_bytes, fresh_bytes: fresh.total_bytes });
+  growth?.set(name, { events: grown.events - fresh.events, seed_s: seconds, total_bytes: grown.total_bytes, fresh_bytes: fresh.total_bytes, queries });
   return { ...(await spawnTrove(name, env, tokens)), env };
 }
 
@@ -231,6 +231,7 @@ export async function benchReadPath(o: ReadPathOptions) {
         // SQLite: the whole file; PostgreSQL: the log's relations (audit_events, audit_tree_nodes, their indexes and TOAST).
         measured_bytes: g.total_bytes,
         grown_vs_fresh: ratio(`${fresh}_grown`, fresh),
+        queries_page_of_50: g.queries,
         fresh: { req_per_s: f.req_per_s, p99_ms: f.p99_ms },
         grown: { req_per_s: grown.req_per_s, p99_ms: grown.p99_ms },
       };
