@@ -101,7 +101,7 @@ async function timeQueries(deps: Deps, grants: { id: string; brand_id: string; c
     auditor_by_consumer: () => listEvents(deps, OPERATOR_REVIEWER, { consumer: pick().consumer_id, order: 'desc', limit: 50 }),
     auditor_by_grant: () => listEvents(deps, OPERATOR_REVIEWER, { grant: pick().id, order: 'desc', limit: 50 }),
     auditor_by_brand: () => listEvents(deps, OPERATOR_REVIEWER, { brand: pick().brand_id, order: 'desc', limit: 50 }),
-    auditor_by_time: () => listEvents(deps, OPERATOR_REVIEWER, { from: Number(head.ts) - 3_600_000 * Math.random(), order: 'asc', limit: 50 }),
+    auditor_by_time: () => listEvents(deps, OPERATOR_REVIEWER, { from: Math.floor(Number(head.ts) - 3_600_000 * Math.random()), order: 'asc', limit: 50 }),
   };
   const out: Record<string, { p50_ms: number; p99_ms: number }> = {};
   for (const [name, run] of Object.entries(kinds)) {

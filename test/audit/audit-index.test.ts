@@ -5,7 +5,7 @@
 import { describe, expect, it } from 'vitest';
 import { commit } from '../../src/features/audit/commit.ts';
 import { indexAuditLog } from '../../src/features/audit/audit-index.ts';
-import { ofConsumer, ofGrant } from '../../src/features/audit/indexed-events.ts';
+import { indexedUpto, ofConsumer, ofGrant } from '../../src/features/audit/indexed-events.ts';
 import { consumerActivity } from '../../src/features/activity/consumer-activity.ts';
 import { testDeps, type TestDeps } from '../helpers/deps.ts';
 
@@ -31,15 +31,17 @@ async function reads(deps: TestDeps, n: number, from = 0) {
   }
 }
 
-const seqsOf = async (deps: TestDeps, by: 'consumer' | 'grant', id: string) =>
-  (
+const seqsOf = async (deps: TestDeps, by: 'consumer' | 'grant', id: string, upto?: number) => {
+  upto ??= await indexedUpto(deps.store.db);
+  return (
     await deps.store.db
       .selectFrom('audit_events')
       .select('seq')
-      .where((eb) => (by === 'consumer' ? ofConsumer(eb, id) : ofGrant(eb, id)))
+      .where((eb) => (by === 'consumer' ? ofConsumer(eb, id, upto) : ofGrant(eb, id, upto)))
       .orderBy('seq')
       .execute()
   ).map((r) => r.seq);
+};
 
 const plainSeqs = async (deps: TestDeps, by: 'consumer_id' | 'grant_id', id: string) =>
   (await deps.store.db.selectFrom('audit_events').select('seq').where(by, '=', id).orderBy('seq').execute()).map((r) => r.seq);

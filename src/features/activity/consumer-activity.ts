@@ -4,7 +4,7 @@
 import { z } from 'zod';
 import type { Deps } from '../../deps.ts';
 import { decodeCursor, encodeCursor } from '../auditors/audit-queries.ts';
-import { ofConsumer } from '../audit/indexed-events.ts';
+import { indexedUpto, ofConsumer } from '../audit/indexed-events.ts';
 
 export const activityQuery = z.object({
   brand: z
@@ -25,10 +25,11 @@ export const activityQuery = z.object({
 
 export async function consumerActivity(deps: Deps, consumerId: string, q: z.infer<typeof activityQuery>) {
   const before = decodeCursor('me', q.cursor);
+  const upto = await indexedUpto(deps.store.db);
   let qb = deps.store.db
     .selectFrom('audit_events')
     .select(['seq', 'id', 'ts', 'action', 'outcome', 'actor_type', 'brand_id', 'grant_id', 'attributes', 'purpose', 'reason'])
-    .where((eb) => ofConsumer(eb, consumerId));
+    .where((eb) => ofConsumer(eb, consumerId, upto));
   if (q.brand) qb = qb.where('brand_id', '=', q.brand);
   if (q.action) qb = qb.where('action', '=', q.action);
   if (before !== null) qb = qb.where('seq', '<', before);

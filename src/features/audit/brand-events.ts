@@ -2,15 +2,16 @@
 // consumer's internal id (a brand knows consumers only by their pairwise subject).
 import type { Deps } from '../../deps.ts';
 import { NotFound } from '../../errors.ts';
-import { ofGrant } from './indexed-events.ts';
+import { indexedUpto, ofGrant } from './indexed-events.ts';
 
 export async function brandGrantEvents(deps: Deps, brandId: string, grantId: string, q: { before?: number; limit: number }) {
   const grant = await deps.store.db.selectFrom('grants').select('id').where('id', '=', grantId).where('brand_id', '=', brandId).executeTakeFirst();
   if (!grant) throw new NotFound('No such grant.');
+  const upto = await indexedUpto(deps.store.db);
   let qb = deps.store.db
     .selectFrom('audit_events')
     .select(['id', 'seq', 'ts', 'action', 'outcome', 'actor_type', 'attributes', 'purpose', 'reason'])
-    .where((eb) => ofGrant(eb, grantId))
+    .where((eb) => ofGrant(eb, grantId, upto))
     .where('brand_id', '=', brandId);
   if (q.before !== undefined) qb = qb.where('seq', '<', q.before);
   const rows = await qb.orderBy('seq', 'desc').limit(q.limit).execute();

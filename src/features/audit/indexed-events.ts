@@ -1,49 +1,29 @@
 // The audit events of one consumer or one grant, as a condition on audit_events: the
 // sequence numbers the background index holds (audit-index.ts) and those of the
 // un-indexed tail (after `upto`, found by sequence, so the scan is as short as the index
-// is behind). The plain equality is kept beside it: an index row can only narrow what
-// the event itself says, never widen it to another consumer's events.
-import type { Expression, ExpressionBuilder, SqlBool } from 'kysely';
+// is behind). `upto` is read first and sent as a value: PostgreSQL plans a range scan for
+// `seq > 2999000` but a full scan for `seq > (SELECT upto …)`, whose value it cannot know.
+// The plain equality is kept beside it: an index row can only narrow what the event itself
+// says, never widen it to another consumer's events.
+import type { Expression, ExpressionBuilder, Kysely, SqlBool } from 'kysely';
 import type { Database } from '../../db/schema.ts';
 
 type Eb = ExpressionBuilder<Database, 'audit_events'>;
 
-export function ofConsumer(eb: Eb, consumerId: string): Expression<SqlBool> {
-  const tail = eb
-    .selectFrom('audit_events as t')
-    .select('t.seq')
-    .where('t.seq', '>', eb.selectFrom('audit_index_state').select('upto').where('id', '=', 1))
-    .where('t.consumer_id', '=', consumerId);
-  return eb.and([
-    eb('consumer_id', '=', consumerId),
-    eb(
-      'seq',
-      'in',
-      eb
-        .selectFrom('audit_by_consumer')
-        .select('seq')
-        .where('consumer_id', '=', consumerId)
-        .unionAll(tail as never),
-    ),
-  ]);
+/** How far the background index reaches (events after it are the tail). */
+export async function indexedUpto(db: Kysely<Database>): Promise<number> {
+  const row = await db.selectFrom('audit_index_state').select('upto').where('id', '=', 1).executeTakeFirst();
+  return Number(row?.upto ?? 0);
 }
 
-export function ofGrant(eb: Eb, grantId: string): Expression<SqlBool> {
-  const tail = eb
-    .selectFrom('audit_events as t')
-    .select('t.seq')
-    .where('t.seq', '>', eb.selectFrom('audit_index_state').select('upto').where('id', '=', 1))
-    .where('t.grant_id', '=', grantId);
-  return eb.and([
-    eb('grant_id', '=', grantId),
-    eb(
-      'seq',
-      'in',
-      eb
-        .selectFrom('audit_by_grant')
-        .select('seq')
-        .where('grant_id', '=', grantId)
-        .unionAll(tail as never),
-    ),
-  ]);
+function indexedBy(eb: Eb, col: 'consumer_id' | 'grant_id', id: string, upto: number): Expression<SqlBool> {
+  const tail = eb.selectFrom('audit_events as t').select('t.seq').where('t.seq', '>', upto).where(`t.${col}`, '=', id);
+  const indexed =
+    col === 'consumer_id'
+      ? eb.selectFrom('audit_by_consumer').select('seq').where('consumer_id', '=', id).where('seq', '<=', upto)
+      : eb.selectFrom('audit_by_grant').select('seq').where('grant_id', '=', id).where('seq', '<=', upto);
+  return eb.and([eb(col, '=', id), eb('seq', 'in', indexed.unionAll(tail as never))]);
 }
+
+export const ofConsumer = (eb: Eb, consumerId: string, upto: number) => indexedBy(eb, 'consumer_id', consumerId, upto);
+export const ofGrant = (eb: Eb, grantId: string, upto: number) => indexedBy(eb, 'grant_id', grantId, upto);

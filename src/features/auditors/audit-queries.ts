@@ -13,6 +13,7 @@ import { latestCheckpoint } from '../audit/log-checkpoint.ts';
 import type { Auditor } from './accounts.ts';
 import { describeFilter, eventCondition, eventFilter, type EventFilter } from './event-filter.ts';
 import { eventView } from './event-view.ts';
+import { indexedUpto } from '../audit/indexed-events.ts';
 
 export const eventsQuery = eventFilter.extend({
   order: z.enum(['asc', 'desc']).default('asc'),
@@ -45,10 +46,11 @@ export async function auditorQueried(deps: Deps, auditor: Auditor, action: Audit
 export async function listEvents(deps: Deps, auditor: Auditor, q: EventsQuery) {
   const after = decodeCursor(q.order, q.cursor);
   await auditorQueried(deps, auditor, 'audit.queried', { filter: describeFilter(pickFilter(q)), order: q.order, page: after !== null });
+  const upto = await indexedUpto(deps.store.db);
   let qb = deps.store.db
     .selectFrom('audit_events')
     .selectAll()
-    .where((eb) => eventCondition(eb, pickFilter(q), auditor.brands));
+    .where((eb) => eventCondition(eb, pickFilter(q), auditor.brands, upto));
   if (after !== null) qb = qb.where('seq', q.order === 'asc' ? '>' : '<', after);
   const rows = await qb
     .orderBy('seq', q.order)

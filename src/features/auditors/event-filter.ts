@@ -48,12 +48,13 @@ export type EventFilter = z.infer<typeof eventFilter>;
 /** null: every brand (and brand-less events); a list: only events of those brands. */
 export type Scope = string[] | null;
 
-export function eventCondition(eb: ExpressionBuilder<Database, 'audit_events'>, f: EventFilter, scope: Scope): Expression<SqlBool> {
+/** `upto`: how far the audit log's background index reaches (indexedUpto), for the consumer and grant filters. */
+export function eventCondition(eb: ExpressionBuilder<Database, 'audit_events'>, f: EventFilter, scope: Scope, upto = 0): Expression<SqlBool> {
   const all: Expression<SqlBool>[] = [];
   if (scope) all.push(scope.length ? eb('brand_id', 'in', scope) : sql<SqlBool>`1 = 0`);
   if (f.brand) all.push(eb('brand_id', '=', f.brand));
-  if (f.consumer) all.push(ofConsumer(eb, f.consumer));
-  if (f.grant) all.push(ofGrant(eb, f.grant));
+  if (f.consumer) all.push(ofConsumer(eb, f.consumer, upto));
+  if (f.grant) all.push(ofGrant(eb, f.grant, upto));
   if (f.action) all.push(eb('action', '=', f.action));
   if (f.outcome) all.push(eb('outcome', '=', f.outcome));
   if (f.from !== undefined) all.push(eb('ts', '>=', f.from));

@@ -7,7 +7,7 @@ import { listConsumerGrants } from '../grants/consumer-grants.ts';
 import { listProfile } from './attributes.ts';
 import { listIntents } from './intents.ts';
 import { listPersonas } from './personas.ts';
-import { ofConsumer } from '../audit/indexed-events.ts';
+import { indexedUpto, ofConsumer } from '../audit/indexed-events.ts';
 
 export async function exportConsumer(deps: Deps, consumerId: string) {
   const db = deps.store.db;
@@ -28,10 +28,11 @@ export async function exportConsumer(deps: Deps, consumerId: string) {
   const { events } = await commit(deps, {
     audit: [{ action: 'consumer.exported', outcome: 'success', actor_type: 'consumer', actor_id: consumerId, consumer_id: consumerId }],
   });
+  const upto = await indexedUpto(db);
   const audit = await db
     .selectFrom('audit_events')
     .selectAll()
-    .where((eb) => ofConsumer(eb, consumerId))
+    .where((eb) => ofConsumer(eb, consumerId, upto))
     .where('seq', '<=', events[0]!.seq)
     .orderBy('seq')
     .execute();

@@ -11,7 +11,7 @@ import { commit } from '../audit/commit.ts';
 import { dataKeyFor } from './data-key.ts';
 import { announce, marketFields } from '../market/publish.ts';
 import { assertPersona } from './personas.ts';
-import { ofConsumer } from '../audit/indexed-events.ts';
+import { indexedUpto, ofConsumer } from '../audit/indexed-events.ts';
 
 export const MAX_OPEN_INTENTS = 50;
 const YEAR_MS = 366 * 24 * 3600_000;
@@ -94,10 +94,11 @@ export async function createIntent(deps: Deps, consumerId: string, input: Intent
 export async function listIntents(deps: Deps, consumerId: string) {
   const rows = await deps.store.db.selectFrom('intents').selectAll().where('consumer_id', '=', consumerId).orderBy('created_at', 'desc').execute();
   if (!rows.length) return [];
+  const upto = await indexedUpto(deps.store.db);
   const reads = await deps.store.db
     .selectFrom('audit_events')
     .select(['brand_id', 'ts', 'detail'])
-    .where((eb) => ofConsumer(eb, consumerId))
+    .where((eb) => ofConsumer(eb, consumerId, upto))
     .where('action', '=', 'intent.read')
     .where('outcome', '=', 'success')
     .execute();
