@@ -10,6 +10,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Page } from 'playwright-core';
 import { allViolations, openTab, PHONE, PHONE_360, screenshots, seriousViolations, type Tab } from './browser.ts';
 import { startHarness, type Harness } from './harness.ts';
+import { addValue } from './portal-steps.ts';
 
 let h: Harness;
 let demo: Awaited<ReturnType<Harness['startDemo']>>;
@@ -64,18 +65,6 @@ async function decisionInReach(page: Page, size: { width: number; height: number
       expect(box.sideways, at).toBe(0);
     }
   }
-}
-
-/** Adds a value from the profile; an empty item waits behind its section's "Add more". */
-async function addValue(page: Page, label: string, fill: (p: Page) => Promise<void>, shown: string) {
-  const add = page.getByRole('button', { name: `Add ${label}`, exact: true });
-  const more = page.locator('details.add-more', { hasText: label }).locator('summary');
-  await add.or(more).first().waitFor();
-  if (!(await add.isVisible())) await more.click();
-  await add.click();
-  await fill(page);
-  await page.getByRole('button', { name: `Save ${label}`, exact: true }).click();
-  await expect.poll(() => page.locator('.attr-row', { hasText: label }).first().textContent()).toContain(shown);
 }
 
 describe('the portal, end to end', () => {

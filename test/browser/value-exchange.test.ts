@@ -9,10 +9,10 @@
 import { spawnSync } from 'node:child_process';
 import { createServer, type Server } from 'node:http';
 import { join } from 'node:path';
-import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openTab, screenshots, seriousViolations, SCREENSHOTS_AFTER, type Tab } from './browser.ts';
 import { startHarness, type Harness } from './harness.ts';
+import { addValue, chooseTerms, heading, signUp } from './portal-steps.ts';
 
 type Shop = Awaited<ReturnType<Harness['startDemo']>>;
 let h: Harness;
@@ -60,23 +60,10 @@ afterAll(async () => {
   await h?.stop();
 });
 
-const heading = (page: Page, name: string | RegExp) => page.getByRole('heading', { level: 1, name }).waitFor();
-
 async function checkPage(tab: Tab, shot?: string) {
   expect(await seriousViolations(tab.page), `axe on ${tab.page.url()}`).toEqual([]);
   expect(tab.problems, `console errors or CSP violations on ${tab.page.url()}`).toEqual([]);
   if (shot) await screenshots(tab.page, shot, ['desktop', 'phone'], { dir: SCREENSHOTS_AFTER });
-}
-
-async function addValue(page: Page, label: string, fill: (p: Page) => Promise<void>, shown: string) {
-  const add = page.getByRole('button', { name: `Add ${label}`, exact: true });
-  const more = page.locator('details.add-more', { hasText: label }).locator('summary');
-  await add.or(more).first().waitFor();
-  if (!(await add.isVisible())) await more.click();
-  await add.click();
-  await fill(page);
-  await page.getByRole('button', { name: `Save ${label}`, exact: true }).click();
-  await expect.poll(() => page.locator('.attr-row', { hasText: label }).first().textContent()).toContain(shown);
 }
 
 describe('the value exchange, end to end', () => {
@@ -84,11 +71,7 @@ describe('the value exchange, end to end', () => {
 
   it('publishes an intent under the consumer’s terms, and the two shops that accept them answer within a second', async () => {
     const { page } = me;
-    await page.goto(`${h.origin}/`);
-    await page.getByRole('button', { name: 'Create a Trove account' }).click();
-    await heading(page, 'Keep a way back in');
-    await page.getByRole('button', { name: 'Skip', exact: true }).click();
-    await heading(page, 'Overview');
+    await signUp(page, h.origin);
     const nav = page.getByRole('navigation', { name: 'Main' });
     await nav.getByRole('link', { name: 'Profile' }).click();
     await heading(page, 'Your profile');
@@ -103,11 +86,7 @@ describe('the value exchange, end to end', () => {
     );
     await addValue(page, 'Email address', (p) => p.getByLabel('Email address').fill('runner@example.com'), 'runner@example.com');
 
-    await nav.getByRole('link', { name: 'My terms' }).click();
-    await heading(page, 'My terms');
-    await page.getByLabel('Service delivery only', { exact: true }).check();
-    await page.getByRole('button', { name: 'Save my terms' }).click();
-    await page.getByRole('status').filter({ hasText: 'Saved. Your default terms: Service delivery only.' }).waitFor();
+    await chooseTerms(page, 'Service delivery only');
 
     await nav.getByRole('link', { name: 'Intents' }).click();
     await heading(page, 'Intents');
