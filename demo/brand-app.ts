@@ -8,7 +8,7 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { Hono } from 'hono';
 import * as jose from 'jose';
-import { ledgerEntry, type Shop } from '../src/cli/demo-shops.ts';
+import { ledgerEntry, type Shop } from '../src/features/operators/demo-shops.ts';
 import { esc, page as framed, show, style, when } from './brand-page.ts';
 import { createMarketAnswerer, type Pending } from './market-answer.ts';
 

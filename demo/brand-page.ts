@@ -1,7 +1,7 @@
 // The demo shop's page frame and style: server-rendered HTML with no inline script or
 // style (the shop's CSP forbids both), in the shop's own colour so two shops side by side
 // are told apart at a glance. Every value shown goes through esc().
-import type { Shop } from '../src/cli/demo-shops.ts';
+import type { Shop } from '../src/features/operators/demo-shops.ts';
 
 export const when = (iso: string) => `${iso.slice(0, 19).replace('T', ' ')} UTC`;
 export const esc = (v: unknown) => String(v).replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);

@@ -2,7 +2,7 @@
 // & Co" (port 8788) and "Pace Running" (port 8789), registered through the CLI on first run.
 // Ctrl-C stops all three.
 import { spawn } from 'node:child_process';
-import { SHOPS } from '../src/cli/demo-shops.ts';
+import { SHOPS } from '../src/features/operators/demo-shops.ts';
 import { registerDemoBrand } from './register.ts';
 import { startDemoBrand } from './start-demo-brand.ts';
 

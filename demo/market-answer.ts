@@ -5,7 +5,7 @@
 // so that accepting leads to the usual consent screen and code exchange. It knows of an
 // intent only what Trove shows brands: a pseudonym and the content, never who asked.
 import { createHash, randomBytes } from 'node:crypto';
-import type { Shop } from '../src/cli/demo-shops.ts';
+import type { Shop } from '../src/features/operators/demo-shops.ts';
 
 export type Pending = { verifier: string; reward: Shop['ask']['value']; code: string };
 export type MarketOffer = { id: string; intent: string; text: string; status: string; made_at: string };

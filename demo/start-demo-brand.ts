@@ -1,7 +1,7 @@
 // Starts a demo shop's site on loopback (for npm run demo and the browser tests), and has it
 // look once at the market for intents it can answer (later ones reach it as events).
 import { serve } from '@hono/node-server';
-import { shopOf } from '../src/cli/demo-shops.ts';
+import { shopOf } from '../src/features/operators/demo-shops.ts';
 import { createDemoBrand, type DemoEvent } from './brand-app.ts';
 import type { MarketOffer } from './market-answer.ts';
 

@@ -6,7 +6,7 @@
 // credentials here, for the demo site to use against it.
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { SHOPS, shopOf } from './demo-shops.ts';
+import { SHOPS, shopOf } from '../features/operators/demo-shops.ts';
 import type { Config } from '../config.ts';
 import { output, parse, UsageError } from './args.ts';
 import { help } from './migrate.ts';

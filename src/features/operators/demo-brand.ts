@@ -1,9 +1,9 @@
 // The demo shops' registration (`trove demo`, POST /admin/demo): a shop from the demo's
-// data (cli/demo-shops.ts) registered as a secret-based brand with its callback, webhook
+// data (demo-shops.ts) registered as a secret-based brand with its callback, webhook
 // and links under the demo site's public URL and the agreements it accepts. The secret is
 // in the answer only; the CLI keeps it in its data directory for the demo site.
 import type { Deps } from '../../deps.ts';
-import { SHOPS, type ShopKey } from '../../cli/demo-shops.ts';
+import { SHOPS, type ShopKey } from './demo-shops.ts';
 import { registerBrand } from '../brands/register-brand.ts';
 
 export type SeededDemo = { shop: ShopKey; client_id: string; client_secret: string; public_url: string; trove_origin: string };
