@@ -1,25 +1,10 @@
-// Reads over time per brand as a stacked bar chart in plain SVG (no chart library): hourly
-// for the last day when that is all there is, else daily for up to 30 days, else weekly.
-// Colours come from classes in the stylesheet; a text summary stands in for screen readers.
-import { useEffect, useState } from 'preact/hooks';
+import { useChartWidth } from '../ui/chart-width.ts';
 import type { ActivityEvent } from '../types.ts';
 
 const HOUR = 3600_000;
 const DAY = 24 * HOUR;
 const H = 180;
-const NARROW = '(max-width: 36rem)';
 
-/** A narrower drawing on phones, so the axis labels stay readable when it is scaled. */
-function useWidth(): number {
-  const [narrow, setNarrow] = useState(() => matchMedia(NARROW).matches);
-  useEffect(() => {
-    const mq = matchMedia(NARROW);
-    const on = () => setNarrow(mq.matches);
-    mq.addEventListener('change', on);
-    return () => mq.removeEventListener('change', on);
-  }, []);
-  return narrow ? 360 : 640;
-}
 const PAD = { left: 36, right: 8, top: 12, bottom: 28 };
 
 type Bucket = { start: number; counts: Map<string, number>; total: number };
@@ -50,7 +35,7 @@ const label = (ms: number, unit: string) =>
   new Intl.DateTimeFormat(undefined, unit === 'hour' ? { hour: '2-digit', minute: '2-digit' } : { month: 'short', day: 'numeric' }).format(new Date(ms));
 
 export function ActivityChart(props: { reads: ActivityEvent[]; now: number }) {
-  const W = useWidth();
+  const W = useChartWidth();
   const reads = props.reads.filter((e) => e.action === 'grant.read' && e.outcome === 'success');
   const brands = [...new Map(reads.map((e) => [e.brand?.client_id ?? '?', e.brand?.name ?? 'Unknown'])).entries()];
   if (!reads.length) return <p class="empty">No brand has read your data yet.</p>;

@@ -4,27 +4,15 @@
 // every time value was given (percent discounts and gifts without an amount included).
 // Colours come from the stylesheet (a brand keeps its colour in every measure); a summary,
 // the totals and a table of the numbers stand in for the drawing for screen readers.
-import { useEffect, useState } from 'preact/hooks';
+import { useState } from 'preact/hooks';
+import { useChartWidth } from '../ui/chart-width.ts';
 import { amount } from '../format.ts';
 import type { ValueSummary } from '../types.ts';
 import { ValueNumbers } from './value-numbers.tsx';
 import { buckets, entriesOf, measuresOf, totalsBy, type Measure } from './value-series.ts';
 
 const H = 180;
-const NARROW = '(max-width: 36rem)';
 const PAD = { left: 44, right: 8, top: 12, bottom: 28 };
-
-/** A narrower drawing on phones, so the axis labels stay readable when it is scaled. */
-function useWidth(): number {
-  const [narrow, setNarrow] = useState(() => matchMedia(NARROW).matches);
-  useEffect(() => {
-    const mq = matchMedia(NARROW);
-    const on = () => setNarrow(mq.matches);
-    mq.addEventListener('change', on);
-    return () => mq.removeEventListener('change', on);
-  }, []);
-  return narrow ? 360 : 640;
-}
 
 const show = (n: number, m: Measure) => (m.unit === null ? (n === 1 ? '1 entry' : `${n} entries`) : amount(Math.round(n * 100) / 100, m.unit));
 /** The y axis's top: short, so it fits the narrow drawing ("€1.2K", "200"); the measure is named above. */
@@ -39,7 +27,7 @@ function tick(n: number, m: Measure): string {
 const label = (ms: number) => new Intl.DateTimeFormat(undefined, { month: 'short', day: 'numeric' }).format(new Date(ms));
 
 export function ValueChart(props: { value: ValueSummary; now: number }) {
-  const W = useWidth();
+  const W = useChartWidth();
   const entries = entriesOf(props.value);
   const measures = measuresOf(entries);
   const [key, setKey] = useState(measures[0]!.key);
