@@ -8,7 +8,7 @@ import { toB64u } from '../../crypto/encoding.ts';
 import { GuardFailed } from '../../errors.ts';
 import { eventLeafHash } from './event-leaf.ts';
 import { frontierNodes, MerkleAppender } from './tlog/merkle-appender.ts';
-import { nodeReader, treeSize } from './tree-nodes.ts';
+import { isStoredLevel, nodeReader, treeSize } from './tree-nodes.ts';
 
 const BATCH = 2000;
 
@@ -40,8 +40,9 @@ export async function extendTree(deps: Pick<Deps, 'store' | 'log'>, opts: { batc
         deps.log.error('the audit log has a gap or a misplaced event; the tree stops before it', { seq: tree.size + 1, found: Number(e.seq) });
         break;
       }
-      // Leaves (level 0) are the events' own hashes, recomputed when a proof needs one.
-      for (const n of tree.append(eventLeafHash(e))) if (n.level > 0) values.push(`(${n.pos},'${toB64u(n.hash)}')`);
+      // Leaves are the events' own hashes and levels 1–2 fold from ≤ 4 of them, so only the
+      // nodes from LOWEST_STORED_LEVEL up are written (tree-nodes.ts recomputes the rest).
+      for (const n of tree.append(eventLeafHash(e))) if (isStoredLevel(n.level)) values.push(`(${n.pos},'${toB64u(n.hash)}')`);
     }
     if (tree.size === size) return { size, root: tree.root() };
     try {

@@ -1,18 +1,21 @@
 // Inclusion (RFC 9162 §2.1.3.1) and consistency (§2.1.4.1) proofs from stored subtree hashes:
 // a proof is planned as node ids, fetched in one batch, then folded; no leaves in memory.
 //
-// Storage layout recommended (SQLite and PostgreSQL alike), one table next to the events:
-//   audit_tree_nodes(pos INTEGER/BIGINT PRIMARY KEY, hash BLOB/BYTEA NOT NULL)  -- 32-byte hashes
+// Storage layout (SQLite and PostgreSQL alike), one table next to the events:
+//   audit_tree_nodes(pos INTEGER/BIGINT PRIMARY KEY, hash NOT NULL)  -- 32-byte hashes
 // `pos` = storedNodeIndex(level, index): the hash of every complete subtree aligned at a power of
 // two, numbered in append order (a rowid table in SQLite; inserts only at the end of the B-tree).
-// Per append, in the same transaction as the event: insert what MerkleAppender.append returns,
-// the leaf hash plus one row per subtree it completes (1 + trailing ones of the leaf index:
-// 2 rows amortised, never more than 1 + log2 n). A proof reads ≤ 2·log2(n) rows with one
-// `WHERE pos IN (…)` query (planNodes); resuming the appender reads frontierNodes(size) (≤ log2 n
-// rows). The row count of a sound table is storedNodeCount(size). The nodes at levels 0, 8, 16,
-// … are exactly C2SP tlog-tiles' tiles (tile L/N entry i is node (8L, 256N + i)), so tiles can be
-// served from this table later; a log far beyond 10^9 entries could store full 256-hash tiles
-// as single rows instead and rehash inside a tile, trading CPU for 1/256 of the rows.
+// MerkleAppender.append returns the leaf plus one node per subtree it completes (2 amortised,
+// never more than 1 + log2 n); a dense table of all of them has storedNodeCount(size) rows
+// (MemoryNodeStore). A store may keep only the upper levels and fold the lower ones from the
+// leaves on read: Trove stores levels ≥ 3 (src/features/audit/tree-nodes.ts), the same positions
+// left sparse, storedNodeCount(⌊size / 8⌋) rows, about one per four leaves. A proof reads
+// ≤ 2·log2(n) nodes with one `WHERE pos IN (…)` query (planNodes), plus the leaves under its
+// unstored nodes (≤ 4 each, in one more query); resuming the appender reads frontierNodes(size) (≤ log2 n nodes). The nodes at
+// levels 0, 8, 16, … are exactly C2SP tlog-tiles' tiles (tile L/N entry i is node (8L, 256N + i)),
+// so tiles can be served from this layout later (level 0 from the leaves); a log far beyond 10^9
+// entries could store full 256-hash tiles as single rows instead and rehash inside a tile,
+// trading CPU for 1/256 of the rows.
 import { EMPTY_ROOT, assertSize, nodeHash, splitPoint, type Hash } from './merkle.ts';
 import { rangeNodes, storedNodeIndex, type NodeId, type NodeReader } from './node-store.ts';
 
