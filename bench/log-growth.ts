@@ -64,6 +64,9 @@ export async function growLog(
   }
 }
 
+/** Every relation the log's events, index and tree take on PostgreSQL (with their indexes and TOAST). */
+const LOG_RELATIONS = ['audit_log', 'audit_contexts', 'audit_brands', 'audit_by_context', 'audit_tree_nodes'];
+
 /** Bytes the audit log takes: the SQLite file (after a WAL checkpoint, which the store's close does) or PostgreSQL's relations. */
 export async function logBytes(env: Record<string, string>): Promise<{ total_bytes: number; events: number }> {
   if (env.DATABASE_URL) {
@@ -71,7 +74,7 @@ export async function logBytes(env: Record<string, string>): Promise<{ total_byt
     await c.connect();
     try {
       const r = await c.query(
-        `SELECT pg_total_relation_size('audit_events') + pg_total_relation_size('audit_tree_nodes') AS bytes, (SELECT count(*) FROM audit_events) AS events`,
+        `SELECT ${LOG_RELATIONS.map((r) => `pg_total_relation_size('${r}')`).join(' + ')} AS bytes, (SELECT count(*) FROM audit_log) AS events`,
       );
       return { total_bytes: Number(r.rows[0].bytes), events: Number(r.rows[0].events) };
     } finally {

@@ -15,6 +15,7 @@ import { createPool, createPostgresStore, migratePostgres } from '../runtime/sto
 import { readMigrationFiles } from '../runtime/store/migration-files.ts';
 import { output, parse, UsageError } from './args.ts';
 import { localOnly } from './backup.ts';
+import { copyLog } from './copy-log.ts';
 import { advanceSequences, copyTable, insertOrder, SEEDED, targetColumns } from './copy-tables.ts';
 import { help } from './migrate.ts';
 import { migratedEvent } from './operator-events.ts';
@@ -35,7 +36,9 @@ DATABASE_URL set to the target and the same TROVE_MASTER_KEY and TROVE_ORIGIN: t
 grants and refresh tokens carry over.`;
 
 // Kept on each side by its own migration runner.
-const NOT_COPIED = new Set(['d1_migrations', 'sqlite_sequence']);
+// The compact log's tables hold numbers each database assigns itself (contexts, brands):
+// the log is copied as its audit_events view decodes it (copy-log.ts), after every table.
+const NOT_COPIED = new Set(['d1_migrations', 'sqlite_sequence', 'audit_log', 'audit_contexts', 'audit_brands', 'audit_by_context']);
 
 export async function migrateDataCommand(argv: string[], config: Config): Promise<number> {
   const { values } = parse(argv, { to: { type: 'string' }, from: { type: 'string' }, batch: { type: 'string' }, url: { type: 'string' } });
@@ -105,12 +108,12 @@ async function copyAll(sqlite: BetterSqlite.Database, pool: pg.Pool, batch: numb
   try {
     await client.query('BEGIN');
     // No Trove started on the target meanwhile can append to the log under us.
-    await client.query('LOCK TABLE audit_events IN EXCLUSIVE MODE');
+    await client.query('LOCK TABLE audit_log IN EXCLUSIVE MODE');
     const columns = await targetColumns(client);
     const absent = tables.filter((t) => !columns.has(t));
     if (absent.length) throw new UsageError(`the target has no table ${absent.join(', ')}: its migrations differ from SQLite's`);
     const holding: string[] = [];
-    for (const t of tables) {
+    for (const t of [...tables, 'audit_events']) {
       const seeded = SEEDED[t];
       const empty = seeded
         ? (await client.query<{ seed: boolean }>(seeded)).rows[0]?.seed
@@ -121,7 +124,9 @@ async function copyAll(sqlite: BetterSqlite.Database, pool: pg.Pool, batch: numb
       throw new UsageError(
         `the target already holds data (${holding.join(', ')}): migrate-data copies into an empty database only. A failed run commits nothing; a finished copy, or a Trove started on the target, leaves rows: drop and recreate the database`,
       );
-    const expected = Object.fromEntries(tables.map((t) => [t, Number((sqlite.prepare(`SELECT count(*) AS n FROM "${t}"`).get() as { n: number }).n)]));
+    const expected = Object.fromEntries(
+      [...tables, 'audit_events'].map((t) => [t, Number((sqlite.prepare(`SELECT count(*) AS n FROM "${t}"`).get() as { n: number }).n)]),
+    );
     const total = Object.values(expected).reduce((a, b) => a + b, 0);
     const bar = progress('copying rows', { json });
     let done = 0;
@@ -130,8 +135,9 @@ async function copyAll(sqlite: BetterSqlite.Database, pool: pg.Pool, batch: numb
       if (SEEDED[t]) await client.query(`DELETE FROM "${t}"`);
       counts[t] = await copyTable(sqlite, client, t, columns.get(t)!, { batch, onRows: (n) => bar.update((done += n), total) });
     }
+    counts.audit_events = await copyLog(sqlite, client, { batch, onRows: (n) => bar.update((done += n), total) });
     bar.end();
-    for (const t of tables) {
+    for (const t of [...tables, 'audit_events']) {
       const there = Number((await client.query<{ n: string }>(`SELECT count(*) AS n FROM "${t}"`)).rows[0]!.n);
       if (there !== expected[t] || counts[t] !== expected[t])
         throw new Error(`table ${t}: ${expected[t]} rows in SQLite, ${there} in PostgreSQL; nothing was committed`);

@@ -36,7 +36,7 @@ export async function pgBackup(databaseUrl: string, out: string, json?: boolean)
   const pool = createPool(databaseUrl, { max: 1 });
   const store = createPostgresStore(pool, systemClock);
   try {
-    if (dump.status !== 0 || !list || list.status !== 0 || !/TABLE DATA \S+ audit_events/.test(list.stdout)) {
+    if (dump.status !== 0 || !list || list.status !== 0 || !/TABLE DATA \S+ audit_log/.test(list.stdout)) {
       rmSync(tmp, { force: true });
       await store.commit({ audit: [backupEvent('failure', { dialect: 'postgres' })] }).catch(() => {});
       const why = dump.status !== 0 ? `pg_dump: ${dump.stderr.trim()}` : `pg_restore --list: ${list?.stderr.trim() || 'no audit log in the archive'}`;

@@ -62,7 +62,7 @@ export async function checkDatabaseFile(file: string): Promise<FileCheck> {
   try {
     const rows = sqlite.pragma('integrity_check') as { integrity_check: string }[];
     const integrity = rows.map((r) => r.integrity_check).join('; ');
-    const hasLog = sqlite.prepare("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'audit_events'").get();
+    const hasLog = sqlite.prepare("SELECT 1 FROM sqlite_master WHERE type IN ('table', 'view') AND name = 'audit_events'").get();
     if (!hasLog) throw new UsageError(`${file} is not a Trove database (no audit log in it)`);
     return { integrity, audit: await verifyAuditLog(store.db, fastChainWalk(store)) };
   } finally {

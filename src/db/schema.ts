@@ -56,6 +56,21 @@ export type AuditEventRow = {
   hash: string;
 };
 
+/** What events share in the compact log: everything but seq, id, ts, brand and the hashes. */
+export type AuditContextRow = {
+  num: number;
+  actor_type: string;
+  actor_id: string | null;
+  action: string;
+  outcome: string;
+  consumer_id: string | null;
+  grant_id: string | null;
+  attributes: string | null;
+  purpose: string | null;
+  reason: string | null;
+  detail: string | null;
+};
+
 /** The audit_events columns in table order: what every store's append writes. */
 export const AUDIT_EVENT_COLUMNS = [
   'seq',
@@ -358,8 +373,11 @@ export type Database = {
   audit_checkpoints: AuditCheckpointRow;
   audit_tree_nodes: AuditTreeNodeRow;
   audit_tree: { id: number; size: number };
-  audit_by_consumer: { consumer_id: string; seq: number };
-  audit_by_grant: { grant_id: string; seq: number };
+  /** The stored form of audit_events (a view over these; migration 0019). */
+  audit_log: { seq: number; id: Uint8Array | string; ts: number; context: number; brand: number; hash: Uint8Array };
+  audit_contexts: AuditContextRow;
+  audit_brands: { num: number; brand_id: string };
+  audit_by_context: { context: number; seq: number };
   audit_index_state: { id: number; upto: number };
   log_checkpoints: LogCheckpointRow;
   consumer_terms: { consumer_id: string; persona: string; term: string; updated_at: number };

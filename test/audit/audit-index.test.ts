@@ -83,10 +83,11 @@ describe('the audit log’s consumer and grant indexes', () => {
     await reads(deps, 6);
     await indexAuditLog(deps);
     const other = await plainSeqs(deps, 'consumer_id', 'c0');
-    // An operator (or a bug) points c1's index at c0's events: c1 still sees only its own.
+    // An operator (or a bug) points c1's context at c0's events: c1 still sees only its own.
+    const c1 = await deps.store.db.selectFrom('audit_contexts').select('num').where('consumer_id', '=', 'c1').executeTakeFirstOrThrow();
     await deps.store.db
-      .insertInto('audit_by_consumer')
-      .values(other.map((seq) => ({ consumer_id: 'c1', seq })))
+      .insertInto('audit_by_context')
+      .values(other.map((seq) => ({ context: c1.num, seq })))
       .execute();
     expect(await seqsOf(deps, 'consumer', 'c1')).toEqual(await plainSeqs(deps, 'consumer_id', 'c1'));
   });
@@ -98,7 +99,7 @@ describe('the audit log’s consumer and grant indexes', () => {
       for (let i = 0; i < 20; i++) await indexAuditLog(deps, { range: 5, chunk: 3 });
     };
     await Promise.all([drain(), drain(), drain()]);
-    const rows = await deps.store.db.selectFrom('audit_by_consumer').select(['consumer_id', 'seq']).execute();
+    const rows = await deps.store.db.selectFrom('audit_by_context').select(['context', 'seq']).execute();
     expect(rows).toHaveLength(40);
     expect(new Set(rows.map((r) => r.seq)).size).toBe(40);
     expect(await seqsOf(deps, 'consumer', 'c0')).toEqual(await plainSeqs(deps, 'consumer_id', 'c0'));

@@ -12,7 +12,7 @@ import { signNote } from '../../src/features/audit/tlog/signed-note.ts';
 import { toBase64 } from '../../src/features/audit/tlog/bytes.ts';
 import { verifyAuditLog } from '../../src/features/audit/verify.ts';
 import { verifyLog, type LogState } from '../../src/features/audit/verify-log.ts';
-import { exec, insertForged, loggedDeps, pinnedVerifier, rehashFrom, resign, shiftSeq } from '../helpers/log-attacks.ts';
+import { dropLogPrimaryKey, exec, insertForged, loggedDeps, pinnedVerifier, rehashFrom, resign, shiftSeq } from '../helpers/log-attacks.ts';
 import type { TestDeps } from '../helpers/deps.ts';
 
 const N = 40;
@@ -143,9 +143,7 @@ describe('verification against the pinned log key and the last checkpoint seen',
   it('11. catches a duplicate seq', async () => {
     const { deps, verify } = await setUp();
     // The operator drops the primary key to make room for a second event 22.
-    await exec(deps, 'CREATE TABLE audit_events_copy AS SELECT * FROM audit_events');
-    await exec(deps, 'DROP TABLE audit_events');
-    await exec(deps, 'ALTER TABLE audit_events_copy RENAME TO audit_events');
+    await dropLogPrimaryKey(deps);
     await exec(
       deps,
       `INSERT INTO audit_events SELECT seq, 'dup-22', ts, actor_type, actor_id, action, 'denied', consumer_id, brand_id, grant_id, attributes, purpose, reason, detail, prev_hash, hash FROM audit_events WHERE seq = 22`,

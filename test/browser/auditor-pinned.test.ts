@@ -7,6 +7,7 @@
 // not sign is reported too. axe-core and CSP on every state, screenshots.
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
+import { SQLITE_LEGACY_WRITES } from '../helpers/legacy-log-writes.ts';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { GENESIS_HASH, hashEvent } from '../../src/db/audit-chain.ts';
@@ -70,6 +71,7 @@ function rewriteHistory(seq: number) {
   const db = new Database(join(h.live.dir, 'trove.db'));
   try {
     db.pragma('busy_timeout = 5000');
+    db.exec(SQLITE_LEGACY_WRITES);
     db.transaction(() => {
       db.prepare(`UPDATE audit_events SET reason = 'nothing to see here' WHERE seq = ?`).run(seq);
       let prev = (db.prepare('SELECT hash FROM audit_events WHERE seq = ?').get(seq - 1) as { hash: string } | undefined)?.hash ?? GENESIS_HASH;

@@ -30,7 +30,8 @@ describe('trove audit verify', () => {
     expect(ok.status, ok.stderr).toBe(0);
     expect(ok.stdout).toMatch(/intact: 12 events/);
 
-    execFileSync('sqlite3', [file, "UPDATE audit_events SET outcome = 'denied' WHERE seq = 7"]);
+    // The stored row itself, as an operator with any sqlite3 would edit it: its time moved.
+    execFileSync('sqlite3', [file, 'UPDATE audit_log SET ts = ts + 1 WHERE seq = 7']);
     const bad = trove('audit', 'verify', '--database', file, '--json');
     expect(bad.status).toBe(1);
     expect(JSON.parse(bad.stdout)).toMatchObject({ ok: false, first_bad_seq: 7 });

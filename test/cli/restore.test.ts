@@ -7,6 +7,7 @@ import { copyFileSync, existsSync, mkdtempSync, readdirSync, rmSync, writeFileSy
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import BetterSqlite from 'better-sqlite3';
+import { SQLITE_LEGACY_WRITES } from '../helpers/legacy-log-writes.ts';
 import { afterAll, describe, expect, it } from 'vitest';
 import { liveServer } from '../helpers/live-server.ts';
 import { startWitness, trove as witnessTrove, type WitnessProcess } from '../witness/witness-process.ts';
@@ -172,6 +173,7 @@ describe('trove restore', () => {
     const forged = join(root, 'forged.bak');
     copyFileSync(backup, forged);
     const db = new BetterSqlite(forged);
+    db.exec(SQLITE_LEGACY_WRITES);
     db.prepare("UPDATE audit_events SET actor_type = 'system' WHERE seq = 1").run();
     db.close();
     const res = v.trove('restore', forged, '--allow-rollback');

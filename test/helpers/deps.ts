@@ -9,6 +9,7 @@ import type { Clock } from '../../src/clock.ts';
 import type { Store } from '../../src/db/store.ts';
 import { createSqliteStore, openSqlite, type SqliteStore } from '../../src/runtime/store/sqlite/store.ts';
 import { openPostgresTestStore } from './postgres.ts';
+import { installLegacyLogWrites } from './legacy-log-writes.ts';
 import { migrateSqlite } from '../../src/runtime/store/sqlite/migrations.ts';
 import { createNodeOutbound } from '../../src/runtime/node/outbound.ts';
 import { newConsumer } from '../../src/features/identity/create-consumer.ts';
@@ -50,6 +51,8 @@ export async function testDeps(
   await sodium.ready;
   const clock = fixedClock();
   const { store, applied, schema } = await openTestStore(clock, opts.file);
+  // Tampering tests edit audit_events in its old shape (legacy-log-writes.ts).
+  await installLegacyLogWrites({ store });
   const config = parseConfig({
     NODE_ENV: 'test',
     TROVE_DATA_DIR: '/nonexistent',

@@ -9,6 +9,7 @@ import { advanceLog } from '../../src/features/audit/log-checkpoint.ts';
 import { storedLogKeys } from '../../src/features/audit/verify.ts';
 import { verifyLog, type LogState } from '../../src/features/audit/verify-log.ts';
 import { testDeps, type TestDeps } from './deps.ts';
+import { installLegacyLogWrites } from './legacy-log-writes.ts';
 
 export const exec = (deps: TestDeps, q: string) => sql.raw(q).execute(deps.store.db);
 
@@ -110,4 +111,20 @@ export async function insertForged(deps: TestDeps, seq: number): Promise<void> {
     .insertInto('audit_events')
     .values({ ...forged, hash: hashEvent(forged) })
     .execute();
+}
+
+/**
+ * The operator drops audit_log's primary key, to make room for a second event with a seq
+ * already taken: on PostgreSQL one statement; on SQLite the table is rebuilt without it
+ * (its view and triggers set aside and put back, as a careful attacker would).
+ */
+export async function dropLogPrimaryKey(deps: TestDeps): Promise<void> {
+  if (deps.store.dialect === 'postgres') return void (await exec(deps, 'ALTER TABLE audit_log DROP CONSTRAINT audit_log_pkey'));
+  const { rows } = await sql<{ sql: string }>`SELECT sql FROM sqlite_master WHERE type = 'view' AND name = 'audit_events'`.execute(deps.store.db);
+  await exec(deps, 'DROP VIEW audit_events');
+  await exec(deps, 'CREATE TABLE audit_log_copy AS SELECT * FROM audit_log');
+  await exec(deps, 'DROP TABLE audit_log');
+  await exec(deps, 'ALTER TABLE audit_log_copy RENAME TO audit_log');
+  await exec(deps, rows[0]!.sql);
+  await installLegacyLogWrites(deps);
 }

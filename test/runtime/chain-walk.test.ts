@@ -4,6 +4,7 @@ import { copyFileSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import BetterSqlite from 'better-sqlite3';
+import { SQLITE_LEGACY_WRITES } from '../helpers/legacy-log-writes.ts';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { hashEvent } from '../../src/db/audit-chain.ts';
 import { checkRange, stitchRanges } from '../../src/features/audit/chain-ranges.ts';
@@ -40,6 +41,7 @@ function tampered(name: string, tamper: (db: BetterSqlite.Database) => void): st
   copyFileSync(pristine, file);
   const db = new BetterSqlite(file);
   db.pragma('journal_mode = DELETE');
+  db.exec(SQLITE_LEGACY_WRITES);
   tamper(db);
   db.close();
   return file;

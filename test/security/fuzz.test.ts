@@ -20,7 +20,16 @@ import { basic, tokensFor, type SecretClient } from '../helpers/raw-oauth.ts';
 
 const TOTAL = Number(process.env.TROVE_FUZZ_CASES ?? 20_000);
 // Refusals may append audit events and consume challenges; nothing else may change.
-const MAY_CHANGE_ON_REFUSAL = new Set(['audit_events', 'audit_checkpoints', 'webauthn_challenges', 'auditor_challenges', 'used_assertions']);
+const MAY_CHANGE_ON_REFUSAL = new Set([
+  'audit_events',
+  'audit_log',
+  'audit_contexts',
+  'audit_brands',
+  'audit_checkpoints',
+  'webauthn_challenges',
+  'auditor_challenges',
+  'used_assertions',
+]);
 // Endpoints that end the session or the account are exercised elsewhere; fuzzing them would end the run.
 const SKIP = new Set(['post /api/session/logout', 'delete /api/me', 'get /oauth/authorize']);
 

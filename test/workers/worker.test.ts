@@ -31,6 +31,20 @@ async function d1Deps(checkpointEvery = 1000) {
   return boot({ config, store, clock: systemClock, sodium, log: silentLog, checkpointEvery }, fromB64u(env.TROVE_MASTER_KEY));
 }
 
+/** The operator rewrites a stored event's outcome: a copy of its context saying "denied", pointed at. */
+async function markDenied(seq: number) {
+  await env.DB.batch([
+    env.DB.prepare(
+      `INSERT INTO audit_contexts (key, actor_type, actor_id, action, outcome, consumer_id, grant_id, attributes, purpose, reason, detail)
+       SELECT 'forged ' || num, actor_type, actor_id, action, 'denied', consumer_id, grant_id, attributes, purpose, reason, detail
+         FROM audit_contexts WHERE num = (SELECT context FROM audit_log WHERE seq = ?)`,
+    ).bind(seq),
+    env.DB.prepare('UPDATE audit_log SET context = (SELECT max(num) FROM audit_contexts) WHERE seq = ?').bind(seq),
+  ]);
+}
+
+const hexBytes = (hex: string) => new Uint8Array(hex.match(/../g)!.map((h) => Number.parseInt(h, 16)));
+
 describe('Trove on workerd + D1', () => {
   it('answers /healthz through the Worker entry with D1 behind it', async () => {
     const res = await get('/healthz');
@@ -97,12 +111,12 @@ describe('Trove on workerd + D1', () => {
     expect(proof).toMatchObject({ seq: 9, tree_size: size });
     expect(proof.proof.length).toBeGreaterThan(0);
     // The operator edits event 12, re-hashes the chain after it and re-signs a new tree.
-    await env.DB.prepare("UPDATE audit_events SET outcome = 'denied' WHERE seq = 12").run();
+    await markDenied(12);
     const rows = (await env.DB.prepare('SELECT * FROM audit_events WHERE seq >= 11 ORDER BY seq').all<AuditEventRow>()).results;
     let prev = rows[0]!.hash;
     for (const r of rows.slice(1)) {
       const hash = hashEvent({ ...r, prev_hash: prev });
-      await env.DB.prepare('UPDATE audit_events SET prev_hash = ?, hash = ? WHERE seq = ?').bind(prev, hash, r.seq).run();
+      await env.DB.prepare('UPDATE audit_log SET hash = ? WHERE seq = ?').bind(hexBytes(hash), r.seq).run();
       prev = hash;
     }
     await env.DB.batch([
@@ -124,7 +138,7 @@ describe('Trove on workerd + D1', () => {
     const ok = await verifyAuditLog(deps.store.db);
     expect(ok).toMatchObject({ ok: true, first_bad_seq: null, unsigned: 0 });
     expect(ok.latest_checkpoint?.size).toBeGreaterThan(20);
-    await env.DB.prepare("UPDATE audit_events SET outcome = 'denied' WHERE seq = 3").run();
+    await markDenied(3);
     expect(await verifyAuditLog(deps.store.db)).toMatchObject({ ok: false, first_bad_seq: 3 });
   });
 });

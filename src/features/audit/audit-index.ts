@@ -1,4 +1,4 @@
-// The audit log's by-consumer and by-grant indexes, kept off the hot path (issue 26): an
+// The audit log's by-context index (what the by-consumer and by-grant queries use), kept off the hot path (issue 26): an
 // audited read appends its event and nothing at a random place; this job then indexes the
 // events after `upto` in the background, every few seconds. It reads the range in short
 // pages by sequence, sorts the (key, seq) pairs, and writes them in key order, a small
@@ -15,7 +15,7 @@ import { commit, commitOr } from './commit.ts';
 export const INDEX_RANGE = 200_000;
 const READ_PAGE = 2000;
 
-type Pair = [key: string, seq: number];
+type Pair = [context: number, seq: number];
 
 /** Indexes the log up to its head (at most `range` events a call); returns how many events it covered. */
 export async function indexAuditLog(deps: Deps, opts: { chunk?: number; range?: number } = {}): Promise<number> {
@@ -23,32 +23,33 @@ export async function indexAuditLog(deps: Deps, opts: { chunk?: number; range?: 
   // D1 binds at most 100 parameters a statement: two per index row.
   const chunk = opts.chunk ?? (deps.store.dialect === 'd1' ? 45 : 150);
   const state = await db.selectFrom('audit_index_state').select('upto').where('id', '=', 1).executeTakeFirst();
-  const head = await db.selectFrom('audit_events').select('seq').orderBy('seq', 'desc').limit(1).executeTakeFirst();
+  const head = await db.selectFrom('audit_log').select('seq').orderBy('seq', 'desc').limit(1).executeTakeFirst();
   const upto = Number(state?.upto ?? 0);
   const to = Math.min(Number(head?.seq ?? 0), upto + (opts.range ?? INDEX_RANGE));
   if (!state || to <= upto) return 0;
-  const byConsumer: Pair[] = [];
-  const byGrant: Pair[] = [];
+  const pairs: Pair[] = [];
   for (let from = upto; from < to; from += READ_PAGE) {
     const rows = await db
-      .selectFrom('audit_events')
-      .select(['seq', 'consumer_id', 'grant_id'])
-      .where('seq', '>', from)
-      .where('seq', '<=', Math.min(to, from + READ_PAGE))
+      .selectFrom('audit_log as l')
+      .innerJoin('audit_contexts as c', 'c.num', 'l.context')
+      .select(['l.seq', 'l.context'])
+      .where('l.seq', '>', from)
+      .where('l.seq', '<=', Math.min(to, from + READ_PAGE))
+      .where((eb) => eb.or([eb('c.consumer_id', 'is not', null), eb('c.grant_id', 'is not', null)]))
       .execute();
-    for (const r of rows) {
-      if (r.consumer_id !== null) byConsumer.push([r.consumer_id, Number(r.seq)]);
-      if (r.grant_id !== null) byGrant.push([r.grant_id, Number(r.seq)]);
-    }
+    for (const r of rows) pairs.push([Number(r.context), Number(r.seq)]);
   }
-  const order = (a: Pair, b: Pair) => (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : a[1] - b[1]);
-  for (const [pairs, write] of [
-    [byConsumer.sort(order), (c: Pair[]) => db.insertInto('audit_by_consumer').values(c.map(([consumer_id, seq]) => ({ consumer_id, seq })))],
-    [byGrant.sort(order), (c: Pair[]) => db.insertInto('audit_by_grant').values(c.map(([grant_id, seq]) => ({ grant_id, seq })))],
-  ] as const) {
-    for (let i = 0; i < pairs.length; i += chunk) {
-      await commit(deps, { writes: [write(pairs.slice(i, i + chunk)).onConflict((oc) => oc.doNothing())] });
-    }
+  pairs.sort((a, b) => a[0] - b[0] || a[1] - b[1]);
+  for (let i = 0; i < pairs.length; i += chunk) {
+    const rows = pairs.slice(i, i + chunk).map(([context, seq]) => ({ context, seq }));
+    await commit(deps, {
+      writes: [
+        db
+          .insertInto('audit_by_context')
+          .values(rows)
+          .onConflict((oc) => oc.doNothing()),
+      ],
+    });
   }
   const moved = await commitOr(
     deps,

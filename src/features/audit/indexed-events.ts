@@ -1,6 +1,6 @@
 // The audit events of one consumer or one grant, as a condition on audit_events: the
-// sequence numbers the background index holds (audit-index.ts) and those of the
-// un-indexed tail (after `upto`, found by sequence, so the scan is as short as the index
+// events of that consumer's (grant's) contexts (audit_contexts: what events share), as the
+// background index holds them (audit-index.ts), and those of the un-indexed tail (after `upto`, found by sequence, so the scan is as short as the index
 // is behind). `upto` is read first and written into the statement as a literal: PostgreSQL
 // plans a range scan for `seq > 2999000`, but a full scan of the log for `seq > (SELECT upto
 // …)` or for a parameter once the statement is prepared and its plan made generic (measured
@@ -20,11 +20,9 @@ export async function indexedUpto(db: Kysely<Database>): Promise<number> {
 
 function indexedBy(eb: Eb, col: 'consumer_id' | 'grant_id', id: string, uptoValue: number): Expression<SqlBool> {
   const upto = sql.lit(Math.max(0, Math.trunc(uptoValue)));
-  const tail = eb.selectFrom('audit_events as t').select('t.seq').where('t.seq', '>', upto).where(`t.${col}`, '=', id);
-  const indexed =
-    col === 'consumer_id'
-      ? eb.selectFrom('audit_by_consumer').select('seq').where('consumer_id', '=', id).where('seq', '<=', upto)
-      : eb.selectFrom('audit_by_grant').select('seq').where('grant_id', '=', id).where('seq', '<=', upto);
+  const contexts = () => eb.selectFrom('audit_contexts').select('num').where(col, '=', id);
+  const tail = eb.selectFrom('audit_log as t').select('t.seq').where('t.seq', '>', upto).where('t.context', 'in', contexts());
+  const indexed = eb.selectFrom('audit_by_context').select('seq').where('context', 'in', contexts()).where('seq', '<=', upto);
   return eb.and([eb(col, '=', id), eb('seq', 'in', indexed.unionAll(tail as never))]);
 }
 

@@ -10,6 +10,7 @@ import type { Database as Schema } from '../../../db/schema.ts';
 import { isGuardViolation, type Change, type Committed, type Store } from '../../../db/store.ts';
 import { GuardFailed } from '../../../errors.ts';
 import { chainEvents, type ChainHead } from '../../../db/audit-chain.ts';
+import { sqliteEventStatements } from '../../../db/compact-log.ts';
 
 /** The part of the D1 binding Trove uses (structural, so Node's typecheck needs no Workers types). */
 export type D1Statement = {
@@ -25,7 +26,7 @@ const MAX_ATTEMPTS = 20;
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 function isSeqCollision(err: unknown): boolean {
-  return err instanceof Error && /UNIQUE constraint failed: audit_events\.(seq|id)/.test(err.message);
+  return err instanceof Error && /UNIQUE constraint failed: audit_log\.seq/.test(err.message);
 }
 
 export function createD1Store(d1: D1Like, clock: Clock): Store {
@@ -73,10 +74,10 @@ export function createD1Store(d1: D1Like, clock: Clock): Store {
     ];
     for (let attempt = 1; ; attempt++) {
       const head = change.audit?.length
-        ? ((await d1.prepare('SELECT seq, hash FROM audit_events ORDER BY seq DESC LIMIT 1').first<ChainHead>()) ?? undefined)
+        ? ((await d1.prepare('SELECT seq, lower(hex(hash)) AS hash FROM audit_log ORDER BY seq DESC LIMIT 1').first<ChainHead>()) ?? undefined)
         : undefined;
       const events = change.audit?.length ? chainEvents(head, change.audit, clock.now()) : [];
-      const audit = events.map((e) => stmt(db.insertInto('audit_events').values(e).compile()));
+      const audit = events.flatMap((e) => sqliteEventStatements(e).map((s) => d1.prepare(s.sql).bind(...s.parameters)));
       try {
         if (fixed.length + audit.length) await d1.batch([...fixed, ...audit]);
         return { events };

@@ -10,7 +10,8 @@ import { Kysely, PostgresDialect, type Compilable, type CompiledQuery } from 'ky
 import type { Clock } from '../../../clock.ts';
 import { guardStatements } from '../../../db/guard.ts';
 import { MIGRATIONS_TABLE_SQL, migrate, type MigrationFile } from '../../../db/migrate.ts';
-import { AUDIT_EVENT_COLUMNS, type Database as Schema } from '../../../db/schema.ts';
+import type { Database as Schema } from '../../../db/schema.ts';
+import { PG_INSERT_EVENTS, pgEventParameters } from '../../../db/compact-log.ts';
 import { isGuardViolation, type Change, type Committed, type Store } from '../../../db/store.ts';
 import { GuardFailed } from '../../../errors.ts';
 import { chainEvents, type ChainHead } from '../../../db/audit-chain.ts';
@@ -20,14 +21,8 @@ import { groupedReads } from './read-group.ts';
 
 const AUDIT_LOCK = 0x7472_6f76; // "trov"
 const INT8 = 20;
-const AUDIT_COLUMNS = AUDIT_EVENT_COLUMNS;
-// A batch's events in one statement whatever their number (one prepared text): a column
-// array per parameter, unnested into rows.
-const INSERT_AUDIT = `INSERT INTO audit_events (${AUDIT_COLUMNS.join(', ')}) SELECT * FROM unnest(${AUDIT_COLUMNS.map(
-  (c, i) => `$${i + 1}::${c === 'seq' || c === 'ts' ? 'bigint' : 'text'}[]`,
-).join(', ')})`;
 const LOCK_CHAIN: Statement = { sql: 'SELECT pg_advisory_xact_lock($1)', parameters: [AUDIT_LOCK] };
-const CHAIN_HEAD: Statement = { sql: 'SELECT seq, hash FROM audit_events ORDER BY seq DESC LIMIT 1', parameters: [] };
+const CHAIN_HEAD: Statement = { sql: "SELECT seq, encode(hash, 'hex') AS hash FROM audit_log ORDER BY seq DESC LIMIT 1", parameters: [] };
 const BEGIN_AUDITED: Statement[] = [{ sql: 'BEGIN', parameters: [] }, LOCK_CHAIN, CHAIN_HEAD];
 
 const types = {
@@ -92,7 +87,7 @@ export function createPostgresStore(pool: pg.Pool, clock: Clock, opts: { onBatch
     if (!change.audit?.length) return { events: [] };
     if (!chain.locked) await lockChain(client, chain);
     const events = chainEvents(chain.head, change.audit, clock.now());
-    await run(client, db.insertInto('audit_events').values(events).compile());
+    await client.query(PG_INSERT_EVENTS, pgEventParameters(events));
     const last = events[events.length - 1]!;
     chain.head = { seq: last.seq, hash: last.hash };
     return { events };
@@ -152,7 +147,7 @@ export function createPostgresStore(pool: pg.Pool, clock: Clock, opts: { onBatch
         ...(p.change.writes ?? []).map((w) => (w as Compilable).compile()),
       ]);
       const events = outcomes.flatMap((o) => (o.ok ? o.value.events : []));
-      if (events.length) statements.push({ sql: INSERT_AUDIT, parameters: AUDIT_COLUMNS.map((c) => events.map((e) => e[c])) });
+      if (events.length) statements.push({ sql: PG_INSERT_EVENTS, parameters: pgEventParameters(events) });
       statements.push({ sql: 'COMMIT', parameters: [] });
       const results = await pipeline(client, statements, { types });
       seen.drop ||= anyStale(results) || results.unknown === true;

@@ -4,7 +4,8 @@
 // writes held, so the sequence stays gapless and the chain linear. Runs on the
 // event-loop thread or in the writer thread.
 import Database from 'better-sqlite3';
-import { AUDIT_EVENT_COLUMNS, type AuditEventRow } from '../../../db/schema.ts';
+import type { AuditEventRow } from '../../../db/schema.ts';
+import { sqliteEventStatements } from '../../../db/compact-log.ts';
 import { isGuardViolation } from '../../../db/store.ts';
 import { GuardDoesNotHold } from '../../../errors.ts';
 import type { AuditDraft } from '../../../db/audit-event.ts';
@@ -53,8 +54,6 @@ export function openSqlite(filename: string): Database.Database {
   return sqlite;
 }
 
-const AUDIT_COLUMNS = AUDIT_EVENT_COLUMNS;
-
 export function toWireError(err: unknown): WireError {
   if (err instanceof GuardDoesNotHold) return { guard: err.guard, name: 'GuardFailed', message: err.message };
   const e = err instanceof Error ? err : new Error(String(err));
@@ -78,8 +77,11 @@ export function statementCache(sqlite: Database.Database) {
 
 /** Returns apply(batch, ts): each change's outcome, or throws if the transaction itself failed. */
 export function batchApplier<S>(sqlite: Database.Database, run: (statement: S) => { changes: number }) {
-  const head = sqlite.prepare('SELECT seq, hash FROM audit_events ORDER BY seq DESC LIMIT 1');
-  const insertEvent = sqlite.prepare(`INSERT INTO audit_events (${AUDIT_COLUMNS.join(', ')}) VALUES (${AUDIT_COLUMNS.map((c) => `@${c}`).join(', ')})`);
+  const head = sqlite.prepare('SELECT seq, lower(hex(hash)) AS hash FROM audit_log ORDER BY seq DESC LIMIT 1');
+  const prepared = statementCache(sqlite);
+  const insertEvent = (e: AuditEventRow) => {
+    for (const s of sqliteEventStatements(e)) prepared(s.sql).run(...s.parameters);
+  };
   const savepoint = sqlite.prepare('SAVEPOINT change');
   const release = sqlite.prepare('RELEASE change');
   const rollbackTo = sqlite.prepare('ROLLBACK TO change');
@@ -107,7 +109,7 @@ export function batchApplier<S>(sqlite: Database.Database, run: (statement: S) =
     for (const w of change.writes) run(w);
     if (!change.audit.length) return [];
     const events = chainEvents(chainHead, change.audit, ts);
-    for (const e of events) insertEvent.run(e);
+    for (const e of events) insertEvent(e);
     const last = events[events.length - 1]!;
     chainHead = { seq: last.seq, hash: last.hash };
     return events;
