@@ -1,16 +1,15 @@
 // The audit log's part of `trove migrate-data`: the events as the SQLite view decodes them,
 // in seq order, stored on PostgreSQL by the store's own compact insert (contexts and brands
-// numbered by the target), then the by-context index rebuilt from those numbers up to the
-// copied `upto`. What is hashed is the decoded row, so the log verifies the same there.
+// numbered by the target, the by-context index written with them). What is hashed is the
+// decoded row, so the log verifies the same there.
 import type BetterSqlite from 'better-sqlite3';
 import type pg from 'pg';
 import { PG_INSERT_EVENTS, pgEventParameters } from '../db/compact-log.ts';
 import type { AuditEventRow } from '../db/schema.ts';
 
-const REINDEX = `INSERT INTO audit_by_context (context, seq)
-  SELECT l.context, l.seq FROM audit_log l JOIN audit_contexts c ON c.num = l.context
-   WHERE (c.consumer_id IS NOT NULL OR c.grant_id IS NOT NULL) AND l.seq <= (SELECT upto FROM audit_index_state)
-   ORDER BY l.context, l.seq`;
+// PostgreSQL indexes the log by context as it is written (migration 0019): the copied
+// `upto` of the SQLite index is set back to -1, "nothing for the background indexer".
+const AS_WRITTEN = 'UPDATE audit_index_state SET upto = -1';
 
 /** Copies every event; returns how many. Runs inside the caller's transaction, after audit_index_state is copied. */
 export async function copyLog(sqlite: BetterSqlite.Database, client: pg.ClientBase, opts: { batch: number; onRows(n: number): void }): Promise<number> {
@@ -28,6 +27,6 @@ export async function copyLog(sqlite: BetterSqlite.Database, client: pg.ClientBa
     if (batch.length >= opts.batch) await flush();
   }
   await flush();
-  await client.query(REINDEX);
+  await client.query(AS_WRITTEN);
   return copied;
 }

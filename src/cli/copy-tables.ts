@@ -11,7 +11,7 @@ export type ColumnTypes = Map<string, string>;
 /** The rows a migration itself inserts, which an otherwise empty target already holds. */
 export const SEEDED: Readonly<Record<string, string>> = {
   audit_tree: 'SELECT count(*) = 1 AND max(size) = 0 AS seed FROM audit_tree',
-  audit_index_state: 'SELECT count(*) = 1 AND max(upto) = 0 AS seed FROM audit_index_state',
+  audit_index_state: 'SELECT count(*) = 1 AND max(upto) <= 0 AS seed FROM audit_index_state',
 };
 
 const q = (name: string) => `"${name.replace(/"/g, '""')}"`;

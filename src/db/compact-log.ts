@@ -50,7 +50,9 @@ export function sqliteEventStatements(e: AuditEventRow): { sql: string; paramete
 // PostgreSQL: a batch's events in one statement whatever their number (one prepared text),
 // a column array per parameter. New contexts and brands are inserted first, only those not
 // there (so identity numbers are not spent on conflicts); the rows then look them up. The
-// chain's advisory lock is held, so no other writer adds the same context meanwhile.
+// chain's advisory lock is held, so no other writer adds the same context meanwhile. Rows
+// go in seq order (the joins would shuffle them): the primary key and the brand index then
+// grow at their ends and fill their pages (35 → 22 bytes an event for the key, measured).
 const PG_KEY = (t: string) => `sha256(convert_to(json_build_array(${CONTEXT_COLUMNS.map((c) => `${t}.${c}`).join(', ')})::text, 'UTF8'))`;
 const PG_ARRAYS = ['seq bigint', 'ts bigint', 'id text', ...CONTEXT_COLUMNS.map((c) => `${c} text`), 'brand_id text', 'hash text'];
 const PG_EVENTS = `SELECT * FROM unnest(${PG_ARRAYS.map((a, i) => `$${i + 1}::${a.split(' ')[1]}[]`).join(', ')}) AS e(${PG_ARRAYS.map((a) => a.split(' ')[0]).join(', ')})`;
@@ -76,7 +78,8 @@ SELECT k.seq, k.ts,
   LEFT JOIN new_contexts nc ON nc.digest = k.digest
   LEFT JOIN audit_contexts c ON c.digest = k.digest
   LEFT JOIN new_brands nb ON nb.brand_id = k.brand_id
-  LEFT JOIN audit_brands b ON b.brand_id = k.brand_id`;
+  LEFT JOIN audit_brands b ON b.brand_id = k.brand_id
+ ORDER BY k.seq`;
 
 /** The column arrays PG_INSERT_EVENTS takes for these events. */
 export function pgEventParameters(events: readonly AuditEventRow[]): unknown[][] {

@@ -1,7 +1,8 @@
 // The audit log's consumer and grant indexes, kept off the hot path (issue 26): queries by
 // consumer and by grant answer the same whether the indexer has run, has run part-way or
 // is behind, never show another consumer's events even from a wrong index row, and two
-// indexers at once (two nodes on one database) index each event once.
+// indexers at once (two nodes on one database) index each event once. On PostgreSQL the log is
+// indexed as it is written (migration 0019): the same answers, with nothing for the indexer.
 import { describe, expect, it } from 'vitest';
 import { commit } from '../../src/features/audit/commit.ts';
 import { indexAuditLog } from '../../src/features/audit/audit-index.ts';
@@ -56,7 +57,7 @@ describe('the audit log’s consumer and grant indexes', () => {
     // In ranges of 7 events, index rows committed 2 at a time.
     let covered = 0;
     for (let n = 1; n; covered += n) n = await indexAuditLog(deps, { range: 7, chunk: 2 });
-    expect(covered).toBeGreaterThanOrEqual(30);
+    if (deps.store.dialect !== 'postgres') expect(covered).toBeGreaterThanOrEqual(30);
     expect(await seqsOf(deps, 'consumer', 'c1')).toEqual(expected);
     await reads(deps, 9, 30); // a new tail after the indexed part
     const more = await plainSeqs(deps, 'grant_id', 'g1');
@@ -66,7 +67,8 @@ describe('the audit log’s consumer and grant indexes', () => {
     expect(await seqsOf(deps, 'grant', 'g1')).toEqual(more);
     const state = await deps.store.db.selectFrom('audit_index_state').select('upto').executeTakeFirstOrThrow();
     const head = await deps.store.db.selectFrom('audit_events').select('seq').orderBy('seq', 'desc').limit(1).executeTakeFirstOrThrow();
-    expect(Number(state.upto)).toBe(head.seq);
+    // PostgreSQL indexes as it writes (upto -1, nothing for the indexer to do).
+    expect(Number(state.upto)).toBe(deps.store.dialect === 'postgres' ? -1 : head.seq);
   });
 
   it('serve the consumer’s activity across the indexed part and the tail', async () => {
@@ -100,8 +102,9 @@ describe('the audit log’s consumer and grant indexes', () => {
     };
     await Promise.all([drain(), drain(), drain()]);
     const rows = await deps.store.db.selectFrom('audit_by_context').select(['context', 'seq']).execute();
-    expect(rows).toHaveLength(40);
-    expect(new Set(rows.map((r) => r.seq)).size).toBe(40);
+    const indexed = deps.store.dialect === 'postgres' ? 0 : 40;
+    expect(rows).toHaveLength(indexed);
+    expect(new Set(rows.map((r) => r.seq)).size).toBe(indexed);
     expect(await seqsOf(deps, 'consumer', 'c0')).toEqual(await plainSeqs(deps, 'consumer_id', 'c0'));
   });
 });

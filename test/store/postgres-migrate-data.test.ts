@@ -117,9 +117,10 @@ describe('trove migrate-data', () => {
     // There: the same, plus the migration's own event.
     expect(await countsIn(url, tables)).toEqual({ ...expected, audit_events: expected.audit_events! + 1 });
     expect(result.audit).toMatchObject({ ok: true, events: expected.audit_events });
-    // There: one more event (the migration's, with a context of its own), the index rebuilt.
+    // There: one more event (the migration's, with a context of its own).
     const there = await countsIn(url, compact);
-    expect(there).toMatchObject({ audit_log: stored.audit_log! + 1, audit_brands: stored.audit_brands, audit_by_context: stored.audit_by_context });
+    // (PostgreSQL indexes by context as it writes: its index table stays empty.)
+    expect(there).toMatchObject({ audit_log: stored.audit_log! + 1, audit_brands: stored.audit_brands, audit_by_context: 0 });
     expect(there.audit_contexts! - stored.audit_contexts!).toBeLessThanOrEqual(1);
 
     const verify = trove('audit', 'verify', '--database', url, '--json');

@@ -26,7 +26,8 @@ export async function indexAuditLog(deps: Deps, opts: { chunk?: number; range?: 
   const head = await db.selectFrom('audit_log').select('seq').orderBy('seq', 'desc').limit(1).executeTakeFirst();
   const upto = Number(state?.upto ?? 0);
   const to = Math.min(Number(head?.seq ?? 0), upto + (opts.range ?? INDEX_RANGE));
-  if (!state || to <= upto) return 0;
+  // upto < 0: the database indexes the log as it writes it (PostgreSQL, migration 0019).
+  if (!state || upto < 0 || to <= upto) return 0;
   const pairs: Pair[] = [];
   for (let from = upto; from < to; from += READ_PAGE) {
     const rows = await db
