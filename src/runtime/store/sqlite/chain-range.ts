@@ -5,21 +5,31 @@ import BetterSqlite from 'better-sqlite3';
 import type { AuditEventRow } from '../../../db/schema.ts';
 import { checkRange } from '../../../features/audit/chain-ranges.ts';
 import { Folder } from '../../../features/audit/range-fold.ts';
+import { logRowDecoder, STORED_COLUMNS } from './log-rows.ts';
 
 /** lo..hi inclusive; hi null = no upper bound; open = no lower bound either; page = rows per fetch. */
 export type RangeJob = { filename: string; lo: number; hi: number | null; open: boolean; page?: number };
 
-/** Rows are fetched in pages (one native call each), which costs less per row than stepping. */
+/** Rows are fetched in pages (one native call each), which costs less per row than stepping;
+ *  stored rows, decoded in JS (log-rows.ts), the same rows the audit_events view gives. */
+type Stored = Parameters<ReturnType<typeof logRowDecoder>>[0];
 const PAGE = 2000;
 
 export function* rangeRows(db: BetterSqlite.Database, job: RangeJob): Generator<AuditEventRow> {
   const size = job.page ?? PAGE;
+  const decode = logRowDecoder(db);
+  const decoded = function* (rows: Stored[]) {
+    for (const r of rows) {
+      const e = decode(r);
+      if (e) yield e;
+    }
+  };
   // Anything below lo (normally nothing: rows below seq 1 are forgeries) comes first.
-  if (job.open) yield* db.prepare('SELECT * FROM audit_events WHERE seq < ? ORDER BY seq').all(job.lo) as AuditEventRow[];
-  const page = db.prepare(`SELECT * FROM audit_events WHERE seq >= @from${job.hi === null ? '' : ' AND seq <= @hi'} ORDER BY seq LIMIT @size`);
+  if (job.open) yield* decoded(db.prepare(`SELECT ${STORED_COLUMNS} FROM audit_log WHERE seq < ? ORDER BY seq`).all(job.lo) as Stored[]);
+  const page = db.prepare(`SELECT ${STORED_COLUMNS} FROM audit_log WHERE seq >= @from${job.hi === null ? '' : ' AND seq <= @hi'} ORDER BY seq LIMIT @size`);
   for (let from = job.lo; ; ) {
-    const rows = page.all({ from, size, ...(job.hi === null ? {} : { hi: job.hi }) }) as AuditEventRow[];
-    yield* rows;
+    const rows = page.all({ from, size, ...(job.hi === null ? {} : { hi: job.hi }) }) as Stored[];
+    yield* decoded(rows);
     if (rows.length < size) return;
     from = rows[rows.length - 1]!.seq + 1;
   }
