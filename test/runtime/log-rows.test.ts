@@ -2,7 +2,7 @@
 // audit_events view: it must give the view's rows exactly, on an intact log and on one an
 // operator has damaged underneath (rows deleted, a forged text id, a row below seq 1, a
 // hash that is not hex, a context removed, a brand removed).
-import BetterSqlite from 'better-sqlite3';
+import type BetterSqlite from 'better-sqlite3';
 import { describe, expect, it } from 'vitest';
 import { fixedClock } from '../../src/clock.ts';
 import { rangeRows } from '../../src/runtime/store/sqlite/chain-range.ts';
