@@ -10,6 +10,7 @@ import type { AuditEventRow, Database, LogCheckpointRow } from '../../db/schema.
 import { canonicalEvent } from '../../db/audit-chain.ts';
 import { BadRequest, NotFound } from '../../errors.ts';
 import { eventLeafHash } from './event-leaf.ts';
+import { eventById } from './event-by-id.ts';
 import { latestCheckpoint } from './log-checkpoint.ts';
 import { toBase64 } from './tlog/bytes.ts';
 import { consistencyPlan, fetchProof, inclusionPlan } from './tlog/merkle-proofs.ts';
@@ -61,14 +62,8 @@ export async function inclusionProofOf(deps: Deps, event: AuditEventRow, opts: {
 
 /** An event by seq (auditors) or by id within an owner's scope (consumers, brands); 404 otherwise. */
 export async function eventFor(db: Kysely<Database>, where: { seq: number } | { id: string; consumerId?: string; brandId?: string }): Promise<AuditEventRow> {
-  let q = db.selectFrom('audit_events').selectAll();
-  if ('seq' in where) q = q.where('seq', '=', where.seq);
-  else {
-    q = q.where('id', '=', where.id);
-    if (where.consumerId) q = q.where('consumer_id', '=', where.consumerId);
-    if (where.brandId) q = q.where('brand_id', '=', where.brandId);
-  }
-  const row = await q.executeTakeFirst();
+  const row =
+    'seq' in where ? await db.selectFrom('audit_events').selectAll().where('seq', '=', where.seq).executeTakeFirst() : await eventById(db, where.id, where);
   if (!row) throw new NotFound('No such audit event.');
   return row;
 }
