@@ -17,7 +17,8 @@ beforeEach(async () => {
   origin = deps.config.origin;
 });
 
-const denials = async () => await deps.store.db.selectFrom('audit_events').select(['action', 'reason']).where('outcome', '=', 'denied').execute();
+const denials = async () =>
+  await deps.store.db.selectFrom('audit_events').select(['action', 'reason']).where('outcome', '=', 'denied').orderBy('seq').execute();
 
 describe('sign-up with a passkey', () => {
   it('creates a consumer with a data key, their passkey and a session, and audits all three', async () => {
@@ -31,7 +32,7 @@ describe('sign-up with a passkey', () => {
     expect(passkeys).toHaveLength(1);
     const me = await app.request('/api/me', { headers: { cookie: sessionCookie(res)! } });
     expect(me.status).toBe(200);
-    const actions = (await deps.store.db.selectFrom('audit_events').select('action').where('consumer_id', '=', body.consumer.id).execute()).map(
+    const actions = (await deps.store.db.selectFrom('audit_events').select('action').where('consumer_id', '=', body.consumer.id).orderBy('seq').execute()).map(
       (a) => a.action,
     );
     expect(actions).toEqual(['consumer.created', 'passkey.added', 'session.signed_in']);

@@ -66,8 +66,8 @@ describe('value dated when given', () => {
       ['Refund', earlier],
       ['Points today', new Date(now).toISOString()],
     ]);
-    const details = (await deps.store.db.selectFrom('audit_events').select('detail').where('action', '=', 'value.recorded').execute()).map((r) =>
-      typeof r.detail === 'string' ? JSON.parse(r.detail) : r.detail,
+    const details = (await deps.store.db.selectFrom('audit_events').select('detail').where('action', '=', 'value.recorded').orderBy('seq').execute()).map(
+      (r) => (typeof r.detail === 'string' ? JSON.parse(r.detail) : r.detail),
     );
     expect(details.map((d: { given_at?: string }) => d.given_at ?? null)).toEqual([null, earlier]);
   });

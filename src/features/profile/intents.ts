@@ -101,6 +101,7 @@ export async function listIntents(deps: Deps, consumerId: string) {
     .where((eb) => ofConsumer(eb, consumerId, upto))
     .where('action', '=', 'intent.read')
     .where('outcome', '=', 'success')
+    .orderBy('seq')
     .execute();
   const key = await dataKeyFor(deps, consumerId);
   const now = deps.clock.now();
