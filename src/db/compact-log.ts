@@ -30,6 +30,10 @@ const contextValues = (e: AuditEventRow) => CONTEXT_COLUMNS.map((c) => e[c]);
 const marks = (n: number) => Array.from({ length: n }, () => '?').join(', ');
 const KEY = `json_array(${marks(CONTEXT_COLUMNS.length)})`;
 
+/** SQLite and D1: the chain's head, its hash as the hex the chain hashes (as the view gives it). */
+export const SQLITE_CHAIN_HEAD =
+  "SELECT seq, CASE WHEN typeof(hash) = 'blob' THEN lower(hex(hash)) ELSE hash END AS hash FROM audit_log ORDER BY seq DESC LIMIT 1";
+
 /** SQLite and D1: the statements that store one event, in order (text and bound values). */
 export function sqliteEventStatements(e: AuditEventRow): { sql: string; parameters: unknown[] }[] {
   const ctx = contextValues(e);

@@ -1,4 +1,5 @@
-// The audit log's by-context index (what the by-consumer and by-grant queries use), kept off the hot path (issue 26): an
+// The audit log's by-context index (what by-consumer and by-grant queries use), kept off
+// the hot path on SQLite and D1 (issue 26; PostgreSQL writes its own with the event): an
 // audited read appends its event and nothing at a random place; this job then indexes the
 // events after `upto` in the background, every few seconds. It reads the range in short
 // pages by sequence, sorts the (key, seq) pairs, and writes them in key order, a small

@@ -1,7 +1,8 @@
 // The audit events of one consumer or one grant, as a condition on audit_events: the
 // events of that consumer's (grant's) contexts (audit_contexts: what events share), as the
-// background index holds them (audit-index.ts), and those of the un-indexed tail (after `upto`, found by sequence, so the scan is as short as the index
-// is behind). `upto` is read first and written into the statement as a literal: PostgreSQL
+// background index holds them (audit-index.ts), and those of the un-indexed tail (after
+// `upto`, found by sequence, so the scan is as short as the index is behind; on PostgreSQL
+// `upto` is -1 and the whole log is "tail", served by its btree on context). `upto` is read first and written into the statement as a literal: PostgreSQL
 // plans a range scan for `seq > 2999000`, but a full scan of the log for `seq > (SELECT upto
 // …)` or for a parameter once the statement is prepared and its plan made generic (measured
 // at 3M events: 320 ms a page either way). It is an integer this code read, never input.

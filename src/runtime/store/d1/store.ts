@@ -10,7 +10,7 @@ import type { Database as Schema } from '../../../db/schema.ts';
 import { isGuardViolation, type Change, type Committed, type Store } from '../../../db/store.ts';
 import { GuardFailed } from '../../../errors.ts';
 import { chainEvents, type ChainHead } from '../../../db/audit-chain.ts';
-import { sqliteEventStatements } from '../../../db/compact-log.ts';
+import { SQLITE_CHAIN_HEAD, sqliteEventStatements } from '../../../db/compact-log.ts';
 
 /** The part of the D1 binding Trove uses (structural, so Node's typecheck needs no Workers types). */
 export type D1Statement = {
@@ -73,9 +73,7 @@ export function createD1Store(d1: D1Like, clock: Clock): Store {
       ...(change.writes ?? []).map((w) => stmt((w as Compilable).compile())),
     ];
     for (let attempt = 1; ; attempt++) {
-      const head = change.audit?.length
-        ? ((await d1.prepare('SELECT seq, lower(hex(hash)) AS hash FROM audit_log ORDER BY seq DESC LIMIT 1').first<ChainHead>()) ?? undefined)
-        : undefined;
+      const head = change.audit?.length ? ((await d1.prepare(SQLITE_CHAIN_HEAD).first<ChainHead>()) ?? undefined) : undefined;
       const events = change.audit?.length ? chainEvents(head, change.audit, clock.now()) : [];
       const audit = events.flatMap((e) => sqliteEventStatements(e).map((s) => d1.prepare(s.sql).bind(...s.parameters)));
       try {

@@ -5,7 +5,7 @@
 // event-loop thread or in the writer thread.
 import Database from 'better-sqlite3';
 import type { AuditEventRow } from '../../../db/schema.ts';
-import { sqliteEventStatements } from '../../../db/compact-log.ts';
+import { SQLITE_CHAIN_HEAD, sqliteEventStatements } from '../../../db/compact-log.ts';
 import { isGuardViolation } from '../../../db/store.ts';
 import { GuardDoesNotHold } from '../../../errors.ts';
 import type { AuditDraft } from '../../../db/audit-event.ts';
@@ -77,7 +77,7 @@ export function statementCache(sqlite: Database.Database) {
 
 /** Returns apply(batch, ts): each change's outcome, or throws if the transaction itself failed. */
 export function batchApplier<S>(sqlite: Database.Database, run: (statement: S) => { changes: number }) {
-  const head = sqlite.prepare('SELECT seq, lower(hex(hash)) AS hash FROM audit_log ORDER BY seq DESC LIMIT 1');
+  const head = sqlite.prepare(SQLITE_CHAIN_HEAD);
   const prepared = statementCache(sqlite);
   const insertEvent = (e: AuditEventRow) => {
     for (const s of sqliteEventStatements(e)) prepared(s.sql).run(...s.parameters);
