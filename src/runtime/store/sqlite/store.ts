@@ -1,15 +1,15 @@
-// The store on embedded SQLite (better-sqlite3): WAL, synchronous=FULL, and group
-// commit — changes queued while the previous batch is being written (or within one turn
-// of the event loop) share one IMMEDIATE transaction and one fsync, each in its own
-// savepoint (batch.ts). Every caller is answered only after COMMIT returned.
+// The store on embedded SQLite (better-sqlite3): WAL and group commit — changes queued
+// while the previous batch is being written and flushed (or within one turn of the event
+// loop) share one IMMEDIATE transaction and one flush to disk, each in its own savepoint
+// (batch.ts). Every caller is answered only after its COMMIT's WAL frames are on disk.
 // A file database is checkpointed by a background thread, so commits never wait for
-// checkpoint I/O; it is written either in place on this connection or, where the machine
-// has cores to spare, by a writer thread with its own connection (writer-client.ts),
-// which also takes the fsync off the event loop. On two cores that gains nothing: the
-// hand-off, and this connection's page cache, which SQLite drops whenever another
-// connection has committed, so every read rebuilds its pages (the figures are in the
-// README's performance section) — so in place is the default there.
-// Reads go through Kysely on this connection.
+// checkpoint I/O; it is written either in place on this connection, its WAL flushed on
+// libuv's thread pool (wal-sync.ts) so the event loop keeps serving meanwhile, or, where
+// the machine has cores to spare, by a writer thread with its own connection
+// (writer-client.ts). On two cores the thread gains nothing: the hand-off, and this
+// connection's page cache, which SQLite drops whenever another connection has committed,
+// so every read rebuilds its pages (the figures are in the README's performance section)
+// — so in place is the default there. Reads go through Kysely on this connection.
 import { availableParallelism } from 'node:os';
 import { performance } from 'node:perf_hooks';
 import type Database from 'better-sqlite3';
@@ -18,29 +18,54 @@ import type { Clock } from '../../../clock.ts';
 import { guardStatements } from '../../../db/guard.ts';
 import type { Database as Schema } from '../../../db/schema.ts';
 import type { Change, Committed, Store } from '../../../db/store.ts';
-import { batchApplier, statementCache, WAL_BACKSTOP_FRAMES } from './batch.ts';
+import { batchApplier, statementCache, WAL_BACKSTOP_FRAMES, type Outcome } from './batch.ts';
 import { fromWireError, startCheckpointer, threadWriter, type StoreChange, type Writer } from './writer-client.ts';
 import type { SqlStatement } from './writer-protocol.ts';
+import { walSyncer, type SyncFile } from './wal-sync.ts';
 
 export { openSqlite } from './batch.ts';
 
 export type SqliteStore = Store & { readonly sqlite: Database.Database };
 export type SqliteWriter = 'in-place' | 'thread';
 
-/** Writes in place, synchronously, on this connection. */
-function inPlaceWriter(sqlite: Database.Database, prepare: (sql: string) => Database.Statement): Writer {
+/**
+ * Writes in place on this connection; on a file the WAL is flushed off the event loop
+ * (wal-sync.ts) before a batch is answered, with synchronous=NORMAL only for the batch's
+ * own transaction, so any other write on this connection keeps FULL.
+ */
+function inPlaceWriter(sqlite: Database.Database, prepare: (sql: string) => Database.Statement, syncFile?: SyncFile): Writer {
   const apply = batchApplier<SqlStatement>(sqlite, (s) => prepare(s.sql).run(...(s.parameters as unknown[])));
   if (sqlite.memory || sqlite.readonly) return { apply: async (batch, ts) => apply(batch, ts), close: async () => {} };
   sqlite.pragma(`wal_autocheckpoint = ${WAL_BACKSTOP_FRAMES}`);
   const checkpointer = startCheckpointer(sqlite.name);
-  return { apply: async (batch, ts) => apply(batch, ts), close: () => checkpointer.close() };
+  const wal = walSyncer(sqlite.name, syncFile);
+  const normal = sqlite.prepare('PRAGMA synchronous = NORMAL');
+  const full = sqlite.prepare('PRAGMA synchronous = FULL');
+  return {
+    async apply(batch, ts) {
+      wal.assertHealthy();
+      normal.run();
+      let outcomes: Outcome[];
+      try {
+        outcomes = apply(batch, ts);
+      } finally {
+        full.run();
+      }
+      await wal.sync();
+      return outcomes;
+    },
+    async close() {
+      await checkpointer.close();
+      wal.close();
+    },
+  };
 }
 
 /** onBatch: each group commit's size and the seconds its transaction took, COMMIT (fsync) included (for /metrics). */
 export function createSqliteStore(
   sqlite: Database.Database,
   clock: Clock,
-  opts: { writer?: SqliteWriter; onBatch?: (size: number, seconds: number) => void } = {},
+  opts: { writer?: SqliteWriter; onBatch?: (size: number, seconds: number) => void; syncFile?: SyncFile } = {},
 ): SqliteStore {
   // Statements are prepared once per distinct SQL text, for Kysely's reads and for
   // in-place commits alike.
@@ -49,7 +74,7 @@ export function createSqliteStore(
   const db = new Kysely<Schema>({ dialect: new SqliteDialect({ database: cachedDatabase as unknown as Database.Database }) });
   const onFile = !sqlite.memory && !sqlite.readonly;
   const choice = opts.writer ?? (availableParallelism() > 2 ? 'thread' : 'in-place');
-  const writer = onFile && choice === 'thread' ? threadWriter(sqlite.name) : inPlaceWriter(sqlite, prepare);
+  const writer = onFile && choice === 'thread' ? threadWriter(sqlite.name) : inPlaceWriter(sqlite, prepare, opts.syncFile);
   const beginRead = sqlite.prepare('BEGIN');
   const endRead = sqlite.prepare('COMMIT');
 
