@@ -34,21 +34,32 @@ const KEY = `json_array(${marks(CONTEXT_COLUMNS.length)})`;
 export const SQLITE_CHAIN_HEAD =
   "SELECT seq, CASE WHEN typeof(hash) = 'blob' THEN lower(hex(hash)) ELSE hash END AS hash FROM audit_log ORDER BY seq DESC LIMIT 1";
 
+const INSERT_CONTEXT = `INSERT INTO audit_contexts (key, ${CONTEXT_COLUMNS.join(', ')}) SELECT ${KEY}, ${marks(CONTEXT_COLUMNS.length)} WHERE true ON CONFLICT (key) DO NOTHING`;
+const INSERT_BRAND = 'INSERT INTO audit_brands (brand_id) VALUES (?) ON CONFLICT (brand_id) DO NOTHING';
+const INSERT_EVENT = `INSERT INTO audit_log (seq, id, ts, context, brand, hash) VALUES (?, ?, ?, (SELECT num FROM audit_contexts WHERE key = ${KEY}), COALESCE((SELECT num FROM audit_brands WHERE brand_id = ?), 0), ?)`;
+
 /** SQLite and D1: the statements that store one event, in order (text and bound values). */
 export function sqliteEventStatements(e: AuditEventRow): { sql: string; parameters: unknown[] }[] {
   const ctx = contextValues(e);
-  const out: { sql: string; parameters: unknown[] }[] = [
-    {
-      sql: `INSERT INTO audit_contexts (key, ${CONTEXT_COLUMNS.join(', ')}) SELECT ${KEY}, ${marks(CONTEXT_COLUMNS.length)} WHERE true ON CONFLICT (key) DO NOTHING`,
-      parameters: [...ctx, ...ctx],
-    },
-  ];
-  if (e.brand_id !== null) out.push({ sql: 'INSERT INTO audit_brands (brand_id) VALUES (?) ON CONFLICT (brand_id) DO NOTHING', parameters: [e.brand_id] });
-  out.push({
-    sql: `INSERT INTO audit_log (seq, id, ts, context, brand, hash) VALUES (?, ?, ?, (SELECT num FROM audit_contexts WHERE key = ${KEY}), COALESCE((SELECT num FROM audit_brands WHERE brand_id = ?), 0), ?)`,
-    parameters: [e.seq, storedId(e.id), e.ts, ...ctx, e.brand_id, bytes(e.hash, 32)],
-  });
+  const out: { sql: string; parameters: unknown[] }[] = [{ sql: INSERT_CONTEXT, parameters: [...ctx, ...ctx] }];
+  if (e.brand_id !== null) out.push({ sql: INSERT_BRAND, parameters: [e.brand_id] });
+  out.push({ sql: INSERT_EVENT, parameters: [e.seq, storedId(e.id), e.ts, ...ctx, e.brand_id, bytes(e.hash, 32)] });
   return out;
+}
+
+// SQLite, a writer that knows the numbers of an event's context and brand (it looked them
+// up after storing them as above, in a transaction that committed): one insert, nothing
+// computed or searched.
+export const SQLITE_INSERT_NUMBERED_EVENT = 'INSERT INTO audit_log (seq, id, ts, context, brand, hash) VALUES (?, ?, ?, ?, ?, ?)';
+export const SQLITE_CONTEXT_NUM = `SELECT num FROM audit_contexts WHERE key = ${KEY}`;
+export const SQLITE_BRAND_NUM = 'SELECT num FROM audit_brands WHERE brand_id = ?';
+
+/** The context's columns, in key order (SQLITE_CONTEXT_NUM's parameters). */
+export const contextOf = contextValues;
+
+/** SQLITE_INSERT_NUMBERED_EVENT's parameters (brand 0: none). */
+export function numberedEventParameters(e: AuditEventRow, context: number, brand: number): unknown[] {
+  return [e.seq, storedId(e.id), e.ts, context, brand, bytes(e.hash, 32)];
 }
 
 // PostgreSQL: a batch's events in one statement whatever their number (one prepared text),

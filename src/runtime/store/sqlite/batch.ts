@@ -5,7 +5,8 @@
 // event-loop thread or in the writer thread.
 import Database from 'better-sqlite3';
 import type { AuditEventRow } from '../../../db/schema.ts';
-import { SQLITE_CHAIN_HEAD, sqliteEventStatements } from '../../../db/compact-log.ts';
+import { SQLITE_CHAIN_HEAD } from '../../../db/compact-log.ts';
+import { eventWriter } from './event-writer.ts';
 import { isGuardViolation } from '../../../db/store.ts';
 import { GuardDoesNotHold } from '../../../errors.ts';
 import type { AuditDraft } from '../../../db/audit-event.ts';
@@ -78,10 +79,7 @@ export function statementCache(sqlite: Database.Database) {
 /** Returns apply(batch, ts): each change's outcome, or throws if the transaction itself failed. */
 export function batchApplier<S>(sqlite: Database.Database, run: (statement: S) => { changes: number }) {
   const head = sqlite.prepare(SQLITE_CHAIN_HEAD);
-  const prepared = statementCache(sqlite);
-  const insertEvent = (e: AuditEventRow) => {
-    for (const s of sqliteEventStatements(e)) prepared(s.sql).run(...s.parameters);
-  };
+  const events = eventWriter(sqlite, statementCache(sqlite));
   const savepoint = sqlite.prepare('SAVEPOINT change');
   const release = sqlite.prepare('RELEASE change');
   const rollbackTo = sqlite.prepare('ROLLBACK TO change');
@@ -108,11 +106,11 @@ export function batchApplier<S>(sqlite: Database.Database, run: (statement: S) =
     }
     for (const w of change.writes) run(w);
     if (!change.audit.length) return [];
-    const events = chainEvents(chainHead, change.audit, ts);
-    for (const e of events) insertEvent(e);
-    const last = events[events.length - 1]!;
+    const chained = chainEvents(chainHead, change.audit, ts);
+    for (const e of chained) events.insert(e);
+    const last = chained[chained.length - 1]!;
     chainHead = { seq: last.seq, hash: last.hash };
-    return events;
+    return chained;
   };
 
   const attempt = (batch: readonly BatchChange<S>[], ts: number, isolate: boolean): Outcome[] | null => {
@@ -130,14 +128,17 @@ export function batchApplier<S>(sqlite: Database.Database, run: (statement: S) =
         if (isolate) {
           rollbackTo.run();
           release.run();
+          events.rolledBack();
         } else if (!(error instanceof GuardDoesNotHold) || error.dirty) {
           rollback.run();
+          events.rolledBack();
           return null;
         }
         outcomes.push({ ok: false, error: toWireError(error) });
       }
     }
     commit.run();
+    events.committed();
     return outcomes;
   };
 
@@ -146,6 +147,7 @@ export function batchApplier<S>(sqlite: Database.Database, run: (statement: S) =
       return attempt(batch, ts, false) ?? attempt(batch, ts, true)!;
     } catch (error) {
       if (sqlite.inTransaction) rollback.run();
+      events.rolledBack();
       throw error;
     }
   };
