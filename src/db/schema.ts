@@ -378,7 +378,8 @@ export type Database = {
   audit_contexts: AuditContextRow;
   audit_brands: { num: number; brand_id: string };
   audit_by_context: { context: number; seq: number };
-  audit_index_state: { id: number; upto: number };
+  audit_index_state: { id: number; upto: number; time_upto: number };
+  audit_time_blocks: { block: number; min_ts: number; max_ts: number };
   log_checkpoints: LogCheckpointRow;
   consumer_terms: { consumer_id: string; persona: string; term: string; updated_at: number };
   offers: OfferRow;

@@ -8,9 +8,11 @@
 // (rows keyed by what they index) and `upto` moves last, guarded by its old value, so a run
 // that dies part-way or races another node's only repeats work. Queries combine the
 // indexes with the un-indexed tail (indexed-events.ts), so what they answer never depends
-// on how far this job has got.
+// on how far this job has got. The same run keeps the log's time blocks (time-blocks.ts),
+// on every database.
 import type { Deps } from '../../deps.ts';
 import { commit, commitOr } from './commit.ts';
+import { summariseTimes } from './time-blocks.ts';
 
 /** Events per run at most (a run that finds more leaves the rest to the next). */
 export const INDEX_RANGE = 200_000;
@@ -18,8 +20,17 @@ const READ_PAGE = 2000;
 
 type Pair = [context: number, seq: number];
 
-/** Indexes the log up to its head (at most `range` events a call); returns how many events it covered. */
+/**
+ * Indexes the log up to its head (at most `range` events a call), by context and by time
+ * (time-blocks.ts); returns how many events the further of the two covered.
+ */
 export async function indexAuditLog(deps: Deps, opts: { chunk?: number; range?: number } = {}): Promise<number> {
+  const byContext = await indexContexts(deps, opts);
+  const byTime = await summariseTimes(deps, opts.range ?? INDEX_RANGE);
+  return Math.max(byContext, byTime);
+}
+
+async function indexContexts(deps: Deps, opts: { chunk?: number; range?: number }): Promise<number> {
   const db = deps.store.db;
   // D1 binds at most 100 parameters a statement: two per index row.
   const chunk = opts.chunk ?? (deps.store.dialect === 'd1' ? 45 : 150);

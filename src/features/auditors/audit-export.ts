@@ -9,6 +9,7 @@ import type { Auditor } from './accounts.ts';
 import { auditorQueried, pickFilter } from './audit-queries.ts';
 import { describeFilter, eventCondition, type EventFilter } from './event-filter.ts';
 import { CSV_COLUMNS, csvLine, eventView } from './event-view.ts';
+import { timeBounds } from '../audit/time-blocks.ts';
 import { indexedUpto } from '../audit/indexed-events.ts';
 
 export const EXPORT_TYP = 'trove-export+jws';
@@ -41,11 +42,12 @@ export async function startExport(deps: Deps, auditor: Auditor, format: ExportFo
 async function* pages(deps: Deps, auditor: Auditor, f: EventFilter, headSeq: number) {
   let after = 0;
   const upto = await indexedUpto(deps.store.db);
+  const bounds = await timeBounds(deps.store.db, f.from, f.to);
   for (;;) {
     const rows = await deps.store.db
       .selectFrom('audit_events')
       .selectAll()
-      .where((eb) => eventCondition(eb, f, auditor.brands, upto))
+      .where((eb) => eventCondition(eb, f, auditor.brands, upto, bounds))
       .where('seq', '>', after)
       .where('seq', '<=', headSeq)
       .orderBy('seq')

@@ -14,6 +14,7 @@ import type { Auditor } from './accounts.ts';
 import { describeFilter, eventCondition, eventFilter, type EventFilter } from './event-filter.ts';
 import { eventView } from './event-view.ts';
 import { indexedUpto } from '../audit/indexed-events.ts';
+import { timeBounds } from '../audit/time-blocks.ts';
 
 export const eventsQuery = eventFilter.extend({
   order: z.enum(['asc', 'desc']).default('asc'),
@@ -47,10 +48,11 @@ export async function listEvents(deps: Deps, auditor: Auditor, q: EventsQuery) {
   const after = decodeCursor(q.order, q.cursor);
   await auditorQueried(deps, auditor, 'audit.queried', { filter: describeFilter(pickFilter(q)), order: q.order, page: after !== null });
   const upto = await indexedUpto(deps.store.db);
+  const bounds = await timeBounds(deps.store.db, q.from, q.to);
   let qb = deps.store.db
     .selectFrom('audit_events')
     .selectAll()
-    .where((eb) => eventCondition(eb, pickFilter(q), auditor.brands, upto));
+    .where((eb) => eventCondition(eb, pickFilter(q), auditor.brands, upto, bounds));
   if (after !== null) qb = qb.where('seq', q.order === 'asc' ? '>' : '<', after);
   const rows = await qb
     .orderBy('seq', q.order)

@@ -5,6 +5,7 @@ import { sql, type Expression, type ExpressionBuilder, type SqlBool } from 'kyse
 import { z } from 'zod';
 import type { Database } from '../../db/schema.ts';
 import { ofConsumer, ofGrant } from '../audit/indexed-events.ts';
+import type { SeqBounds } from '../audit/time-blocks.ts';
 
 const id = z
   .string()
@@ -48,8 +49,18 @@ export type EventFilter = z.infer<typeof eventFilter>;
 /** null: every brand (and brand-less events); a list: only events of those brands. */
 export type Scope = string[] | null;
 
-/** `upto`: how far the audit log's background index reaches (indexedUpto), for the consumer and grant filters. */
-export function eventCondition(eb: ExpressionBuilder<Database, 'audit_events'>, f: EventFilter, scope: Scope, upto = 0): Expression<SqlBool> {
+/**
+ * `upto`: how far the audit log's background index reaches (indexedUpto), for the consumer
+ * and grant filters; `bounds`: the sequence range a time filter can match (timeBounds),
+ * written as literals so PostgreSQL plans a range scan (they are integers read, not input).
+ */
+export function eventCondition(
+  eb: ExpressionBuilder<Database, 'audit_events'>,
+  f: EventFilter,
+  scope: Scope,
+  upto = 0,
+  bounds: SeqBounds | null = null,
+): Expression<SqlBool> {
   const all: Expression<SqlBool>[] = [];
   if (scope) all.push(scope.length ? eb('brand_id', 'in', scope) : sql<SqlBool>`1 = 0`);
   if (f.brand) all.push(eb('brand_id', '=', f.brand));
@@ -59,6 +70,8 @@ export function eventCondition(eb: ExpressionBuilder<Database, 'audit_events'>, 
   if (f.outcome) all.push(eb('outcome', '=', f.outcome));
   if (f.from !== undefined) all.push(eb('ts', '>=', f.from));
   if (f.to !== undefined) all.push(eb('ts', '<', f.to));
+  if (bounds) all.push(eb('seq', '>=', sql.lit(Math.trunc(bounds.lo))));
+  if (bounds?.hi != null) all.push(eb('seq', '<=', sql.lit(Math.trunc(bounds.hi))));
   // Names are stored as a JSON array; match the quoted name exactly ("_" escaped for LIKE).
   if (f.attribute) all.push(sql<SqlBool>`${sql.ref('attributes')} LIKE ${`%"${f.attribute.replace(/_/g, '\\_')}"%`} ESCAPE '\\'`);
   return all.length ? eb.and(all) : sql<SqlBool>`1 = 1`;
