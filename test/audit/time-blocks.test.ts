@@ -87,4 +87,24 @@ describe('audit events by time', () => {
     expect((await timeBounds(deps.store.db, undefined, T0 + 10 * 1100))?.hi).toBe(2 * BLOCK);
     expect(head).toBeGreaterThan(3 * BLOCK);
   });
+
+  it('summarises each block to the same bounds when several indexers run at once', async () => {
+    const deps = await testDeps();
+    await skewedLog(deps, BLOCK + 500);
+    const drain = async () => {
+      for (let i = 0; i < 40; i++) await indexAuditLog(deps, { range: 97 });
+    };
+    await Promise.all([drain(), drain(), drain()]);
+    const events = await everyEvent(deps);
+    const expected = new Map<number, { min: number; max: number }>();
+    for (const e of events) {
+      const b = Math.floor((e.seq - 1) / BLOCK);
+      const cur = expected.get(b) ?? { min: e.ts, max: e.ts };
+      expected.set(b, { min: Math.min(cur.min, e.ts), max: Math.max(cur.max, e.ts) });
+    }
+    const blocks = await deps.store.db.selectFrom('audit_time_blocks').selectAll().orderBy('block').execute();
+    expect(blocks.map((b) => [Number(b.block), Number(b.min_ts), Number(b.max_ts)])).toEqual([...expected].map(([b, r]) => [b, r.min, r.max]));
+    const state = await deps.store.db.selectFrom('audit_index_state').select('time_upto').executeTakeFirstOrThrow();
+    expect(Number(state.time_upto)).toBe(events.at(-1)!.seq);
+  });
 });
