@@ -53,6 +53,8 @@ export type Store = {
    * exposes). What remains possible is written in the README and the threat model.
    */
   scrub(tables: readonly (keyof Database)[]): Promise<void>;
+  /** Why this store refuses every write until the process restarts (a failed flush to disk), or null. */
+  writeFailure?(): string | null;
   close(): Promise<void>;
 };
 

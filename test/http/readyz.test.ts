@@ -4,6 +4,12 @@
 import { describe, expect, it } from 'vitest';
 import { createApp } from '../../src/app.ts';
 import { readMigrationFiles } from '../../src/runtime/store/migration-files.ts';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fixedClock } from '../../src/clock.ts';
+import { migrateSqlite } from '../../src/runtime/store/sqlite/migrations.ts';
+import { createSqliteStore, openSqlite } from '../../src/runtime/store/sqlite/store.ts';
 import { testDeps, testDialect } from '../helpers/deps.ts';
 
 const expected = () => readMigrationFiles(testDialect === 'postgres' ? 'postgres' : 'sqlite').map((f) => f.name);
@@ -56,5 +62,28 @@ describe('GET /readyz', () => {
     const deps = await testDeps();
     const app = createApp({ ...deps, keys: { ...deps.keys, fresh: () => undefined, logSigners: [] } as typeof deps.keys });
     expect((await problem(await app.request('/readyz'))).detail).toBe('Not ready: the keys are not loaded.');
+  });
+
+  it('is 503, like /healthz, once an SQLite flush to disk failed, without naming the I/O error', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'trove-readyz-'));
+    try {
+      const sqlite = openSqlite(join(dir, 'trove.db'));
+      await migrateSqlite(sqlite);
+      const eio = (_fd: number, done: (err: NodeJS.ErrnoException | null) => void) =>
+        done(Object.assign(new Error('EIO: i/o error, fdatasync'), { code: 'EIO' }));
+      const store = createSqliteStore(sqlite, fixedClock(), { writer: 'in-place', syncFile: eio });
+      const deps = { ...(await testDeps()), store };
+      deps.lifecycle = { expectedMigrations: expected(), draining: () => false };
+      const app = createApp(deps);
+      expect((await app.request('/readyz')).status).toBe(200);
+      await expect(store.commit({ audit: [{ action: 'test.unflushed', outcome: 'success', actor_type: 'system' }] })).rejects.toThrow(/could not be flushed/);
+      const ready = await problem(await app.request('/readyz'));
+      expect(ready.detail).toBe('Not ready: writes are refused until the node restarts (a flush to disk failed).');
+      const live = await problem(await app.request('/healthz'));
+      expect(JSON.stringify(live)).not.toMatch(/EIO|fdatasync/);
+      await store.close();
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });

@@ -1,6 +1,7 @@
-// GET /healthz (liveness: 200 when the database answers) and GET /readyz (readiness: the
-// database answers, every migration this build expects is applied, the keys are loaded,
-// and the node is not draining for shutdown — else 503 problem+json naming what is not).
+// GET /healthz (liveness: 200 when the database answers and takes writes) and GET /readyz
+// (readiness: the database answers and takes writes, every migration this build expects is
+// applied, the keys are loaded, and the node is not draining for shutdown — else 503
+// problem+json naming what is not).
 import { sql } from 'kysely';
 import type { Deps } from '../../deps.ts';
 import { Unavailable } from '../../errors.ts';
@@ -23,6 +24,8 @@ async function notReady(deps: Deps): Promise<string[]> {
   } catch {
     problems.push('the database does not answer');
   }
+  // The cause (an I/O error) is the operator's to read in the log, not this public answer's.
+  if (deps.store.writeFailure?.()) problems.push('writes are refused until the node restarts (a flush to disk failed)');
   if (!deps.keys?.signer || !deps.keys.logSigners.length) problems.push('the keys are not loaded');
   return problems;
 }
@@ -33,13 +36,15 @@ export const healthRoutes: Route[] = [
     path: '/healthz',
     tag: 'System',
     auth: 'none',
-    summary: 'Health: 200 when the database answers',
+    summary: 'Health: 200 when the database answers and takes writes',
     handler: async ({ deps, c }) => {
       try {
         await sql`select 1`.execute(deps.store.db);
       } catch {
         throw new Unavailable('The database does not answer.');
       }
+      // Writes are refused until a restart (a failed flush to disk): liveness says so, so it happens.
+      if (deps.store.writeFailure?.()) throw new Unavailable('Writes are refused until the node restarts (a flush to disk failed).');
       c.header('cache-control', 'no-store');
       return c.json({ status: 'ok', database: deps.store.dialect });
     },

@@ -54,6 +54,7 @@ function inPlaceWriter(sqlite: Database.Database, prepare: (sql: string) => Data
       await wal.sync();
       return outcomes;
     },
+    failure: () => wal.failure(),
     async close() {
       await checkpointer.close();
       wal.close();
@@ -157,6 +158,7 @@ export function createSqliteStore(
         endRead.run();
       }
     },
+    writeFailure: () => writer.failure?.()?.message ?? null,
     async scrub() {
       // Deleted rows are zeroed in the database file (secure_delete, set at open), but the
       // WAL still holds the pages as they were: checkpoint every frame into the file and

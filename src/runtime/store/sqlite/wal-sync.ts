@@ -17,6 +17,8 @@ export type WalSyncer = {
   sync(): Promise<void>;
   /** Throws once a flush has failed: nothing more is committed. */
   assertHealthy(): void;
+  /** The failed flush, or null. */
+  failure(): Error | null;
   close(): void;
 };
 
@@ -74,6 +76,7 @@ export function walSyncer(databaseFile: string, syncFile: SyncFile = fdatasync):
     assertHealthy() {
       if (failed) throw failed;
     },
+    failure: () => failed,
     close() {
       if (file) closeSync(file.fd);
       file = null;

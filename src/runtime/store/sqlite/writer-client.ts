@@ -9,7 +9,7 @@ import { toWireError, type BatchChange, type Outcome, type WireError } from './b
 import { batchEncoder, type SqlStatement, type WriterReply } from './writer-protocol.ts';
 
 export type StoreChange = BatchChange<SqlStatement>;
-export type Writer = { apply(batch: StoreChange[], ts: number): Promise<Outcome[]>; close(): Promise<void> };
+export type Writer = { apply(batch: StoreChange[], ts: number): Promise<Outcome[]>; close(): Promise<void>; failure?(): Error | null };
 
 export function fromWireError(e: WireError): Error {
   // A GuardFailed again, and a driver error with its name, message and code.
