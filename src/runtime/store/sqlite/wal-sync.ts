@@ -35,7 +35,8 @@ export function walSyncer(databaseFile: string, syncFile: SyncFile = fdatasync):
     const ino = statSync(path).ino;
     if (file?.ino !== ino) {
       if (file) closeSync(file.fd);
-      file = { fd: openSync(path, 'r'), ino };
+      // Read-write although nothing is written through it: Windows flushes only a handle with write access.
+      file = { fd: openSync(path, 'r+'), ino };
     }
     return file.fd;
   };
