@@ -26,7 +26,8 @@ function bytes(hex: string, n: number): Buffer {
   return b;
 }
 
-const contextValues = (e: AuditEventRow) => CONTEXT_COLUMNS.map((c) => e[c]);
+/** The context's columns, in key order (SQLITE_CONTEXT_NUM's parameters). */
+export const contextValues = (e: AuditEventRow) => CONTEXT_COLUMNS.map((c) => e[c]);
 const marks = (n: number) => Array.from({ length: n }, () => '?').join(', ');
 const KEY = `json_array(${marks(CONTEXT_COLUMNS.length)})`;
 
@@ -53,9 +54,6 @@ export function sqliteEventStatements(e: AuditEventRow): { sql: string; paramete
 export const SQLITE_INSERT_NUMBERED_EVENT = 'INSERT INTO audit_log (seq, id, ts, context, brand, hash) VALUES (?, ?, ?, ?, ?, ?)';
 export const SQLITE_CONTEXT_NUM = `SELECT num FROM audit_contexts WHERE key = ${KEY}`;
 export const SQLITE_BRAND_NUM = 'SELECT num FROM audit_brands WHERE brand_id = ?';
-
-/** The context's columns, in key order (SQLITE_CONTEXT_NUM's parameters). */
-export const contextOf = contextValues;
 
 /** SQLITE_INSERT_NUMBERED_EVENT's parameters (brand 0: none). */
 export function numberedEventParameters(e: AuditEventRow, context: number, brand: number): unknown[] {

@@ -8,7 +8,9 @@ import { commit } from '../../src/features/audit/commit.ts';
 import { BLOCK, timeBounds } from '../../src/features/audit/time-blocks.ts';
 import { OPERATOR_REVIEWER } from '../../src/features/auditors/accounts.ts';
 import { listEvents } from '../../src/features/auditors/audit-queries.ts';
-import { testDeps, type TestDeps } from '../helpers/deps.ts';
+import { readMigrationFiles } from '../../src/runtime/store/migration-files.ts';
+import { testDeps, testDialect, type TestDeps } from '../helpers/deps.ts';
+import { exec } from '../helpers/log-attacks.ts';
 
 const T0 = Date.UTC(2026, 5, 1);
 
@@ -33,6 +35,22 @@ async function skewedLog(deps: TestDeps, n: number) {
 
 async function everyEvent(deps: TestDeps) {
   return deps.store.db.selectFrom('audit_events').select(['seq', 'ts']).orderBy('seq').execute();
+}
+
+/** Each block's [block, smallest ts, largest ts], computed from the events themselves. */
+function blocksOf(events: { seq: number; ts: number }[]) {
+  const blocks = new Map<number, [number, number, number]>();
+  for (const e of events) {
+    const b = Math.floor((e.seq - 1) / BLOCK);
+    const cur = blocks.get(b) ?? [b, e.ts, e.ts];
+    blocks.set(b, [b, Math.min(cur[1], e.ts), Math.max(cur[2], e.ts)]);
+  }
+  return [...blocks.values()];
+}
+
+async function storedBlocks(deps: TestDeps) {
+  const rows = await deps.store.db.selectFrom('audit_time_blocks').selectAll().orderBy('block').execute();
+  return rows.map((b) => [Number(b.block), Number(b.min_ts), Number(b.max_ts)]);
 }
 
 describe('audit events by time', () => {
@@ -96,14 +114,27 @@ describe('audit events by time', () => {
     };
     await Promise.all([drain(), drain(), drain()]);
     const events = await everyEvent(deps);
-    const expected = new Map<number, { min: number; max: number }>();
-    for (const e of events) {
-      const b = Math.floor((e.seq - 1) / BLOCK);
-      const cur = expected.get(b) ?? { min: e.ts, max: e.ts };
-      expected.set(b, { min: Math.min(cur.min, e.ts), max: Math.max(cur.max, e.ts) });
-    }
-    const blocks = await deps.store.db.selectFrom('audit_time_blocks').selectAll().orderBy('block').execute();
-    expect(blocks.map((b) => [Number(b.block), Number(b.min_ts), Number(b.max_ts)])).toEqual([...expected].map(([b, r]) => [b, r.min, r.max]));
+    expect(await storedBlocks(deps)).toEqual(blocksOf(events));
+    const state = await deps.store.db.selectFrom('audit_index_state').select('time_upto').executeTakeFirstOrThrow();
+    expect(Number(state.time_upto)).toBe(events.at(-1)!.seq);
+  });
+
+  it('are summarised by migration 0021 for a log that existed before it', async () => {
+    const deps = await testDeps();
+    await skewedLog(deps, BLOCK + 300);
+    // The database as it stood before 0021, then 0021 itself, statement by statement.
+    await exec(deps, 'DROP TABLE audit_time_blocks');
+    await exec(deps, 'ALTER TABLE audit_index_state DROP COLUMN time_upto');
+    const migration = readMigrationFiles(testDialect === 'postgres' ? 'postgres' : 'sqlite').find((f) => f.name === '0021_audit_time_blocks.sql')!;
+    const statements = migration.sql
+      .split('\n')
+      .filter((line) => !line.startsWith('--'))
+      .join('\n')
+      .split(';')
+      .filter((st) => st.trim());
+    for (const st of statements) await exec(deps, st);
+    const events = await everyEvent(deps);
+    expect(await storedBlocks(deps)).toEqual(blocksOf(events));
     const state = await deps.store.db.selectFrom('audit_index_state').select('time_upto').executeTakeFirstOrThrow();
     expect(Number(state.time_upto)).toBe(events.at(-1)!.seq);
   });

@@ -9,7 +9,7 @@
 // renumbered (the migrations and the tables' own rules), so a remembered number stays true.
 import type Database from 'better-sqlite3';
 import {
-  contextOf,
+  contextValues,
   numberedEventParameters,
   SQLITE_BRAND_NUM,
   SQLITE_CONTEXT_NUM,
@@ -32,7 +32,7 @@ export function eventWriter(sqlite: Database.Database, prepared: (sql: string) =
 
   return {
     insert(e: AuditEventRow): void {
-      const values = contextOf(e);
+      const values = contextValues(e);
       const key = JSON.stringify(values);
       const context = contexts.get(key) ?? newContexts.get(key);
       const brand = e.brand_id === null ? 0 : (brands.get(e.brand_id) ?? newBrands.get(e.brand_id));

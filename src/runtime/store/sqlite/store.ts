@@ -43,7 +43,8 @@ function inPlaceWriter(sqlite: Database.Database, prepare: (sql: string) => Data
   const full = sqlite.prepare('PRAGMA synchronous = FULL');
   return {
     async apply(batch, ts) {
-      wal.assertHealthy();
+      const failed = wal.failure();
+      if (failed) throw failed;
       normal.run();
       let outcomes: Outcome[];
       try {

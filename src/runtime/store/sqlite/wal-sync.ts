@@ -15,9 +15,7 @@ export type SyncFile = (fd: number, done: (err: NodeJS.ErrnoException | null) =>
 export type WalSyncer = {
   /** Resolves once an fdatasync of the WAL that began after this call has completed. */
   sync(): Promise<void>;
-  /** Throws once a flush has failed: nothing more is committed. */
-  assertHealthy(): void;
-  /** The failed flush, or null. */
+  /** The failed flush, or null; once set, nothing more may be committed. */
   failure(): Error | null;
   close(): void;
 };
@@ -73,9 +71,6 @@ export function walSyncer(databaseFile: string, syncFile: SyncFile = fdatasync):
           next();
         }
       });
-    },
-    assertHealthy() {
-      if (failed) throw failed;
     },
     failure: () => failed,
     close() {
