@@ -101,6 +101,15 @@ export function cpuUs(pid: number | undefined): number | null {
   }
 }
 
+/** Bytes a process has handed to write calls (its WAL, checkpoints, logs); null off Linux. */
+export function writtenBytes(pid: number | undefined): number | null {
+  try {
+    return Number(/^wchar: (\d+)$/m.exec(readFileSync(`/proc/${pid}/io`, 'utf8'))![1]);
+  } catch {
+    return null;
+  }
+}
+
 /** CPU time of every local PostgreSQL server process, in µs (the database's share of a read). */
 export function postgresCpuUs(): number | null {
   try {
@@ -178,6 +187,9 @@ export async function benchReadPath(o: ReadPathOptions) {
     // Per round, the CPU the target (and, for PostgreSQL, the database server) spent per
     // request, and the load generator's (this process; process.cpuUsage() is in µs).
     type Run = autocannon.Result & { cpu: number | null; dbCpu: number | null; loadCpu: number | null };
+    // Bytes written from the first round to the last, idle time between rounds included: a
+    // background job (the SQLite indexer, every 15 s) may run while another target is loaded.
+    const writtenAtStart = new Map(targets.map((t) => [t.name, writtenBytes(t.child.pid)]));
     const runs = new Map<string, Run[]>();
     for (let r = 0; r < o.rounds; r++) {
       for (const t of targets) {
@@ -192,6 +204,11 @@ export async function benchReadPath(o: ReadPathOptions) {
         console.error(`round ${r + 1} ${t.name}: ${Math.round(res.requests.average)} req/s, p99 ${res.latency.p99} ms, non-2xx ${res.non2xx}`);
       }
     }
+    const writtenPerReq = (t: Target, rs: Run[]) => {
+      const [a, b] = [writtenAtStart.get(t.name), writtenBytes(t.child.pid)];
+      const total = rs.reduce((n, r) => n + (r.requests as unknown as { total: number }).total, 0);
+      return a == null || b === null || !total ? null : Math.round((b - a) / total);
+    };
     const figures = Object.fromEntries(
       targets.map((t) => {
         const rs = runs.get(t.name)!;
@@ -210,12 +227,17 @@ export async function benchReadPath(o: ReadPathOptions) {
             peak_rss_mb: peakRssMb(t.child.pid),
             cpu_us_per_req: median(rs.map((r) => r.cpu)),
             load_generator_cpu_us_per_req: median(rs.map((r) => r.loadCpu)),
+            // What the process wrote per request over the rounds (SQLite: its WAL, checkpoints into the file, the indexer's pages).
+            written_bytes_per_req: writtenPerReq(t, rs),
             ...(t.name.startsWith('trove_postgres') ? { postgres_server_cpu_us_per_req: median(rs.map((r) => r.dbCpu)) } : {}),
             rounds: rs.map((r) => Math.round(r.requests.average)),
           },
         ];
       }),
-    ) as Record<string, { req_per_s: number; p50_ms: number; p99_ms: number; non_2xx: number; peak_rss_mb: number | null }>;
+    ) as Record<
+      string,
+      { req_per_s: number; p50_ms: number; p99_ms: number; non_2xx: number; peak_rss_mb: number | null; written_bytes_per_req: number | null }
+    >;
     const ratio = (a: string, b: string) => (figures[a] && figures[b] ? Math.round((figures[a].req_per_s / figures[b].req_per_s) * 100) / 100 : null);
     // The log's share of the file (grown minus fresh), so consumers, grants and keys are not counted.
     const perEvent = (g: Growth | undefined) => (g ? Math.round((g.total_bytes - g.fresh_bytes) / g.events) : null);
@@ -232,8 +254,8 @@ export async function benchReadPath(o: ReadPathOptions) {
         measured_bytes: g.total_bytes,
         grown_vs_fresh: ratio(`${fresh}_grown`, fresh),
         queries_page_of_50: g.queries,
-        fresh: { req_per_s: f.req_per_s, p99_ms: f.p99_ms },
-        grown: { req_per_s: grown.req_per_s, p99_ms: grown.p99_ms },
+        fresh: { req_per_s: f.req_per_s, p99_ms: f.p99_ms, written_bytes_per_req: f.written_bytes_per_req },
+        grown: { req_per_s: grown.req_per_s, p99_ms: grown.p99_ms, written_bytes_per_req: grown.written_bytes_per_req },
       };
     };
     return {

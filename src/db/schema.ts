@@ -377,7 +377,7 @@ export type Database = {
   audit_log: { seq: number; id: Uint8Array | string; ts: number; context: number; brand: number; hash: Uint8Array };
   audit_contexts: AuditContextRow;
   audit_brands: { num: number; brand_id: string };
-  audit_by_context: { context: number; seq: number };
+  audit_by_context: { gen: number; context: number; seq: number };
   audit_index_state: { id: number; upto: number; time_upto: number };
   audit_time_blocks: { block: number; min_ts: number; max_ts: number };
   log_checkpoints: LogCheckpointRow;

@@ -89,7 +89,7 @@ describe('the audit log’s consumer and grant indexes', () => {
     const c1 = await deps.store.db.selectFrom('audit_contexts').select('num').where('consumer_id', '=', 'c1').executeTakeFirstOrThrow();
     await deps.store.db
       .insertInto('audit_by_context')
-      .values(other.map((seq) => ({ context: c1.num, seq })))
+      .values(other.map((seq) => ({ gen: 0, context: c1.num, seq })))
       .execute();
     expect(await seqsOf(deps, 'consumer', 'c1')).toEqual(await plainSeqs(deps, 'consumer_id', 'c1'));
   });

@@ -2,9 +2,11 @@
 // the hot path on SQLite and D1 (issue 26; PostgreSQL writes its own with the event): an
 // audited read appends its event and nothing at a random place; this job then indexes the
 // events after `upto` in the background, every few seconds. It reads the range in short
-// pages by sequence, sorts the (key, seq) pairs, and writes them in key order, a small
-// chunk per commit, so each index page is written about once per run rather than once per
-// read and no step holds the writer or the event loop for long. The chunks are idempotent
+// pages by sequence, sorts the (gen, context, seq) entries, and writes them in key order, a
+// small chunk per commit, so each index page is written about once per run rather than once
+// per read and no step holds the writer or the event loop for long. Entries lead with their
+// generation (index-generations.ts), so a run writes only the newest generation's pages,
+// not a page per context across the whole log. The chunks are idempotent
 // (rows keyed by what they index) and `upto` moves last, guarded by its old value, so a run
 // that dies part-way or races another node's only repeats work. Queries combine the
 // indexes with the un-indexed tail (indexed-events.ts), so what they answer never depends
@@ -12,13 +14,14 @@
 // on every database.
 import type { Deps } from '../../deps.ts';
 import { commit, commitOr } from './commit.ts';
+import { generationOf } from './index-generations.ts';
 import { summariseTimes } from './time-blocks.ts';
 
 /** Events per run at most (a run that finds more leaves the rest to the next). */
 export const INDEX_RANGE = 200_000;
 const READ_PAGE = 2000;
 
-type Pair = [context: number, seq: number];
+type Entry = [gen: number, context: number, seq: number];
 
 /**
  * Indexes the log up to its head (at most `range` events a call), by context and by time
@@ -32,15 +35,15 @@ export async function indexAuditLog(deps: Deps, opts: { chunk?: number; range?: 
 
 async function indexContexts(deps: Deps, opts: { chunk?: number; range?: number }): Promise<number> {
   const db = deps.store.db;
-  // D1 binds at most 100 parameters a statement: two per index row.
-  const chunk = opts.chunk ?? (deps.store.dialect === 'd1' ? 45 : 150);
+  // D1 binds at most 100 parameters a statement: three per index row.
+  const chunk = opts.chunk ?? (deps.store.dialect === 'd1' ? 33 : 150);
   const state = await db.selectFrom('audit_index_state').select('upto').where('id', '=', 1).executeTakeFirst();
   const head = await db.selectFrom('audit_log').select('seq').orderBy('seq', 'desc').limit(1).executeTakeFirst();
   const upto = Number(state?.upto ?? 0);
   const to = Math.min(Number(head?.seq ?? 0), upto + (opts.range ?? INDEX_RANGE));
   // upto < 0: the database indexes the log as it writes it (PostgreSQL, migration 0019).
   if (!state || upto < 0 || to <= upto) return 0;
-  const pairs: Pair[] = [];
+  const entries: Entry[] = [];
   for (let from = upto; from < to; from += READ_PAGE) {
     const rows = await db
       .selectFrom('audit_log as l')
@@ -50,11 +53,11 @@ async function indexContexts(deps: Deps, opts: { chunk?: number; range?: number 
       .where('l.seq', '<=', Math.min(to, from + READ_PAGE))
       .where((eb) => eb.or([eb('c.consumer_id', 'is not', null), eb('c.grant_id', 'is not', null)]))
       .execute();
-    for (const r of rows) pairs.push([Number(r.context), Number(r.seq)]);
+    for (const r of rows) entries.push([generationOf(Number(r.seq)), Number(r.context), Number(r.seq)]);
   }
-  pairs.sort((a, b) => a[0] - b[0] || a[1] - b[1]);
-  for (let i = 0; i < pairs.length; i += chunk) {
-    const rows = pairs.slice(i, i + chunk).map(([context, seq]) => ({ context, seq }));
+  entries.sort((a, b) => a[0] - b[0] || a[1] - b[1] || a[2] - b[2]);
+  for (let i = 0; i < entries.length; i += chunk) {
+    const rows = entries.slice(i, i + chunk).map(([gen, context, seq]) => ({ gen, context, seq }));
     await commit(deps, {
       writes: [
         db

@@ -1,0 +1,15 @@
+// The by-context index's generations (migration 0022): entries are keyed (gen, context, seq),
+// gen = (seq − 1) >> 18, so the background indexer writes into the newest generation's pages
+// only and a query visits each generation the index reaches. 2^18 events a generation keeps
+// both sides small: a run's writes to about 800 pages, a query to one lookup per generation
+// and context (a dozen at 3,000,000 events).
+export const GENERATION_BITS = 18;
+const SIZE = 2 ** GENERATION_BITS;
+
+/** The generation of event `seq` (seq ≥ 1), as the migration computes it. */
+export const generationOf = (seq: number): number => Math.floor((seq - 1) / SIZE);
+
+/** Every generation holding an event from 1 to `upto` (none when upto < 1). */
+export function generationsUpTo(upto: number): number[] {
+  return upto < 1 ? [] : Array.from({ length: generationOf(upto) + 1 }, (_, g) => g);
+}
