@@ -8,7 +8,7 @@ import { commit } from '../../src/features/audit/commit.ts';
 import { generationOf, generationsUpTo } from '../../src/features/audit/index-generations.ts';
 import { indexedUpto, ofConsumer, ofGrant } from '../../src/features/audit/indexed-events.ts';
 import { readMigrationFiles } from '../../src/runtime/store/migration-files.ts';
-import { testDeps, testDialect, type TestDeps } from '../helpers/deps.ts';
+import { sqliteTestDeps, testDeps, testDialect, type TestDeps } from '../helpers/deps.ts';
 import { exec } from '../helpers/log-attacks.ts';
 
 const GENERATION = 2 ** 18;
@@ -89,6 +89,18 @@ describe('the by-context index in generations', () => {
     expect(rows.filter((r) => r.gen !== generationOf(r.seq))).toEqual([]);
     expect(new Set(rows.map((r) => r.gen))).toEqual(new Set([0, 1]));
   }, 120_000);
+
+  it('look in no generation past the log’s head when the index state claims more', async () => {
+    const deps = await sqliteTestDeps();
+    await reads(deps, 30);
+    await indexAuditLog(deps);
+    const indexed = await plainSeqs(deps, 'consumer_id', 'c1');
+    // An edited state row: 10^15 events indexed, some 3.8 billion generations to list.
+    await exec(deps, 'UPDATE audit_index_state SET upto = 1000000000000000 WHERE id = 1');
+    const head = await deps.store.db.selectFrom('audit_log').select('seq').orderBy('seq', 'desc').limit(1).executeTakeFirstOrThrow();
+    expect(await indexedUpto(deps.store.db)).toBe(head.seq);
+    expect(await seqsOf(deps, 'consumer', 'c1')).toEqual(indexed);
+  });
 
   it('are given to an index that existed before migration 0022, as the code computes them', async () => {
     const deps = await testDeps();

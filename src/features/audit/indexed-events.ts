@@ -16,10 +16,24 @@ import { generationsUpTo } from './index-generations.ts';
 
 type Eb = ExpressionBuilder<Database, 'audit_events'>;
 
-/** How far the background index reaches (events after it are the tail). */
+/**
+ * How far the background index reaches (events after it are the tail), never past the log's
+ * head: a state row edited to claim more would otherwise have a query list generations
+ * without end (10^15 events: 3.8 billion of them) instead of answering.
+ */
 export async function indexedUpto(db: Kysely<Database>): Promise<number> {
-  const row = await db.selectFrom('audit_index_state').select('upto').where('id', '=', 1).executeTakeFirst();
-  return Number(row?.upto ?? 0);
+  const row = await db
+    .selectFrom('audit_index_state')
+    .select((eb) => [
+      'upto',
+      eb
+        .selectFrom('audit_log')
+        .select((l) => l.fn.max('seq').as('m'))
+        .as('head'),
+    ])
+    .where('id', '=', 1)
+    .executeTakeFirst();
+  return Math.min(Number(row?.upto ?? 0), Number(row?.head ?? 0));
 }
 
 function indexedBy(eb: Eb, col: 'consumer_id' | 'grant_id', id: string, uptoValue: number): Expression<SqlBool> {
