@@ -7,9 +7,9 @@ import { indexAuditLog } from '../../src/features/audit/audit-index.ts';
 import { commit } from '../../src/features/audit/commit.ts';
 import { generationOf, generationsUpTo } from '../../src/features/audit/index-generations.ts';
 import { indexedUpto, ofConsumer, ofGrant } from '../../src/features/audit/indexed-events.ts';
-import { readMigrationFiles } from '../../src/runtime/store/migration-files.ts';
-import { sqliteTestDeps, testDeps, testDialect, type TestDeps } from '../helpers/deps.ts';
+import { sqliteTestDeps, testDeps, type TestDeps } from '../helpers/deps.ts';
 import { exec } from '../helpers/log-attacks.ts';
+import { migrationStatements } from '../helpers/migration-statements.ts';
 
 const GENERATION = 2 ** 18;
 
@@ -44,17 +44,6 @@ async function seqsOf(deps: TestDeps, by: 'consumer' | 'grant', id: string) {
 
 const plainSeqs = async (deps: TestDeps, by: 'consumer_id' | 'grant_id', id: string) =>
   (await deps.store.db.selectFrom('audit_events').select('seq').where(by, '=', id).orderBy('seq').execute()).map((r) => r.seq);
-
-/** The migration's statements, comments dropped, for running one by one. */
-function statementsOf(name: string): string[] {
-  const file = readMigrationFiles(testDialect === 'postgres' ? 'postgres' : 'sqlite').find((f) => f.name === name)!;
-  return file.sql
-    .split('\n')
-    .filter((line) => !line.startsWith('--'))
-    .join('\n')
-    .split(';')
-    .filter((st) => st.trim());
-}
 
 describe('the by-context index in generations', () => {
   it('numbers generations of 262,144 events from seq 1', () => {
@@ -113,7 +102,7 @@ describe('the by-context index in generations', () => {
     );
     const seqs = [1, 2, GENERATION, GENERATION + 1, 2 * GENERATION + 7];
     await exec(deps, `INSERT INTO audit_by_context (context, seq) VALUES ${seqs.map((s) => `(1, ${s})`).join(', ')}`);
-    for (const st of statementsOf('0022_audit_index_generations.sql')) await exec(deps, st);
+    for (const st of migrationStatements('0022_audit_index_generations.sql')) await exec(deps, st);
     const rows = await deps.store.db.selectFrom('audit_by_context').select(['gen', 'context', 'seq']).orderBy('seq').execute();
     expect(rows.map((r) => [Number(r.gen), Number(r.context), Number(r.seq)])).toEqual(seqs.map((s) => [generationOf(s), 1, s]));
     // The migrated table takes the indexer's entries and answers queries.

@@ -8,9 +8,9 @@ import { commit } from '../../src/features/audit/commit.ts';
 import { BLOCK, timeBounds } from '../../src/features/audit/time-blocks.ts';
 import { OPERATOR_REVIEWER } from '../../src/features/auditors/accounts.ts';
 import { listEvents } from '../../src/features/auditors/audit-queries.ts';
-import { readMigrationFiles } from '../../src/runtime/store/migration-files.ts';
-import { testDeps, testDialect, type TestDeps } from '../helpers/deps.ts';
+import { testDeps, type TestDeps } from '../helpers/deps.ts';
 import { exec } from '../helpers/log-attacks.ts';
+import { migrationStatements } from '../helpers/migration-statements.ts';
 
 const T0 = Date.UTC(2026, 5, 1);
 
@@ -125,14 +125,7 @@ describe('audit events by time', () => {
     // The database as it stood before 0021, then 0021 itself, statement by statement.
     await exec(deps, 'DROP TABLE audit_time_blocks');
     await exec(deps, 'ALTER TABLE audit_index_state DROP COLUMN time_upto');
-    const migration = readMigrationFiles(testDialect === 'postgres' ? 'postgres' : 'sqlite').find((f) => f.name === '0021_audit_time_blocks.sql')!;
-    const statements = migration.sql
-      .split('\n')
-      .filter((line) => !line.startsWith('--'))
-      .join('\n')
-      .split(';')
-      .filter((st) => st.trim());
-    for (const st of statements) await exec(deps, st);
+    for (const st of migrationStatements('0021_audit_time_blocks.sql')) await exec(deps, st);
     const events = await everyEvent(deps);
     expect(await storedBlocks(deps)).toEqual(blocksOf(events));
     const state = await deps.store.db.selectFrom('audit_index_state').select('time_upto').executeTakeFirstOrThrow();

@@ -3,8 +3,7 @@
 // only and a query visits each generation the index reaches. 2^18 events a generation keeps
 // both sides small: a run's writes to about 800 pages, a query to one lookup per generation
 // and context (a dozen at 3,000,000 events).
-export const GENERATION_BITS = 18;
-const SIZE = 2 ** GENERATION_BITS;
+const SIZE = 2 ** 18;
 
 /** The generation of event `seq` (seq ≥ 1), as the migration computes it. */
 export const generationOf = (seq: number): number => Math.floor((seq - 1) / SIZE);
