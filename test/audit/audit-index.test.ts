@@ -9,6 +9,7 @@ import { indexAuditLog } from '../../src/features/audit/audit-index.ts';
 import { indexedUpto, ofConsumer, ofGrant } from '../../src/features/audit/indexed-events.ts';
 import { consumerActivity } from '../../src/features/activity/consumer-activity.ts';
 import { testDeps, type TestDeps } from '../helpers/deps.ts';
+import { exec } from '../helpers/log-attacks.ts';
 
 /** Appends `n` reads spread over three consumers and their grants, as the read path would. */
 async function reads(deps: TestDeps, n: number, from = 0) {
@@ -106,5 +107,28 @@ describe('the audit log’s consumer and grant indexes', () => {
     expect(rows).toHaveLength(indexed);
     expect(new Set(rows.map((r) => r.seq)).size).toBe(indexed);
     expect(await seqsOf(deps, 'consumer', 'c0')).toEqual(await plainSeqs(deps, 'consumer_id', 'c0'));
+  });
+
+  it('index again what a state row claims past the log’s head, from what the index holds', async () => {
+    const deps = await testDeps();
+    await reads(deps, 30);
+    await indexAuditLog(deps);
+    await reads(deps, 12, 30); // not indexed yet
+    // The state row edited by hand: the whole log indexed, and more.
+    await exec(deps, 'UPDATE audit_index_state SET upto = 1000000000000000 WHERE id = 1');
+    const expected = await plainSeqs(deps, 'consumer_id', 'c1');
+    // Until the indexer runs, queries take every event as indexed and miss some.
+    expect(await seqsOf(deps, 'consumer', 'c1')).not.toEqual(expected);
+    // Two nodes' indexers at once: one takes the claim back, both index what follows.
+    await Promise.all([indexAuditLog(deps), indexAuditLog(deps)]);
+    await indexAuditLog(deps);
+    expect(await seqsOf(deps, 'consumer', 'c1')).toEqual(expected);
+    expect(await seqsOf(deps, 'grant', 'g2')).toEqual(await plainSeqs(deps, 'grant_id', 'g2'));
+    const state = await deps.store.db.selectFrom('audit_index_state').select('upto').executeTakeFirstOrThrow();
+    // PostgreSQL's claim goes back to "indexed as written"; SQLite's to its head, each event indexed once.
+    const head = await deps.store.db.selectFrom('audit_events').select('seq').orderBy('seq', 'desc').limit(1).executeTakeFirstOrThrow();
+    expect(Number(state.upto)).toBe(deps.store.dialect === 'postgres' ? -1 : head.seq);
+    const rows = await deps.store.db.selectFrom('audit_by_context').select('seq').execute();
+    expect(rows).toHaveLength(deps.store.dialect === 'postgres' ? 0 : 42);
   });
 });

@@ -119,6 +119,22 @@ describe('audit events by time', () => {
     expect(Number(state.time_upto)).toBe(events.at(-1)!.seq);
   });
 
+  it('summarise again what a state row claims past the log’s head, from the last block they hold', async () => {
+    const deps = await testDeps();
+    await skewedLog(deps, 2 * BLOCK + 300);
+    await indexAuditLog(deps, { range: BLOCK + 100 }); // blocks 0 and part of 1
+    await exec(deps, 'UPDATE audit_index_state SET time_upto = 1000000000000000 WHERE id = 1');
+    // Until the job runs, a range after every summarised event is bounded past the log.
+    const late = T0 + 10 * (2 * BLOCK);
+    expect((await timeBounds(deps.store.db, late, undefined))?.lo).toBeGreaterThan(2 * BLOCK + 300);
+    await indexAuditLog(deps);
+    const events = await everyEvent(deps);
+    expect(await storedBlocks(deps)).toEqual(blocksOf(events));
+    expect(await timeBounds(deps.store.db, late, undefined)).toEqual({ lo: 2 * BLOCK + 1, hi: null });
+    const state = await deps.store.db.selectFrom('audit_index_state').select('time_upto').executeTakeFirstOrThrow();
+    expect(Number(state.time_upto)).toBe(events.at(-1)!.seq);
+  });
+
   it('are summarised by migration 0021 for a log that existed before it', async () => {
     const deps = await testDeps();
     await skewedLog(deps, BLOCK + 300);

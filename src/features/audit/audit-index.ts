@@ -14,7 +14,8 @@
 // on every database.
 import type { Deps } from '../../deps.ts';
 import { commit, commitOr } from './commit.ts';
-import { generationOf } from './index-generations.ts';
+import { checkedClaim } from './index-claims.ts';
+import { firstSeqOf, generationOf } from './index-generations.ts';
 import { summariseTimes } from './time-blocks.ts';
 
 /** Events per run at most (a run that finds more leaves the rest to the next). */
@@ -39,10 +40,22 @@ async function indexContexts(deps: Deps, opts: { chunk?: number; range?: number 
   const chunk = opts.chunk ?? (deps.store.dialect === 'd1' ? 33 : 150);
   const state = await db.selectFrom('audit_index_state').select('upto').where('id', '=', 1).executeTakeFirst();
   const head = await db.selectFrom('audit_log').select('seq').orderBy('seq', 'desc').limit(1).executeTakeFirst();
-  const upto = Number(state?.upto ?? 0);
-  const to = Math.min(Number(head?.seq ?? 0), upto + (opts.range ?? INDEX_RANGE));
+  if (!state) return 0;
+  const last = Number(head?.seq ?? 0);
+  // Entries of the newest generation that holds any may be partial; those before it are
+  // whole. PostgreSQL indexes as it writes: its claim goes back to saying so.
+  const upto = await checkedClaim(deps, 'upto', Number(state.upto), last, async () => {
+    if (deps.store.dialect === 'postgres') return -1;
+    const row = await db
+      .selectFrom('audit_by_context')
+      .select((eb) => eb.fn.max('gen').as('gen'))
+      .executeTakeFirst();
+    return row?.gen == null ? 0 : firstSeqOf(Number(row.gen)) - 1;
+  });
   // upto < 0: the database indexes the log as it writes it (PostgreSQL, migration 0019).
-  if (!state || upto < 0 || to <= upto) return 0;
+  if (upto === null || upto < 0) return 0;
+  const to = Math.min(last, upto + (opts.range ?? INDEX_RANGE));
+  if (to <= upto) return 0;
   const entries: Entry[] = [];
   for (let from = upto; from < to; from += READ_PAGE) {
     const rows = await db

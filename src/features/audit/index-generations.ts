@@ -8,6 +8,9 @@ const SIZE = 2 ** 18;
 /** The generation of event `seq` (seq ≥ 1), as the migration computes it. */
 export const generationOf = (seq: number): number => Math.floor((seq - 1) / SIZE);
 
+/** The first event of generation `gen`. */
+export const firstSeqOf = (gen: number): number => gen * SIZE + 1;
+
 /** Every generation holding an event from 1 to `upto` (none when upto < 1). */
 export function generationsUpTo(upto: number): number[] {
   return upto < 1 ? [] : Array.from({ length: generationOf(upto) + 1 }, (_, g) => g);

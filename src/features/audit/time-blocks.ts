@@ -11,6 +11,7 @@ import { type Kysely, sql } from 'kysely';
 import type { Deps } from '../../deps.ts';
 import type { Database } from '../../db/schema.ts';
 import { commit, commitOr } from './commit.ts';
+import { checkedClaim } from './index-claims.ts';
 
 export const BLOCK = 1024;
 
@@ -19,9 +20,19 @@ export async function summariseTimes(deps: Deps, range: number): Promise<number>
   const db = deps.store.db;
   const state = await db.selectFrom('audit_index_state').select('time_upto').where('id', '=', 1).executeTakeFirst();
   const head = await db.selectFrom('audit_log').select('seq').orderBy('seq', 'desc').limit(1).executeTakeFirst();
-  const upto = Number(state?.time_upto ?? 0);
-  const to = Math.min(Number(head?.seq ?? 0), upto + range);
-  if (!state || to <= upto) return 0;
+  if (!state) return 0;
+  const last = Number(head?.seq ?? 0);
+  // The newest summarised block may be partial; those before it are whole.
+  const upto = await checkedClaim(deps, 'time_upto', Number(state.time_upto), last, async () => {
+    const row = await db
+      .selectFrom('audit_time_blocks')
+      .select((eb) => eb.fn.max('block').as('block'))
+      .executeTakeFirst();
+    return row?.block == null ? 0 : Number(row.block) * BLOCK;
+  });
+  if (upto === null) return 0;
+  const to = Math.min(last, upto + range);
+  if (to <= upto) return 0;
   const blocks = await db
     .selectFrom('audit_log')
     .select((eb) => [sql<number>`(seq - 1) / ${sql.lit(BLOCK)}`.as('block'), eb.fn.min('ts').as('min_ts'), eb.fn.max('ts').as('max_ts')])
