@@ -6,8 +6,9 @@
 // warm-up, and each round also records the CPU the target spent per request (for
 // PostgreSQL, the database server's too: it shares the machine) and the load generator's
 // (this process, which shares the cores with the target: on two cores the sum of the two
-// is what bounds a target that runs on more than one thread). Every process started here
-// is stopped here.
+// is what bounds a target that runs on more than one thread). Every target runs with the
+// Node flags `npm start` gives Trove (package.json), peers included, so none is tuned
+// alone. Every process started here is stopped here.
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -45,9 +46,16 @@ function waitForReady(child: ChildProcess): Promise<{ url: string; tokens: strin
   });
 }
 
+/** The Node flags of `npm start` in checkout `root` (its package.json), as the server is run in production. */
+export function startFlags(root = process.cwd()): string[] {
+  const start: string = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')).scripts?.start ?? '';
+  const words = start.split(/\s+/);
+  return words.slice(words.indexOf('node') + 1).filter((w) => w.startsWith('--'));
+}
+
 /** Starts a Trove server from `root` (a checkout) with tokens already minted; ready once /healthz answers. */
 export async function spawnTrove(name: string, env: Record<string, string>, tokens: string[], root = process.cwd()): Promise<Target> {
-  const child = spawn(process.execPath, ['src/runtime/node/main.ts'], { cwd: root, env: { ...process.env, ...env }, stdio: ['ignore', 'ignore', 'inherit'] });
+  const child = spawn(process.execPath, [...startFlags(root), 'src/runtime/node/main.ts'], { cwd: root, env: { ...process.env, ...env }, stdio: ['ignore', 'ignore', 'inherit'] });
   const base = `http://127.0.0.1:${env.PORT}`;
   for (let i = 0; ; i++) {
     try {
@@ -141,7 +149,7 @@ export async function benchReadPath(o: ReadPathOptions) {
   const pgDbs: string[] = [];
   try {
     const spawnPeer = async (name: string, script: string, args: string[]) => {
-      const child = spawn(process.execPath, [script, ...args], { stdio: ['ignore', 'pipe', 'ignore'] });
+      const child = spawn(process.execPath, [...startFlags(), script, ...args], { stdio: ['ignore', 'pipe', 'ignore'] });
       const ready = await waitForReady(child);
       targets.push({ name, child, ...ready });
     };
@@ -264,6 +272,7 @@ export async function benchReadPath(o: ReadPathOptions) {
         seconds_per_round: o.seconds,
         rounds: o.rounds,
         warmup_s: o.warmup,
+        node_flags: startFlags(),
         consumers: o.consumers,
         attributes_per_consumer: 10,
         grants: o.consumers,
