@@ -55,7 +55,11 @@ export function startFlags(root = process.cwd()): string[] {
 
 /** Starts a Trove server from `root` (a checkout) with tokens already minted; ready once /healthz answers. */
 export async function spawnTrove(name: string, env: Record<string, string>, tokens: string[], root = process.cwd()): Promise<Target> {
-  const child = spawn(process.execPath, [...startFlags(root), 'src/runtime/node/main.ts'], { cwd: root, env: { ...process.env, ...env }, stdio: ['ignore', 'ignore', 'inherit'] });
+  const child = spawn(process.execPath, [...startFlags(root), 'src/runtime/node/main.ts'], {
+    cwd: root,
+    env: { ...process.env, ...env },
+    stdio: ['ignore', 'ignore', 'inherit'],
+  });
   const base = `http://127.0.0.1:${env.PORT}`;
   for (let i = 0; ; i++) {
     try {
