@@ -42,13 +42,15 @@ async function indexContexts(deps: Deps, opts: { chunk?: number; range?: number 
   const head = await db.selectFrom('audit_log').select('seq').orderBy('seq', 'desc').limit(1).executeTakeFirst();
   if (!state) return 0;
   const last = Number(head?.seq ?? 0);
-  // Entries of the newest generation that holds any may be partial; those before it are
-  // whole. PostgreSQL indexes as it writes: its claim goes back to saying so.
+  // Entries of the newest generation that holds any (of the events there are) may be
+  // partial; those before it are whole. PostgreSQL indexes as it writes: its claim goes
+  // back to saying so.
   const upto = await checkedClaim(deps, 'upto', Number(state.upto), last, async () => {
     if (deps.store.dialect === 'postgres') return -1;
     const row = await db
       .selectFrom('audit_by_context')
       .select((eb) => eb.fn.max('gen').as('gen'))
+      .where('gen', '<=', generationOf(Math.max(1, last)))
       .executeTakeFirst();
     return row?.gen == null ? 0 : firstSeqOf(Number(row.gen)) - 1;
   });

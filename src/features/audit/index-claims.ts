@@ -14,9 +14,10 @@ export type Claim = 'upto' | 'time_upto';
 
 /**
  * The claim a run may start from: `claimed` itself when it is within the log (or negative:
- * the database indexes as it writes), else `vouched()` (where the job's own rows say it may
- * start again, or -1: the database indexes as it writes), at most the head, written back guarded by `claimed`. Null when another
- * node rewrote the claim first (its run goes on).
+ * the database indexes as it writes), else `vouched()` (where the job's own rows up to the
+ * head say it may start again, or -1: the database indexes as it writes), at most the
+ * head, written back guarded by `claimed`. Null when another node rewrote the claim first
+ * (its run goes on).
  */
 export async function checkedClaim(deps: Deps, claim: Claim, claimed: number, head: number, vouched: () => Promise<number>): Promise<number | null> {
   if (claimed <= head) return claimed;

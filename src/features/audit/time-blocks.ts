@@ -22,11 +22,12 @@ export async function summariseTimes(deps: Deps, range: number): Promise<number>
   const head = await db.selectFrom('audit_log').select('seq').orderBy('seq', 'desc').limit(1).executeTakeFirst();
   if (!state) return 0;
   const last = Number(head?.seq ?? 0);
-  // The newest summarised block may be partial; those before it are whole.
+  // The newest summarised block (of the events there are) may be partial; those before it are whole.
   const upto = await checkedClaim(deps, 'time_upto', Number(state.time_upto), last, async () => {
     const row = await db
       .selectFrom('audit_time_blocks')
       .select((eb) => eb.fn.max('block').as('block'))
+      .where('block', '<=', Math.floor(Math.max(0, last - 1) / BLOCK))
       .executeTakeFirst();
     return row?.block == null ? 0 : Number(row.block) * BLOCK;
   });
