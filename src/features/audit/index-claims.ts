@@ -10,7 +10,7 @@ import { sql } from 'kysely';
 import type { Deps } from '../../deps.ts';
 import { commitOr } from './commit.ts';
 
-export type Claim = 'upto' | 'time_upto';
+type Claim = 'upto' | 'time_upto';
 
 /**
  * The claim a run may start from: `claimed` itself when it is within the log (or negative:
