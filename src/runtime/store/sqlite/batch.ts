@@ -7,6 +7,7 @@ import Database from 'better-sqlite3';
 import type { AuditEventRow } from '../../../db/schema.ts';
 import { SQLITE_CHAIN_HEAD } from '../../../db/compact-log.ts';
 import { eventWriter } from './event-writer.ts';
+import { BUSY_TIMEOUT_MS } from './write-lock.ts';
 import { isGuardViolation } from '../../../db/store.ts';
 import { GuardDoesNotHold } from '../../../errors.ts';
 import type { AuditDraft } from '../../../db/audit-event.ts';
@@ -34,7 +35,7 @@ export function openSqlite(filename: string): Database.Database {
   const sqlite = new Database(filename);
   // The busy timeout first: switching to WAL takes a lock, and a second connection (the
   // checkpointer thread, a CLI command next to the server) must wait for it, not fail.
-  sqlite.pragma('busy_timeout = 5000');
+  sqlite.pragma(`busy_timeout = ${BUSY_TIMEOUT_MS}`);
   sqlite.pragma('journal_mode = WAL');
   sqlite.pragma('synchronous = FULL');
   sqlite.pragma('foreign_keys = ON');

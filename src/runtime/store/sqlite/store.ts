@@ -18,10 +18,12 @@ import type { Clock } from '../../../clock.ts';
 import { guardStatements } from '../../../db/guard.ts';
 import type { Database as Schema } from '../../../db/schema.ts';
 import type { Change, Committed, Store } from '../../../db/store.ts';
+import { Unavailable } from '../../../errors.ts';
 import { batchApplier, statementCache, WAL_BACKSTOP_FRAMES, type Outcome } from './batch.ts';
 import { fromWireError, startCheckpointer, threadWriter, type StoreChange, type Writer } from './writer-client.ts';
 import type { SqlStatement } from './writer-protocol.ts';
 import { walSyncer, type SyncFile } from './wal-sync.ts';
+import { BUSY_TIMEOUT_MS, isBusy, lockWaiter } from './write-lock.ts';
 
 export { openSqlite } from './batch.ts';
 
@@ -33,7 +35,7 @@ export type SqliteWriter = 'in-place' | 'thread';
  * (wal-sync.ts) before a batch is answered, with synchronous=NORMAL only for the batch's
  * own transaction, so any other write on this connection keeps FULL.
  */
-function inPlaceWriter(sqlite: Database.Database, prepare: (sql: string) => Database.Statement, syncFile?: SyncFile): Writer {
+function inPlaceWriter(sqlite: Database.Database, prepare: (sql: string) => Database.Statement, syncFile?: SyncFile, lockTimeoutMs = BUSY_TIMEOUT_MS): Writer {
   const apply = batchApplier<SqlStatement>(sqlite, (s) => prepare(s.sql).run(...(s.parameters as unknown[])));
   if (sqlite.memory || sqlite.readonly) return { apply: async (batch, ts) => apply(batch, ts), close: async () => {} };
   sqlite.pragma(`wal_autocheckpoint = ${WAL_BACKSTOP_FRAMES}`);
@@ -41,16 +43,25 @@ function inPlaceWriter(sqlite: Database.Database, prepare: (sql: string) => Data
   const wal = walSyncer(sqlite.name, syncFile);
   const normal = sqlite.prepare('PRAGMA synchronous = NORMAL');
   const full = sqlite.prepare('PRAGMA synchronous = FULL');
+  // A lock held by another connection is waited for on a timer, not on this thread (write-lock.ts).
+  const withoutBlocking = lockWaiter(sqlite, { timeoutMs: lockTimeoutMs });
   return {
     async apply(batch, ts) {
-      const failed = wal.failure();
-      if (failed) throw failed;
-      normal.run();
       let outcomes: Outcome[];
       try {
-        outcomes = apply(batch, ts);
-      } finally {
-        full.run();
+        outcomes = await withoutBlocking(() => {
+          const failed = wal.failure();
+          if (failed) throw failed;
+          normal.run();
+          try {
+            return apply(batch, ts);
+          } finally {
+            full.run();
+          }
+        });
+      } catch (err) {
+        if (isBusy(err)) throw new Unavailable("Another process held the database's write lock for too long; nothing was written. Retry.");
+        throw err;
       }
       await wal.sync();
       return outcomes;
@@ -67,7 +78,7 @@ function inPlaceWriter(sqlite: Database.Database, prepare: (sql: string) => Data
 export function createSqliteStore(
   sqlite: Database.Database,
   clock: Clock,
-  opts: { writer?: SqliteWriter; onBatch?: (size: number, seconds: number) => void; syncFile?: SyncFile } = {},
+  opts: { writer?: SqliteWriter; onBatch?: (size: number, seconds: number) => void; syncFile?: SyncFile; lockTimeoutMs?: number } = {},
 ): SqliteStore {
   // Statements are prepared once per distinct SQL text, for Kysely's reads and for
   // in-place commits alike.
@@ -76,7 +87,7 @@ export function createSqliteStore(
   const db = new Kysely<Schema>({ dialect: new SqliteDialect({ database: cachedDatabase as unknown as Database.Database }) });
   const onFile = !sqlite.memory && !sqlite.readonly;
   const choice = opts.writer ?? (availableParallelism() > 2 ? 'thread' : 'in-place');
-  const writer = onFile && choice === 'thread' ? threadWriter(sqlite.name) : inPlaceWriter(sqlite, prepare, opts.syncFile);
+  const writer = onFile && choice === 'thread' ? threadWriter(sqlite.name) : inPlaceWriter(sqlite, prepare, opts.syncFile, opts.lockTimeoutMs);
   const beginRead = sqlite.prepare('BEGIN');
   const endRead = sqlite.prepare('COMMIT');
 

@@ -1,0 +1,49 @@
+// Waiting for SQLite's write lock without stopping the event loop. The in-place writer's
+// connection lives on the thread that serves requests, and a busy timeout makes SQLite
+// sleep inside BEGIN IMMEDIATE while another connection (a CLI command beside the server,
+// a second process) holds the lock: every request, health checks and pages that write
+// nothing included, would stop with it. So the batch asks without waiting, and while the
+// lock is held elsewhere it waits on a timer, with backoff, for as long as the busy
+// timeout would have; then it fails with SQLITE_BUSY as before. A batch that fails busy
+// was rolled back whole (batch.ts), so trying it again repeats nothing.
+import type Database from 'better-sqlite3';
+
+/** How long a connection waits for a lock another connection holds (set at open, batch.ts). */
+export const BUSY_TIMEOUT_MS = 5000;
+const MAX_DELAY_MS = 25;
+
+export const isBusy = (err: unknown) => String((err as { code?: unknown })?.code ?? '').startsWith('SQLITE_BUSY');
+
+type Options = { timeoutMs?: number; now?: () => number; sleep?: (ms: number) => Promise<void> };
+
+/**
+ * Returns withoutBlocking(step): runs the synchronous `step` (which begins, and ends, its
+ * own transaction) with no busy wait inside SQLite; while it fails busy, runs it again
+ * after a timer, until `timeoutMs` have passed.
+ */
+export function lockWaiter(sqlite: Database.Database, opts: Options = {}) {
+  const timeoutMs = opts.timeoutMs ?? BUSY_TIMEOUT_MS;
+  const now = opts.now ?? (() => performance.now());
+  const sleep = opts.sleep ?? ((ms: number) => new Promise<void>((r) => setTimeout(r, ms)));
+  // Not prepared once: SQLite applies this pragma when the statement is compiled, so a
+  // prepared copy's first run would leave the timeout as the last compile set it. Twice a
+  // batch, a fresh compile is a few microseconds.
+  const noWait = () => sqlite.pragma('busy_timeout = 0');
+  const wait = () => sqlite.pragma(`busy_timeout = ${BUSY_TIMEOUT_MS}`);
+  return async function withoutBlocking<T>(step: () => T): Promise<T> {
+    const started = now();
+    for (let delay = 1; ; delay = Math.min(delay * 2, MAX_DELAY_MS)) {
+      noWait();
+      try {
+        return step();
+      } catch (err) {
+        if (!isBusy(err) || now() - started >= timeoutMs) throw err;
+      } finally {
+        // Every other statement on this connection keeps the busy timeout (a read may
+        // meet a lock briefly, during WAL recovery).
+        wait();
+      }
+      await sleep(delay);
+    }
+  };
+}

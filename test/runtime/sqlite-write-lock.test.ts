@@ -1,0 +1,93 @@
+// The in-place SQLite writer, on the thread that serves requests, waits for a write lock
+// another connection holds (a CLI command beside the server) on a timer: the event loop
+// keeps running meanwhile, and the batch commits once the lock is free. A lock held past
+// the timeout fails the batch as 503 with nothing written. Real files, real connections.
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import Database from 'better-sqlite3';
+import { afterAll, describe, expect, it } from 'vitest';
+import { fixedClock } from '../../src/clock.ts';
+import { Unavailable } from '../../src/errors.ts';
+import { migrateSqlite } from '../../src/runtime/store/sqlite/migrations.ts';
+import { createSqliteStore, openSqlite } from '../../src/runtime/store/sqlite/store.ts';
+import { lockWaiter } from '../../src/runtime/store/sqlite/write-lock.ts';
+
+const dir = mkdtempSync(join(tmpdir(), 'trove-write-lock-'));
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+async function lockedStore(name: string, lockTimeoutMs?: number) {
+  const file = join(dir, name);
+  const sqlite = openSqlite(file);
+  await migrateSqlite(sqlite);
+  const store = createSqliteStore(sqlite, fixedClock(), { writer: 'in-place', lockTimeoutMs });
+  // Another process's connection, as `trove` commands open one beside the server.
+  const other = new Database(file);
+  other.prepare('BEGIN IMMEDIATE').run();
+  const count = (action: string) => (other.prepare('SELECT count(*) AS n FROM audit_events WHERE action = ?').get(action) as { n: number }).n;
+  return { store, other, count };
+}
+
+const event = (action: string) => ({ audit: [{ action, outcome: 'success' as const, actor_type: 'system' as const }] });
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+describe('the in-place SQLite writer and a write lock held by another connection', () => {
+  it('waits on a timer, so timers fire and reads are answered meanwhile, and commits once the lock is released', async () => {
+    const { store, other, count } = await lockedStore('released.db');
+    let settled = false;
+    const committing = store.commit(event('test.after_lock')).finally(() => (settled = true));
+    let ticks = 0;
+    const ticker = setInterval(() => ticks++, 5);
+    await sleep(250);
+    clearInterval(ticker);
+    // Blocking in SQLite's busy handler, this thread would not have run a single tick.
+    expect(ticks).toBeGreaterThan(10);
+    expect(settled).toBe(false);
+    const read = await store.db
+      .selectFrom('audit_events')
+      .select((eb) => eb.fn.countAll<number>().as('n'))
+      .executeTakeFirstOrThrow();
+    expect(Number(read.n)).toBe(0);
+    other.prepare('COMMIT').run();
+    const { events } = await committing;
+    expect(events.map((e) => e.action)).toEqual(['test.after_lock']);
+    expect(count('test.after_lock')).toBe(1);
+    other.close();
+    await store.close();
+  });
+
+  it('fails the batch as 503 with nothing written when the lock is held past the timeout, and commits the next batch once it is free', async () => {
+    const { store, other, count } = await lockedStore('held.db', 150);
+    const started = performance.now();
+    const failed = await store.commit(event('test.refused')).catch((e: unknown) => e);
+    expect(failed).toBeInstanceOf(Unavailable);
+    expect((failed as Unavailable).status).toBe(503);
+    expect(performance.now() - started).toBeGreaterThanOrEqual(140);
+    other.prepare('COMMIT').run();
+    expect(count('test.refused')).toBe(0);
+    await store.commit(event('test.next'));
+    expect(count('test.next')).toBe(1);
+    // The chain went on from where it was: the refused batch took no sequence number.
+    const seqs = other.prepare('SELECT seq FROM audit_events ORDER BY seq').pluck().all();
+    expect(seqs).toEqual([1]);
+    other.close();
+    await store.close();
+  });
+
+  it('leaves the connection with its busy timeout for every other statement, whether the step succeeded or failed', async () => {
+    const file = join(dir, 'timeout.db');
+    const sqlite = openSqlite(file);
+    const waiter = lockWaiter(sqlite, { timeoutMs: 20 });
+    const timeout = () => sqlite.pragma('busy_timeout', { simple: true });
+    expect(timeout()).toBe(5000);
+    expect(await waiter(() => timeout())).toBe(0);
+    expect(timeout()).toBe(5000);
+    const other = new Database(file);
+    other.prepare('BEGIN IMMEDIATE').run();
+    await expect(waiter(() => sqlite.prepare('BEGIN IMMEDIATE').run())).rejects.toMatchObject({ code: 'SQLITE_BUSY' });
+    expect(timeout()).toBe(5000);
+    other.prepare('ROLLBACK').run();
+    other.close();
+    sqlite.close();
+  });
+});
