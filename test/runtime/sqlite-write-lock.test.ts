@@ -1,8 +1,9 @@
 // The in-place SQLite writer, on the thread that serves requests, waits for a write lock
 // another connection holds (a CLI command beside the server) on a timer: the event loop
 // keeps running meanwhile, and the batch commits once the lock is free. A lock held past
-// the timeout fails the batch as 503 with nothing written. Real files, real connections.
-import { mkdtempSync, rmSync } from 'node:fs';
+// the timeout fails the batch as 503 with nothing written. An erasure's WAL truncation
+// waits for a reader elsewhere the same way. Real files, real connections.
+import { mkdtempSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
@@ -30,16 +31,21 @@ async function lockedStore(name: string, lockTimeoutMs?: number) {
 
 const event = (action: string) => ({ audit: [{ action, outcome: 'success' as const, actor_type: 'system' as const }] });
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+/** How often a 5-ms timer fired over `ms`: about ms / 5 on a free event loop, none on a blocked one. */
+async function ticksOver(ms: number) {
+  let ticks = 0;
+  const ticker = setInterval(() => ticks++, 5);
+  await sleep(ms);
+  clearInterval(ticker);
+  return ticks;
+}
 
 describe('the in-place SQLite writer and a write lock held by another connection', () => {
   it('waits on a timer, so timers fire and reads are answered meanwhile, and commits once the lock is released', async () => {
     const { store, other, count } = await lockedStore('released.db');
     let settled = false;
     const committing = store.commit(event('test.after_lock')).finally(() => (settled = true));
-    let ticks = 0;
-    const ticker = setInterval(() => ticks++, 5);
-    await sleep(250);
-    clearInterval(ticker);
+    const ticks = await ticksOver(250);
     // Blocking in SQLite's busy handler, this thread would not have run a single tick.
     expect(ticks).toBeGreaterThan(10);
     expect(settled).toBe(false);
@@ -74,10 +80,29 @@ describe('the in-place SQLite writer and a write lock held by another connection
     await store.close();
   });
 
+  it('truncates the WAL after an erasure once a reader elsewhere has left it, keeping the event loop running while it waits', async () => {
+    const { store, other } = await lockedStore('scrub.db');
+    other.prepare('COMMIT').run();
+    await store.commit(event('test.before_scrub'));
+    // A reader elsewhere (a CLI command's walk) holds a snapshot that uses the WAL.
+    other.prepare('BEGIN').run();
+    other.prepare('SELECT count(*) FROM audit_events').get();
+    let settled = false;
+    const scrubbing = store.scrub(['attributes']).finally(() => (settled = true));
+    const ticks = await ticksOver(250);
+    expect(ticks).toBeGreaterThan(10);
+    expect(settled).toBe(false);
+    other.prepare('COMMIT').run();
+    await scrubbing;
+    expect(statSync(join(dir, 'scrub.db-wal')).size).toBe(0);
+    other.close();
+    await store.close();
+  });
+
   it('leaves the connection with its busy timeout for every other statement, whether the step succeeded or failed', async () => {
     const file = join(dir, 'timeout.db');
     const sqlite = openSqlite(file);
-    const waiter = lockWaiter(sqlite, { timeoutMs: 20 });
+    const waiter = lockWaiter(sqlite, 20);
     const timeout = () => sqlite.pragma('busy_timeout', { simple: true });
     expect(timeout()).toBe(5000);
     expect(await waiter(() => timeout())).toBe(0);

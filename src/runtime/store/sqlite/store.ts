@@ -23,11 +23,13 @@ import { batchApplier, statementCache, WAL_BACKSTOP_FRAMES, type Outcome } from 
 import { fromWireError, startCheckpointer, threadWriter, type StoreChange, type Writer } from './writer-client.ts';
 import type { SqlStatement } from './writer-protocol.ts';
 import { walSyncer, type SyncFile } from './wal-sync.ts';
-import { BUSY_TIMEOUT_MS, isBusy, lockWaiter } from './write-lock.ts';
+import { BUSY_TIMEOUT_MS, isBusy, lockWaiter, noBusyWait } from './write-lock.ts';
 
 export { openSqlite } from './batch.ts';
 
 export type SqliteStore = Store & { readonly sqlite: Database.Database };
+/** How long an erasure waits for readers to leave the WAL it must truncate. */
+const SCRUB_TIMEOUT_MS = 10_000;
 export type SqliteWriter = 'in-place' | 'thread';
 
 /**
@@ -44,7 +46,7 @@ function inPlaceWriter(sqlite: Database.Database, prepare: (sql: string) => Data
   const normal = sqlite.prepare('PRAGMA synchronous = NORMAL');
   const full = sqlite.prepare('PRAGMA synchronous = FULL');
   // A lock held by another connection is waited for on a timer, not on this thread (write-lock.ts).
-  const withoutBlocking = lockWaiter(sqlite, { timeoutMs: lockTimeoutMs });
+  const withoutBlocking = lockWaiter(sqlite, lockTimeoutMs);
   return {
     async apply(batch, ts) {
       let outcomes: Outcome[];
@@ -175,12 +177,15 @@ export function createSqliteStore(
       // Deleted rows are zeroed in the database file (secure_delete, set at open), but the
       // WAL still holds the pages as they were: checkpoint every frame into the file and
       // truncate the WAL to nothing before the caller answers.
+      // A reader elsewhere (the checkpointer thread, a CLI command's walk) makes it wait:
+      // on a timer, not in SQLite's busy handler on this thread (write-lock.ts).
       if (sqlite.memory || sqlite.readonly) return;
-      for (let attempt = 0; ; attempt++) {
-        const [r] = sqlite.pragma('wal_checkpoint(TRUNCATE)') as { busy: number; log: number; checkpointed: number }[];
+      const started = performance.now();
+      for (let delay = 5; ; delay = Math.min(delay * 2, 100)) {
+        const [r] = noBusyWait(sqlite, () => sqlite.pragma('wal_checkpoint(TRUNCATE)')) as { busy: number; log: number; checkpointed: number }[];
         if (r && r.busy === 0 && r.log === 0) return;
-        if (attempt === 50) throw new Error('the WAL could not be truncated after an erasure: a reader holds it');
-        await new Promise((res) => setTimeout(res, 20));
+        if (performance.now() - started > SCRUB_TIMEOUT_MS) throw new Error('the WAL could not be truncated after an erasure: a reader holds it');
+        await new Promise((res) => setTimeout(res, delay));
       }
     },
     async close() {
