@@ -23,7 +23,7 @@ import { batchApplier, statementCache, WAL_BACKSTOP_FRAMES, type Outcome } from 
 import { fromWireError, startCheckpointer, threadWriter, type StoreChange, type Writer } from './writer-client.ts';
 import type { SqlStatement } from './writer-protocol.ts';
 import { walSyncer, type SyncFile } from './wal-sync.ts';
-import { BUSY_TIMEOUT_MS, isBusy, lockWaiter, noBusyWait } from './write-lock.ts';
+import { BUSY_TIMEOUT_MS, busyWaitOff, isBusy, lockWaiter } from './write-lock.ts';
 
 export { openSqlite } from './batch.ts';
 
@@ -91,6 +91,7 @@ export function createSqliteStore(
   const choice = opts.writer ?? (availableParallelism() > 2 ? 'thread' : 'in-place');
   const writer = onFile && choice === 'thread' ? threadWriter(sqlite.name) : inPlaceWriter(sqlite, prepare, opts.syncFile, opts.lockTimeoutMs);
   const beginRead = sqlite.prepare('BEGIN');
+  const noBusyWait = busyWaitOff(sqlite);
   const endRead = sqlite.prepare('COMMIT');
 
   const statement = (q: CompiledQuery): SqlStatement => ({ sql: q.sql, parameters: q.parameters });
@@ -182,7 +183,7 @@ export function createSqliteStore(
       if (sqlite.memory || sqlite.readonly) return;
       const started = performance.now();
       for (let delay = 5; ; delay = Math.min(delay * 2, 100)) {
-        const [r] = noBusyWait(sqlite, () => sqlite.pragma('wal_checkpoint(TRUNCATE)')) as { busy: number; log: number; checkpointed: number }[];
+        const [r] = noBusyWait(() => sqlite.pragma('wal_checkpoint(TRUNCATE)')) as { busy: number; log: number; checkpointed: number }[];
         if (r && r.busy === 0 && r.log === 0) return;
         if (performance.now() - started > SCRUB_TIMEOUT_MS) throw new Error('the WAL could not be truncated after an erasure: a reader holds it');
         await new Promise((res) => setTimeout(res, delay));
