@@ -19,7 +19,7 @@ import { guardStatements } from '../../../db/guard.ts';
 import type { Database as Schema } from '../../../db/schema.ts';
 import type { Change, Committed, Store } from '../../../db/store.ts';
 import { Unavailable } from '../../../errors.ts';
-import { batchApplier, statementCache, WAL_BACKSTOP_FRAMES, type Outcome } from './batch.ts';
+import { batchApplier, statementCache, WAL_BACKSTOP_FRAMES } from './batch.ts';
 import { fromWireError, startCheckpointer, threadWriter, type StoreChange, type Writer } from './writer-client.ts';
 import type { SqlStatement } from './writer-protocol.ts';
 import { walSyncer, type SyncFile } from './wal-sync.ts';
@@ -49,22 +49,16 @@ function inPlaceWriter(sqlite: Database.Database, prepare: (sql: string) => Data
   const withoutBlocking = lockWaiter(sqlite, lockTimeoutMs);
   return {
     async apply(batch, ts) {
-      let outcomes: Outcome[];
-      try {
-        outcomes = await withoutBlocking(() => {
-          const failed = wal.failure();
-          if (failed) throw failed;
-          normal.run();
-          try {
-            return apply(batch, ts);
-          } finally {
-            full.run();
-          }
-        });
-      } catch (err) {
-        if (isBusy(err)) throw new Unavailable("Another process held the database's write lock for too long; nothing was written. Retry.");
-        throw err;
-      }
+      const outcomes = await withoutBlocking(() => {
+        const failed = wal.failure();
+        if (failed) throw failed;
+        normal.run();
+        try {
+          return apply(batch, ts);
+        } finally {
+          full.run();
+        }
+      });
       await wal.sync();
       return outcomes;
     },
@@ -123,7 +117,10 @@ export function createSqliteStore(
           else p.reject(fromWireError(o.error));
         });
       } catch (error) {
-        for (const p of batch) p.reject(error);
+        // Either writer: the lock stayed with another connection past the busy timeout,
+        // and the batch was rolled back whole.
+        const refused = isBusy(error) ? new Unavailable("Another process held the database's write lock for too long; nothing was written. Retry.") : error;
+        for (const p of batch) p.reject(refused);
       }
     }
   };
