@@ -6,6 +6,7 @@ import { fdatasync, fstatSync, mkdtempSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
+import { sql } from 'kysely';
 import { afterAll, describe, expect, it } from 'vitest';
 import { fixedClock } from '../../src/clock.ts';
 import type { SyncFile } from '../../src/runtime/store/sqlite/wal-sync.ts';
@@ -96,6 +97,25 @@ describe('the in-place SQLite writer flushes the WAL before it answers', () => {
     await expect(s.store.commit(event('test.unflushed'))).rejects.toThrow(/WAL could not be flushed/);
     await expect(s.store.commit(event('test.after'))).rejects.toThrow(/WAL could not be flushed/);
     expect(s.seen('test.after')).toBe(0);
+    await s.close();
+  });
+
+  it('runs the very first batch after opening at synchronous=NORMAL too, its WAL flushed before it is answered', async () => {
+    const held = heldSync();
+    const s = await fileStore('first-batch.db', held.sync);
+    // A guard that holds only while the batch's transaction runs at NORMAL (1).
+    const atNormal = {
+      name: 'at_normal',
+      exists: s.store.db
+        .selectFrom(sql`pragma_synchronous()`.as('p') as never)
+        .select(sql`1`.as('one'))
+        .where(sql`synchronous`, '=', 1) as never,
+    };
+    const first = s.store.commit({ guards: [atNormal], ...event('test.first_batch') });
+    await until(() => held.calls.length === 1);
+    held.calls[0]!.release();
+    await first;
+    expect(s.seen('test.first_batch')).toBe(1);
     await s.close();
   });
 

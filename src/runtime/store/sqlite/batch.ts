@@ -7,7 +7,7 @@ import Database from 'better-sqlite3';
 import type { AuditEventRow } from '../../../db/schema.ts';
 import { SQLITE_CHAIN_HEAD } from '../../../db/compact-log.ts';
 import { eventWriter } from './event-writer.ts';
-import { BUSY_TIMEOUT_MS } from './write-lock.ts';
+import { BUSY_TIMEOUT_MS, isBusy, WriteLockBusy } from './write-lock.ts';
 import { isGuardViolation } from '../../../db/store.ts';
 import { GuardDoesNotHold } from '../../../errors.ts';
 import type { AuditDraft } from '../../../db/audit-event.ts';
@@ -114,9 +114,19 @@ export function batchApplier<S>(sqlite: Database.Database, run: (statement: S) =
     return chained;
   };
 
+  // A BEGIN that found the lock taken is told apart from every other failure: only it may
+  // be tried again whole (write-lock.ts), since nothing of the batch ran.
+  const beginImmediate = () => {
+    try {
+      begin.run();
+    } catch (error) {
+      throw isBusy(error) ? new WriteLockBusy(error) : error;
+    }
+  };
+
   const attempt = (batch: readonly BatchChange<S>[], ts: number, isolate: boolean): Outcome[] | null => {
     const outcomes: Outcome[] = [];
-    begin.run();
+    beginImmediate();
     chainHead = head.get() as ChainHead | undefined;
     for (const change of batch) {
       const before = chainHead;

@@ -45,6 +45,10 @@ function inPlaceWriter(sqlite: Database.Database, prepare: (sql: string) => Data
   const wal = walSyncer(sqlite.name, syncFile);
   const normal = sqlite.prepare('PRAGMA synchronous = NORMAL');
   const full = sqlite.prepare('PRAGMA synchronous = FULL');
+  // A pragma is applied when its statement is compiled, and recompiled at each run after
+  // the first: run once here, so the first batch too runs at NORMAL (write-lock.ts).
+  normal.run();
+  full.run();
   // A lock held by another connection is waited for on a timer, not on this thread (write-lock.ts).
   const withoutBlocking = lockWaiter(sqlite, lockTimeoutMs);
   return {

@@ -4,8 +4,9 @@
 // a second process) holds the lock: every request, health checks and pages that write
 // nothing included, would stop with it. So the batch asks without waiting, and while the
 // lock is held elsewhere it waits on a timer, with backoff, for as long as the busy
-// timeout would have; then it fails with SQLITE_BUSY as before. A batch that fails busy
-// was rolled back whole (batch.ts), so trying it again repeats nothing. An erasure's WAL
+// timeout would have; then it fails with SQLITE_BUSY as before. Only a batch whose BEGIN
+// found the lock taken (WriteLockBusy, batch.ts) is tried again: it was rolled back whole,
+// so trying again repeats nothing; any other error, busy or not, is final. An erasure's WAL
 // truncation, which waits for readers, runs without the busy wait too (store.ts, scrub).
 import type Database from 'better-sqlite3';
 
@@ -15,16 +16,26 @@ const MAX_DELAY_MS = 25;
 
 export const isBusy = (err: unknown) => String((err as { code?: unknown })?.code ?? '').startsWith('SQLITE_BUSY');
 
+/** BEGIN IMMEDIATE found the write lock held by another connection: nothing was applied. */
+export class WriteLockBusy extends Error {
+  readonly code = 'SQLITE_BUSY';
+  constructor(cause: unknown) {
+    super('the database is locked by another connection', { cause });
+    this.name = 'WriteLockBusy';
+  }
+}
+
 /**
  * Returns noBusyWait(step): runs the synchronous `step` with no busy wait inside SQLite;
- * every other statement on the connection keeps the busy timeout.
+ * every other statement on the connection keeps the busy timeout it had.
  */
 export function busyWaitOff(sqlite: Database.Database) {
   // SQLite applies a pragma when its statement is compiled, and recompiles a pragma
   // statement at each run after its first: run once here, each one then applies its
   // value at every call (a prepared pair costs 8 µs a batch; sqlite.pragma() twice, 54).
+  const own = sqlite.pragma('busy_timeout', { simple: true }) as number;
   const off = sqlite.prepare('PRAGMA busy_timeout = 0');
-  const on = sqlite.prepare(`PRAGMA busy_timeout = ${BUSY_TIMEOUT_MS}`);
+  const on = sqlite.prepare(`PRAGMA busy_timeout = ${Math.trunc(own)}`);
   off.get();
   on.get();
   return function noBusyWait<T>(step: () => T): T {
@@ -39,8 +50,8 @@ export function busyWaitOff(sqlite: Database.Database) {
 
 /**
  * Returns withoutBlocking(step): runs the synchronous `step` (which begins, and ends, its
- * own transaction) with no busy wait inside SQLite; while it fails busy, runs it again
- * after a timer, until `timeoutMs` have passed.
+ * own transaction) with no busy wait inside SQLite; while it throws WriteLockBusy, runs it
+ * again after a timer, until `timeoutMs` have passed.
  */
 export function lockWaiter(sqlite: Database.Database, timeoutMs = BUSY_TIMEOUT_MS) {
   const noBusyWait = busyWaitOff(sqlite);
@@ -50,7 +61,7 @@ export function lockWaiter(sqlite: Database.Database, timeoutMs = BUSY_TIMEOUT_M
       try {
         return noBusyWait(step);
       } catch (err) {
-        if (!isBusy(err) || performance.now() - started >= timeoutMs) throw err;
+        if (!(err instanceof WriteLockBusy) || performance.now() - started >= timeoutMs) throw err;
       }
       await new Promise((r) => setTimeout(r, delay));
     }
