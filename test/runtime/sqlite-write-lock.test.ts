@@ -13,7 +13,7 @@ import { fixedClock } from '../../src/clock.ts';
 import { Unavailable } from '../../src/errors.ts';
 import { migrateSqlite } from '../../src/runtime/store/sqlite/migrations.ts';
 import { createSqliteStore, openSqlite, type SqliteWriter } from '../../src/runtime/store/sqlite/store.ts';
-import { BUSY_TIMEOUT_MS, lockWaiter, WriteLockBusy } from '../../src/runtime/store/sqlite/write-lock.ts';
+import { BUSY_TIMEOUT_MS, busyWaitOff, lockWaiter, WriteLockBusy } from '../../src/runtime/store/sqlite/write-lock.ts';
 
 const dir = mkdtempSync(join(tmpdir(), 'trove-write-lock-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
@@ -121,7 +121,7 @@ describe('the in-place SQLite writer and a write lock held by another connection
     const file = join(dir, 'timeout.db');
     const sqlite = openSqlite(file);
     sqlite.pragma('busy_timeout = 1234');
-    const waiter = lockWaiter(sqlite, 20);
+    const waiter = lockWaiter(busyWaitOff(sqlite), 20);
     const timeout = () => sqlite.pragma('busy_timeout', { simple: true });
     expect(timeout()).toBe(1234);
     for (let i = 0; i < 3; i++) {

@@ -23,26 +23,32 @@ import { batchApplier, statementCache, WAL_BACKSTOP_FRAMES } from './batch.ts';
 import { fromWireError, startCheckpointer, threadWriter, type StoreChange, type Writer } from './writer-client.ts';
 import type { SqlStatement } from './writer-protocol.ts';
 import { walSyncer, type SyncFile } from './wal-sync.ts';
-import { BUSY_TIMEOUT_MS, busyWaitOff, isBusy, lockWaiter } from './write-lock.ts';
+import { busyWaitOff, isLockTaken, lockWaiter, type NoBusyWait } from './write-lock.ts';
 
 export { openSqlite } from './batch.ts';
 
 export type SqliteStore = Store & { readonly sqlite: Database.Database };
+export type SqliteWriter = 'in-place' | 'thread';
+
 /** How long an erasure waits for readers to leave the WAL it must truncate. */
 const SCRUB_TIMEOUT_MS = 10_000;
-export type SqliteWriter = 'in-place' | 'thread';
 
 /**
  * Writes in place on this connection; on a file the WAL is flushed off the event loop
  * (wal-sync.ts) before a batch is answered, with synchronous=NORMAL only for the batch's
  * own transaction, so any other write on this connection keeps FULL.
  */
-function inPlaceWriter(sqlite: Database.Database, prepare: (sql: string) => Database.Statement, syncFile?: SyncFile, lockTimeoutMs = BUSY_TIMEOUT_MS): Writer {
+function inPlaceWriter(
+  sqlite: Database.Database,
+  prepare: (sql: string) => Database.Statement,
+  noBusyWait: NoBusyWait,
+  opts: { syncFile?: SyncFile; lockTimeoutMs?: number },
+): Writer {
   const apply = batchApplier<SqlStatement>(sqlite, (s) => prepare(s.sql).run(...(s.parameters as unknown[])));
   if (sqlite.memory || sqlite.readonly) return { apply: async (batch, ts) => apply(batch, ts), close: async () => {} };
   sqlite.pragma(`wal_autocheckpoint = ${WAL_BACKSTOP_FRAMES}`);
   const checkpointer = startCheckpointer(sqlite.name);
-  const wal = walSyncer(sqlite.name, syncFile);
+  const wal = walSyncer(sqlite.name, opts.syncFile);
   const normal = sqlite.prepare('PRAGMA synchronous = NORMAL');
   const full = sqlite.prepare('PRAGMA synchronous = FULL');
   // A pragma is applied when its statement is compiled, and recompiled at each run after
@@ -50,7 +56,7 @@ function inPlaceWriter(sqlite: Database.Database, prepare: (sql: string) => Data
   normal.run();
   full.run();
   // A lock held by another connection is waited for on a timer, not on this thread (write-lock.ts).
-  const withoutBlocking = lockWaiter(sqlite, lockTimeoutMs);
+  const withoutBlocking = lockWaiter(noBusyWait, opts.lockTimeoutMs);
   return {
     async apply(batch, ts) {
       const outcomes = await withoutBlocking(() => {
@@ -87,9 +93,10 @@ export function createSqliteStore(
   const db = new Kysely<Schema>({ dialect: new SqliteDialect({ database: cachedDatabase as unknown as Database.Database }) });
   const onFile = !sqlite.memory && !sqlite.readonly;
   const choice = opts.writer ?? (availableParallelism() > 2 ? 'thread' : 'in-place');
-  const writer = onFile && choice === 'thread' ? threadWriter(sqlite.name) : inPlaceWriter(sqlite, prepare, opts.syncFile, opts.lockTimeoutMs);
-  const beginRead = sqlite.prepare('BEGIN');
+  // Busy waits switched off around the in-place writer's BEGIN and the erasure's checkpoint.
   const noBusyWait = busyWaitOff(sqlite);
+  const writer = onFile && choice === 'thread' ? threadWriter(sqlite.name) : inPlaceWriter(sqlite, prepare, noBusyWait, opts);
+  const beginRead = sqlite.prepare('BEGIN');
   const endRead = sqlite.prepare('COMMIT');
 
   const statement = (q: CompiledQuery): SqlStatement => ({ sql: q.sql, parameters: q.parameters });
@@ -123,7 +130,9 @@ export function createSqliteStore(
       } catch (error) {
         // Either writer: the lock stayed with another connection past the busy timeout,
         // and the batch was rolled back whole.
-        const refused = isBusy(error) ? new Unavailable("Another process held the database's write lock for too long; nothing was written. Retry.") : error;
+        const refused = isLockTaken(error)
+          ? new Unavailable("Another process held the database's write lock for too long; nothing was written. Retry.")
+          : error;
         for (const p of batch) p.reject(refused);
       }
     }

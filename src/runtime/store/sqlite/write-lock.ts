@@ -16,6 +16,9 @@ const MAX_DELAY_MS = 25;
 
 export const isBusy = (err: unknown) => String((err as { code?: unknown })?.code ?? '').startsWith('SQLITE_BUSY');
 
+/** A batch's BEGIN IMMEDIATE found the write lock taken: nothing was applied. By name too, as the writer thread's errors arrive. */
+export const isLockTaken = (err: unknown) => err instanceof WriteLockBusy || (err as { name?: unknown })?.name === 'WriteLockBusy';
+
 /** BEGIN IMMEDIATE found the write lock held by another connection: nothing was applied. */
 export class WriteLockBusy extends Error {
   readonly code = 'SQLITE_BUSY';
@@ -29,7 +32,9 @@ export class WriteLockBusy extends Error {
  * Returns noBusyWait(step): runs the synchronous `step` with no busy wait inside SQLite;
  * every other statement on the connection keeps the busy timeout it had.
  */
-export function busyWaitOff(sqlite: Database.Database) {
+export type NoBusyWait = <T>(step: () => T) => T;
+
+export function busyWaitOff(sqlite: Database.Database): NoBusyWait {
   // SQLite applies a pragma when its statement is compiled, and recompiles a pragma
   // statement at each run after its first: run once here, each one then applies its
   // value at every call (a prepared pair costs 8 µs a batch; sqlite.pragma() twice, 54).
@@ -53,8 +58,7 @@ export function busyWaitOff(sqlite: Database.Database) {
  * own transaction) with no busy wait inside SQLite; while it throws WriteLockBusy, runs it
  * again after a timer, until `timeoutMs` have passed.
  */
-export function lockWaiter(sqlite: Database.Database, timeoutMs = BUSY_TIMEOUT_MS) {
-  const noBusyWait = busyWaitOff(sqlite);
+export function lockWaiter(noBusyWait: NoBusyWait, timeoutMs = BUSY_TIMEOUT_MS) {
   return async function withoutBlocking<T>(step: () => T): Promise<T> {
     const started = performance.now();
     for (let delay = 1; ; delay = Math.min(delay * 2, MAX_DELAY_MS)) {
