@@ -16,7 +16,10 @@ import { join } from 'node:path';
 import autocannon from 'autocannon';
 import pg from 'pg';
 import { growLog, logBytes } from './log-growth.ts';
+import { startFlags } from '../src/runtime/node/start-flags.ts';
 import { seedTrove } from './seed-trove.ts';
+
+export { startFlags };
 
 export const MASTER_KEY = 'AAECAwQFBgcICQoLDA0ODxAREhMUFRYXGBkaGxwdHh8';
 export type Target = { name: string; url: string; tokens: string[]; child: ChildProcess; env?: Record<string, string> };
@@ -44,13 +47,6 @@ function waitForReady(child: ChildProcess): Promise<{ url: string; tokens: strin
     });
     child.once('exit', (code) => reject(new Error(`target exited with ${code} before it was ready`)));
   });
-}
-
-/** The Node flags of `npm start` in checkout `root` (its package.json), as the server is run in production. */
-export function startFlags(root = process.cwd()): string[] {
-  const start: string = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')).scripts?.start ?? '';
-  const words = start.split(/\s+/);
-  return words.slice(words.indexOf('node') + 1).filter((w) => w.startsWith('--'));
 }
 
 /** Starts a Trove server from `root` (a checkout) with tokens already minted; ready once /healthz answers. */

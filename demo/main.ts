@@ -3,6 +3,7 @@
 // Ctrl-C stops all three.
 import { spawn } from 'node:child_process';
 import { SHOPS } from '../src/features/operators/demo-shops.ts';
+import { startFlags } from '../src/runtime/node/start-flags.ts';
 import { registerDemoBrand } from './register.ts';
 import { startDemoBrand } from './start-demo-brand.ts';
 
@@ -19,7 +20,7 @@ const env = {
   TROVE_LOG_LEVEL: process.env.TROVE_LOG_LEVEL ?? 'warn',
 };
 
-const trove = spawn(process.execPath, ['src/runtime/node/main.ts'], { env, stdio: 'inherit' });
+const trove = spawn(process.execPath, [...startFlags(), 'src/runtime/node/main.ts'], { env, stdio: 'inherit' });
 const stopAll = () => {
   trove.kill('SIGTERM');
   process.exit(0);

@@ -1,6 +1,6 @@
-// A real Trove process on loopback for reliability tests: started with `node
-// src/runtime/node/main.ts` on a temp SQLite directory or a fresh PostgreSQL database,
-// killed with SIGKILL, restarted on the same data. `asApp` lets the in-process test
+// A real Trove process on loopback for reliability tests: started as `npm start` starts
+// it (its Node flags, then src/runtime/node/main.ts) on a temp SQLite directory or a
+// fresh PostgreSQL database, killed with SIGKILL, restarted on the same data. `asApp` lets the in-process test
 // helpers (which call app.request) drive it over real HTTP.
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -8,6 +8,7 @@ import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import pg from 'pg';
+import { startFlags } from '../../src/runtime/node/start-flags.ts';
 import { testDatabaseUrl } from './postgres.ts';
 import { testDialect } from './deps.ts';
 
@@ -68,7 +69,7 @@ export async function liveServer(extraEnv: Record<string, string> = {}, opts: { 
       if (v === undefined) delete (env as Record<string, string>)[k];
       else (env as Record<string, string>)[k] = v;
     }
-    child = spawn(process.execPath, ['src/runtime/node/main.ts'], { env, stdio: ['ignore', 'pipe', 'pipe'] });
+    child = spawn(process.execPath, [...startFlags(), 'src/runtime/node/main.ts'], { env, stdio: ['ignore', 'pipe', 'pipe'] });
     let stderr = '';
     child.stderr!.on('data', (d) => {
       stderr += d;
@@ -133,5 +134,7 @@ export async function liveServer(extraEnv: Record<string, string> = {}, opts: { 
     request: (path: string, init?: RequestInit) => fetch(`${base}${path}`, init),
   };
 
-  return { start, kill, stop, cleanup, cliEnv, asApp, origin, base, dir, databaseUrl, output, port };
+  /** The running process's id (undefined when stopped). */
+  const pid = () => (child?.exitCode === null ? child.pid : undefined);
+  return { start, kill, stop, cleanup, cliEnv, asApp, origin, base, dir, databaseUrl, output, port, pid };
 }
