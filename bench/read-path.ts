@@ -99,14 +99,20 @@ export function load(t: Target, seconds: number, connections: number): Promise<a
   });
 }
 
-/** CPU time (user + system, all threads) of one process, in µs; null off Linux. */
-export function cpuUs(pid: number | undefined): number | null {
+/** /proc/<pid>/stat's fields after the command name; null when the process is gone (or off Linux). */
+function statFields(pid: number | undefined): string[] | null {
   try {
-    const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
-    return (Number(fields[11]) + Number(fields[12])) * (1e6 / 100); // clock ticks (USER_HZ = 100)
+    return readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
   } catch {
     return null;
   }
+}
+const TICK_US = 1e6 / 100; // clock ticks (USER_HZ = 100)
+
+/** CPU time (user + system, all threads) of one process, in µs; null off Linux. */
+export function cpuUs(pid: number | undefined): number | null {
+  const f = statFields(pid);
+  return f ? (Number(f[11]) + Number(f[12])) * TICK_US : null;
 }
 
 /** Bytes a process has handed to write calls (its WAL, checkpoints, logs); null off Linux. */
@@ -118,19 +124,32 @@ export function writtenBytes(pid: number | undefined): number | null {
   }
 }
 
-/** CPU time of every local PostgreSQL server process, in µs (the database's share of a read). */
+/**
+ * CPU time of the local PostgreSQL server, in µs (the database's share of a read): every
+ * server process's own, plus what the processes that have ended spent (the postmaster's
+ * reaped children, cutime + cstime), so a backend or autovacuum worker that exits during
+ * a round does not take its CPU out of the sum. Null off Linux.
+ */
 export function postgresCpuUs(): number | null {
+  let pids: string[];
   try {
-    let total = 0;
-    for (const d of readdirSync('/proc')) {
-      if (!/^\d+$/.test(d)) continue;
-      const stat = readFileSync(`/proc/${d}/stat`, 'utf8');
-      if (stat.includes('(postgres)')) total += cpuUs(Number(d)) ?? 0;
-    }
-    return total;
+    pids = readdirSync('/proc').filter((d) => /^\d+$/.test(d));
   } catch {
     return null;
   }
+  let total = 0;
+  for (const pid of pids) {
+    let stat: string;
+    try {
+      stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    } catch {
+      continue; // ended since the listing: its CPU is in its parent's cutime now
+    }
+    if (!stat.includes('(postgres)')) continue;
+    const f = stat.split(') ')[1]!.split(' ');
+    total += (Number(f[11]) + Number(f[12]) + Number(f[13]) + Number(f[14])) * TICK_US;
+  }
+  return total;
 }
 
 function peakRssMb(pid: number | undefined): number | null {
