@@ -5,7 +5,9 @@
 // files, or with --pg two PostgreSQL databases made from one seeded template) and are
 // loaded in turn, the order alternating every round. Prints req/s, CPU per request (and
 // the PostgreSQL server's) and p99 per round, their medians and B/A. REF must share the
-// working tree's schema. Everything it starts (a git worktree of REF, two servers,
+// working tree's schema. Each side also reports its group commits (from its /metrics):
+// the mean number of changes per batch and the mean time a batch's transaction took, fsync
+// included — what a change to the write path does to batching. Everything it starts (a git worktree of REF, two servers,
 // databases, temporary files) it removes.
 import { execFileSync } from 'node:child_process';
 import { cpSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
@@ -48,6 +50,25 @@ const dbUrl = (name: string) => Object.assign(new URL(values.pg!), { pathname: `
 const dbPrefix = `trove_ab_${Date.now().toString(36)}`;
 const dbNames = ['seed', 'a', 'b'].map((s) => `${dbPrefix}_${s}`);
 
+/** The server's group commits so far (its /metrics, on PORT + 10); null when it serves none. */
+async function groupCommits(t: Target): Promise<{ batches: number; changes: number; seconds: number } | null> {
+  try {
+    const url = new URL(t.url);
+    url.port = String(Number(url.port) + 10);
+    url.pathname = '/metrics';
+    const text = await (await fetch(url)).text();
+    const value = (name: string) => Number(new RegExp(`^${name} (\\S+)$`, 'm').exec(text)?.[1] ?? Number.NaN);
+    const c = {
+      batches: value('trove_commit_batch_size_count'),
+      changes: value('trove_commit_batch_size_sum'),
+      seconds: value('trove_commit_duration_seconds_sum'),
+    };
+    return Object.values(c).every(Number.isFinite) ? c : null;
+  } catch {
+    return null;
+  }
+}
+
 const dir = mkdtempSync(join(tmpdir(), 'trove-ab-'));
 const worktree = join(dir, 'base');
 const servers: Target[] = [];
@@ -60,6 +81,7 @@ try {
   const env = (port: number, side: 'a' | 'b') => ({
     ...common,
     PORT: String(port),
+    TROVE_METRICS_PORT: String(port + 10),
     HOST: '127.0.0.1',
     TROVE_DATA_DIR: join(dir, side),
     NODE_ENV: 'development',
@@ -79,20 +101,25 @@ try {
   const b = await spawnTrove('B (working tree)', env(18402, 'b'), tokens);
   servers.push(b);
   for (const t of servers) await load(t, 3, 50);
-  type Run = { rps: number[]; cpu: number[]; dbCpu: number[]; p99: number[]; non2xx: number };
-  const runs = new Map<Target, Run>(servers.map((t) => [t, { rps: [], cpu: [], dbCpu: [], p99: [], non2xx: 0 }]));
+  type Run = { rps: number[]; cpu: number[]; dbCpu: number[]; p99: number[]; batch: number[]; commitMs: number[]; non2xx: number };
+  const runs = new Map<Target, Run>(servers.map((t) => [t, { rps: [], cpu: [], dbCpu: [], p99: [], batch: [], commitMs: [], non2xx: 0 }]));
   for (let r = 0; r < rounds; r++) {
     for (const t of r % 2 ? [b, a] : [a, b]) {
       // The servers take turns, so the PostgreSQL server's CPU in a round is this one's.
-      const before = { own: cpuUs(t.child.pid), db: values.pg ? postgresCpuUs() : null };
+      const before = { own: cpuUs(t.child.pid), db: values.pg ? postgresCpuUs() : null, commits: await groupCommits(t) };
       const res = await load(t, seconds, 50);
-      const after = { own: cpuUs(t.child.pid), db: values.pg ? postgresCpuUs() : null };
+      const after = { own: cpuUs(t.child.pid), db: values.pg ? postgresCpuUs() : null, commits: await groupCommits(t) };
       const total = (res.requests as unknown as { total: number }).total;
       const run = runs.get(t)!;
       run.rps.push(Math.round(res.requests.average));
       if (before.own !== null && after.own !== null && total) run.cpu.push(Math.round((after.own - before.own) / total));
       if (before.db !== null && after.db !== null && total) run.dbCpu.push(Math.round((after.db - before.db) / total));
       run.p99.push(res.latency.p99);
+      if (before.commits && after.commits && after.commits.batches > before.commits.batches) {
+        const batches = after.commits.batches - before.commits.batches;
+        run.batch.push(Math.round(((after.commits.changes - before.commits.changes) / batches) * 10) / 10);
+        run.commitMs.push(Math.round(((after.commits.seconds - before.commits.seconds) / batches) * 1e5) / 100);
+      }
       run.non2xx += res.non2xx + res.errors;
       console.error(`round ${r + 1} ${t.name}: ${Math.round(res.requests.average)} req/s, p99 ${res.latency.p99} ms`);
     }
@@ -105,6 +132,8 @@ try {
       cpu_us_per_req: run.cpu.length ? median(run.cpu) : null,
       ...(run.dbCpu.length ? { postgres_server_cpu_us_per_req: median(run.dbCpu) } : {}),
       p99_ms: median(run.p99),
+      // Group commit: changes per batch, and one batch's transaction (fsync included), in ms.
+      ...(run.batch.length ? { changes_per_batch: median(run.batch), commit_ms: median(run.commitMs) } : {}),
       non_2xx: run.non2xx,
       rounds: run.rps,
     };
