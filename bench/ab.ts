@@ -4,11 +4,11 @@
 // from noise: here both servers run side by side on copies of one seeded database (SQLite
 // files, or with --pg two PostgreSQL databases made from one seeded template) and are
 // loaded in turn, the order alternating every round. Prints req/s, CPU per request (and
-// the PostgreSQL server's) and p99 per round, their medians and B/A. REF must share the
-// working tree's schema. Each side also reports its group commits (from its /metrics):
-// the mean number of changes per batch and the mean time a batch's transaction took, fsync
-// included — what a change to the write path does to batching. Everything it starts (a git worktree of REF, two servers,
-// databases, temporary files) it removes.
+// the PostgreSQL server's) and p99 per round, their medians and B/A. Each side also
+// reports its group commits (from its /metrics): the mean number of changes per batch and
+// the mean time a batch's transaction took, fsync included — what a change to the write
+// path does to batching. REF must share the working tree's schema. Everything it starts
+// (a git worktree of REF, two servers, databases, temporary files) it removes.
 import { execFileSync } from 'node:child_process';
 import { cpSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';

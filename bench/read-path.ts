@@ -19,8 +19,6 @@ import { growLog, logBytes } from './log-growth.ts';
 import { startFlags } from '../src/runtime/node/start-flags.ts';
 import { seedTrove } from './seed-trove.ts';
 
-export { startFlags };
-
 export const MASTER_KEY = 'AAECAwQFBgcICQoLDA0ODxAREhMUFRYXGBkaGxwdHh8';
 export type Target = { name: string; url: string; tokens: string[]; child: ChildProcess; env?: Record<string, string> };
 export type ReadPathOptions = {

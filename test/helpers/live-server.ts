@@ -1,7 +1,7 @@
 // A real Trove process on loopback for reliability tests: started as `npm start` starts
 // it (its Node flags, then src/runtime/node/main.ts) on a temp SQLite directory or a
-// fresh PostgreSQL database, killed with SIGKILL, restarted on the same data. `asApp` lets the in-process test
-// helpers (which call app.request) drive it over real HTTP.
+// fresh PostgreSQL database, killed with SIGKILL, restarted on the same data. `asApp`
+// lets the in-process test helpers (which call app.request) drive it over real HTTP.
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { createServer } from 'node:net';
