@@ -7,7 +7,6 @@ import { Hono, type MiddlewareHandler } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
 import { methodNotAllowed } from 'hono/method-not-allowed';
 import { requestId } from 'hono/request-id';
-import { secureHeaders } from 'hono/secure-headers';
 import type { Deps } from './deps.ts';
 import { MethodNotAllowed, NotFound, PayloadTooLarge } from './errors.ts';
 import type { AppEnv } from './http/context.ts';
@@ -16,6 +15,7 @@ import { jsonBody } from './http/json-body.ts';
 import { observe } from './http/observe.ts';
 import type { ClientIp } from './http/rate-limit.ts';
 import { registerRoutes } from './http/register-routes.ts';
+import { securityHeaders } from './http/security-headers.ts';
 import type { Route } from './http/route.ts';
 import { ROUTES } from './http/routes.ts';
 
@@ -27,6 +27,8 @@ export type AppOptions = {
   clientIp?: ClientIp;
   /** The route table (tests register it in another order to show order means nothing). */
   routes?: readonly Route[];
+  /** The runtime's server adds securityHeaders() to every response itself; the app then leaves them out. */
+  serverSetsSecurityHeaders?: boolean;
 };
 
 export function createApp(deps: Deps, opts: AppOptions = {}) {
@@ -50,26 +52,15 @@ export function createApp(deps: Deps, opts: AppOptions = {}) {
     if (stale) await stale;
     await next();
   });
-  app.use(
-    secureHeaders({
-      contentSecurityPolicy: {
-        defaultSrc: ["'self'"],
-        scriptSrc: ["'self'"],
-        styleSrc: ["'self'"],
-        imgSrc: ["'self'", 'https:', 'data:'],
-        frameAncestors: ["'none'"],
-        baseUri: ["'none'"],
-        formAction: ["'self'"],
-      },
-      referrerPolicy: 'no-referrer',
-      crossOriginEmbedderPolicy: false,
-      // Agrees with frame-ancestors 'none' for browsers that only read the older header.
-      xFrameOptions: 'DENY',
-      // HSTS only when the origin is https: over http browsers must ignore it (RFC 6797
-      // §8.1), so on the development origin it would only claim a protection not in place.
-      strictTransportSecurity: deps.config.origin.startsWith('https://'),
-    }),
-  );
+  // The security headers (http/security-headers.ts), with the final say over any a handler
+  // set, unless the server adds them to every response itself (Node: as it writes the head).
+  if (!opts.serverSetsSecurityHeaders) {
+    const headers = Object.entries(securityHeaders(deps.config.origin));
+    app.use(async (c, next) => {
+      await next();
+      for (const [name, value] of headers) c.res.headers.set(name, value);
+    });
+  }
   const limitBody = bodyLimit({
     maxSize: BODY_LIMIT,
     onError: () => {

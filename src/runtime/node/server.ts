@@ -13,6 +13,8 @@ import { drainable } from './drain.ts';
 import { clientAddressResolver } from './client-address.ts';
 import { portalRoot } from './paths.ts';
 import { portalFiles } from './portal-files.ts';
+import { secureResponseClass } from './secure-response.ts';
+import { securityHeaders } from '../../http/security-headers.ts';
 
 export type Running = { url: string; metricsUrl?: string; server: ServerType; stop(): Promise<void> };
 
@@ -25,10 +27,13 @@ export function startServer(deps: Deps, opts: { metrics?: NodeMetrics } = {}): P
     staticFiles,
     // The socket's peer, or the client a trusted reverse proxy names (TROVE_TRUSTED_PROXIES).
     clientIp: (c) => clientAddress(getConnInfo(c).remote.address, (name) => c.req.header(name)),
+    // Added by the response class as each head is written (secure-response.ts).
+    serverSetsSecurityHeaders: true,
   });
+  const ServerResponse = secureResponseClass(securityHeaders(deps.config.origin));
   const background = startBackground(deps);
   return new Promise((resolve, reject) => {
-    const server = serve({ fetch: app.fetch, port: deps.config.port, hostname: deps.config.host }, (info) => {
+    const server = serve({ fetch: app.fetch, port: deps.config.port, hostname: deps.config.host, serverOptions: { ServerResponse } }, (info) => {
       const url = `http://${deps.config.host}:${info.port}`;
       const drainer = drainable(server as HttpServer);
       const metricsServer =
