@@ -3,9 +3,9 @@
 // only read the older header), no referrer, nosniff, same-origin COOP/CORP, and HSTS only
 // when the origin is https (over http browsers must ignore it, RFC 6797 §8.1, so on the
 // development origin it would only claim a protection not in place). The app sets them
-// after each handler (securityHeadersMiddleware); the Node server adds them as it writes
-// a response's head instead (src/runtime/node/secure-response.ts), where they cost a
-// fraction of going through the Fetch API's Headers.
+// after each handler (src/app.ts); the Node server adds them as it writes a response's
+// head instead (src/runtime/node/secure-response.ts), where they cost less than going
+// through the Fetch API's Headers.
 
 const CSP = [
   "default-src 'self'",
