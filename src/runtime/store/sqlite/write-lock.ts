@@ -16,9 +16,6 @@ const MAX_DELAY_MS = 25;
 
 export const isBusy = (err: unknown) => String((err as { code?: unknown })?.code ?? '').startsWith('SQLITE_BUSY');
 
-/** A batch's BEGIN IMMEDIATE found the write lock taken: nothing was applied. By name too, as the writer thread's errors arrive. */
-export const isLockTaken = (err: unknown) => err instanceof WriteLockBusy || (err as { name?: unknown })?.name === 'WriteLockBusy';
-
 /** BEGIN IMMEDIATE found the write lock held by another connection: nothing was applied. */
 export class WriteLockBusy extends Error {
   readonly code = 'SQLITE_BUSY';
@@ -28,12 +25,15 @@ export class WriteLockBusy extends Error {
   }
 }
 
+/** A batch's BEGIN IMMEDIATE found the write lock taken: by class, or by name as the writer thread's errors arrive. */
+export const isLockTaken = (err: unknown) => err instanceof WriteLockBusy || (err as { name?: unknown })?.name === 'WriteLockBusy';
+
+export type NoBusyWait = <T>(step: () => T) => T;
+
 /**
  * Returns noBusyWait(step): runs the synchronous `step` with no busy wait inside SQLite;
  * every other statement on the connection keeps the busy timeout it had.
  */
-export type NoBusyWait = <T>(step: () => T) => T;
-
 export function busyWaitOff(sqlite: Database.Database): NoBusyWait {
   // SQLite applies a pragma when its statement is compiled, and recompiles a pragma
   // statement at each run after its first: run once here, each one then applies its
