@@ -4,6 +4,7 @@ import { jsonLog } from '../deps.ts';
 import { systemClock } from '../clock.ts';
 import { createNodeDeps } from '../runtime/node/deps.ts';
 import { drainOnSignals } from '../runtime/node/lifecycle.ts';
+import { lineBatcher } from '../runtime/node/line-batcher.ts';
 import { createNodeMetrics } from '../runtime/node/metrics.ts';
 import { startServer } from '../runtime/node/server.ts';
 
@@ -15,11 +16,11 @@ TROVE_METRICS_PORT when set. On SIGINT/SIGTERM it drains in-flight requests and 
 or 1 after TROVE_SHUTDOWN_TIMEOUT seconds (default 10).`;
 
 export async function serveCommand(config: Config): Promise<void> {
-  // Operational lines on stderr; one access line per request on stdout (JSON, for shipping).
-  const log = jsonLog((line) => process.stderr.write(`${line}\n`), systemClock, {
-    level: config.logLevel,
-    access: (line) => process.stdout.write(`${line}\n`),
-  });
+  // Operational lines on stderr; one access line per request on stdout (JSON, for shipping),
+  // written a turn of the event loop at a time (line-batcher.ts) and flushed as the process exits.
+  const access = lineBatcher((text) => process.stdout.write(text));
+  process.on('exit', access.flush);
+  const log = jsonLog((line) => process.stderr.write(`${line}\n`), systemClock, { level: config.logLevel, access: access.push });
   const metrics = createNodeMetrics();
   const deps = await createNodeDeps(config, { log, metrics });
   const running = await startServer(deps, { metrics });

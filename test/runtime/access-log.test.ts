@@ -71,6 +71,17 @@ describe('the access log', () => {
     expect(await lineOf(live, missing.headers.get('x-request-id')!)).toMatchObject({ route: '(unmatched)', status: 404, actor_type: 'none' });
   });
 
+  it('writes one whole line for each of 200 requests answered together, none lost or merged', async () => {
+    const ids = Array.from({ length: 200 }, (_, i) => `burst-${i}-${Date.now().toString(36)}`);
+    const answers = await Promise.all(ids.map((id) => live.asApp.request('/healthz', { headers: { 'x-request-id': id } })));
+    expect(answers.every((r) => r.status === 200)).toBe(true);
+    await lineOf(live, ids.at(-1)!);
+    for (let i = 0; i < 50 && ids.some((id) => !accessLines(live).some((l) => l.request_id === id)); i++) await new Promise((r) => setTimeout(r, 20));
+    const seen = accessLines(live).filter((l) => ids.includes(l.request_id));
+    expect(seen.map((l) => l.request_id).sort()).toEqual([...ids].sort());
+    expect(seen.every((l) => l.route === '/healthz' && l.status === 200)).toBe(true);
+  });
+
   it('keeps a request id the caller sent, and counts a refused token as nobody', async () => {
     const res = await live.asApp.request(`/v1/grants/${g.grantId}`, { headers: { authorization: 'Bearer not-a-token', 'x-request-id': 'edge-42-abc' } });
     expect(res.status).toBe(401);
