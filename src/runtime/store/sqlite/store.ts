@@ -9,7 +9,8 @@
 // (writer-client.ts). On two cores the thread gains nothing: the hand-off, and this
 // connection's page cache, which SQLite drops whenever another connection has committed,
 // so every read rebuilds its pages (the figures are in the README's performance section)
-// — so in place is the default there. Reads go through Kysely on this connection.
+// — so in place is the default there. Reads go through Kysely on this connection; the
+// hot path's readAll calls of one turn share one read transaction (turn-snapshot.ts).
 import { availableParallelism } from 'node:os';
 import { performance } from 'node:perf_hooks';
 import type Database from 'better-sqlite3';
@@ -22,6 +23,7 @@ import { Unavailable } from '../../../errors.ts';
 import { batchApplier, statementCache, WAL_BACKSTOP_FRAMES } from './batch.ts';
 import { fromWireError, startCheckpointer, threadWriter, type StoreChange, type Writer } from './writer-client.ts';
 import type { SqlStatement } from './writer-protocol.ts';
+import { turnSnapshot } from './turn-snapshot.ts';
 import { walSyncer, type SyncFile } from './wal-sync.ts';
 import { busyWaitOff, isLockTaken, lockWaiter, type NoBusyWait } from './write-lock.ts';
 
@@ -42,10 +44,20 @@ function inPlaceWriter(
   sqlite: Database.Database,
   prepare: (sql: string) => Database.Statement,
   noBusyWait: NoBusyWait,
-  opts: { syncFile?: SyncFile; lockTimeoutMs?: number },
+  opts: { syncFile?: SyncFile; lockTimeoutMs?: number; beforeWrite: () => void },
 ): Writer {
   const apply = batchApplier<SqlStatement>(sqlite, (s) => prepare(s.sql).run(...(s.parameters as unknown[])));
-  if (sqlite.memory || sqlite.readonly) return { apply: async (batch, ts) => apply(batch, ts), close: async () => {} };
+  // Each attempt first ends the turn's shared read transaction (turn-snapshot.ts): nothing
+  // of a write may run inside it, the synchronous pragmas included.
+  if (sqlite.memory || sqlite.readonly) {
+    return {
+      apply: async (batch, ts) => {
+        opts.beforeWrite();
+        return apply(batch, ts);
+      },
+      close: async () => {},
+    };
+  }
   sqlite.pragma(`wal_autocheckpoint = ${WAL_BACKSTOP_FRAMES}`);
   const checkpointer = startCheckpointer(sqlite.name);
   const wal = walSyncer(sqlite.name, opts.syncFile);
@@ -60,6 +72,7 @@ function inPlaceWriter(
   return {
     async apply(batch, ts) {
       const outcomes = await withoutBlocking(() => {
+        opts.beforeWrite();
         const failed = wal.failure();
         if (failed) throw failed;
         normal.run();
@@ -89,15 +102,21 @@ export function createSqliteStore(
   // Statements are prepared once per distinct SQL text, for Kysely's reads and for
   // in-place commits alike.
   const prepare = statementCache(sqlite);
-  const cachedDatabase = { prepare, close: () => sqlite.close() };
+  // Reads of one turn share a read transaction, which nothing else may run inside (turn-snapshot.ts).
+  const snapshot = turnSnapshot(sqlite);
+  const cachedDatabase = {
+    prepare: (sql: string) => {
+      snapshot.end();
+      return prepare(sql);
+    },
+    close: () => sqlite.close(),
+  };
   const db = new Kysely<Schema>({ dialect: new SqliteDialect({ database: cachedDatabase as unknown as Database.Database }) });
   const onFile = !sqlite.memory && !sqlite.readonly;
   const choice = opts.writer ?? (availableParallelism() > 2 ? 'thread' : 'in-place');
   // Busy waits switched off around the in-place writer's BEGIN and the erasure's checkpoint.
   const noBusyWait = busyWaitOff(sqlite);
-  const writer = onFile && choice === 'thread' ? threadWriter(sqlite.name) : inPlaceWriter(sqlite, prepare, noBusyWait, opts);
-  const beginRead = sqlite.prepare('BEGIN');
-  const endRead = sqlite.prepare('COMMIT');
+  const writer = onFile && choice === 'thread' ? threadWriter(sqlite.name) : inPlaceWriter(sqlite, prepare, noBusyWait, { ...opts, beforeWrite: snapshot.end });
 
   const statement = (q: CompiledQuery): SqlStatement => ({ sql: q.sql, parameters: q.parameters });
   const toWire = (change: Change): StoreChange => ({
@@ -122,6 +141,7 @@ export function createSqliteStore(
           clock.now(),
         );
         opts.onBatch?.(batch.length, (performance.now() - began) / 1000);
+        snapshot.end();
         batch.forEach((p, i) => {
           const o = outcomes[i]!;
           if (o.ok) p.resolve({ events: o.events });
@@ -150,7 +170,10 @@ export function createSqliteStore(
   return {
     dialect: 'sqlite',
     db,
-    sqlite,
+    get sqlite() {
+      snapshot.end();
+      return sqlite;
+    },
     commit(change) {
       return new Promise<Committed>((resolve, reject) => {
         try {
@@ -167,21 +190,15 @@ export function createSqliteStore(
       });
     },
     async readAll(queries) {
-      // Synchronous on this connection: no executor, no promise per statement. Several
-      // statements share one read transaction: one set of WAL locks instead of one per
-      // statement (each costs a few system calls), and one snapshot for all of them.
-      const run = () =>
+      // Synchronous on this connection: no executor, no promise per statement. Every read
+      // of this turn shares one read transaction: one set of WAL locks instead of one per
+      // statement or per call (turn-snapshot.ts), and one snapshot for the statements of a call.
+      return snapshot.read(() =>
         queries.map((q) => {
           const c = q.compile();
           return prepare(c.sql).all(...(c.parameters as unknown[]));
-        });
-      if (queries.length < 2 || sqlite.inTransaction) return run() as never;
-      beginRead.run();
-      try {
-        return run() as never;
-      } finally {
-        endRead.run();
-      }
+        }),
+      ) as never;
     },
     writeFailure: () => writer.failure?.()?.message ?? null,
     async scrub() {
@@ -193,7 +210,10 @@ export function createSqliteStore(
       if (sqlite.memory || sqlite.readonly) return;
       const started = performance.now();
       for (let delay = 5; ; delay = Math.min(delay * 2, 100)) {
-        const [r] = noBusyWait(() => sqlite.pragma('wal_checkpoint(TRUNCATE)')) as { busy: number; log: number; checkpointed: number }[];
+        const [r] = noBusyWait(() => {
+          snapshot.end();
+          return sqlite.pragma('wal_checkpoint(TRUNCATE)');
+        }) as { busy: number; log: number; checkpointed: number }[];
         if (r && r.busy === 0 && r.log === 0) return;
         if (performance.now() - started > SCRUB_TIMEOUT_MS) throw new Error('the WAL could not be truncated after an erasure: a reader holds it');
         await new Promise((res) => setTimeout(res, delay));
@@ -206,6 +226,7 @@ export function createSqliteStore(
         await flushing;
       }
       await writer.close();
+      snapshot.end();
       sqlite.close();
     },
   };
