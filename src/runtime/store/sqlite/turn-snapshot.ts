@@ -1,7 +1,7 @@
 // Reads of one turn of the event loop share one read transaction on the store's
 // connection. In WAL mode each transaction takes and drops its read locks (a few system
-// calls: about 10 µs of a read here, more than two of its three statements), and under
-// load one turn serves several reads. Rules:
+// calls: about 10 µs of a read here, a fifth of its SQL), and under load one turn serves
+// several reads (16 on average in the bench). Rules:
 // - the shared transaction is only ever read from, and only by store.readAll;
 // - it ends when the turn does (setImmediate), and before anything else uses the
 //   connection: a write (the writer ends it before BEGIN IMMEDIATE), any Kysely statement,
@@ -9,8 +9,9 @@
 // - it ends whenever a batch has committed, before the batch's callers are answered, so
 //   what a caller reads after its commit includes it (the writer thread commits on
 //   another connection, which a transaction begun earlier in the turn would not see).
-// A read therefore sees the database as of its turn's first read: never from an earlier
-// turn, and anything decided on it is checked again at commit by the change's guards.
+// A read therefore sees the database as of its turn's first read: its own process's commits
+// at once, another process's from the next turn, and anything decided on it is checked
+// again at commit by the change's guards.
 import type Database from 'better-sqlite3';
 
 export type TurnSnapshot = {
