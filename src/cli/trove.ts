@@ -1,4 +1,4 @@
-#!/usr/bin/env node
+#!/usr/bin/env -S node --no-memory-reducer
 // The `trove` operator command: dispatches to one file per command. Usage errors exit
 // 2, failures 1; every command reads the same configuration as the server.
 import { parseConfig, ConfigError } from '../config.ts';

@@ -1,6 +1,7 @@
 // The Node flags of `npm start` (package.json), so that every other way this checkout
 // starts the server — the demo, `npm run trove -- serve`'s script, the test helpers, the
-// benchmarks — runs it as production does, from one place that says what they are.
+// benchmarks — runs it as production does, from one place that says what they are. The
+// `trove` bin's #! line repeats them (a test holds the two equal).
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 
