@@ -26,7 +26,7 @@ describe('the Node flags the server runs with', () => {
     expect(scripts.trove).toBe(`node ${startFlags().join(' ')} src/cli/trove.ts`);
   });
 
-  it('are in the trove bin\'s #! line, so the bin run as a program (as npm links it) runs Node with them', () => {
+  it("are in the trove bin's #! line, so the bin run as a program (as npm links it) runs Node with them", () => {
     expect(readFileSync('src/cli/trove.ts', 'utf8').split('\n')[0]).toBe(`#!/usr/bin/env -S node ${startFlags().join(' ')}`);
   });
 
