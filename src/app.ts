@@ -1,18 +1,17 @@
-// createApp(deps): the middleware every request passes (request id, key freshness,
-// security headers, body limit, JSON syntax, 405s), the route table registered in one
+// createApp(deps): the middleware every request passes (request id and metrics, key
+// freshness, security headers, body limit, JSON syntax, 405s), the route table registered in one
 // loop (each entry behind exactly the auth and limits it declares, see
 // http/register-routes.ts), the portal's static files, and the one error handler.
 // Runtime adapters wrap it; nothing here knows whether it runs on Node or workerd.
 import { Hono, type MiddlewareHandler } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
 import { methodNotAllowed } from 'hono/method-not-allowed';
-import { requestId } from 'hono/request-id';
 import type { Deps } from './deps.ts';
 import { MethodNotAllowed, NotFound, PayloadTooLarge } from './errors.ts';
 import type { AppEnv } from './http/context.ts';
 import { errorHandler } from './http/error-handler.ts';
 import { jsonBody } from './http/json-body.ts';
-import { observe } from './http/observe.ts';
+import { observe, type SetRequestIdHeader } from './http/observe.ts';
 import type { ClientIp } from './http/rate-limit.ts';
 import { registerRoutes } from './http/register-routes.ts';
 import { securityHeaders } from './http/security-headers.ts';
@@ -29,6 +28,8 @@ export type AppOptions = {
   routes?: readonly Route[];
   /** The runtime's server adds securityHeaders() to every response itself; the app then leaves them out. */
   serverSetsSecurityHeaders?: boolean;
+  /** The runtime's server writes each answer's X-Request-Id itself, given it here; else the app sets it. */
+  setRequestIdHeader?: SetRequestIdHeader;
 };
 
 export function createApp(deps: Deps, opts: AppOptions = {}) {
@@ -43,15 +44,8 @@ export function createApp(deps: Deps, opts: AppOptions = {}) {
     }
     return renderError(new NotFound('No route matches this path.'), c);
   });
-  app.use(requestId());
-  // Outermost after the id: it sees every answer, errors and 404s included.
-  app.use(observe(deps, opts.routes ?? ROUTES));
-  // Keys rotated by another node or the CLI reach this one within the key cache TTL.
-  app.use(async (_c, next) => {
-    const stale = deps.keys.fresh(deps.clock.now());
-    if (stale) await stale;
-    await next();
-  });
+  // Outermost: it gives each request its id and sees every answer, errors and 404s included.
+  app.use(observe(deps, opts.routes ?? ROUTES, opts.setRequestIdHeader));
   // The security headers (http/security-headers.ts), with the final say over any a handler
   // set, unless the server adds them to every response itself (Node: as it writes the head).
   if (!opts.serverSetsSecurityHeaders) {
@@ -67,9 +61,19 @@ export function createApp(deps: Deps, opts: AppOptions = {}) {
       throw new PayloadTooLarge(BODY_LIMIT);
     },
   });
-  // GET and HEAD have no body to limit; asking would build a full Request on every read.
-  app.use((c, next) => (c.req.method === 'GET' || c.req.method === 'HEAD' ? next() : limitBody(c, next)));
-  app.use(jsonBody());
+  const checkJson = jsonBody();
+  // What every request passes before its route, in one layer (each layer of middleware
+  // costs every answer its own promise and closures): keys rotated by another node or the
+  // CLI reach this one within the key cache TTL; then the body's size (GET and HEAD have
+  // none to limit, and asking would build a full Request on every read) and its JSON.
+  app.use(async (c, next) => {
+    const stale = deps.keys.fresh(deps.clock.now());
+    if (stale) await stale;
+    if (c.req.method === 'GET' || c.req.method === 'HEAD') return checkJson(c, next);
+    return limitBody(c, async () => {
+      await checkJson(c, next);
+    });
+  });
   app.use(
     methodNotAllowed({
       app,

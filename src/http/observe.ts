@@ -1,4 +1,6 @@
-// Every request, once answered: counted and timed by route template and status
+// Every request gets its id: the caller's X-Request-Id when it is 1–255 letters, digits,
+// `_`, `-` or `=` (an edge proxy's), else a random UUID; the answer carries it back.
+// Once answered, each request is counted and timed by route template and status
 // (deps.metrics), 429s counted by the route's rate-limit class, and one access-log line
 // (deps.log.access). Only the route template is named — never the path (it holds ids),
 // the query, a header, a value or a credential — and the actor as a type, not an id.
@@ -29,10 +31,20 @@ function actorType(r: Route | undefined, c: Context<AppEnv>, status: number): st
   return ACTOR[r.auth];
 }
 
-export function observe(deps: Deps, routes: readonly Route[]): MiddlewareHandler<AppEnv> {
+const GIVEN_ID = /^[\w\-=]{1,255}$/;
+
+/** Sets the answer's X-Request-Id as the runtime writes it (Node: with its head). */
+export type SetRequestIdHeader = (c: Context<AppEnv>, id: string) => void;
+
+/** Without `setIdHeader`, the id is set on each answer's headers once it is made. */
+export function observe(deps: Deps, routes: readonly Route[], setIdHeader?: SetRequestIdHeader): MiddlewareHandler<AppEnv> {
   const byKey = new Map(routes.map((r) => [`${r.method.toUpperCase()} ${honoPath(r.path)}`, r]));
   const entryOf = (method: string, path: string) => byKey.get(`${method} ${path}`) ?? (method === 'HEAD' ? byKey.get(`GET ${path}`) : undefined);
   return async (c, next) => {
+    const given = c.req.header('x-request-id');
+    const requestId = given !== undefined && GIVEN_ID.test(given) ? given : crypto.randomUUID();
+    c.set('requestId', requestId);
+    setIdHeader?.(c, requestId);
     const elapsed = deps.metrics.timer();
     deps.metrics.add('http_requests_in_flight', 1);
     try {
@@ -42,10 +54,8 @@ export function observe(deps: Deps, routes: readonly Route[]): MiddlewareHandler
     }
     const seconds = elapsed();
     const status = c.res.status;
-    const requestId = c.get('requestId');
-    // Answers built as a new Response (the error handler, streams) lose the header
-    // hono/request-id set; the caller and the log line share the id, so it is set here.
-    if (requestId && !c.res.headers.has('x-request-id')) {
+    // The caller and the log line share the id, so it has the final say over a handler's.
+    if (!setIdHeader) {
       try {
         c.res.headers.set('x-request-id', requestId);
       } catch {

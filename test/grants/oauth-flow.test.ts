@@ -158,6 +158,7 @@ describe('client credentials', () => {
       opts,
     );
     expect(bulk.status).toBe(200);
+    expect(bulk.headers.get('cache-control')).toBe('no-store');
     const direct = await oauth.protectedResourceRequest(cc.access_token, 'GET', new URL(`${deps.config.origin}/v1/attributes`), undefined, undefined, opts);
     expect(direct.status).toBe(403);
     expect(tokens.access_token).toBeTruthy();

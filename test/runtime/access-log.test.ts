@@ -57,6 +57,9 @@ describe('the access log', () => {
     expect(line.duration_ms).toBeGreaterThan(0);
     expect(line.duration_ms).toBeLessThan(10_000);
     expect(Date.parse(line.t)).not.toBeNaN();
+    // The read's answer, as the real server writes it: JSON that no cache may keep.
+    expect(ok.headers.get('content-type')).toBe('application/json');
+    expect(ok.headers.get('cache-control')).toBe('no-store');
 
     const put = await g.me.call('/api/me/attributes/email', { method: 'PUT', json: { value: `${VALUE}@example.com` } });
     expect(put.status).toBe(200);

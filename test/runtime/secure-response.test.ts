@@ -3,13 +3,14 @@
 // route, an OAuth error, the error handler, the 404, the portal's files, HEAD), the same
 // set the app gives where it sets them itself (app.request, Workers). The response class
 // that adds them has the final say over a header of the same name in any case, and covers
-// heads written implicitly.
+// heads written implicitly. The request id rides the same way: one X-Request-Id on every
+// answer, the caller's when well formed.
 import { createServer, request, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createApp } from '../../src/app.ts';
 import { securityHeaders } from '../../src/http/security-headers.ts';
-import { secureResponseClass } from '../../src/runtime/node/secure-response.ts';
+import { secureResponseClass, type SecureResponse } from '../../src/runtime/node/secure-response.ts';
 import { testDeps, type TestDeps } from '../helpers/deps.ts';
 import { liveServer, type LiveServer } from '../helpers/live-server.ts';
 
@@ -73,6 +74,31 @@ describe('the security headers of the Node server', () => {
     }
   });
 
+  it("carry one X-Request-Id on every answer: the caller's when well formed, else a new UUID, as in process", async () => {
+    const app = createApp(deps);
+    const uuid = /^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/;
+    for (const [path, init] of REQUESTS) {
+      for (const [given, expected] of [
+        ['edge-42_abc=', 'edge-42_abc='],
+        ['x'.repeat(255), 'x'.repeat(255)],
+        ['x'.repeat(256), uuid],
+        ['has space', uuid],
+        ['', uuid],
+        [undefined, uuid],
+      ] as const) {
+        const headers = { ...init.headers, ...(given === undefined ? {} : { 'x-request-id': given }) };
+        const { head } = await rawHead(`${live.base}${path}`, { ...init, headers });
+        const ids = head.filter(([n]) => n === 'x-request-id').map(([, v]) => v);
+        expect([path, given, ids.length]).toEqual([path, given, 1]);
+        if (typeof expected === 'string') expect([path, ids[0]]).toEqual([path, expected]);
+        else expect([path, ids[0]]).toEqual([path, expect.stringMatching(expected)]);
+        const inProcess = (await app.request(path, { method: init.method ?? 'GET', body: init.body, headers })).headers.get('x-request-id')!;
+        if (typeof expected === 'string') expect([path, inProcess]).toEqual([path, expected]);
+        else expect([path, inProcess]).toEqual([path, expect.stringMatching(expected)]);
+      }
+    }
+  });
+
   it('include Strict-Transport-Security when the public origin is https', async () => {
     const res = await rawHead(`${https.base}/healthz`);
     expect(res.head.filter(([n]) => n === 'strict-transport-security')).toEqual([['strict-transport-security', 'max-age=15552000; includeSubDomains']]);
@@ -89,6 +115,20 @@ describe('the response class that adds them', () => {
     ['/message', (res) => res.writeHead(201, 'Made', { 'Referrer-Policy': 'origin' }).end()],
     ['/implicit', (res) => res.end('no writeHead at all')],
     ['/set-before', (res) => res.setHeader('referrer-policy', 'unsafe-url').writeHead(200).end()],
+    [
+      '/named',
+      (res) => {
+        (res as SecureResponse).requestId = 'the-request';
+        res.writeHead(200, { 'X-Request-Id': 'a-handler-s' }).end();
+      },
+    ],
+    [
+      '/named-implicit',
+      (res) => {
+        (res as SecureResponse).requestId = 'the-request';
+        res.end('no writeHead at all');
+      },
+    ],
   ]);
   beforeAll(async () => {
     server = createServer({ ServerResponse: secureResponseClass(headers) }, (req, res) => handlers.get(req.url!)!(res));
@@ -106,6 +146,14 @@ describe('the response class that adds them', () => {
     expect(message.head.filter(([n]) => n === 'referrer-policy')).toEqual([['referrer-policy', 'no-referrer']]);
     const before = await rawHead(`${base}/set-before`);
     expect(before.head.filter(([n]) => n === 'referrer-policy')).toEqual([['referrer-policy', 'no-referrer']]);
+  });
+
+  it('writes the request id it was given, over any the handler set, and none when it was given none', async () => {
+    for (const path of ['/named', '/named-implicit']) {
+      const { head } = await rawHead(`${base}${path}`);
+      expect([path, head.filter(([n]) => n === 'x-request-id')]).toEqual([path, [['x-request-id', 'the-request']]]);
+    }
+    expect((await rawHead(`${base}/given`)).head.some(([n]) => n === 'x-request-id')).toBe(false);
   });
 
   it('adds them to a head written implicitly by the first write', async () => {

@@ -3,11 +3,11 @@
 // (DELETE /v1/grants/{id}). Every read is audited inside readGrant; reads check token,
 // brand and grant as guards of their audited commit (brand-grant-token), so a denied read
 // is recorded with its reason.
-import type { Context } from 'hono';
 import { Forbidden } from '../../errors.ts';
 import type { AccessClaims } from '../../features/grants/access-token.ts';
 import { brandGrant, brandGrantView, grantListQuery, listBrandGrants, relinquishGrant } from '../../features/grants/brand-grants.ts';
 import { readGrant } from '../../features/grants/read-attributes.ts';
+import { noStoreJson } from '../no-store-json.ts';
 import { route, type Route } from '../route.ts';
 import { brandResponses, grantIdParam } from './brand-schemas.ts';
 
@@ -18,8 +18,6 @@ export function ownGrant(token: AccessClaims, id: string) {
   if (token.grant_id && token.grant_id !== id) throw new Forbidden('This token is bound to another grant.');
 }
 
-const noStore = (c: Context) => c.header('cache-control', 'no-store');
-
 export const dataApiRoutes: Route[] = [
   route({
     method: 'get',
@@ -28,11 +26,10 @@ export const dataApiRoutes: Route[] = [
     auth: 'brand-grant-token',
     response: brandResponses.attributes,
     summary: 'Read the granted attributes of the token’s subject (audited)',
-    handler: async ({ deps, c, auth }) => {
+    handler: async ({ deps, auth }) => {
       const grantId = auth.token.grant_id;
       if (!grantId) throw new Forbidden('This endpoint needs a token issued for a consumer grant; use /v1/grants/{id}/attributes with a client token.');
-      noStore(c);
-      return c.json(await readGrant(deps, reader(auth.token), grantId));
+      return noStoreJson(await readGrant(deps, reader(auth.token), grantId));
     },
   }),
   route({
@@ -76,10 +73,9 @@ export const dataApiRoutes: Route[] = [
     params: grantIdParam,
     response: brandResponses.attributes,
     summary: 'Read a grant’s attributes (audited)',
-    handler: async ({ deps, c, auth, params }) => {
+    handler: async ({ deps, auth, params }) => {
       ownGrant(auth.token, params.id);
-      noStore(c);
-      return c.json(await readGrant(deps, reader(auth.token), params.id));
+      return noStoreJson(await readGrant(deps, reader(auth.token), params.id));
     },
   }),
   route({

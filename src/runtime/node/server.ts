@@ -3,6 +3,7 @@
 // before closing the database (the signals and the deadline are lifecycle.ts's).
 import { serve, type ServerType } from '@hono/node-server';
 import { getConnInfo } from '@hono/node-server/conninfo';
+import type { HttpBindings as NodeBindings } from '@hono/node-server';
 import { createApp } from '../../app.ts';
 import type { Deps } from '../../deps.ts';
 import type { Server as HttpServer } from 'node:http';
@@ -13,8 +14,11 @@ import { drainable } from './drain.ts';
 import { clientAddressResolver } from './client-address.ts';
 import { portalRoot } from './paths.ts';
 import { portalFiles } from './portal-files.ts';
-import { secureResponseClass } from './secure-response.ts';
+import { secureResponseClass, type SecureResponse } from './secure-response.ts';
 import { securityHeaders } from '../../http/security-headers.ts';
+
+/** What @hono/node-server gives the app as c.env, with Trove's response class. */
+type HttpBindings = NodeBindings & { outgoing: SecureResponse };
 
 export type Running = { url: string; metricsUrl?: string; server: ServerType; stop(): Promise<void> };
 
@@ -29,6 +33,9 @@ export function startServer(deps: Deps, opts: { metrics?: NodeMetrics } = {}): P
     clientIp: (c) => clientAddress(getConnInfo(c).remote.address, (name) => c.req.header(name)),
     // Added by the response class as each head is written (secure-response.ts).
     serverSetsSecurityHeaders: true,
+    setRequestIdHeader: (c, id) => {
+      (c.env as HttpBindings).outgoing.requestId = id;
+    },
   });
   const ServerResponse = secureResponseClass(securityHeaders(deps.config.origin));
   const background = startBackground(deps);
