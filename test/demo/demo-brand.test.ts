@@ -8,6 +8,7 @@ import { startDemoBrand } from '../../demo/start-demo-brand.ts';
 import { caller, type Caller } from '../helpers/consumer.ts';
 import { liveServer, type LiveServer } from '../helpers/live-server.ts';
 import { sessionCookie, signUp } from '../helpers/passkey-client.ts';
+import { unusedPort } from '../helpers/unused-port.ts';
 
 let live: LiveServer;
 let demo: Awaited<ReturnType<typeof startDemoBrand>>;
@@ -16,7 +17,7 @@ let me: Caller;
 beforeAll(async () => {
   live = await liveServer({ TROVE_WEBHOOK_ALLOW_PRIVATE: 'true' });
   await live.start();
-  const port = 20000 + Math.floor(Math.random() * 20000);
+  const port = await unusedPort();
   const brand = registerDemoBrand(live.cliEnv(), `http://localhost:${port}`);
   demo = await startDemoBrand({ troveOrigin: live.origin, port, clientId: brand.client_id, clientSecret: brand.client_secret });
   const { res } = await signUp(live.asApp as never, live.origin);

@@ -10,6 +10,7 @@ import { startDemoBrand } from '../../demo/start-demo-brand.ts';
 import { caller, type Caller } from '../helpers/consumer.ts';
 import { liveServer, type LiveServer } from '../helpers/live-server.ts';
 import { sessionCookie, signUp } from '../helpers/passkey-client.ts';
+import { unusedPort } from '../helpers/unused-port.ts';
 
 let live: LiveServer;
 const shops: Record<'stride' | 'pace', Awaited<ReturnType<typeof startDemoBrand>> & { clientId: string }> = {} as never;
@@ -19,7 +20,7 @@ beforeAll(async () => {
   live = await liveServer({ TROVE_WEBHOOK_ALLOW_PRIVATE: 'true' });
   await live.start();
   for (const shop of ['stride', 'pace'] as const) {
-    const port = 20000 + Math.floor(Math.random() * 20000);
+    const port = await unusedPort();
     const brand = registerDemoBrand(live.cliEnv(), `http://localhost:${port}`, shop);
     const site = await startDemoBrand({ troveOrigin: live.origin, port, clientId: brand.client_id, clientSecret: brand.client_secret, shop });
     shops[shop] = { ...site, clientId: brand.client_id };

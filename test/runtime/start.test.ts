@@ -3,6 +3,7 @@ import { mkdtempSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
+import { unusedPort } from '../helpers/unused-port.ts';
 
 const children: ChildProcess[] = [];
 afterEach(() => {
@@ -40,7 +41,7 @@ describe('npm start', () => {
   it('serves /healthz within 5 s on the PORT and TROVE_DATA_DIR it is given, with a 0600 development key file', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'trove-start-'));
     try {
-      const port = String(20000 + Math.floor(Math.random() * 20000));
+      const port = String(await unusedPort());
       const began = Date.now();
       const { stderr } = start({ PORT: port, TROVE_DATA_DIR: dir, NODE_ENV: 'development', TROVE_MASTER_KEY: '' });
       const res = await waitForHealth(`http://127.0.0.1:${port}/healthz`, 5000);
