@@ -6,6 +6,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
+import { unusedPort } from '../helpers/unused-port.ts';
 
 const env = { ...process.env, WRANGLER_SEND_METRICS: 'false', CLOUDFLARE_CF_FETCH_ENABLED: 'false', CI: 'true' };
 const state = mkdtempSync(join(tmpdir(), 'trove-wrangler-cli-'));
@@ -38,7 +39,7 @@ describe('the remote CLI on a Worker under wrangler dev', () => {
       timeout: 120_000,
     });
     expect(migrate.status, migrate.stderr + migrate.stdout).toBe(0);
-    const port = 21000 + Math.floor(Math.random() * 9000);
+    const port = await unusedPort();
     const url = `http://127.0.0.1:${port}`;
     const vars = [`TROVE_MASTER_KEY:${Buffer.alloc(32, 5).toString('base64url')}`, `TROVE_ORIGIN:http://localhost:${port}`, `TROVE_OPERATOR_TOKEN:${TOKEN}`];
     dev = spawn('npx', ['wrangler', 'dev', '--ip', '127.0.0.1', '--port', String(port), '--persist-to', state, ...vars.flatMap((v) => ['--var', v])], {

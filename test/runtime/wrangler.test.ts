@@ -6,6 +6,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { afterAll, describe, expect, it } from 'vitest';
+import { unusedPort } from '../helpers/unused-port.ts';
 
 const env = { ...process.env, WRANGLER_SEND_METRICS: 'false', CLOUDFLARE_CF_FETCH_ENABLED: 'false', CI: 'true' };
 const state = mkdtempSync(join(tmpdir(), 'trove-wrangler-'));
@@ -28,7 +29,7 @@ describe('wrangler', () => {
   it('applies the migrations to a local D1 and serves /healthz and the JWKS with `wrangler dev` on loopback', async () => {
     const migrate = wrangler('d1', 'migrations', 'apply', 'trove', '--local', '--persist-to', state);
     expect(migrate.status, migrate.stderr + migrate.stdout).toBe(0);
-    const port = 21000 + Math.floor(Math.random() * 9000);
+    const port = await unusedPort();
     dev = spawn(
       'npx',
       [
