@@ -3,23 +3,12 @@
 // registered through the CLI, the CLI itself, and Chromium. stop() ends all of it, and a
 // failing start-up (Chromium not launching included) ends what it had started before throwing.
 import { spawnSync } from 'node:child_process';
-import { createServer } from 'node:net';
 import type { Browser } from 'playwright-core';
 import { registerDemoBrand } from '../../demo/register.ts';
 import { startDemoBrand } from '../../demo/start-demo-brand.ts';
 import { liveServer, type LiveServer } from '../helpers/live-server.ts';
 import { launch } from './browser.ts';
-
-async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const s = createServer();
-    s.listen(0, '127.0.0.1', () => {
-      const port = (s.address() as { port: number }).port;
-      s.close(() => resolve(port));
-    });
-    s.on('error', reject);
-  });
-}
+import { unusedPort } from '../helpers/unused-port.ts';
 
 export type Harness = {
   live: LiveServer;
@@ -71,7 +60,7 @@ export async function startHarness(opts: { env?: Record<string, string> } = {}):
       return JSON.parse(r.stdout) as { size: number; root: string; ts: number; note: string };
     },
     async startDemo(shop = 'stride') {
-      const port = await freePort();
+      const port = await unusedPort();
       const brand = registerDemoBrand(server.cliEnv(), `http://localhost:${port}`, shop);
       const demo = await startDemoBrand({ troveOrigin: server.origin, port, clientId: brand.client_id, clientSecret: brand.client_secret, shop });
       demos.push(demo);

@@ -4,26 +4,15 @@
 // lets the in-process test helpers (which call app.request) drive it over real HTTP.
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import pg from 'pg';
 import { startFlags } from '../../src/runtime/node/start-flags.ts';
 import { testDatabaseUrl } from './postgres.ts';
 import { testDialect } from './deps.ts';
+import { unusedPort } from './unused-port.ts';
 
 export const MASTER_KEY = 'AAECAwQFBgcICQoLDA0ODxAREhMUFRYXGBkaGxwdHh8';
-
-async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const s = createServer();
-    s.listen(0, '127.0.0.1', () => {
-      const port = (s.address() as { port: number }).port;
-      s.close(() => resolve(port));
-    });
-    s.on('error', reject);
-  });
-}
 
 export type LiveServer = Awaited<ReturnType<typeof liveServer>>;
 
@@ -32,7 +21,7 @@ export type LiveServer = Awaited<ReturnType<typeof liveServer>>;
 export async function liveServer(extraEnv: Record<string, string> = {}, opts: { sameDataAs?: { dir: string; databaseUrl?: string; origin: string } } = {}) {
   const shared = opts.sameDataAs;
   const dir = shared?.dir ?? mkdtempSync(join(tmpdir(), 'trove-live-'));
-  const port = await freePort();
+  const port = await unusedPort();
   let databaseUrl: string | undefined = shared?.databaseUrl;
   let dbName: string | undefined;
   if (testDialect === 'postgres' && !shared) {

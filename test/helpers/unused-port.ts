@@ -1,8 +1,9 @@
-// A port for a server the test must name before it starts (a redirect URI registered
-// first, a PORT given to a child process). Drawn below Linux's ephemeral range (32768 and
-// up), where the kernel never puts the local end of an outgoing connection — a port drawn
-// from 20000–39999 once collided with one (EADDRINUSE) — then checked free by listening on
-// it, and never handed out twice in one process.
+// The port of every server a test starts by name (a Trove process, a demo shop whose
+// redirect URI is registered first, a PORT given to a child process). Drawn below Linux's
+// ephemeral range (32768 and up), where the kernel never puts the local end of an outgoing
+// connection — a port drawn from 20000–39999 once collided with one (EADDRINUSE), and a
+// port the kernel hands to a listener on port 0 comes from that range too — then checked
+// free by listening on it, and never handed out twice in one process.
 import { createServer } from 'node:net';
 
 const LOW = 20000;
