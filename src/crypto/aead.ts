@@ -8,7 +8,7 @@
 import { Buffer } from 'node:buffer';
 import { fromUtf8, toB64u, utf8 } from './encoding.ts';
 import { randomBytes } from './random.ts';
-import { rawSodium, withScratch } from './sodium-heap.ts';
+import { rawSodium, withScratch, type RawSodium } from './sodium-heap.ts';
 import type { Sodium } from './sodium.ts';
 
 export type Sealed = { ciphertext: string; nonce: string };
@@ -52,50 +52,90 @@ export function seal(sodium: Sodium, key: Uint8Array, plaintext: Uint8Array, aad
   });
 }
 
+type Item = { sealed: Sealed; aad: string };
+
+/** Scratch bytes one sealed value needs (nonce, ciphertext, AAD, plaintext); refuses what is not a sealed value. */
+function scratchFor({ sealed, aad }: Item): number {
+  if (typeof sealed?.ciphertext !== 'string' || typeof sealed.nonce !== 'string' || typeof aad !== 'string') {
+    throw new DecryptionError('not a sealed value');
+  }
+  return NONCE + 2 * b64Bytes(sealed.ciphertext) + aad.length * 3;
+}
+
+/**
+ * Opens one value with the key at `key`, laying it out from `p`: returns where its
+ * plaintext starts, how long it is, and where the next value may start.
+ */
+function openAt(raw: RawSodium, bytes: Buffer, key: number, p: number, { sealed, aad }: Item): [at: number, length: number, next: number] {
+  const heap = raw.HEAPU8;
+  const n = p;
+  const c = n + NONCE;
+  const cMax = b64Bytes(sealed.ciphertext);
+  const ad = c + cMax;
+  const adMax = aad.length * 3;
+  const m = ad + adMax;
+  const cLen = sealed.ciphertext.length ? bytes.write(sealed.ciphertext, c, cMax, 'base64url') : 0;
+  const nLen = sealed.nonce.length ? bytes.write(sealed.nonce, n, NONCE, 'base64url') : 0;
+  const adLen = utf8.encodeInto(aad, heap.subarray(ad, ad + adMax)).written;
+  if (
+    nLen !== NONCE ||
+    b64Bytes(sealed.nonce) !== NONCE ||
+    cLen < TAG ||
+    raw._crypto_aead_xchacha20poly1305_ietf_decrypt(m, 0, 0, c, cLen, 0, ad, adLen, 0, n, key) !== 0
+  ) {
+    // libsodium says nothing useful; the caller knows which row failed.
+    throw new DecryptionError('ciphertext failed authentication');
+  }
+  return [m, cLen - TAG, m + cMax];
+}
+
+/** Opens `items` with the key at `key`, from `p` on, reading each plaintext while it is on the heap. */
+function openAllAt<T>(raw: RawSodium, bytes: Buffer, key: number, p: number, items: readonly Item[], read: (plaintext: Uint8Array) => T): T[] {
+  const out: T[] = [];
+  for (const item of items) {
+    const [m, length, next] = openAt(raw, bytes, key, p, item);
+    out.push(read(raw.HEAPU8.subarray(m, m + length)));
+    p = next;
+  }
+  return out;
+}
+
+const heapBytes = (heap: Uint8Array) => Buffer.from(heap.buffer, heap.byteOffset, heap.byteLength);
+
 /**
  * Opens values sealed under one key, in order, reading each plaintext with `read` while
  * it is still on the heap (so `read` must copy what it keeps, and must not call into
  * libsodium: the heap could grow under the views). Any value that fails authentication,
  * or is not a sealed value at all, fails the whole call with a DecryptionError.
  */
-export function openMany<T>(sodium: Sodium, key: Uint8Array, items: readonly { sealed: Sealed; aad: string }[], read: (plaintext: Uint8Array) => T): T[] {
+export function openMany<T>(sodium: Sodium, key: Uint8Array, items: readonly Item[], read: (plaintext: Uint8Array) => T): T[] {
   checkKey(key);
   const raw = rawSodium(sodium);
   let size = KEY;
-  for (const { sealed, aad } of items) {
-    if (typeof sealed?.ciphertext !== 'string' || typeof sealed.nonce !== 'string' || typeof aad !== 'string') {
-      throw new DecryptionError('not a sealed value');
-    }
-    size += NONCE + 2 * b64Bytes(sealed.ciphertext) + aad.length * 3;
-  }
+  for (const item of items) size += scratchFor(item);
   return withScratch(raw, size, 'chacha', (heap, at) => {
-    const bytes = Buffer.from(heap.buffer, heap.byteOffset, heap.byteLength);
     heap.set(key, at);
-    let p = at + KEY;
-    const out: T[] = [];
-    for (const { sealed, aad } of items) {
-      const n = p;
-      const c = n + NONCE;
-      const cMax = b64Bytes(sealed.ciphertext);
-      const ad = c + cMax;
-      const adMax = aad.length * 3;
-      const m = ad + adMax;
-      p = m + cMax;
-      const cLen = sealed.ciphertext.length ? bytes.write(sealed.ciphertext, c, cMax, 'base64url') : 0;
-      const nLen = sealed.nonce.length ? bytes.write(sealed.nonce, n, NONCE, 'base64url') : 0;
-      const adLen = utf8.encodeInto(aad, heap.subarray(ad, ad + adMax)).written;
-      if (
-        nLen !== NONCE ||
-        b64Bytes(sealed.nonce) !== NONCE ||
-        cLen < TAG ||
-        raw._crypto_aead_xchacha20poly1305_ietf_decrypt(m, 0, 0, c, cLen, 0, ad, adLen, 0, n, at) !== 0
-      ) {
-        // libsodium says nothing useful; the caller knows which row failed.
-        throw new DecryptionError('ciphertext failed authentication');
-      }
-      out.push(read(heap.subarray(m, m + cLen - TAG)));
-    }
-    return out;
+    return openAllAt(raw, heapBytes(heap), at, at + KEY, items, read);
+  });
+}
+
+/**
+ * openMany under a key that is itself sealed (a consumer's wrapped data key): the key is
+ * opened into the same scratch memory and used there, so it never exists as JavaScript
+ * bytes, and one call wipes and scrubs once for the key and every value. A wrapped key
+ * that does not open, or opens to anything but 32 bytes, fails the call.
+ */
+export function openManyUnder<T>(sodium: Sodium, kek: Uint8Array, wrapped: Item, items: readonly Item[], read: (plaintext: Uint8Array) => T): T[] {
+  checkKey(kek);
+  const raw = rawSodium(sodium);
+  let size = KEY + scratchFor(wrapped);
+  for (const item of items) size += scratchFor(item);
+  return withScratch(raw, size, 'chacha', (heap, at) => {
+    heap.set(kek, at);
+    const bytes = heapBytes(heap);
+    const [key, length, next] = openAt(raw, bytes, at, at + KEY, wrapped);
+    if (length !== KEY) throw new DecryptionError('not a wrapped key');
+    return openAllAt(raw, bytes, key, next, items, read);
   });
 }
 
@@ -104,6 +144,6 @@ export function open(sodium: Sodium, key: Uint8Array, sealed: Sealed, aad: strin
 }
 
 /** Opens values that are UTF-8 text, decoded straight from the heap. */
-export function openManyText(sodium: Sodium, key: Uint8Array, items: readonly { sealed: Sealed; aad: string }[]): string[] {
+export function openManyText(sodium: Sodium, key: Uint8Array, items: readonly Item[]): string[] {
   return openMany(sodium, key, items, (plain) => fromUtf8.decode(plain));
 }

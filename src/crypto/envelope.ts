@@ -1,8 +1,8 @@
 // Envelope encryption: master key → versioned KEKs (libsodium KDF) → per-consumer data
 // keys (wrapped, AAD = consumer + KEK version) → attribute values (AAD = consumer +
 // name + persona + version), so no ciphertext can be moved to another row and opened.
-import { utf8 } from './encoding.ts';
-import { open, openManyText, seal, type Sealed } from './aead.ts';
+import { fromUtf8, utf8 } from './encoding.ts';
+import { open, openManyText, openManyUnder, seal, type Sealed } from './aead.ts';
 import { deriveSubkey } from './kdf.ts';
 import { randomBytes } from './random.ts';
 import type { Sodium } from './sodium.ts';
@@ -46,6 +46,27 @@ export function openAttributes(sodium: Sodium, dataKey: Uint8Array, values: read
     sodium,
     dataKey,
     values.map((v) => ({ sealed: v.sealed, aad: attributeAad(v.slot) })),
+  );
+}
+
+/**
+ * Opens several of one consumer's values with their data key still wrapped: the key is
+ * unwrapped on libsodium's heap and used there (aead.ts openManyUnder), never copied out.
+ */
+export function openAttributesUnder(
+  sodium: Sodium,
+  kek: Uint8Array,
+  kekVersion: number,
+  consumerId: string,
+  wrapped: Sealed,
+  values: readonly { slot: AttributeSlot; sealed: Sealed }[],
+): string[] {
+  return openManyUnder(
+    sodium,
+    kek,
+    { sealed: wrapped, aad: dataKeyAad(consumerId, kekVersion) },
+    values.map((v) => ({ sealed: v.sealed, aad: attributeAad(v.slot) })),
+    (plain) => fromUtf8.decode(plain),
   );
 }
 

@@ -1,7 +1,7 @@
 import { Buffer } from 'node:buffer';
 import { beforeAll, describe, expect, it } from 'vitest';
 import sodium from 'libsodium-wrappers';
-import { DecryptionError, open, openMany, openManyText, seal } from '../../src/crypto/aead.ts';
+import { DecryptionError, open, openMany, openManyText, openManyUnder, seal } from '../../src/crypto/aead.ts';
 import { fromB64u, toB64u } from '../../src/crypto/encoding.ts';
 import { randomBytes } from '../../src/crypto/random.ts';
 import { rawSodium, withScratch } from '../../src/crypto/sodium-heap.ts';
@@ -123,6 +123,38 @@ describe('XChaCha20-Poly1305 on the libsodium heap', () => {
     const dataKey = newDataKey();
     const wrapped = wrapDataKey(sodium, kek, 1, 'c1', dataKey);
     expect(unwrapDataKey(sodium, kek, 1, 'c1', wrapped)).toEqual(dataKey);
+    expect(heap().indexOf(Buffer.from(dataKey))).toBe(-1);
+    expect(heap().indexOf(Buffer.from(kek))).toBe(-1);
+  });
+
+  it('opens values under a wrapped key with the key unwrapped only on the heap, and wipes it there', () => {
+    const kek = randomBytes(32);
+    const dataKey = randomBytes(32);
+    const wrapped = { sealed: seal(sodium, kek, dataKey, 'key aad'), aad: 'key aad' };
+    const secret = `secret ${toB64u(randomBytes(40))}`;
+    const items = [secret, '', '{"size":42}'].map((v, i) => ({ sealed: seal(sodium, dataKey, text.encode(v), `slot ${i}`), aad: `slot ${i}` }));
+    const decode = (p: Uint8Array) => new TextDecoder().decode(p);
+    expect(openManyUnder(sodium, kek, wrapped, items, decode)).toEqual([secret, '', '{"size":42}']);
+    expect(openManyUnder(sodium, kek, wrapped, [], decode)).toEqual([]);
+    // The same answer as unwrapping first; and neither key nor value is left behind.
+    expect(openMany(sodium, open(sodium, kek, wrapped.sealed, 'key aad'), items, decode)).toEqual([secret, '', '{"size":42}']);
+    for (const left of [dataKey, kek, text.encode(secret)]) expect(heap().indexOf(Buffer.from(left))).toBe(-1);
+  });
+
+  it('refuses the whole call, wiping what it wrote, when the wrapped key or any value does not open', () => {
+    const kek = randomBytes(32);
+    const dataKey = randomBytes(32);
+    const wrapped = { sealed: seal(sodium, kek, dataKey, 'key aad'), aad: 'key aad' };
+    const item = { sealed: seal(sodium, dataKey, text.encode('value'), 'slot'), aad: 'slot' };
+    const decode = (p: Uint8Array) => new TextDecoder().decode(p);
+    expect(() => openManyUnder(sodium, randomBytes(32), wrapped, [item], decode)).toThrow(DecryptionError);
+    expect(() => openManyUnder(sodium, kek, { ...wrapped, aad: 'another consumer' }, [item], decode)).toThrow(DecryptionError);
+    expect(() => openManyUnder(sodium, kek, wrapped, [item, { ...item, aad: 'moved' }], decode)).toThrow(DecryptionError);
+    expect(() => openManyUnder(sodium, kek, { sealed: null, aad: 'key aad' } as never, [item], decode)).toThrow(DecryptionError);
+    // Something sealed under the KEK that is not a 32-byte key is no wrapped key.
+    const short = { sealed: seal(sodium, kek, dataKey.subarray(0, 16), 'key aad'), aad: 'key aad' };
+    expect(() => openManyUnder(sodium, kek, short, [item], decode)).toThrow(/not a wrapped key/);
+    expect(() => openManyUnder(sodium, randomBytes(16), wrapped, [item], decode)).toThrow(/key length/);
     expect(heap().indexOf(Buffer.from(dataKey))).toBe(-1);
     expect(heap().indexOf(Buffer.from(kek))).toBe(-1);
   });

@@ -1,7 +1,7 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import sodium from 'libsodium-wrappers';
 import { DecryptionError } from '../../src/crypto/aead.ts';
-import { deriveKek, newDataKey, openAttribute, sealAttribute, unwrapDataKey, wrapDataKey } from '../../src/crypto/envelope.ts';
+import { deriveKek, newDataKey, openAttribute, openAttributesUnder, sealAttribute, unwrapDataKey, wrapDataKey } from '../../src/crypto/envelope.ts';
 import { TEST_MASTER_KEY } from '../helpers/deps.ts';
 
 beforeAll(async () => {
@@ -58,5 +58,20 @@ describe('envelope encryption', () => {
     expect(unwrapDataKey(sodium, kek, 1, 'c1', wrapped)).toEqual(dk);
     expect(() => unwrapDataKey(sodium, kek, 1, 'c2', wrapped)).toThrow(DecryptionError);
     expect(() => unwrapDataKey(sodium, kek, 2, 'c1', wrapped)).toThrow(DecryptionError);
+  });
+
+  it('opens values under their wrapped key only for the consumer and KEK version it was wrapped for', () => {
+    const kek = deriveKek(sodium, TEST_MASTER_KEY, 1);
+    const dk = newDataKey();
+    const wrapped = wrapDataKey(sodium, kek, 1, 'c1', dk);
+    const values = [
+      { slot, sealed: sealAttribute(sodium, dk, slot, 'ada@example.com') },
+      { slot: { ...slot, name: 'city' }, sealed: sealAttribute(sodium, dk, { ...slot, name: 'city' }, 'London') },
+    ];
+    expect(openAttributesUnder(sodium, kek, 1, 'c1', wrapped, values)).toEqual(['ada@example.com', 'London']);
+    expect(() => openAttributesUnder(sodium, kek, 1, 'c2', wrapped, values)).toThrow(DecryptionError);
+    expect(() => openAttributesUnder(sodium, kek, 2, 'c1', wrapped, values)).toThrow(DecryptionError);
+    // A value moved to another attribute's slot does not open.
+    expect(() => openAttributesUnder(sodium, kek, 1, 'c1', wrapped, [{ slot: values[1]!.slot, sealed: values[0]!.sealed }])).toThrow(DecryptionError);
   });
 });

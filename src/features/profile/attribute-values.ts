@@ -3,10 +3,10 @@
 // (plus any statements the caller adds, such as notices to brands).
 import type { Compilable } from 'kysely';
 import type { Deps } from '../../deps.ts';
-import { openAttributes, sealAttribute } from '../../crypto/envelope.ts';
+import { sealAttribute } from '../../crypto/envelope.ts';
 import { commit } from '../audit/commit.ts';
 import type { AttributeRow } from '../../db/schema.ts';
-import { dataKeyFor, unwrapConsumerKey, type WrappedKey } from './data-key.ts';
+import { dataKeyFor, openUnderConsumerKey, wrappedKeyOf, type WrappedKey } from './data-key.ts';
 
 export type AttributeWrite = { name: string; persona?: string; value: string };
 
@@ -52,17 +52,13 @@ export async function readAttributes(deps: Deps, consumerId: string, names?: str
   if (names) q = q.where('name', 'in', names.length ? names : ['']);
   const rows = await q.orderBy('name').orderBy('persona').execute();
   if (!rows.length) return [];
-  const key = await dataKeyFor(deps, consumerId);
-  try {
-    const values = openAttributes(
-      deps.sodium,
-      key,
-      rows.map((r) => ({ slot: { consumerId, name: r.name, persona: r.persona, version: r.version }, sealed: r })),
-    );
-    return rows.map((r, i) => ({ name: r.name, persona: r.persona, version: r.version, updated_at: r.updated_at, value: values[i]! }));
-  } finally {
-    key.fill(0);
-  }
+  const values = openUnderConsumerKey(
+    deps,
+    consumerId,
+    await wrappedKeyOf(deps, consumerId),
+    rows.map((r) => ({ slot: { consumerId, name: r.name, persona: r.persona, version: r.version }, sealed: r })),
+  );
+  return rows.map((r, i) => ({ name: r.name, persona: r.persona, version: r.version, updated_at: r.updated_at, value: values[i]! }));
 }
 
 export type SealedValue = Pick<AttributeRow, 'name' | 'persona' | 'ciphertext' | 'nonce' | 'version'>;
@@ -90,15 +86,11 @@ export function openGrantedAttributes(
   // In the grant's order of names.
   const opened = names.flatMap((n) => chosen.get(n) ?? []);
   if (!opened.length) return new Map();
-  const key = unwrapConsumerKey(deps, consumerId, wrapped);
-  try {
-    const values = openAttributes(
-      deps.sodium,
-      key,
-      opened.map((r) => ({ slot: { consumerId, name: r.name, persona: r.persona, version: r.version }, sealed: r })),
-    );
-    return new Map(opened.map((r, i) => [r.name, values[i]!]));
-  } finally {
-    key.fill(0);
-  }
+  const values = openUnderConsumerKey(
+    deps,
+    consumerId,
+    wrapped,
+    opened.map((r) => ({ slot: { consumerId, name: r.name, persona: r.persona, version: r.version }, sealed: r })),
+  );
+  return new Map(opened.map((r, i) => [r.name, values[i]!]));
 }
