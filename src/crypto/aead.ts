@@ -4,7 +4,8 @@
 // through libsodium-wrappers' helpers: those free their copies of keys and plaintexts
 // without wiping them, and cost an allocation per argument. Here every call's scratch
 // memory is wiped before it is freed (and libsodium's stack scrubbed after it), and
-// values sealed under one key open in one pass.
+// values sealed under one key open in one pass — with that key still wrapped, if need be
+// (openManyUnder), so a data key need never leave the heap.
 import { Buffer } from 'node:buffer';
 import { fromUtf8, toB64u, utf8 } from './encoding.ts';
 import { randomBytes } from './random.ts';

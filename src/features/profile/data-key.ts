@@ -3,8 +3,7 @@
 // unwrap it to seal. An erased consumer has no key any more: their ciphertexts are
 // unreadable by design.
 import type { Deps } from '../../deps.ts';
-import type { AttributeSlot } from '../../crypto/envelope.ts';
-import { openAttributesUnder, unwrapDataKey } from '../../crypto/envelope.ts';
+import { openAttributesUnder, unwrapDataKey, type AttributeSlot } from '../../crypto/envelope.ts';
 import type { Sealed } from '../../crypto/aead.ts';
 import { prepared, rows } from '../../db/prepared.ts';
 import type { ConsumerRow } from '../../db/schema.ts';
