@@ -1,5 +1,5 @@
 import { sql } from 'kysely';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { ACCESS_TOKEN_TTL_S, mintAccessToken, verifyAccessToken } from '../../src/features/grants/access-token.ts';
 import { placeholder, prepared } from '../../src/db/prepared.ts';
 import { testDeps } from '../helpers/deps.ts';
@@ -49,5 +49,51 @@ describe('prepared statements', () => {
     const deps = await testDeps();
     const inlined = prepared((db) => db.selectNoFrom(sql.lit(placeholder('x')).as('x')));
     expect(() => inlined(deps.store.db, {}).compile()).toThrow(/inlined/);
+  });
+});
+
+describe('expired access tokens', () => {
+  // Counts real EdDSA verifications (the spy calls through to WebCrypto).
+  const verifications = () => vi.spyOn(crypto.subtle, 'verify');
+
+  it('are refused without a signature check, genuine or forged, while introspection still verifies them', async () => {
+    const deps = await testDeps();
+    const { token } = await mintAccessToken(deps, { brandId: 'brand_x', sub: 'sub-1' });
+    const [header, payload] = token.split('.');
+    const forged = `${header}.${payload}.${Buffer.alloc(64, 7).toString('base64url')}`;
+    deps.clock.advance(ACCESS_TOKEN_TTL_S * 1000);
+    const spy = verifications();
+    try {
+      expect(await verifyAccessToken(deps, token)).toBeNull();
+      expect(await verifyAccessToken(deps, forged)).toBeNull();
+      expect(spy).not.toHaveBeenCalled();
+      // Introspection asks about expired tokens too: their signature decides.
+      expect(await verifyAccessToken(deps, token, { allowExpired: true })).toMatchObject({ client_id: 'brand_x' });
+      expect(await verifyAccessToken(deps, forged, { allowExpired: true })).toBeNull();
+      expect(spy).toHaveBeenCalledTimes(2);
+    } finally {
+      spy.mockRestore();
+    }
+  });
+
+  it('are told apart from live ones to the second, as jose does (expired at exp)', async () => {
+    const deps = await testDeps();
+    const first = await mintAccessToken(deps, { brandId: 'brand_x', sub: 'sub-1' });
+    const second = await mintAccessToken(deps, { brandId: 'brand_x', sub: 'sub-1' });
+    deps.clock.advance(ACCESS_TOKEN_TTL_S * 1000 - 1);
+    expect(await verifyAccessToken(deps, first.token)).not.toBeNull();
+    deps.clock.advance(1); // the second token is seen for the first time at its exp
+    expect(await verifyAccessToken(deps, second.token)).toBeNull();
+  });
+
+  it('with a key id nobody knows do not make the vault re-read its keys', async () => {
+    const deps = await testDeps();
+    const { token } = await mintAccessToken(deps, { brandId: 'brand_x', sub: 'sub-1' });
+    const [header, payload, signature] = token.split('.');
+    const stranger = Buffer.from(JSON.stringify({ ...JSON.parse(Buffer.from(header!, 'base64url').toString()), kid: 'sig-nobody' })).toString('base64url');
+    deps.clock.advance(ACCESS_TOKEN_TTL_S * 1000);
+    const reload = vi.spyOn(deps.keys, 'reload');
+    expect(await verifyAccessToken(deps, `${stranger}.${payload}.${signature}`)).toBeNull();
+    expect(reload).not.toHaveBeenCalled();
   });
 });

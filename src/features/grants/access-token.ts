@@ -85,6 +85,8 @@ export async function verifyAccessToken(deps: Deps, token: string, opts: { allow
   if (claims) return claims;
   const kid = headerKid(token);
   if (!kid || deps.keys.allPublicKeys().keys.some((k) => k.kid === kid)) return null;
+  // An expired token is refused whoever signed it: no reason to re-read the keys for it.
+  if (!opts.allowExpired && claimsExpired(token, deps.clock.now())) return null;
   await deps.keys.reload(deps.clock.now());
   if (!deps.keys.allPublicKeys().keys.some((k) => k.kid === kid)) return null;
   return verifyWithLoadedKeys(deps, token, opts);
@@ -99,12 +101,25 @@ function headerKid(token: string): string | undefined {
   }
 }
 
+// A token whose own claims say it has expired is refused before its signature is checked:
+// genuine or forged, the answer is the same, and a client retrying a stale token (or a
+// flood of them) then costs a decode instead of an EdDSA verification on the thread pool.
+function claimsExpired(token: string, nowMs: number): boolean {
+  try {
+    const { exp } = jose.decodeJwt(token);
+    return typeof exp === 'number' && exp <= Math.floor(nowMs / 1000);
+  } catch {
+    return false; // not even decodable: jwtVerify refuses it with the rest
+  }
+}
+
 async function verifyWithLoadedKeys(deps: Deps, token: string, opts: { allowExpired?: boolean }): Promise<AccessClaims | null> {
   const keys = keySet(deps);
   const tokens = rememberedFor(deps, keys.ids);
   const now = opts.allowExpired ? 0 : deps.clock.now();
   const known = tokens.get(token);
   if (known) return timely(known, now) ? known : null;
+  if (!opts.allowExpired && claimsExpired(token, now)) return null;
   try {
     const { payload } = await jose.jwtVerify(token, keys.set, {
       issuer: deps.config.origin,
