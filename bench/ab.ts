@@ -136,8 +136,17 @@ try {
       ...(run.batch.length ? { changes_per_batch: median(run.batch), commit_ms: median(run.commitMs) } : {}),
       non_2xx: run.non2xx,
       rounds: run.rps,
+      cpu_rounds: run.cpu,
     };
   };
+  // A round's two runs are minutes closer together than its neighbours: their ratio
+  // cancels most of the machine's drift, which the medians above do not.
+  const paired = (pick: (r: Run) => number[]) => {
+    const [xa, xb] = [pick(runs.get(a)!), pick(runs.get(b)!)];
+    return xa.length === xb.length ? xa.map((v, i) => xb[i]! / v) : [];
+  };
+  const round2 = (x: number) => Math.round(x * 100) / 100;
+  const [rpsRatios, cpuRatios] = [paired((r) => r.rps), paired((r) => r.cpu)];
   const result = {
     setup: {
       base: values.base,
@@ -149,7 +158,14 @@ try {
     },
     a: side(a),
     b: side(b),
-    b_over_a: Math.round((median(runs.get(b)!.rps) / median(runs.get(a)!.rps)) * 100) / 100,
+    b_over_a: round2(median(runs.get(b)!.rps) / median(runs.get(a)!.rps)),
+    // Per round: B's req/s and CPU per request over A's in the same round.
+    paired: {
+      req_per_s: round2(median(rpsRatios)),
+      cpu_us_per_req: cpuRatios.length ? round2(median(cpuRatios)) : null,
+      rounds_b_faster: rpsRatios.filter((x) => x > 1).length,
+      rounds_b_cheaper: cpuRatios.filter((x) => x < 1).length,
+    },
   };
   const text = JSON.stringify(result, null, 2);
   console.log(text);
