@@ -31,7 +31,7 @@ function consentFlow(flows: number): unknown {
 
 // A virtual machine may name its processor only "AMD EPYC": the family and model numbers
 // tell its generations apart, and the peers' ratios differ between them (on 2026-12-07,
-// 0.91–1.00 on one "AMD EPYC" machine and 0.64–0.70 on a family-26 one).
+// 0.91–1.00 on one "AMD EPYC" machine and 0.64–0.78 on a family-26 one).
 function cpuGeneration(): { cpu_family?: number; cpu_model_number?: number } {
   try {
     const info = readFileSync('/proc/cpuinfo', 'utf8');
