@@ -56,7 +56,7 @@ describe('expired access tokens', () => {
   // Counts real EdDSA verifications (the spy calls through to WebCrypto).
   const verifications = () => vi.spyOn(crypto.subtle, 'verify');
 
-  it('are refused without a signature check, genuine or forged, while introspection still verifies them', async () => {
+  it('are refused without a signature check, genuine or forged, while revocation still verifies them', async () => {
     const deps = await testDeps();
     const { token } = await mintAccessToken(deps, { brandId: 'brand_x', sub: 'sub-1' });
     const [header, payload] = token.split('.');
@@ -67,7 +67,7 @@ describe('expired access tokens', () => {
       expect(await verifyAccessToken(deps, token)).toBeNull();
       expect(await verifyAccessToken(deps, forged)).toBeNull();
       expect(spy).not.toHaveBeenCalled();
-      // Introspection asks about expired tokens too: their signature decides.
+      // Revocation (RFC 7009) accepts expired tokens: their signature decides.
       expect(await verifyAccessToken(deps, token, { allowExpired: true })).toMatchObject({ client_id: 'brand_x' });
       expect(await verifyAccessToken(deps, forged, { allowExpired: true })).toBeNull();
       expect(spy).toHaveBeenCalledTimes(2);
