@@ -139,8 +139,8 @@ try {
       cpu_rounds: run.cpu,
     };
   };
-  // A round's two runs are minutes closer together than its neighbours: their ratio
-  // cancels most of the machine's drift, which the medians above do not.
+  // A round's two runs follow each other, seconds apart: their ratio cancels most of the
+  // machine's drift from round to round, which the medians above do not.
   const paired = (pick: (r: Run) => number[]) => {
     const [xa, xb] = [pick(runs.get(a)!), pick(runs.get(b)!)];
     return xa.length === xb.length ? xa.map((v, i) => xb[i]! / v) : [];
