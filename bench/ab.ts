@@ -139,8 +139,9 @@ try {
       cpu_rounds: run.cpu,
     };
   };
-  // A round's two runs follow each other, seconds apart: their ratio cancels most of the
-  // machine's drift from round to round, which the medians above do not.
+  // A round's two runs follow each other, seconds apart: their ratio leaves out the
+  // machine's slower drift between rounds, which the medians above do not (the faster
+  // swings remain: an A/A run's rounds ranged 0.79–1.18 in CPU per read).
   const paired = (pick: (r: Run) => number[]) => {
     const [xa, xb] = [pick(runs.get(a)!), pick(runs.get(b)!)];
     return xa.length === xb.length ? xa.map((v, i) => xb[i]! / v) : [];
