@@ -7,7 +7,7 @@ import Database from 'better-sqlite3';
 import type { AuditEventRow } from '../../../db/schema.ts';
 import { SQLITE_CHAIN_HEAD } from '../../../db/compact-log.ts';
 import { eventWriter } from './event-writer.ts';
-import { BUSY_TIMEOUT_MS, isBusy, WriteLockBusy } from './write-lock.ts';
+import { BUSY_TIMEOUT_MS, isBusy, MAX_DELAY_MS, WriteLockBusy } from './write-lock.ts';
 import { isGuardViolation } from '../../../db/store.ts';
 import { GuardDoesNotHold } from '../../../errors.ts';
 import type { AuditDraft } from '../../../db/audit-event.ts';
@@ -60,13 +60,14 @@ export function openSqlite(filename: string): Database.Database {
  * Switches a connection to WAL. Two processes opening one new file at the same moment can
  * each hold a read lock while asking for the exclusive one the switch needs; SQLite then
  * answers one of them SQLITE_BUSY at once, without its busy handler (waiting could never
- * end). That one lets go of its lock and tries again after a short pause, for as long as
- * the busy timeout would have waited (measured: 71 of 400 such opens failed without this).
+ * end). That one lets go of its lock and tries again after a short pause (the backoff of
+ * write-lock.ts, slept here), for as long as the busy timeout would have waited
+ * (measured: 71 of 400 such opens failed without this).
  */
 function toWal(sqlite: Database.Database): void {
   const pause = new Int32Array(new SharedArrayBuffer(4));
   const started = performance.now();
-  for (let delay = 1; ; delay = Math.min(delay * 2, 25)) {
+  for (let delay = 1; ; delay = Math.min(delay * 2, MAX_DELAY_MS)) {
     try {
       sqlite.pragma('journal_mode = WAL');
       return;

@@ -12,7 +12,8 @@ import type Database from 'better-sqlite3';
 
 /** How long a connection waits for a lock another connection holds (set at open, batch.ts). */
 export const BUSY_TIMEOUT_MS = 5000;
-const MAX_DELAY_MS = 25;
+/** The longest pause between two tries for a lock (the pauses double from 1 ms up to it). */
+export const MAX_DELAY_MS = 25;
 
 export const isBusy = (err: unknown) => String((err as { code?: unknown })?.code ?? '').startsWith('SQLITE_BUSY');
 
